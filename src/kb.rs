@@ -1,0 +1,232 @@
+//! The knowledge base as a session: source texts, the checked program, its rewritten rules
+//! and its model, ready to answer queries. The CLI, the REPL and the tests all go through
+//! [`KnowledgeBase`].
+
+use crate::check::{CheckedKb, check};
+use crate::diag::{Diagnostic, Severity, SourceMap};
+use crate::engine::demand::rewrite;
+use crate::engine::{EvalConfig, EvalError, EvalRule, Interner, Model, evaluate};
+use crate::syntax::{Program, parse_kb};
+use std::path::{Path, PathBuf};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// A knowledge-base text with the name diagnostics show for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceText {
+    /// Path or name.
+    pub name: String,
+    /// Contents.
+    pub text: String,
+}
+
+/// The embedded CMG knowledge base (`rules/cmg/*.kb`, in path order).
+pub fn embedded_sources() -> Vec<SourceText> {
+    embedded::EMBEDDED
+        .iter()
+        .map(|(n, t)| SourceText {
+            name: n.to_string(),
+            text: t.to_string(),
+        })
+        .collect()
+}
+
+/// Why a knowledge base could not be loaded: its diagnostics, with the texts they point
+/// into.
+#[derive(Debug)]
+pub struct LoadError {
+    /// The texts read so far.
+    pub sources: SourceMap,
+    /// Errors (and warnings) found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// True when a resource limit stopped the evaluation (exit code 3).
+    pub limit: bool,
+}
+
+impl LoadError {
+    fn io(message: String) -> Self {
+        LoadError {
+            sources: SourceMap::default(),
+            diagnostics: vec![Diagnostic {
+                severity: Severity::Error,
+                code: "io",
+                message,
+                span: None,
+                label: None,
+                help: None,
+            }],
+            limit: false,
+        }
+    }
+}
+
+/// Reads `.kb` files; a directory contributes every `.kb` file below it, in path order.
+///
+/// Errors: a missing or unreadable path, a directory with no `.kb` file, a file that is not
+/// UTF-8 text.
+pub fn read_paths(paths: &[PathBuf]) -> Result<Vec<SourceText>, LoadError> {
+    let mut files = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| {
+            LoadError::io(format!("cannot read {}: {}", p.display(), io_reason(&e)))
+        })?;
+        if meta.is_dir() {
+            let before = files.len();
+            collect_kb_files(p, &mut files).map_err(|e| {
+                LoadError::io(format!("cannot read {}: {}", p.display(), io_reason(&e)))
+            })?;
+            if files.len() == before {
+                return Err(LoadError::io(format!("{} holds no .kb file", p.display())));
+            }
+        } else {
+            files.push(p.clone());
+        }
+    }
+    files.iter().map(|f| read_text(f)).collect()
+}
+
+/// Reads one UTF-8 text file.
+///
+/// Errors: unreadable, a directory, binary (NUL bytes) or not UTF-8, with the byte offset.
+pub fn read_text(path: &Path) -> Result<SourceText, LoadError> {
+    if path.is_dir() {
+        return Err(LoadError::io(format!(
+            "{} is a directory, not a file",
+            path.display()
+        )));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| LoadError::io(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
+    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+        return Err(LoadError::io(format!(
+            "{} looks binary (a NUL byte at offset {i}); expected a text file",
+            path.display()
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        LoadError::io(format!(
+            "{} is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(SourceText {
+        name: path.display().to_string(),
+        text,
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn collect_kb_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for e in entries {
+        if e.is_dir() {
+            collect_kb_files(&e, out)?;
+        } else if e.extension().is_some_and(|x| x == "kb") {
+            out.push(e);
+        }
+    }
+    Ok(())
+}
+
+/// A loaded, checked and evaluated knowledge base.
+#[derive(Debug, Clone)]
+pub struct KnowledgeBase {
+    /// Every text read: the knowledge base's files, then queries as they come.
+    pub sources: SourceMap,
+    /// The texts the knowledge base was built from.
+    pub texts: Vec<SourceText>,
+    /// The checked program.
+    pub checked: CheckedKb,
+    /// The rules as evaluated (after the magic-set rewrite).
+    pub rules: Vec<EvalRule>,
+    /// The model of the knowledge base.
+    pub model: Model,
+    /// The interner of the model's rows.
+    pub interner: Interner,
+    /// Limits for every evaluation.
+    pub config: EvalConfig,
+}
+
+impl KnowledgeBase {
+    /// Parses, checks and evaluates `texts` as one knowledge base.
+    ///
+    /// Errors: every syntax and check error (the first syntax error per file), or an
+    /// evaluation stopped by a limit.
+    pub fn load(texts: Vec<SourceText>, config: EvalConfig) -> Result<Self, LoadError> {
+        let mut sources = SourceMap::default();
+        let mut program = Program::default();
+        let mut errors = Vec::new();
+        for t in &texts {
+            let file = sources.add(t.name.clone(), t.text.clone());
+            match parse_kb(&t.text, file) {
+                Ok(p) => program.extend(p),
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(LoadError {
+                sources,
+                diagnostics: errors,
+                limit: false,
+            });
+        }
+        let checked = check(program).map_err(|d| LoadError {
+            sources: sources.clone(),
+            diagnostics: d,
+            limit: false,
+        })?;
+        let rules = rewrite(&checked);
+        let mut interner = Interner::default();
+        let model = evaluate(&rules, None, &mut interner, &config).map_err(|e| match e {
+            EvalError::Program(d) => LoadError {
+                sources: sources.clone(),
+                diagnostics: d,
+                limit: false,
+            },
+            other => LoadError {
+                limit: matches!(other, EvalError::Limit { .. }),
+                ..LoadError::io(other.to_string())
+            },
+        })?;
+        Ok(KnowledgeBase {
+            sources,
+            texts,
+            checked,
+            rules,
+            model,
+            interner,
+            config,
+        })
+    }
+
+    /// The embedded CMG knowledge base.
+    ///
+    /// Errors: only if the embedded files are broken (a test guards against that).
+    pub fn embedded(config: EvalConfig) -> Result<Self, LoadError> {
+        Self::load(embedded_sources(), config)
+    }
+
+    /// Warnings of the checker and the evaluator, as diagnostics.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        let mut w = self.checked.warnings.clone();
+        for ew in &self.model.warnings {
+            let span = self.rules[ew.rule].clause.span;
+            w.push(Diagnostic::warning("arithmetic", ew.message.clone(), span));
+        }
+        w
+    }
+}

@@ -1,0 +1,306 @@
+//! The `supportkb` command: a thin layer over the library. See `supportkb --help`.
+
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use supportkb::diag::Diagnostic;
+use supportkb::engine::EvalConfig;
+use supportkb::kb::{
+    KnowledgeBase, LoadError, SourceText, embedded_sources, read_paths, read_text,
+};
+use supportkb::query::script::run_script;
+use supportkb::query::{AskOptions, DEFAULT_DEPTH, QueryError};
+use supportkb::render::{Format, json, text};
+
+/// Exit code when an expectation of a query file fails.
+const EXIT_FAILED: u8 = 1;
+/// Exit code when input is rejected: a syntax or check error, a bad query, a missing file.
+const EXIT_INPUT: u8 = 2;
+/// Exit code when a resource limit stops evaluation.
+const EXIT_LIMIT: u8 = 3;
+
+#[derive(Parser)]
+#[command(
+    name = "supportkb",
+    version,
+    about = "Ask documented support matrices questions and get answers you can audit.",
+    long_about = "Ask documented support matrices questions and get answers you can audit.\n\n\
+        Knowledge bases (.kb) are Datalog with citations of their source document. Without --kb, \
+        every command uses the embedded knowledge base of Microsoft Configuration Manager's \
+        \"Supported configurations for cloud management gateway\".",
+    after_help = "Queries:\n  \
+        supported? peer_cache                    a question: the verdict, then its proof\n  \
+        valid_cmg_name? \"cmg-prod\"               questions can supply goal-directed arguments\n  \
+        ?- status(F, not_supported, _).          all bindings, as a table\n  \
+        why supported(peer_cache, no, unconditional)      the proof tree down to cited facts\n  \
+        why not supported(peer_cache, yes, unconditional) the first literal each rule fails at\n\n\
+        Examples:\n  \
+        supportkb query 'supported? peer_cache'\n  \
+        supportkb run examples/cmg-audit.kbq\n  \
+        supportkb --kb examples/lifecycle query 'supported? app_server windows_2019'\n  \
+        supportkb check rules/\n\n\
+        Exit codes: 0 ok, 1 an expectation failed, 2 input rejected, 3 a resource limit was reached."
+)]
+struct Cli {
+    /// Load this .kb file or folder instead of the embedded CMG knowledge base (repeat for more).
+    #[arg(long, value_name = "PATH", global = true, action = clap::ArgAction::Append)]
+    kb: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Text, global = true)]
+    format: Format,
+    /// How many levels of rules `why not` follows down.
+    #[arg(long, default_value_t = DEFAULT_DEPTH, global = true, value_name = "N")]
+    depth: usize,
+    /// Stop evaluation after deriving this many tuples.
+    #[arg(long, default_value_t = EvalConfig::default().max_tuples, global = true, value_name = "N")]
+    max_tuples: usize,
+    /// Stop evaluation after this many seconds.
+    #[arg(long, global = true, value_name = "SECONDS")]
+    timeout: Option<f64>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Answer queries given as arguments, e.g. `supportkb query 'supported? peer_cache'`.
+    Query {
+        /// One or more queries (questions, `?- …`, `why …`, `why not …`).
+        #[arg(required = true)]
+        queries: Vec<String>,
+    },
+    /// Run a query file: print each answer, check its `expect` lines, end with `N passed, M failed`.
+    Run {
+        /// The .kbq file.
+        file: PathBuf,
+    },
+    /// Check knowledge-base files (syntax, arity, safety, stratification, citations, lints).
+    Check {
+        /// Files or folders; the embedded knowledge base (or --kb) when none.
+        paths: Vec<PathBuf>,
+    },
+    /// Interactive session (the default). Piped standard input runs as a script.
+    Repl,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = EvalConfig {
+        max_tuples: cli.max_tuples,
+        timeout: cli
+            .timeout
+            .filter(|t| t.is_finite() && *t > 0.0)
+            .map(std::time::Duration::from_secs_f64),
+        cancel: None,
+    };
+    let opts = AskOptions { depth: cli.depth };
+    match &cli.command {
+        Some(Command::Check { paths }) => {
+            let paths = if paths.is_empty() {
+                cli.kb.clone()
+            } else {
+                paths.clone()
+            };
+            check_cmd(&paths, config, cli.format)
+        }
+        Some(Command::Query { queries }) => match load(&cli.kb, config, cli.format) {
+            Ok(mut kb) => query_cmd(&mut kb, queries, opts, cli.format),
+            Err(code) => code,
+        },
+        Some(Command::Run { file }) => match load(&cli.kb, config, cli.format) {
+            Ok(mut kb) => run_cmd(&mut kb, file, opts, cli.format),
+            Err(code) => code,
+        },
+        Some(Command::Repl) | None => match load(&cli.kb, config, cli.format) {
+            Ok(kb) => supportkb::repl::run(kb, cli.format, opts),
+            Err(code) => code,
+        },
+    }
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn report_load_error(e: &LoadError, format: Format) -> ExitCode {
+    eprint!("{}", e.sources.render(&e.diagnostics, color()));
+    if format == Format::Json {
+        println!("{}", json::diagnostics(&e.sources, &e.diagnostics));
+    }
+    ExitCode::from(if e.limit { EXIT_LIMIT } else { EXIT_INPUT })
+}
+
+fn texts(paths: &[PathBuf]) -> Result<Vec<SourceText>, LoadError> {
+    if paths.is_empty() {
+        Ok(embedded_sources())
+    } else {
+        read_paths(paths)
+    }
+}
+
+fn load(paths: &[PathBuf], config: EvalConfig, format: Format) -> Result<KnowledgeBase, ExitCode> {
+    let kb = texts(paths)
+        .and_then(|t| KnowledgeBase::load(t, config))
+        .map_err(|e| report_load_error(&e, format))?;
+    // Lints are for `check`; evaluation warnings (overflow) matter to every answer.
+    let warnings: Vec<Diagnostic> = kb
+        .warnings()
+        .into_iter()
+        .filter(|w| w.code == "arithmetic")
+        .collect();
+    if !warnings.is_empty() {
+        eprint!("{}", kb.sources.render(&warnings, color()));
+    }
+    Ok(kb)
+}
+
+fn check_cmd(paths: &[PathBuf], config: EvalConfig, format: Format) -> ExitCode {
+    let kb = match texts(paths).and_then(|t| KnowledgeBase::load(t, config)) {
+        Ok(kb) => kb,
+        Err(e) => return report_load_error(&e, format),
+    };
+    let warnings = kb.warnings();
+    let preds = kb.checked.preds.len();
+    let clauses = kb.checked.program.clauses.len();
+    let goal_directed: Vec<String> = kb
+        .checked
+        .preds
+        .values()
+        .filter(|p| !p.inputs.is_empty())
+        .map(|p| {
+            let cols: Vec<String> = p.inputs.iter().map(|&i| p.column(i)).collect();
+            format!("{} (needs {})", p.name, cols.join(", "))
+        })
+        .collect();
+    match format {
+        Format::Json => {
+            let mut v = json::diagnostics(&kb.sources, &warnings);
+            v["kind"] = "check".into();
+            v["ok"] = true.into();
+            v["files"] = kb
+                .texts
+                .iter()
+                .map(|t| t.name.clone())
+                .collect::<Vec<_>>()
+                .into();
+            v["clauses"] = clauses.into();
+            v["predicates"] = preds.into();
+            v["tuples"] = kb.model.tuple_count().into();
+            v["goal_directed"] = goal_directed.into();
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        Format::Text => {
+            eprint!("{}", kb.sources.render(&warnings, color()));
+            println!(
+                "ok: {} file{}, {clauses} clauses, {preds} predicates, {} tuples derived, {} warning{}",
+                kb.texts.len(),
+                if kb.texts.len() == 1 { "" } else { "s" },
+                kb.model.tuple_count(),
+                warnings.len(),
+                if warnings.len() == 1 { "" } else { "s" }
+            );
+            if !goal_directed.is_empty() {
+                println!(
+                    "goal-directed (questions must give these arguments): {}",
+                    goal_directed.join("; ")
+                );
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Prints a query error; returns its exit code.
+fn report_query_error(kb: &KnowledgeBase, e: &QueryError, format: Format) -> u8 {
+    match e {
+        QueryError::Invalid(d) => {
+            eprint!("{}", kb.sources.render(d, color()));
+            if format == Format::Json {
+                println!("{}", json::diagnostics(&kb.sources, d));
+            }
+            EXIT_INPUT
+        }
+        QueryError::Eval(err) => {
+            eprintln!("error: {err}");
+            if format == Format::Json {
+                println!(
+                    "{}",
+                    serde_json::json!({"kind": "error", "message": err.to_string()})
+                );
+            }
+            if matches!(err, supportkb::engine::EvalError::Limit { .. }) {
+                EXIT_LIMIT
+            } else {
+                EXIT_INPUT
+            }
+        }
+    }
+}
+
+fn query_cmd(
+    kb: &mut KnowledgeBase,
+    queries: &[String],
+    opts: AskOptions,
+    format: Format,
+) -> ExitCode {
+    let mut code = 0;
+    let mut docs = Vec::new();
+    for (i, q) in queries.iter().enumerate() {
+        match kb.ask(q, opts) {
+            Ok(a) => match format {
+                Format::Json => docs.push(serde_json::to_value(&a).unwrap_or_default()),
+                Format::Text => {
+                    if queries.len() > 1 {
+                        println!("{}{q}", if i > 0 { "\n" } else { "" });
+                    }
+                    print!("{}", text::answer(&a));
+                }
+            },
+            Err(e) => code = code.max(report_query_error(kb, &e, format)),
+        }
+    }
+    if format == Format::Json && !docs.is_empty() {
+        let v = if docs.len() == 1 {
+            docs.remove(0)
+        } else {
+            serde_json::Value::Array(docs)
+        };
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    }
+    ExitCode::from(code)
+}
+
+fn run_cmd(kb: &mut KnowledgeBase, file: &std::path::Path, opts: AskOptions, format: Format) -> ExitCode {
+    let src = match read_text(file) {
+        Ok(s) => s,
+        Err(e) => return report_load_error(&e, format),
+    };
+    let report = match run_script(kb, &src.name, &src.text, opts) {
+        Ok(r) => r,
+        Err(d) => {
+            let d = [d];
+            eprint!("{}", kb.sources.render(&d, color()));
+            if format == Format::Json {
+                println!("{}", json::diagnostics(&kb.sources, &d));
+            }
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        ),
+        Format::Text => print!("{}", text::script_report(&report)),
+    }
+    if report.failed > 0 {
+        ExitCode::from(if report.limit_hit {
+            EXIT_LIMIT
+        } else {
+            EXIT_FAILED
+        })
+    } else {
+        ExitCode::SUCCESS
+    }
+}

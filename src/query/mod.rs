@@ -1,0 +1,484 @@
+//! Stage 5 — query: questions (`supported? peer_cache`), conjunctive queries (`?- …`),
+//! `why` and `why not`, answered over a [`KnowledgeBase`]; query files with expectations in
+//! [`script`].
+//!
+//! Every query becomes one rule `query#(Vars) :- body`. Its literals on goal-directed
+//! predicates seed the magic-set demand, and only the predicates that demand affects are
+//! evaluated again, on top of the knowledge base's model.
+//!
+//! Verdicts (DESIGN §5): a question's verdict is the value of its first free column; no
+//! matching tuple is **unknown** — a document's silence is not a denial.
+
+pub mod script;
+
+use crate::check::{check_query_body, did_you_mean};
+use crate::diag::Diagnostic;
+use crate::engine::demand::{affected, rewrite_extra};
+use crate::engine::{EvalError, EvalRule, Layered, Model, Origin, evaluate};
+use crate::explain::{Explainer, Proof, WhyNot};
+use crate::kb::KnowledgeBase;
+use crate::syntax::{Atom, Clause, Const, Literal, Query, Span, Term, parse_query};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Name of the predicate a query's rule defines; `#` keeps it apart from user predicates.
+pub const QUERY_PRED: &str = "query#";
+
+/// Most proofs an answer carries.
+pub const MAX_PROOFS: usize = 10;
+
+/// Default depth of why-not explanations.
+pub const DEFAULT_DEPTH: usize = 4;
+
+/// Why a query got no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    /// The query is malformed or does not fit the knowledge base.
+    Invalid(Vec<Diagnostic>),
+    /// Evaluation stopped (limit, cancel).
+    Eval(EvalError),
+}
+
+impl From<EvalError> for QueryError {
+    fn from(e: EvalError) -> Self {
+        match e {
+            EvalError::Program(d) => QueryError::Invalid(d),
+            other => QueryError::Eval(other),
+        }
+    }
+}
+
+/// The answer to a question `p? a1 … ak`.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionAnswer {
+    /// The question as written.
+    pub question: String,
+    /// The goal asked, free columns as `_`.
+    pub goal: String,
+    /// The value of the first free column (the same for every row), `mixed: …` when rows
+    /// disagree, `yes` for a fully given goal that holds, or `unknown`.
+    pub verdict: String,
+    /// Names of the free columns.
+    pub columns: Vec<String>,
+    /// Values of the free columns, one row per matching tuple.
+    #[serde(serialize_with = "crate::render::json::rows")]
+    pub rows: Vec<Vec<Const>>,
+    /// One proof per row (at most [`MAX_PROOFS`]).
+    pub proofs: Vec<Proof>,
+    /// For an unknown answer: close constants the knowledge base does know.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<String>,
+}
+
+/// The answer to a conjunctive query `?- …`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BindingsAnswer {
+    /// The query as written.
+    pub query: String,
+    /// The query's variables in order of first appearance.
+    pub vars: Vec<String>,
+    /// One row of values per binding, sorted.
+    #[serde(serialize_with = "crate::render::json::rows")]
+    pub rows: Vec<Vec<Const>>,
+}
+
+/// The answer to `why ATOM` or `why not ATOM`.
+#[derive(Debug, Clone, Serialize)]
+pub struct WhyAnswer {
+    /// The query as written.
+    pub query: String,
+    /// Whether some tuple matches the atom.
+    pub holds: bool,
+    /// Proofs of the matching tuples (at most [`MAX_PROOFS`]).
+    pub proofs: Vec<Proof>,
+    /// When nothing matches: why not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why_not: Option<WhyNot>,
+}
+
+/// Any answer.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Answer {
+    /// `p? a…`
+    Question(QuestionAnswer),
+    /// `?- …`
+    Bindings(BindingsAnswer),
+    /// `why …`
+    Why(WhyAnswer),
+    /// `why not …`
+    WhyNot(WhyAnswer),
+}
+
+impl Answer {
+    /// The verdict expectations compare with: a question's verdict; for other queries `yes`
+    /// when something matches, else `unknown` (or `no` for `why not` of a goal that fails).
+    pub fn verdict(&self) -> String {
+        match self {
+            Answer::Question(q) => q.verdict.clone(),
+            Answer::Bindings(b) => if b.rows.is_empty() { "unknown" } else { "yes" }.into(),
+            Answer::Why(w) | Answer::WhyNot(w) => if w.holds { "yes" } else { "no" }.into(),
+        }
+    }
+
+    /// The rows expectations compare with.
+    pub fn rows(&self) -> Vec<Vec<Const>> {
+        match self {
+            Answer::Question(q) => q.rows.clone(),
+            Answer::Bindings(b) => b.rows.clone(),
+            Answer::Why(w) | Answer::WhyNot(w) => w
+                .proofs
+                .iter()
+                .filter_map(|p| p.atom.as_ref().map(|a| a.args.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// Options of one query.
+#[derive(Debug, Clone, Copy)]
+pub struct AskOptions {
+    /// Depth of why-not explanations.
+    pub depth: usize,
+}
+
+impl Default for AskOptions {
+    fn default() -> Self {
+        AskOptions {
+            depth: DEFAULT_DEPTH,
+        }
+    }
+}
+
+/// A query rule evaluated over the knowledge base.
+struct Evaluated {
+    rules: Vec<EvalRule>,
+    top: Model,
+}
+
+impl KnowledgeBase {
+    /// Parses `text` as one query, naming it `name` in diagnostics.
+    ///
+    /// Errors: the syntax error.
+    pub fn parse_query(&mut self, text: &str, name: &str) -> Result<Query, QueryError> {
+        let file = self.sources.add(name, text);
+        parse_query(text, file).map_err(|d| QueryError::Invalid(vec![d]))
+    }
+
+    /// Parses and answers one query.
+    ///
+    /// Errors: as [`KnowledgeBase::parse_query`] and [`KnowledgeBase::answer`].
+    pub fn ask(&mut self, text: &str, opts: AskOptions) -> Result<Answer, QueryError> {
+        let q = self.parse_query(text, "<query>")?;
+        self.answer(&q, opts)
+    }
+
+    fn eval_query(
+        &mut self,
+        body: Vec<Literal>,
+        vars: &[String],
+        span: Span,
+    ) -> Result<Evaluated, QueryError> {
+        check_query_body(&self.checked, &body).map_err(QueryError::Invalid)?;
+        let head = Atom {
+            pred: QUERY_PRED.into(),
+            args: vars.iter().map(|v| Term::Var(v.clone())).collect(),
+            span,
+        };
+        let clause = Clause {
+            head,
+            body,
+            cites: Vec::new(),
+            notes: Vec::new(),
+            span,
+        };
+        let extra = [EvalRule {
+            clause,
+            origin: Origin::Query,
+        }];
+        let mut rules = self.rules.clone();
+        rules.extend(rewrite_extra(&self.checked, &extra));
+        let touched = affected(&rules, &self.checked.inputs, &[QUERY_PRED]);
+        let overlay: Vec<EvalRule> = rules
+            .iter()
+            .filter(|r| touched.contains(&r.clause.head.pred))
+            .cloned()
+            .collect();
+        let top = evaluate(
+            &overlay,
+            Some(&self.model),
+            &mut self.interner,
+            &self.config,
+        )?;
+        Ok(Evaluated { rules, top })
+    }
+
+    fn explainer<'a>(&'a self, ev: &'a Evaluated) -> Explainer<'a> {
+        Explainer::new(
+            &self.checked,
+            &self.sources,
+            &ev.rules,
+            Layered {
+                base: &self.model,
+                top: Some(&ev.top),
+            },
+            &self.interner,
+        )
+    }
+
+    /// Answers a parsed query.
+    ///
+    /// Errors: [`QueryError::Invalid`] for an unknown predicate, a wrong arity, an unbound
+    /// variable or a goal-directed argument left free; [`QueryError::Eval`] when a limit
+    /// stops the evaluation.
+    pub fn answer(&mut self, q: &Query, opts: AskOptions) -> Result<Answer, QueryError> {
+        match q {
+            Query::Conjunctive { body, span } => {
+                let mut vars: Vec<String> = Vec::new();
+                for l in body {
+                    l.each_var(&mut |v| {
+                        if !vars.iter().any(|x| x == v) {
+                            vars.push(v.to_string());
+                        }
+                    });
+                }
+                let ev = self.eval_query(body.clone(), &vars, *span)?;
+                let rows = self.query_rows(&ev);
+                Ok(Answer::Bindings(BindingsAnswer {
+                    query: q.to_string(),
+                    vars,
+                    rows,
+                }))
+            }
+            Query::Question { pred, args, span } => self.question(q, pred, args, *span),
+            Query::Why(atom) | Query::WhyNot(atom) => {
+                let is_not = matches!(q, Query::WhyNot(_));
+                let (open, vars) = open_atom(atom);
+                let ev = self.eval_query(vec![Literal::Pos(open.clone())], &vars, atom.span)?;
+                let rows = self.query_rows(&ev);
+                let ex = self.explainer(&ev);
+                let proofs: Vec<Proof> = rows
+                    .iter()
+                    .take(MAX_PROOFS)
+                    .filter_map(|r| ex.prove(&atom.pred, &fill(&open, &vars, r)))
+                    .collect();
+                let why_not = rows.is_empty().then(|| {
+                    let given: Vec<Option<Const>> = atom
+                        .args
+                        .iter()
+                        .map(|t| {
+                            if let Term::Const(c) = t {
+                                Some(c.clone())
+                            } else {
+                                None
+                            }
+                        })
+                        .collect();
+                    ex.why_not(&atom.pred, &given, opts.depth)
+                });
+                let a = WhyAnswer {
+                    query: q.to_string(),
+                    holds: !rows.is_empty(),
+                    proofs,
+                    why_not,
+                };
+                Ok(if is_not {
+                    Answer::WhyNot(a)
+                } else {
+                    Answer::Why(a)
+                })
+            }
+        }
+    }
+
+    fn query_rows(&self, ev: &Evaluated) -> Vec<Vec<Const>> {
+        let mut rows: Vec<Vec<Const>> = ev
+            .top
+            .relation(QUERY_PRED)
+            .map(|r| {
+                r.rows()
+                    .iter()
+                    .map(|row| self.interner.decode(row))
+                    .collect()
+            })
+            .unwrap_or_default();
+        rows.sort();
+        rows
+    }
+
+    fn question(
+        &mut self,
+        q: &Query,
+        pred: &str,
+        args: &[Term],
+        span: Span,
+    ) -> Result<Answer, QueryError> {
+        let Some(info) = self.checked.preds.get(pred).cloned() else {
+            let mut d = Diagnostic::error(
+                "unknown-predicate",
+                format!("unknown predicate `{pred}`"),
+                span,
+            )
+            .with_label("not in the knowledge base");
+            if let Some(s) = did_you_mean(pred, self.checked.preds.keys().map(String::as_str)) {
+                d = d.with_help(format!("did you mean `{s}?`"));
+            } else {
+                d = d.with_help("`:preds` in the REPL lists the predicates");
+            }
+            return Err(QueryError::Invalid(vec![d]));
+        };
+        if args.len() > info.arity {
+            let d = Diagnostic::error(
+                "arity",
+                format!(
+                    "`{pred}` takes {} argument{}, the question gives {}",
+                    info.arity,
+                    if info.arity == 1 { "" } else { "s" },
+                    args.len()
+                ),
+                span,
+            )
+            .with_label("too many arguments");
+            return Err(QueryError::Invalid(vec![d]));
+        }
+        let mut full: Vec<Term> = args.to_vec();
+        full.resize(info.arity, Term::Wildcard);
+        let goal = Atom {
+            pred: pred.to_string(),
+            args: full,
+            span,
+        };
+        let (open, vars) = open_atom(&goal);
+        let free_positions: Vec<usize> = open
+            .args
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t, Term::Var(_)))
+            .map(|(i, _)| i)
+            .collect();
+        let ev = self.eval_query(vec![Literal::Pos(open.clone())], &vars, span)?;
+        let rows = self.query_rows(&ev);
+        let ex = self.explainer(&ev);
+        let proofs: Vec<Proof> = rows
+            .iter()
+            .take(MAX_PROOFS)
+            .filter_map(|r| ex.prove(pred, &fill(&open, &vars, r)))
+            .collect();
+        let first_free =
+            free_positions
+                .iter()
+                .position(|&p| p >= args.len())
+                .or(if free_positions.is_empty() {
+                    None
+                } else {
+                    Some(0)
+                });
+        let verdict = if rows.is_empty() {
+            "unknown".to_string()
+        } else if let Some(k) = first_free {
+            let distinct: BTreeSet<String> = rows.iter().map(|r| plain(&r[k])).collect();
+            if distinct.len() == 1 {
+                distinct.into_iter().next().unwrap_or_default()
+            } else {
+                format!(
+                    "mixed: {}",
+                    distinct.into_iter().collect::<Vec<_>>().join(", ")
+                )
+            }
+        } else {
+            "yes".to_string()
+        };
+        let suggestions = if rows.is_empty() {
+            self.suggestions(&info.inputs, pred, args)
+        } else {
+            Vec::new()
+        };
+        let shown: Vec<String> = goal.args.iter().map(|t| t.to_string()).collect();
+        Ok(Answer::Question(QuestionAnswer {
+            question: q.to_string(),
+            goal: format!("{pred}({})", shown.join(", ")),
+            verdict,
+            columns: free_positions.iter().map(|&p| info.column(p)).collect(),
+            rows,
+            proofs,
+            suggestions,
+        }))
+    }
+
+    /// For each given constant the relation never has in that column: the closest ones it has.
+    fn suggestions(&self, inputs: &BTreeSet<usize>, pred: &str, args: &[Term]) -> Vec<String> {
+        let Some(rel) = self.model.relation(pred) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, t) in args.iter().enumerate() {
+            let Term::Const(c) = t else { continue };
+            if inputs.contains(&i) {
+                continue;
+            }
+            let column: BTreeSet<String> = rel
+                .rows()
+                .iter()
+                .map(|r| self.interner.value(r[i]).to_string())
+                .collect();
+            if column.contains(&c.to_string()) {
+                continue;
+            }
+            let want = c.to_string();
+            let mut scored: Vec<(f64, &String)> = column
+                .iter()
+                .map(|k| (strsim::jaro_winkler(&want, k), k))
+                .filter(|(s, _)| *s > 0.75)
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+            out.extend(scored.into_iter().take(3).map(|(_, k)| k.clone()));
+        }
+        out
+    }
+}
+
+/// The verdict text of a value: symbols and integers as written, strings without quotes.
+fn plain(c: &Const) -> String {
+    match c {
+        Const::Str(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Replaces each `_` of an atom by a fresh variable; returns the atom and its variables in
+/// order.
+fn open_atom(a: &Atom) -> (Atom, Vec<String>) {
+    let mut vars = Vec::new();
+    let args = a
+        .args
+        .iter()
+        .enumerate()
+        .map(|(i, t)| match t {
+            Term::Wildcard => {
+                let v = format!("_{}", i + 1);
+                vars.push(v.clone());
+                Term::Var(v)
+            }
+            Term::Var(v) => {
+                if !vars.contains(v) {
+                    vars.push(v.clone());
+                }
+                t.clone()
+            }
+            c => c.clone(),
+        })
+        .collect();
+    (Atom { args, ..a.clone() }, vars)
+}
+
+/// The ground arguments of `open` under one answer row of its variables.
+fn fill(open: &Atom, vars: &[String], row: &[Const]) -> Vec<Const> {
+    open.args
+        .iter()
+        .map(|t| match t {
+            Term::Var(v) => row[vars.iter().position(|x| x == v).expect("query variable")].clone(),
+            Term::Const(c) => c.clone(),
+            Term::Wildcard => unreachable!("opened"),
+        })
+        .collect()
+}

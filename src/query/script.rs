@@ -1,0 +1,171 @@
+//! Query files (`.kbq`): queries, each followed by `expect` lines, run in order against one
+//! knowledge base. The report counts passed and failed expectations; a query that errors
+//! fails every expectation it carries (or counts as one failure if it carries none).
+
+use super::{Answer, AskOptions, QueryError};
+use crate::diag::{Diagnostic, Location};
+use crate::kb::KnowledgeBase;
+use crate::syntax::{Const, Expectation, parse_script};
+use serde::Serialize;
+
+/// The outcome of one expectation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpectationResult {
+    /// The expectation as written.
+    pub expectation: String,
+    /// Where it is written.
+    pub location: Location,
+    /// Whether it held.
+    pub passed: bool,
+    /// What the answer had instead (for failures).
+    pub actual: String,
+}
+
+/// One query of the file and its outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemResult {
+    /// The query as written.
+    pub query: String,
+    /// Where it is written.
+    pub location: Location,
+    /// Its answer, unless it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<Answer>,
+    /// The error, if it failed (rendered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Outcomes of its expectations.
+    pub expectations: Vec<ExpectationResult>,
+}
+
+/// The outcome of a query file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScriptReport {
+    /// File name.
+    pub file: String,
+    /// Every query, in order.
+    pub items: Vec<ItemResult>,
+    /// Expectations that held.
+    pub passed: usize,
+    /// Expectations that failed, plus failed queries without expectations.
+    pub failed: usize,
+    /// True when a resource limit stopped a query.
+    #[serde(skip)]
+    pub limit_hit: bool,
+}
+
+fn plain(c: &Const) -> String {
+    match c {
+        Const::Str(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn show_row(r: &[Const]) -> String {
+    let v: Vec<String> = r.iter().map(Const::to_string).collect();
+    format!("({})", v.join(", "))
+}
+
+fn check(e: &Expectation, a: &Answer) -> (bool, String) {
+    match e {
+        Expectation::Verdict(c) => {
+            let v = a.verdict();
+            (v == plain(c), format!("verdict {v}"))
+        }
+        Expectation::Rows(n) => {
+            let rows = a.rows().len();
+            (rows as i64 == *n, format!("{rows} rows"))
+        }
+        Expectation::Row(r) => {
+            let rows = a.rows();
+            let shown: Vec<String> = rows.iter().take(5).map(|r| show_row(r)).collect();
+            let more = if rows.len() > 5 {
+                format!(" and {} more", rows.len() - 5)
+            } else {
+                String::new()
+            };
+            (
+                rows.iter().any(|x| x == r),
+                format!(
+                    "rows {}{more}",
+                    if shown.is_empty() {
+                        "none".into()
+                    } else {
+                        shown.join(", ")
+                    }
+                ),
+            )
+        }
+    }
+}
+
+/// Parses and runs a query file against `kb`.
+///
+/// Errors: the file's syntax error (nothing runs).
+pub fn run_script(
+    kb: &mut KnowledgeBase,
+    name: &str,
+    text: &str,
+    opts: AskOptions,
+) -> Result<ScriptReport, Diagnostic> {
+    let file = kb.sources.add(name, text);
+    let items = parse_script(text, file)?;
+    let mut report = ScriptReport {
+        file: name.to_string(),
+        items: Vec::new(),
+        passed: 0,
+        failed: 0,
+        limit_hit: false,
+    };
+    for item in items {
+        let location = kb.sources.location(item.query.span());
+        let result = kb.answer(&item.query, opts);
+        let mut r = ItemResult {
+            query: item.query.to_string(),
+            location,
+            answer: None,
+            error: None,
+            expectations: Vec::new(),
+        };
+        match result {
+            Ok(a) => {
+                for (e, span) in &item.expectations {
+                    let (passed, actual) = check(e, &a);
+                    if passed {
+                        report.passed += 1;
+                    } else {
+                        report.failed += 1;
+                    }
+                    r.expectations.push(ExpectationResult {
+                        expectation: e.to_string(),
+                        location: kb.sources.location(*span),
+                        passed,
+                        actual,
+                    });
+                }
+                r.answer = Some(a);
+            }
+            Err(err) => {
+                let msg = match &err {
+                    QueryError::Invalid(d) => kb.sources.render(d, false),
+                    QueryError::Eval(e) => {
+                        report.limit_hit |= matches!(e, crate::engine::EvalError::Limit { .. });
+                        e.to_string()
+                    }
+                };
+                for (e, span) in &item.expectations {
+                    r.expectations.push(ExpectationResult {
+                        expectation: e.to_string(),
+                        location: kb.sources.location(*span),
+                        passed: false,
+                        actual: "the query failed".into(),
+                    });
+                }
+                report.failed += item.expectations.len().max(1);
+                r.error = Some(msg);
+            }
+        }
+        report.items.push(r);
+    }
+    Ok(report)
+}

@@ -1,0 +1,293 @@
+//! Text rendering: answers, proof trees drawn with box characters, why-not reports, and
+//! tables of bindings (tabled).
+
+use crate::explain::{BlockCause, Justification, Proof, Quote, WhyNot};
+use crate::query::{Answer, BindingsAnswer, QuestionAnswer, WhyAnswer};
+use crate::syntax::Const;
+use std::fmt::Write;
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+/// Renders an answer as text.
+pub fn answer(a: &Answer) -> String {
+    match a {
+        Answer::Question(q) => question(q),
+        Answer::Bindings(b) => bindings(b),
+        Answer::Why(w) => why(w),
+        Answer::WhyNot(w) => why_not_answer(w),
+    }
+}
+
+fn cell(c: &Const) -> String {
+    match c {
+        Const::Str(s) => format!("{s:?}"),
+        other => other.to_string(),
+    }
+}
+
+/// A table with a header row, in the style every command uses.
+pub fn table(header: &[String], rows: &[Vec<Const>]) -> String {
+    let mut b = Builder::default();
+    b.push_record(header.iter().cloned());
+    for r in rows {
+        b.push_record(r.iter().map(cell));
+    }
+    let mut t = b.build();
+    t.with(Style::rounded());
+    t.to_string()
+}
+
+fn bindings(b: &BindingsAnswer) -> String {
+    let mut out = String::new();
+    if b.vars.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            if b.rows.is_empty() {
+                "no match"
+            } else {
+                "yes: the query holds"
+            }
+        );
+        return out;
+    }
+    if b.rows.is_empty() {
+        let _ = writeln!(out, "no bindings: nothing in the knowledge base matches");
+        return out;
+    }
+    let _ = writeln!(out, "{}", table(&b.vars, &b.rows));
+    let _ = writeln!(
+        out,
+        "{} row{}",
+        b.rows.len(),
+        if b.rows.len() == 1 { "" } else { "s" }
+    );
+    out
+}
+
+fn question(q: &QuestionAnswer) -> String {
+    let mut out = String::new();
+    if q.rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "unknown: the knowledge base states nothing about {}",
+            q.goal
+        );
+        if !q.suggestions.is_empty() {
+            let s: Vec<String> = q.suggestions.iter().map(|s| format!("`{s}`")).collect();
+            let _ = writeln!(out, "  did you mean {}?", s.join(" or "));
+        }
+        return out;
+    }
+    let _ = writeln!(out, "{}", q.verdict);
+    if q.rows.len() == 1 && q.columns.len() > 1 {
+        for (name, v) in q.columns.iter().zip(&q.rows[0]).skip(1) {
+            let _ = writeln!(out, "  {name}: {}", cell(v));
+        }
+    } else if q.rows.len() > 1 {
+        let _ = writeln!(out, "{}", table(&q.columns, &q.rows));
+    }
+    for p in &q.proofs {
+        let _ = writeln!(out, "\nbecause");
+        out.push_str(&proof(p));
+    }
+    out
+}
+
+fn why(w: &WhyAnswer) -> String {
+    let mut out = String::new();
+    if !w.holds {
+        let _ = writeln!(out, "does not hold");
+        if let Some(n) = &w.why_not {
+            out.push_str(&why_not(n));
+        }
+        return out;
+    }
+    for (i, p) in w.proofs.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&proof(p));
+    }
+    out
+}
+
+fn why_not_answer(w: &WhyAnswer) -> String {
+    let mut out = String::new();
+    if w.holds {
+        let _ = writeln!(out, "it holds:");
+        for p in &w.proofs {
+            out.push_str(&proof(p));
+        }
+        return out;
+    }
+    if let Some(n) = &w.why_not {
+        out.push_str(&why_not(n));
+    }
+    out
+}
+
+fn quote_line(q: &Quote) -> String {
+    let line = q.line.map(|l| format!(", line {l}")).unwrap_or_default();
+    format!("{} § {}{line}: \"{}\"", q.source, q.section, q.quote)
+}
+
+/// Draws a proof tree.
+pub fn proof(p: &Proof) -> String {
+    let mut out = String::new();
+    node(p, "", "", &mut out);
+    out
+}
+
+fn node(p: &Proof, first: &str, rest: &str, out: &mut String) {
+    match &p.by {
+        Justification::Fact {
+            location,
+            cites,
+            notes,
+        } => {
+            let _ = writeln!(out, "{first}{}   [fact, {location}]", p.conclusion);
+            for c in cites {
+                let _ = writeln!(out, "{rest}  cites {}", quote_line(c));
+            }
+            for n in notes {
+                let _ = writeln!(out, "{rest}  note  {}", quote_line(n));
+            }
+        }
+        Justification::Rule {
+            rule,
+            location,
+            substitution,
+            cites,
+            notes,
+        } => {
+            let _ = writeln!(out, "{first}{}", p.conclusion);
+            let _ = writeln!(out, "{rest}  by rule {rule}   [{location}]");
+            if !substitution.is_empty() {
+                let s: Vec<String> = substitution
+                    .iter()
+                    .map(|(v, c)| format!("{v} = {c}"))
+                    .collect();
+                let _ = writeln!(out, "{rest}  with {}", s.join(", "));
+            }
+            for c in cites {
+                let _ = writeln!(out, "{rest}  cites {}", quote_line(c));
+            }
+            for n in notes {
+                let _ = writeln!(out, "{rest}  note  {}", quote_line(n));
+            }
+        }
+        Justification::Builtin => {
+            let _ = writeln!(out, "{first}{}   [holds]", p.conclusion);
+        }
+        Justification::Absent => {
+            let _ = writeln!(out, "{first}{}   [no such tuple]", p.conclusion);
+        }
+    }
+    let n = p.premises.len();
+    for (i, c) in p.premises.iter().enumerate() {
+        let last = i + 1 == n;
+        let f = format!("{rest}{}", if last { "└─ " } else { "├─ " });
+        let r = format!("{rest}{}", if last { "   " } else { "│  " });
+        node(c, &f, &r, out);
+    }
+}
+
+/// Renders a why-not report.
+pub fn why_not(w: &WhyNot) -> String {
+    let mut out = String::new();
+    why_not_into(w, "", &mut out);
+    out
+}
+
+fn why_not_into(w: &WhyNot, ind: &str, out: &mut String) {
+    if w.depth_limited {
+        let _ = writeln!(
+            out,
+            "{ind}{} does not hold (not explained further: depth limit; raise it with --depth)",
+            w.goal
+        );
+        return;
+    }
+    if !w.has_rules {
+        let _ = writeln!(out, "{ind}{} does not hold: no fact states it", w.goal);
+    } else if w.rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "{ind}{} does not hold: no rule's head matches it",
+            w.goal
+        );
+    } else {
+        let _ = writeln!(out, "{ind}{} does not hold:", w.goal);
+    }
+    if !w.instead.is_empty() {
+        let _ = writeln!(out, "{ind}  the knowledge base says instead:");
+        for p in &w.instead {
+            let sub_first = format!("{ind}    ");
+            node(p, &sub_first, &sub_first, out);
+        }
+    }
+    for t in &w.rules {
+        let b = &t.blocked;
+        let _ = writeln!(out, "{ind}  rule {}   [{}]", t.rule, t.location);
+        let _ = writeln!(
+            out,
+            "{ind}    blocked at `{}` [{}]: {} binding{} reached it, none passed",
+            b.literal,
+            b.location,
+            b.reached,
+            if b.reached == 1 { "" } else { "s" }
+        );
+        if !b.example.is_empty() {
+            let s: Vec<String> = b
+                .example
+                .iter()
+                .map(|(v, c)| format!("{v} = {c}"))
+                .collect();
+            let _ = writeln!(out, "{ind}    e.g. with {}: {}", s.join(", "), b.instance);
+        }
+        match &b.cause {
+            BlockCause::Missing { why_not } => why_not_into(why_not, &format!("{ind}    "), out),
+            BlockCause::BlockedBy { proof } => {
+                let _ = writeln!(out, "{ind}    blocked because this holds:");
+                let sub = format!("{ind}      ");
+                node(proof, &sub, &sub, out);
+            }
+            BlockCause::Fails => {
+                let _ = writeln!(out, "{ind}    {} is false", b.instance);
+            }
+        }
+    }
+}
+
+/// Renders a query file's report: each query with its answer and expectation outcomes
+/// (expected vs actual for failures), then `N passed, M failed`.
+pub fn script_report(r: &crate::query::script::ScriptReport) -> String {
+    let mut out = String::new();
+    for item in &r.items {
+        let _ = writeln!(out, "── {}   [{}]", item.query, item.location);
+        if let Some(a) = &item.answer {
+            out.push_str(&answer(a));
+        }
+        if let Some(e) = &item.error {
+            let _ = writeln!(out, "error: {}", e.trim_end());
+        }
+        for e in &item.expectations {
+            if e.passed {
+                let _ = writeln!(out, "  ✓ {}", e.expectation);
+            } else {
+                let _ = writeln!(
+                    out,
+                    "  ✗ {}   [{}]\n      expected: {}\n      actual:   {}",
+                    e.expectation,
+                    e.location,
+                    e.expectation.trim_start_matches("expect "),
+                    e.actual
+                );
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{} passed, {} failed", r.passed, r.failed);
+    out
+}

@@ -1,0 +1,452 @@
+//! The abstract syntax of knowledge bases and queries.
+//!
+//! Every node that a diagnostic may point at carries a [`Span`]: a byte range in one
+//! source text of a [`SourceMap`](crate::syntax::SourceMap).
+
+use std::fmt;
+
+/// A byte range `start..end` in the source text numbered `file` of a
+/// [`SourceMap`](crate::syntax::SourceMap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Span {
+    /// Index of the source text in its [`SourceMap`](crate::syntax::SourceMap).
+    pub file: usize,
+    /// First byte (inclusive).
+    pub start: usize,
+    /// Last byte (exclusive).
+    pub end: usize,
+}
+
+/// A ground value: a symbol (`peer_cache`), a string (`"cmg-prod"`) or a 64-bit signed integer.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Const {
+    /// A lowercase identifier.
+    Sym(String),
+    /// A double-quoted Unicode string (escapes already resolved).
+    Str(String),
+    /// A 64-bit signed integer.
+    Int(i64),
+}
+
+impl fmt::Display for Const {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Const::Sym(s) => write!(f, "{s}"),
+            Const::Str(s) => write!(f, "{s:?}"),
+            Const::Int(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// An argument of an atom: a variable, the wildcard `_`, or a constant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Term {
+    /// A named variable (`X`, `_Name`).
+    Var(String),
+    /// The anonymous variable `_`: any value, never shared.
+    Wildcard,
+    /// A constant.
+    Const(Const),
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Term::Var(v) => write!(f, "{v}"),
+            Term::Wildcard => write!(f, "_"),
+            Term::Const(c) => write!(f, "{c}"),
+        }
+    }
+}
+
+/// An atom `pred(t1, …, tn)`; `pred` alone is the nullary atom.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Atom {
+    /// Predicate name.
+    pub pred: String,
+    /// Arguments, in order.
+    pub args: Vec<Term>,
+    /// Where the atom was written.
+    pub span: Span,
+}
+
+impl fmt::Display for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.pred)?;
+        if !self.args.is_empty() {
+            write!(f, "(")?;
+            for (i, a) in self.args.iter().enumerate() {
+                if i > 0 {
+                    write!(f, ", ")?;
+                }
+                write!(f, "{a}")?;
+            }
+            write!(f, ")")?;
+        }
+        Ok(())
+    }
+}
+
+/// Integer arithmetic operators of comparisons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`, truncating toward zero.
+    Div,
+    /// `%`, with the sign of the dividend.
+    Rem,
+}
+
+/// An arithmetic expression over terms.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Expr {
+    /// A single term.
+    Term(Term),
+    /// `lhs op rhs`.
+    Binary(Box<Expr>, ArithOp, Box<Expr>),
+}
+
+impl Expr {
+    /// Calls `f` on every variable name in the expression, left to right.
+    pub fn each_var<'a>(&'a self, f: &mut impl FnMut(&'a str)) {
+        match self {
+            Expr::Term(Term::Var(v)) => f(v),
+            Expr::Term(_) => {}
+            Expr::Binary(l, _, r) => {
+                l.each_var(f);
+                r.each_var(f);
+            }
+        }
+    }
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Term(t) => write!(f, "{t}"),
+            Expr::Binary(l, op, r) => {
+                let sym = match op {
+                    ArithOp::Add => "+",
+                    ArithOp::Sub => "-",
+                    ArithOp::Mul => "*",
+                    ArithOp::Div => "/",
+                    ArithOp::Rem => "%",
+                };
+                let wrap = |e: &Expr| matches!(e, Expr::Binary(..));
+                if wrap(l) {
+                    write!(f, "({l})")?;
+                } else {
+                    write!(f, "{l}")?;
+                }
+                write!(f, " {sym} ")?;
+                if wrap(r) {
+                    write!(f, "({r})")
+                } else {
+                    write!(f, "{r}")
+                }
+            }
+        }
+    }
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    /// `=`: binds an unbound variable side, tests equality otherwise.
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CmpOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// A body literal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Literal {
+    /// A positive atom (a predicate or a built-in).
+    Pos(Atom),
+    /// A negated atom `!a`: holds when no matching tuple exists (or the built-in fails).
+    Neg(Atom),
+    /// A comparison `lhs op rhs`.
+    Cmp {
+        /// Left side.
+        lhs: Expr,
+        /// Operator.
+        op: CmpOp,
+        /// Right side.
+        rhs: Expr,
+        /// Where it was written.
+        span: Span,
+    },
+}
+
+impl Literal {
+    /// Where the literal was written.
+    pub fn span(&self) -> Span {
+        match self {
+            Literal::Pos(a) | Literal::Neg(a) => a.span,
+            Literal::Cmp { span, .. } => *span,
+        }
+    }
+
+    /// Calls `f` on every named variable of the literal.
+    pub fn each_var<'a>(&'a self, f: &mut impl FnMut(&'a str)) {
+        match self {
+            Literal::Pos(a) | Literal::Neg(a) => {
+                for t in &a.args {
+                    if let Term::Var(v) = t {
+                        f(v)
+                    }
+                }
+            }
+            Literal::Cmp { lhs, rhs, .. } => {
+                lhs.each_var(f);
+                rhs.each_var(f);
+            }
+        }
+    }
+}
+
+impl fmt::Display for Literal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Pos(a) => write!(f, "{a}"),
+            Literal::Neg(a) => write!(f, "!{a}"),
+            Literal::Cmp { lhs, op, rhs, .. } => write!(f, "{lhs} {} {rhs}", op.as_str()),
+        }
+    }
+}
+
+/// A citation of a source: `@cite(source, "section", "quote", line)`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Citation {
+    /// The declared source's name.
+    pub source: String,
+    /// The section of the source (e.g. "Feature table, row 'Peer cache'").
+    pub section: String,
+    /// The quoted sentence.
+    pub quote: String,
+    /// The line of the source text the quote stands on, when given.
+    pub line: Option<i64>,
+    /// Where the annotation was written.
+    pub span: Span,
+}
+
+/// Whether an annotation cites the source or attaches one of its notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AnnotationKind {
+    /// `@cite(…)`
+    Cite,
+    /// `@note(…)`
+    Note,
+}
+
+/// A clause: a fact (empty body) or a rule, with its annotations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    /// The head atom.
+    pub head: Atom,
+    /// The body literals, as written.
+    pub body: Vec<Literal>,
+    /// `@cite` annotations.
+    pub cites: Vec<Citation>,
+    /// `@note` annotations (same shape as citations; the section is the note's title).
+    pub notes: Vec<Citation>,
+    /// The whole clause, annotations excluded.
+    pub span: Span,
+}
+
+impl Clause {
+    /// True for a clause without a body.
+    pub fn is_fact(&self) -> bool {
+        self.body.is_empty()
+    }
+}
+
+impl fmt::Display for Clause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.head)?;
+        if !self.body.is_empty() {
+            write!(f, " :- ")?;
+            for (i, l) in self.body.iter().enumerate() {
+                if i > 0 {
+                    write!(f, ", ")?;
+                }
+                write!(f, "{l}")?;
+            }
+        }
+        write!(f, ".")
+    }
+}
+
+/// `source name "title" url "…".`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceDecl {
+    /// The name citations use.
+    pub name: String,
+    /// The document's title.
+    pub title: String,
+    /// Where the document is published, when given.
+    pub url: Option<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// `decl pred(col, …) "doc".`: column names and documentation of a predicate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PredDecl {
+    /// Predicate name.
+    pub name: String,
+    /// Column names; their count is the predicate's arity.
+    pub columns: Vec<String>,
+    /// What the predicate means.
+    pub doc: Option<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// The statements of one or more `.kb` texts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Program {
+    /// Clauses in source order.
+    pub clauses: Vec<Clause>,
+    /// Declared sources.
+    pub sources: Vec<SourceDecl>,
+    /// Predicate declarations.
+    pub decls: Vec<PredDecl>,
+}
+
+impl Program {
+    /// Appends the statements of `other`.
+    pub fn extend(&mut self, other: Program) {
+        self.clauses.extend(other.clauses);
+        self.sources.extend(other.sources);
+        self.decls.extend(other.decls);
+    }
+}
+
+/// A query, as typed in the REPL, given on the command line, or read from a query file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// `?- l1, …, ln`: all bindings of the body's variables.
+    Conjunctive {
+        /// The body.
+        body: Vec<Literal>,
+        /// Where it was written.
+        span: Span,
+    },
+    /// `p? a1 … ak`: asks `p(a1, …, ak, V…)`; the free trailing columns are the answer.
+    Question {
+        /// The predicate asked.
+        pred: String,
+        /// The given arguments (constants or `_`).
+        args: Vec<Term>,
+        /// Where it was written.
+        span: Span,
+    },
+    /// `why ATOM`: the proof tree of a tuple.
+    Why(Atom),
+    /// `why not ATOM`: why a tuple is not derived.
+    WhyNot(Atom),
+}
+
+impl Query {
+    /// Where the query was written.
+    pub fn span(&self) -> Span {
+        match self {
+            Query::Conjunctive { span, .. } | Query::Question { span, .. } => *span,
+            Query::Why(a) | Query::WhyNot(a) => a.span,
+        }
+    }
+}
+
+impl fmt::Display for Query {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Query::Conjunctive { body, .. } => {
+                write!(f, "?- ")?;
+                for (i, l) in body.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{l}")?;
+                }
+                Ok(())
+            }
+            Query::Question { pred, args, .. } => {
+                write!(f, "{pred}?")?;
+                for a in args {
+                    write!(f, " {a}")?;
+                }
+                Ok(())
+            }
+            Query::Why(a) => write!(f, "why {a}"),
+            Query::WhyNot(a) => write!(f, "why not {a}"),
+        }
+    }
+}
+
+/// An expectation of a query file, checked against the answer of the query before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expectation {
+    /// `expect VALUE.`: the verdict (a question's answer value, `unknown`, or for other
+    /// queries `yes` / `no`).
+    Verdict(Const),
+    /// `expect rows N.`: the number of answer rows.
+    Rows(i64),
+    /// `expect row (c1, …).`: the answer contains this row.
+    Row(Vec<Const>),
+}
+
+impl fmt::Display for Expectation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expectation::Verdict(c) => write!(f, "expect {c}"),
+            Expectation::Rows(n) => write!(f, "expect rows {n}"),
+            Expectation::Row(r) => {
+                write!(f, "expect row (")?;
+                for (i, c) in r.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                write!(f, ")")
+            }
+        }
+    }
+}
+
+/// A query of a query file with the expectations that follow it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptItem {
+    /// The query.
+    pub query: Query,
+    /// Its expectations, with where each was written.
+    pub expectations: Vec<(Expectation, Span)>,
+}

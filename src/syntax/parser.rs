@@ -1,0 +1,587 @@
+//! The pest parser (grammar in `grammar/kb.pest`) and the conversion of its parse tree
+//! into the AST of [`super::ast`], keeping the span of every node.
+
+use super::ast::*;
+use crate::diag::Diagnostic;
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/kb.pest"]
+struct KbParser;
+
+/// Deepest nesting of parentheses accepted; deeper input is rejected before pest's recursive
+/// descent could exhaust the stack.
+pub const MAX_NESTING: usize = 200;
+
+/// Parses a knowledge-base text (`.kb`) numbered `file` in its source map.
+///
+/// Errors: the first syntax error, with its span; integers outside 64 bits; nesting deeper
+/// than [`MAX_NESTING`].
+pub fn parse_kb(text: &str, file: usize) -> Result<Program, Diagnostic> {
+    check_nesting(text, file)?;
+    let pairs = KbParser::parse(Rule::kb, text).map_err(|e| syntax_error(e, file, text))?;
+    let mut program = Program::default();
+    for pair in pairs.flatten().filter(|p| p.as_rule() != Rule::kb) {
+        match pair.as_rule() {
+            Rule::clause => program.clauses.push(clause(pair, file)?),
+            Rule::source_decl => program.sources.push(source_decl(pair, file)),
+            Rule::pred_decl => program.decls.push(pred_decl(pair, file)),
+            _ => {}
+        }
+    }
+    Ok(program)
+}
+
+/// Parses one query (REPL line or command-line argument; the final `.` is optional).
+///
+/// Errors: as [`parse_kb`].
+pub fn parse_query(text: &str, file: usize) -> Result<Query, Diagnostic> {
+    check_nesting(text, file)?;
+    let mut pairs =
+        KbParser::parse(Rule::query_line, text).map_err(|e| syntax_error(e, file, text))?;
+    let line = pairs.next().expect("query_line matched");
+    let q = line.into_inner().next().expect("a query inside query_line");
+    query(q, file)
+}
+
+/// Parses a query file (`.kbq`): queries each ending in `.`, each followed by its
+/// `expect …` lines.
+///
+/// Errors: as [`parse_kb`].
+pub fn parse_script(text: &str, file: usize) -> Result<Vec<ScriptItem>, Diagnostic> {
+    check_nesting(text, file)?;
+    let mut pairs =
+        KbParser::parse(Rule::query_file, text).map_err(|e| syntax_error(e, file, text))?;
+    let mut items: Vec<ScriptItem> = Vec::new();
+    for p in pairs.next().expect("query_file matched").into_inner() {
+        match p.as_rule() {
+            Rule::expectation => {
+                let span = span_of(&p, file);
+                let e = expectation(p, file)?;
+                items
+                    .last_mut()
+                    .expect("grammar puts a query first")
+                    .expectations
+                    .push((e, span));
+            }
+            Rule::EOI => {}
+            _ => items.push(ScriptItem {
+                query: query(p, file)?,
+                expectations: Vec::new(),
+            }),
+        }
+    }
+    Ok(items)
+}
+
+/// True when `text` is an unfinished statement: neither a query nor complete knowledge-base
+/// text, and not yet ended by `.` (the REPL then reads another line).
+pub fn is_incomplete(text: &str) -> bool {
+    let code: String = text
+        .lines()
+        .map(strip_comment)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let trimmed = code.trim_end();
+    if trimmed.is_empty() || trimmed.ends_with('.') {
+        return false;
+    }
+    KbParser::parse(Rule::query_line, text).is_err() && KbParser::parse(Rule::kb, text).is_err()
+}
+
+fn strip_comment(line: &str) -> &str {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (_, false, '"') => in_string = !in_string,
+            (false, _, '%') => return &line[..i],
+            _ => {}
+        }
+    }
+    line
+}
+
+fn check_nesting(text: &str, file: usize) -> Result<(), Diagnostic> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut in_comment = false;
+    for (i, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '%' => in_comment = true,
+            '"' => in_string = true,
+            '(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(Diagnostic::error(
+                        "nesting",
+                        format!("parentheses nested deeper than {MAX_NESTING} levels"),
+                        Span {
+                            file,
+                            start: i,
+                            end: i + 1,
+                        },
+                    )
+                    .with_label("too deep"));
+                }
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn rule_name(r: &Rule) -> String {
+    match r {
+        Rule::symbol => "a name (lowercase identifier)",
+        Rule::variable => "a variable",
+        Rule::wildcard => "`_`",
+        Rule::integer => "an integer",
+        Rule::string => "a string",
+        Rule::atom => "an atom",
+        Rule::clause => "a clause",
+        Rule::body => "a rule body",
+        Rule::literal | Rule::negation => "a literal",
+        Rule::comparison => "a comparison",
+        Rule::cmp_op => "a comparison operator",
+        Rule::expr | Rule::product => "an expression",
+        Rule::add_op | Rule::mul_op => "an operator",
+        Rule::cite => "`@cite(…)`",
+        Rule::note => "`@note(…)`",
+        Rule::source_decl | Rule::kw_source => "`source`",
+        Rule::pred_decl | Rule::kw_decl => "`decl`",
+        Rule::EOI => "end of input",
+        Rule::query | Rule::conj_query | Rule::question | Rule::why | Rule::why_not => "a query",
+        Rule::expectation | Rule::kw_expect => "`expect`",
+        Rule::expect_rows | Rule::kw_rows => "`rows`",
+        Rule::expect_row | Rule::kw_row => "`row`",
+        Rule::expect_verdict => "a verdict",
+        Rule::kw_why => "`why`",
+        Rule::kw_not => "`not`",
+        Rule::kw_url => "`url`",
+        other => return format!("{other:?}"),
+    }
+    .to_string()
+}
+
+fn syntax_error(e: pest::error::Error<Rule>, file: usize, text: &str) -> Diagnostic {
+    let (start, end) = match e.location {
+        pest::error::InputLocation::Pos(p) => (p, p),
+        pest::error::InputLocation::Span((s, e)) => (s, e),
+    };
+    let message = match &e.variant {
+        pest::error::ErrorVariant::ParsingError {
+            positives,
+            negatives,
+        } => {
+            let mut names: Vec<String> = positives.iter().map(rule_name).collect();
+            names.dedup();
+            let mut msg = if names.is_empty() {
+                "unexpected input".to_string()
+            } else {
+                format!("expected {}", join_or(&names))
+            };
+            if !negatives.is_empty() {
+                let neg: Vec<String> = negatives.iter().map(rule_name).collect();
+                msg.push_str(&format!(", found {}", join_or(&neg)));
+            }
+            msg
+        }
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let label = if start == end { "here" } else { "unexpected" };
+    let d = Diagnostic::error(
+        "syntax",
+        format!("syntax error: {message}"),
+        Span {
+            file,
+            start,
+            end: end.max(start + 1),
+        },
+    )
+    .with_label(label);
+    if start >= text.trim_end().len() {
+        d.with_help("every clause, query and expectation ends with `.`")
+    } else {
+        d
+    }
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn span_of(p: &Pair<Rule>, file: usize) -> Span {
+    let s = p.as_span();
+    Span {
+        file,
+        start: s.start(),
+        end: s.end(),
+    }
+}
+
+fn string_value(p: Pair<Rule>) -> String {
+    let body = p.into_inner().next().map(|b| b.as_str()).unwrap_or("");
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn integer_value(p: &Pair<Rule>, file: usize) -> Result<i64, Diagnostic> {
+    p.as_str().parse::<i64>().map_err(|_| {
+        Diagnostic::error(
+            "integer-overflow",
+            format!("integer {} does not fit in 64 bits", p.as_str()),
+            span_of(p, file),
+        )
+        .with_label("out of range")
+        .with_help("integers range from -9223372036854775808 to 9223372036854775807")
+    })
+}
+
+fn term(p: Pair<Rule>, file: usize) -> Result<Term, Diagnostic> {
+    Ok(match p.as_rule() {
+        Rule::variable => Term::Var(p.as_str().to_string()),
+        Rule::wildcard => Term::Wildcard,
+        Rule::symbol => Term::Const(Const::Sym(p.as_str().to_string())),
+        Rule::string => Term::Const(Const::Str(string_value(p))),
+        Rule::integer => Term::Const(Const::Int(integer_value(&p, file)?)),
+        other => unreachable!("not a term: {other:?}"),
+    })
+}
+
+fn constant(p: Pair<Rule>, file: usize) -> Result<Const, Diagnostic> {
+    match term(p, file)? {
+        Term::Const(c) => Ok(c),
+        _ => unreachable!("grammar allows only constants here"),
+    }
+}
+
+fn atom(p: Pair<Rule>, file: usize) -> Result<Atom, Diagnostic> {
+    let span = span_of(&p, file);
+    let mut inner = p.into_inner();
+    let pred = inner.next().expect("atom has a name").as_str().to_string();
+    let args = inner.map(|t| term(t, file)).collect::<Result<_, _>>()?;
+    Ok(Atom { pred, args, span })
+}
+
+fn expr(p: Pair<Rule>, file: usize) -> Result<Expr, Diagnostic> {
+    match p.as_rule() {
+        Rule::expr | Rule::product => {
+            let mut inner = p.into_inner();
+            let mut acc = expr(inner.next().expect("operand"), file)?;
+            while let Some(op) = inner.next() {
+                let op = match op.as_str() {
+                    "+" => ArithOp::Add,
+                    "-" => ArithOp::Sub,
+                    "*" => ArithOp::Mul,
+                    "/" => ArithOp::Div,
+                    _ => ArithOp::Rem,
+                };
+                let rhs = expr(inner.next().expect("operand"), file)?;
+                acc = Expr::Binary(Box::new(acc), op, Box::new(rhs));
+            }
+            Ok(acc)
+        }
+        _ => Ok(Expr::Term(term(p, file)?)),
+    }
+}
+
+fn literal(p: Pair<Rule>, file: usize) -> Result<Literal, Diagnostic> {
+    let span = span_of(&p, file);
+    match p.as_rule() {
+        Rule::atom => Ok(Literal::Pos(atom(p, file)?)),
+        Rule::negation => {
+            let mut a = atom(p.into_inner().next().expect("negated atom"), file)?;
+            a.span = span;
+            Ok(Literal::Neg(a))
+        }
+        Rule::comparison => {
+            let mut inner = p.into_inner();
+            let lhs = expr(inner.next().expect("lhs"), file)?;
+            let op = match inner.next().expect("op").as_str() {
+                "=" => CmpOp::Eq,
+                "!=" => CmpOp::Ne,
+                "<" => CmpOp::Lt,
+                "<=" => CmpOp::Le,
+                ">" => CmpOp::Gt,
+                _ => CmpOp::Ge,
+            };
+            let rhs = expr(inner.next().expect("rhs"), file)?;
+            Ok(Literal::Cmp { lhs, op, rhs, span })
+        }
+        other => unreachable!("not a literal: {other:?}"),
+    }
+}
+
+fn body(p: Pair<Rule>, file: usize) -> Result<Vec<Literal>, Diagnostic> {
+    p.into_inner().map(|l| literal(l, file)).collect()
+}
+
+fn annotation(p: Pair<Rule>, file: usize) -> Result<Citation, Diagnostic> {
+    let span = span_of(&p, file);
+    let mut inner = p.into_inner();
+    let source = inner.next().expect("source").as_str().to_string();
+    let section = string_value(inner.next().expect("section"));
+    let quote = string_value(inner.next().expect("quote"));
+    let line = inner.next().map(|l| integer_value(&l, file)).transpose()?;
+    Ok(Citation {
+        source,
+        section,
+        quote,
+        line,
+        span,
+    })
+}
+
+fn clause(p: Pair<Rule>, file: usize) -> Result<Clause, Diagnostic> {
+    let mut cites = Vec::new();
+    let mut notes = Vec::new();
+    let mut head = None;
+    let mut lits = Vec::new();
+    let mut start = None;
+    let end = p.as_span().end();
+    for part in p.into_inner() {
+        match part.as_rule() {
+            Rule::cite => cites.push(annotation(part, file)?),
+            Rule::note => notes.push(annotation(part, file)?),
+            Rule::atom => {
+                start = Some(part.as_span().start());
+                head = Some(atom(part, file)?);
+            }
+            Rule::body => lits = body(part, file)?,
+            _ => {}
+        }
+    }
+    let head = head.expect("clause has a head");
+    let span = Span {
+        file,
+        start: start.unwrap_or(head.span.start),
+        end,
+    };
+    Ok(Clause {
+        head,
+        body: lits,
+        cites,
+        notes,
+        span,
+    })
+}
+
+fn source_decl(p: Pair<Rule>, file: usize) -> SourceDecl {
+    let span = span_of(&p, file);
+    let mut name = String::new();
+    let mut strings = Vec::new();
+    for part in p.into_inner() {
+        match part.as_rule() {
+            Rule::symbol => name = part.as_str().to_string(),
+            Rule::string => strings.push(string_value(part)),
+            _ => {}
+        }
+    }
+    let mut strings = strings.into_iter();
+    let title = strings.next().unwrap_or_default();
+    SourceDecl {
+        name,
+        title,
+        url: strings.next(),
+        span,
+    }
+}
+
+fn pred_decl(p: Pair<Rule>, file: usize) -> PredDecl {
+    let span = span_of(&p, file);
+    let mut names = Vec::new();
+    let mut doc = None;
+    for part in p.into_inner() {
+        match part.as_rule() {
+            Rule::symbol => names.push(part.as_str().to_string()),
+            Rule::string => doc = Some(string_value(part)),
+            _ => {}
+        }
+    }
+    let name = names.remove(0);
+    PredDecl {
+        name,
+        columns: names,
+        doc,
+        span,
+    }
+}
+
+fn query(p: Pair<Rule>, file: usize) -> Result<Query, Diagnostic> {
+    let span = span_of(&p, file);
+    match p.as_rule() {
+        Rule::conj_query => Ok(Query::Conjunctive {
+            body: body(p.into_inner().next().expect("body"), file)?,
+            span,
+        }),
+        Rule::why | Rule::why_not => {
+            let is_not = p.as_rule() == Rule::why_not;
+            let a = p
+                .into_inner()
+                .find(|x| x.as_rule() == Rule::atom)
+                .expect("atom");
+            let a = atom(a, file)?;
+            Ok(if is_not {
+                Query::WhyNot(a)
+            } else {
+                Query::Why(a)
+            })
+        }
+        Rule::question => {
+            let mut inner = p.into_inner();
+            let pred = inner.next().expect("predicate").as_str().to_string();
+            let args = inner.map(|t| term(t, file)).collect::<Result<_, _>>()?;
+            Ok(Query::Question { pred, args, span })
+        }
+        other => unreachable!("not a query: {other:?}"),
+    }
+}
+
+fn expectation(p: Pair<Rule>, file: usize) -> Result<Expectation, Diagnostic> {
+    let inner = p
+        .into_inner()
+        .find(|x| x.as_rule() != Rule::kw_expect)
+        .expect("expectation body");
+    match inner.as_rule() {
+        Rule::expect_rows => {
+            let n = inner
+                .into_inner()
+                .find(|x| x.as_rule() == Rule::integer)
+                .expect("count");
+            Ok(Expectation::Rows(integer_value(&n, file)?))
+        }
+        Rule::expect_row => Ok(Expectation::Row(
+            inner
+                .into_inner()
+                .filter(|x| x.as_rule() != Rule::kw_row)
+                .map(|c| constant(c, file))
+                .collect::<Result<_, _>>()?,
+        )),
+        _ => {
+            let c = inner
+                .into_inner()
+                .find(|x| x.as_rule() != Rule::kw_verdict)
+                .expect("value");
+            Ok(Expectation::Verdict(constant(c, file)?))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_facts_rules_and_annotations() {
+        let p = parse_kb(
+            "% c\nsource cmg \"T\" url \"u\".\n@cite(cmg, \"s\", \"q\", 3)\nstatus(peer_cache, not_supported).\n\
+             r(X, Z) :- r(X, Y), e(Y, Z), !b(Y), Z != 3, W = Z + 1 * 2.",
+            0,
+        )
+        .unwrap();
+        assert_eq!(p.sources[0].url.as_deref(), Some("u"));
+        assert_eq!(p.clauses.len(), 2);
+        assert_eq!(p.clauses[0].cites[0].line, Some(3));
+        assert_eq!(
+            p.clauses[1].to_string(),
+            "r(X, Z) :- r(X, Y), e(Y, Z), !b(Y), Z != 3, W = Z + (1 * 2)."
+        );
+    }
+
+    #[test]
+    fn keywords_need_a_boundary() {
+        let p = parse_kb("sourcex(a). decl_thing(b). why(c).", 0).unwrap();
+        assert_eq!(p.clauses.len(), 3);
+    }
+
+    #[test]
+    fn queries() {
+        assert!(matches!(
+            parse_query("supported? peer_cache", 0),
+            Ok(Query::Question { .. })
+        ));
+        assert!(matches!(
+            parse_query("why not p(a)", 0),
+            Ok(Query::WhyNot(_))
+        ));
+        assert!(matches!(parse_query("why not_p(a).", 0), Ok(Query::Why(_))));
+        assert!(matches!(
+            parse_query("?- p(X), !q(X).", 0),
+            Ok(Query::Conjunctive { .. })
+        ));
+        assert!(parse_query("p(", 0).is_err());
+    }
+
+    #[test]
+    fn scripts_attach_expectations() {
+        let s = parse_script(
+            "p? a.\nexpect no.\nexpect rows 1.\n?- q(X).\nexpect row (b, 2).\n",
+            0,
+        )
+        .unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].expectations.len(), 2);
+        assert_eq!(
+            s[1].expectations[0].0,
+            Expectation::Row(vec![Const::Sym("b".into()), Const::Int(2)])
+        );
+    }
+
+    #[test]
+    fn errors_point_at_the_problem() {
+        let e = parse_kb("p(a).\nq(b) :- p(.\n", 0).unwrap_err();
+        assert_eq!(e.code, "syntax");
+        assert_eq!(e.span.unwrap().start, 16);
+        let e = parse_kb("p(99999999999999999999).", 0).unwrap_err();
+        assert_eq!(e.code, "integer-overflow");
+        let deep = format!("p :- q({}1{}).", "(".repeat(5000), ")".repeat(5000));
+        assert_eq!(parse_kb(&deep, 0).unwrap_err().code, "nesting");
+    }
+
+    #[test]
+    fn incomplete_input_is_recognised() {
+        assert!(is_incomplete("p(X) :- q(X),"));
+        assert!(is_incomplete("p(a)"));
+        assert!(!is_incomplete("p(a)."));
+        assert!(!is_incomplete("p(a)) ."));
+        assert!(!is_incomplete("supported? peer_cache"));
+        assert!(is_incomplete("p(X) :- q(X) % a comment."));
+    }
+}
