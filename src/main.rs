@@ -271,7 +271,12 @@ fn query_cmd(
     ExitCode::from(code)
 }
 
-fn run_cmd(kb: &mut KnowledgeBase, file: &std::path::Path, opts: AskOptions, format: Format) -> ExitCode {
+fn run_cmd(
+    kb: &mut KnowledgeBase,
+    file: &std::path::Path,
+    opts: AskOptions,
+    format: Format,
+) -> ExitCode {
     let src = match read_text(file) {
         Ok(s) => s,
         Err(e) => return report_load_error(&e, format),

@@ -242,7 +242,7 @@ impl<'a> Explainer<'a> {
         // The first solution of each rule; keep the one whose premises are lowest.
         let mut best: Option<(u32, usize, Subst)> = None;
         for &ri in self.rules_of.get(pred).into_iter().flatten() {
-            let clause = &self.rules[ri].clause;
+            let clause = &open_wildcards(&self.rules[ri].clause);
             let Some(seed) = unify_head(&clause.head, args) else {
                 continue;
             };
@@ -254,8 +254,16 @@ impl<'a> Explainer<'a> {
         }
         let (_, ri, subst) = best?;
         let user = self.user_clause(ri);
+        // The searched clause is the evaluated one with `_` opened; drop its demand atom.
+        let searched = open_wildcards(&self.rules[ri].clause);
+        let skip = usize::from(
+            searched
+                .body
+                .first()
+                .is_some_and(|l| matches!(l, Literal::Pos(a) if is_demand(&a.pred))),
+        );
         let mut premises = Vec::new();
-        for lit in &user.body {
+        for lit in &searched.body[skip..] {
             premises.push(self.premise(lit, &subst, budget)?);
         }
         let mut substitution: Vec<(String, Const)> = Vec::new();
@@ -488,6 +496,40 @@ impl<'a> Explainer<'a> {
             .copied()
             .filter(|&i| !is_demand(&self.rules[i].clause.head.pred))
             .collect()
+    }
+}
+
+/// Prefix of the variables that stand for a positive atom's `_` during proof search.
+const OPENED: &str = "_#";
+
+/// `clause` with every `_` of its positive atoms replaced by a fresh variable, so a solution
+/// names the whole tuple each premise matched.
+fn open_wildcards(clause: &Clause) -> Clause {
+    let mut n = 0;
+    let body = clause
+        .body
+        .iter()
+        .map(|l| match l {
+            Literal::Pos(a) if Builtin::from_name(&a.pred).is_none() => {
+                let args = a
+                    .args
+                    .iter()
+                    .map(|t| match t {
+                        Term::Wildcard => {
+                            n += 1;
+                            Term::Var(format!("{OPENED}{n}"))
+                        }
+                        other => other.clone(),
+                    })
+                    .collect();
+                Literal::Pos(Atom { args, ..a.clone() })
+            }
+            other => other.clone(),
+        })
+        .collect();
+    Clause {
+        body,
+        ..clause.clone()
     }
 }
 
