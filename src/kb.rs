@@ -230,3 +230,40 @@ impl KnowledgeBase {
         w
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_knowledge_base_loads_cleanly() {
+        let kb = KnowledgeBase::embedded(EvalConfig::default())
+            .unwrap_or_else(|e| panic!("{}", e.sources.render(&e.diagnostics, false)));
+        assert!(kb.texts.iter().all(|t| t.name.starts_with("rules/cmg/")));
+        assert!(kb.model.tuple_count() > 0);
+        let w = kb.warnings();
+        assert!(w.is_empty(), "{}", kb.sources.render(&w, false));
+    }
+
+    #[test]
+    fn unreadable_inputs_are_errors_not_panics() {
+        let dir = std::env::temp_dir().join(format!("supportkb-kb-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bin = dir.join("b.kb");
+        std::fs::write(&bin, b"p(a).\0").unwrap();
+        let bad = dir.join("u.kb");
+        std::fs::write(&bad, b"p(\xff).").unwrap();
+        let msg = |p: &Path| {
+            read_paths(&[p.to_path_buf()]).unwrap_err().diagnostics[0]
+                .message
+                .clone()
+        };
+        assert!(msg(&bin).contains("binary"));
+        assert!(msg(&bad).contains("not UTF-8"));
+        assert!(msg(&dir.join("missing.kb")).contains("no such file"));
+        let empty = dir.join("empty");
+        std::fs::create_dir_all(&empty).unwrap();
+        assert!(msg(&empty).contains("holds no .kb file"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

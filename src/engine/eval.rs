@@ -574,3 +574,140 @@ pub fn evaluate(
         .collect();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check;
+    use crate::engine::demand::rewrite;
+    use crate::syntax::parse_kb;
+
+    /// Evaluates `src`; returns each predicate's tuples as text, sorted, with heights.
+    fn run(src: &str) -> BTreeMap<String, Vec<(String, u32)>> {
+        let kb = check(parse_kb(src, 0).unwrap()).unwrap();
+        let rules = rewrite(&kb);
+        let mut interner = Interner::default();
+        let model = evaluate(&rules, None, &mut interner, &EvalConfig::default()).unwrap();
+        model
+            .relations
+            .iter()
+            .map(|(p, r)| {
+                let mut rows: Vec<(String, u32)> = r
+                    .iter()
+                    .map(|(row, h)| {
+                        let vals: Vec<String> =
+                            interner.decode(row).iter().map(Const::to_string).collect();
+                        (vals.join(","), h)
+                    })
+                    .collect();
+                rows.sort();
+                (p.clone(), rows)
+            })
+            .collect()
+    }
+
+    fn tuples(m: &BTreeMap<String, Vec<(String, u32)>>, p: &str) -> Vec<String> {
+        m.get(p)
+            .map(|r| r.iter().map(|(t, _)| t.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn transitive_closure_with_heights() {
+        let m = run("e(1,2). e(2,3). e(3,4). t(X,Y) :- e(X,Y). t(X,Z) :- t(X,Y), e(Y,Z).");
+        assert_eq!(
+            tuples(&m, "t"),
+            vec!["1,2", "1,3", "1,4", "2,3", "2,4", "3,4"]
+        );
+        let h = |t: &str| m["t"].iter().find(|(x, _)| x == t).unwrap().1;
+        assert!(m["e"].iter().all(|(_, h)| *h == 0));
+        assert!(h("1,2") < h("1,3") && h("1,3") < h("1,4"));
+    }
+
+    #[test]
+    fn stratified_negation_and_filters() {
+        let m = run(
+            "n(1). n(2). n(3). e(1,2). r(X) :- e(1,X). r(1) :- n(1). u(X) :- n(X), !r(X). big(X) :- n(X), X >= 2, X != 3.",
+        );
+        assert_eq!(tuples(&m, "u"), vec!["3"]);
+        assert_eq!(tuples(&m, "big"), vec!["2"]);
+    }
+
+    #[test]
+    fn constants_repeats_and_assignment() {
+        let m = run(
+            "p(1,1). p(1,2). p(2,2). same(X) :- p(X,X). one(Y) :- p(1,Y). next(X, Y) :- p(X, _), Y = X * 10 + 1. z :- !p(3, _).",
+        );
+        assert_eq!(tuples(&m, "same"), vec!["1", "2"]);
+        assert_eq!(tuples(&m, "one"), vec!["1", "2"]);
+        assert_eq!(tuples(&m, "next"), vec!["1,11", "2,21"]);
+        assert_eq!(tuples(&m, "z"), vec![""]);
+    }
+
+    #[test]
+    fn strings_and_builtins() {
+        let m = run(
+            "s(\"cmg01\"). s(\"1cmg\"). s(\"héllo-wörld\"). ok(S, L) :- s(S), length(S, L), matches(S, \"[a-z].*\"), !contains(S, \"--\").",
+        );
+        assert_eq!(tuples(&m, "ok"), vec!["\"cmg01\",5", "\"héllo-wörld\",11"]);
+    }
+
+    #[test]
+    fn overflow_fails_the_literal_and_warns() {
+        let kb = check(
+            parse_kb(
+                "n(9223372036854775807). m(Y) :- n(X), Y = X + 1. k(X) :- n(X).",
+                0,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let mut interner = Interner::default();
+        let model = evaluate(&rewrite(&kb), None, &mut interner, &EvalConfig::default()).unwrap();
+        assert!(model.relation("m").is_none_or(|r| r.is_empty()));
+        assert_eq!(model.relation("k").map(|r| r.len()), Some(1));
+        assert!(
+            model.warnings[0].message.contains("integer overflow"),
+            "{:?}",
+            model.warnings
+        );
+    }
+
+    #[test]
+    fn goal_directed_rules_wait_for_demand() {
+        // `ok` is only defined for demanded names; `w` demands it for the names in `n`.
+        let m = run("n(\"abc\"). n(\"ab\"). ok(N) :- length(N, L), L >= 3. w(N) :- n(N), ok(N).");
+        assert_eq!(tuples(&m, "w"), vec!["\"abc\""]);
+        assert_eq!(tuples(&m, "demand#ok"), vec!["\"ab\"", "\"abc\""]);
+    }
+
+    #[test]
+    fn limits_stop_runaway_evaluation() {
+        let kb = check(parse_kb("n(0). n(Y) :- n(X), Y = X + 1.", 0).unwrap()).unwrap();
+        let mut interner = Interner::default();
+        let config = EvalConfig {
+            max_tuples: 1000,
+            ..EvalConfig::default()
+        };
+        let err = evaluate(&rewrite(&kb), None, &mut interner, &config).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                EvalError::Limit {
+                    what: "derived tuples",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let cancel = Arc::new(AtomicBool::new(true));
+        let config = EvalConfig {
+            cancel: Some(cancel),
+            ..EvalConfig::default()
+        };
+        assert_eq!(
+            evaluate(&rewrite(&kb), None, &mut interner, &config).unwrap_err(),
+            EvalError::Cancelled
+        );
+    }
+}
