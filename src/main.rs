@@ -38,7 +38,7 @@ const EXIT_LIMIT: u8 = 3;
         Examples:\n  \
         supportkb query 'supported? peer_cache'\n  \
         supportkb run examples/cmg-audit.kbq\n  \
-        supportkb --kb examples/lifecycle query 'supported? app_server windows_2019'\n  \
+        supportkb --kb examples/lifecycle query 'can_upgrade? 2204 2304'\n  \
         supportkb check rules/\n\n\
         Exit codes: 0 ok, 1 an expectation failed, 2 input rejected, 3 a resource limit was reached."
 )]
