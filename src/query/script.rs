@@ -1,6 +1,7 @@
 //! Query files (`.kbq`): queries, each followed by `expect` lines, run in order against one
-//! knowledge base. The report counts passed and failed expectations; a query that errors
-//! fails every expectation it carries (or counts as one failure if it carries none).
+//! knowledge base. A query with expectations is one check: it passes when all of them hold.
+//! A query without expectations is only printed, unless it fails to run, which counts as a
+//! failed check.
 
 use super::{Answer, AskOptions, QueryError};
 use crate::diag::{Diagnostic, Location};
@@ -45,9 +46,9 @@ pub struct ScriptReport {
     pub file: String,
     /// Every query, in order.
     pub items: Vec<ItemResult>,
-    /// Expectations that held.
+    /// Checks (queries with expectations) whose expectations all held.
     pub passed: usize,
-    /// Expectations that failed, plus failed queries without expectations.
+    /// Checks with a failed expectation, plus queries that failed to run.
     pub failed: usize,
     /// True when a resource limit stopped a query.
     #[serde(skip)]
@@ -131,17 +132,19 @@ pub fn run_script(
             Ok(a) => {
                 for (e, span) in &item.expectations {
                     let (passed, actual) = check(e, &a);
-                    if passed {
-                        report.passed += 1;
-                    } else {
-                        report.failed += 1;
-                    }
                     r.expectations.push(ExpectationResult {
                         expectation: e.to_string(),
                         location: kb.sources.location(*span),
                         passed,
                         actual,
                     });
+                }
+                if !r.expectations.is_empty() {
+                    if r.expectations.iter().all(|e| e.passed) {
+                        report.passed += 1;
+                    } else {
+                        report.failed += 1;
+                    }
                 }
                 r.answer = Some(a);
             }
@@ -161,7 +164,7 @@ pub fn run_script(
                         actual: "the query failed".into(),
                     });
                 }
-                report.failed += item.expectations.len().max(1);
+                report.failed += 1;
                 r.error = Some(msg);
             }
         }
