@@ -327,6 +327,25 @@ pub fn plan_rules(
             );
             continue;
         }
+        let unbound_head = r.clause.head.args.iter().find_map(|t| match t {
+            crate::syntax::Term::Var(v) if !order.bound.contains(v) => Some(v.clone()),
+            crate::syntax::Term::Wildcard => Some("_".into()),
+            _ => None,
+        });
+        if let Some(v) = unbound_head {
+            errors.push(
+                Diagnostic::error(
+                    "not-evaluable",
+                    format!(
+                        "`{}` cannot be evaluated: head variable `{v}` is never bound",
+                        r.clause.head
+                    ),
+                    r.clause.span,
+                )
+                .with_label("unbound"),
+            );
+            continue;
+        }
         match compile(i, &r.clause, &order.order, interner) {
             Ok(p) => plans.push(p),
             Err(d) => errors.push(d),

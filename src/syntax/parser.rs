@@ -303,9 +303,21 @@ fn atom(p: Pair<Rule>, file: usize) -> Result<Atom, Diagnostic> {
 fn expr(p: Pair<Rule>, file: usize) -> Result<Expr, Diagnostic> {
     match p.as_rule() {
         Rule::expr | Rule::product => {
+            let span = span_of(&p, file);
             let mut inner = p.into_inner();
             let mut acc = expr(inner.next().expect("operand"), file)?;
+            let mut operators = 0;
             while let Some(op) = inner.next() {
+                operators += 1;
+                if operators > MAX_NESTING {
+                    return Err(Diagnostic::error(
+                        "nesting",
+                        format!("expression with more than {MAX_NESTING} operators"),
+                        span,
+                    )
+                    .with_label("too long")
+                    .with_help("split it with intermediate variables: `A = …, B = A + …`"));
+                }
                 let op = match op.as_str() {
                     "+" => ArithOp::Add,
                     "-" => ArithOp::Sub,
@@ -573,6 +585,8 @@ mod tests {
         assert_eq!(e.code, "integer-overflow");
         let deep = format!("p :- q({}1{}).", "(".repeat(5000), ")".repeat(5000));
         assert_eq!(parse_kb(&deep, 0).unwrap_err().code, "nesting");
+        let long = format!("p :- X = 1{}.", "+1".repeat(100_000));
+        assert_eq!(parse_kb(&long, 0).unwrap_err().code, "nesting");
     }
 
     #[test]
