@@ -56,7 +56,7 @@ pub struct QuestionAnswer {
     /// The goal asked, free columns as `_`.
     pub goal: String,
     /// The value of the first free column (the same for every row), `mixed: …` when rows
-    /// disagree, `yes` for a fully given goal that holds, or `unknown`.
+    /// disagree (`N different answers` past four), `yes` for a fully given goal that holds, or `unknown`.
     pub verdict: String,
     /// Names of the free columns.
     pub columns: Vec<String>,
@@ -377,13 +377,13 @@ impl KnowledgeBase {
             "unknown".to_string()
         } else if let Some(k) = first_free {
             let distinct: BTreeSet<String> = rows.iter().map(|r| plain(&r[k])).collect();
-            if distinct.len() == 1 {
-                distinct.into_iter().next().unwrap_or_default()
-            } else {
-                format!(
+            match distinct.len() {
+                1 => distinct.into_iter().next().unwrap_or_default(),
+                2..=4 => format!(
                     "mixed: {}",
                     distinct.into_iter().collect::<Vec<_>>().join(", ")
-                )
+                ),
+                n => format!("{n} different answers"),
             }
         } else {
             "yes".to_string()

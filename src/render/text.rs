@@ -87,9 +87,19 @@ fn question(q: &QuestionAnswer) -> String {
     } else if q.rows.len() > 1 {
         let _ = writeln!(out, "{}", table(&q.columns, &q.rows));
     }
-    for p in &q.proofs {
+    // A long list shows a few proofs; `why` gives any other.
+    let shown = if q.rows.len() > 1 { 3 } else { q.proofs.len() };
+    for p in q.proofs.iter().take(shown) {
         let _ = writeln!(out, "\nbecause");
         out.push_str(&proof(p));
+    }
+    if q.rows.len() > shown {
+        let _ = writeln!(
+            out,
+            "\n({} more answers; `why {}` with the values proves any of them)",
+            q.rows.len() - shown,
+            q.goal
+        );
     }
     out
 }

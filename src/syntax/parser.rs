@@ -169,7 +169,14 @@ fn rule_name(r: &Rule) -> String {
         Rule::source_decl | Rule::kw_source => "`source`",
         Rule::pred_decl | Rule::kw_decl => "`decl`",
         Rule::EOI => "end of input",
-        Rule::query | Rule::conj_query | Rule::question | Rule::why | Rule::why_not => "a query",
+        Rule::query
+        | Rule::query_line
+        | Rule::conj_query
+        | Rule::question
+        | Rule::why
+        | Rule::why_not => "a query (`p? args`, `?- body`, `why atom` or `why not atom`)",
+        Rule::kb => "clauses",
+        Rule::query_file => "queries",
         Rule::expectation | Rule::kw_expect => "`expect`",
         Rule::expect_rows | Rule::kw_rows => "`rows`",
         Rule::expect_row | Rule::kw_row => "`row`",
