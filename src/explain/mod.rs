@@ -2,8 +2,10 @@
 //! *why not* reports for goals that do not hold.
 //!
 //! Enter through [`Explainer::prove`] and [`Explainer::why_not`]. The explainer reads only
-//! the model and the rules; it never re-runs the evaluator.
+//! the model and the rules; it never re-runs the evaluator. [`checker`] checks proofs
+//! independently.
 
+pub mod checker;
 mod proof;
 mod whynot;
 

@@ -15,7 +15,8 @@ use crate::check::{check_query_body, did_you_mean};
 use crate::diag::Diagnostic;
 use crate::engine::demand::{affected, rewrite_extra};
 use crate::engine::{EvalError, EvalRule, Layered, Model, Origin, evaluate};
-use crate::explain::{Explainer, Proof, WhyNot};
+use crate::explain::checker::{ModelTuples, ProofChecker};
+use crate::explain::{BlockCause, Explainer, Proof, WhyNot};
 use crate::kb::KnowledgeBase;
 use crate::syntax::{Atom, Clause, Const, Literal, Query, Span, Term, parse_query};
 use serde::Serialize;
@@ -68,6 +69,9 @@ pub struct QuestionAnswer {
     /// For an unknown answer: close constants the knowledge base does know.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
+    /// Proofs the independent checker rejected (always empty unless the engine is wrong).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub proof_errors: Vec<String>,
 }
 
 /// The answer to a conjunctive query `?- …`.
@@ -94,6 +98,9 @@ pub struct WhyAnswer {
     /// When nothing matches: why not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub why_not: Option<WhyNot>,
+    /// Proofs (here and inside the why-not report) the independent checker rejected.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub proof_errors: Vec<String>,
 }
 
 /// Any answer.
@@ -213,6 +220,23 @@ impl KnowledgeBase {
         Ok(Evaluated { rules, top })
     }
 
+    /// Runs the independent proof checker over `proofs`; returns its complaints.
+    fn check_proofs(&self, ev: &Evaluated, proofs: &[&Proof]) -> Vec<String> {
+        let checker = ProofChecker::new(&self.checked.program);
+        let tuples = ModelTuples {
+            model: Layered {
+                base: &self.model,
+                top: Some(&ev.top),
+            },
+            interner: &self.interner,
+        };
+        proofs
+            .iter()
+            .filter_map(|p| checker.check(p, &tuples).err())
+            .map(|e| e.to_string())
+            .collect()
+    }
+
     fn explainer<'a>(&'a self, ev: &'a Evaluated) -> Explainer<'a> {
         Explainer::new(
             &self.checked,
@@ -276,11 +300,17 @@ impl KnowledgeBase {
                         .collect();
                     ex.why_not(&atom.pred, &given, opts.depth)
                 });
+                let mut all: Vec<&Proof> = proofs.iter().collect();
+                if let Some(w) = &why_not {
+                    collect_why_not_proofs(w, &mut all);
+                }
+                let proof_errors = self.check_proofs(&ev, &all);
                 let a = WhyAnswer {
                     query: q.to_string(),
                     holds: !rows.is_empty(),
                     proofs,
                     why_not,
+                    proof_errors,
                 };
                 Ok(if is_not {
                     Answer::WhyNot(a)
@@ -388,6 +418,7 @@ impl KnowledgeBase {
         } else {
             "yes".to_string()
         };
+        let proof_errors = self.check_proofs(&ev, &proofs.iter().collect::<Vec<_>>());
         let suggestions = if rows.is_empty() {
             self.suggestions(&info.inputs, pred, args)
         } else {
@@ -402,6 +433,7 @@ impl KnowledgeBase {
             rows,
             proofs,
             suggestions,
+            proof_errors,
         }))
     }
 
@@ -481,4 +513,16 @@ fn fill(open: &Atom, vars: &[String], row: &[Const]) -> Vec<Const> {
             Term::Wildcard => unreachable!("opened"),
         })
         .collect()
+}
+
+/// Every proof inside a why-not report: what holds instead, and what blocks negations.
+fn collect_why_not_proofs<'a>(w: &'a WhyNot, out: &mut Vec<&'a Proof>) {
+    out.extend(&w.instead);
+    for t in &w.rules {
+        match &t.blocked.cause {
+            BlockCause::BlockedBy { proof } => out.push(proof),
+            BlockCause::Missing { why_not } => collect_why_not_proofs(why_not, out),
+            BlockCause::Fails => {}
+        }
+    }
 }

@@ -10,12 +10,16 @@ use tabled::settings::Style;
 
 /// Renders an answer as text.
 pub fn answer(a: &Answer) -> String {
-    match a {
-        Answer::Question(q) => question(q),
-        Answer::Bindings(b) => bindings(b),
-        Answer::Why(w) => why(w),
-        Answer::WhyNot(w) => why_not_answer(w),
+    let (mut out, errors) = match a {
+        Answer::Question(q) => (question(q), &q.proof_errors),
+        Answer::Bindings(b) => (bindings(b), &Vec::new()),
+        Answer::Why(w) => (why(w), &w.proof_errors),
+        Answer::WhyNot(w) => (why_not_answer(w), &w.proof_errors),
+    };
+    for e in errors {
+        let _ = writeln!(out, "warning: a proof failed the independent check: {e}");
     }
+    out
 }
 
 fn cell(c: &Const) -> String {
