@@ -89,7 +89,7 @@ pub struct SourceMap {
 }
 
 /// A resolved position: file name, 1-based line and column (in characters).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// File path or name.
     pub file: String,

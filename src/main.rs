@@ -5,13 +5,14 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use supportkb::diag::Diagnostic;
+use supportkb::emit_line;
 use supportkb::engine::EvalConfig;
 use supportkb::kb::{
     KnowledgeBase, LoadError, SourceText, embedded_sources, read_paths, read_text,
 };
 use supportkb::query::script::run_script;
 use supportkb::query::{AskOptions, DEFAULT_DEPTH, QueryError};
-use supportkb::render::{Format, json, text};
+use supportkb::render::{Format, emit, json, text};
 
 /// Exit code when an expectation of a query file fails.
 const EXIT_FAILED: u8 = 1;
@@ -126,7 +127,10 @@ fn color() -> bool {
 fn report_load_error(e: &LoadError, format: Format) -> ExitCode {
     eprint!("{}", e.sources.render(&e.diagnostics, color()));
     if format == Format::Json {
-        println!("{}", json::diagnostics(&e.sources, &e.diagnostics));
+        emit(&format!(
+            "{}\n",
+            json::diagnostics(&e.sources, &e.diagnostics)
+        ));
     }
     ExitCode::from(if e.limit { EXIT_LIMIT } else { EXIT_INPUT })
 }
@@ -188,11 +192,14 @@ fn check_cmd(paths: &[PathBuf], config: EvalConfig, format: Format) -> ExitCode 
             v["predicates"] = preds.into();
             v["tuples"] = kb.model.tuple_count().into();
             v["goal_directed"] = goal_directed.into();
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            ));
         }
         Format::Text => {
             eprint!("{}", kb.sources.render(&warnings, color()));
-            println!(
+            emit_line!(
                 "ok: {} file{}, {clauses} clauses, {preds} predicates, {} tuples derived, {} warning{}",
                 kb.texts.len(),
                 if kb.texts.len() == 1 { "" } else { "s" },
@@ -201,7 +208,7 @@ fn check_cmd(paths: &[PathBuf], config: EvalConfig, format: Format) -> ExitCode 
                 if warnings.len() == 1 { "" } else { "s" }
             );
             if !goal_directed.is_empty() {
-                println!(
+                emit_line!(
                     "goal-directed (questions must give these arguments): {}",
                     goal_directed.join("; ")
                 );
@@ -217,14 +224,14 @@ fn report_query_error(kb: &KnowledgeBase, e: &QueryError, format: Format) -> u8 
         QueryError::Invalid(d) => {
             eprint!("{}", kb.sources.render(d, color()));
             if format == Format::Json {
-                println!("{}", json::diagnostics(&kb.sources, d));
+                emit(&format!("{}\n", json::diagnostics(&kb.sources, d)));
             }
             EXIT_INPUT
         }
         QueryError::Eval(err) => {
             eprintln!("error: {err}");
             if format == Format::Json {
-                println!(
+                emit_line!(
                     "{}",
                     serde_json::json!({"kind": "error", "message": err.to_string()})
                 );
@@ -252,9 +259,9 @@ fn query_cmd(
                 Format::Json => docs.push(serde_json::to_value(&a).unwrap_or_default()),
                 Format::Text => {
                     if queries.len() > 1 {
-                        println!("{}{q}", if i > 0 { "\n" } else { "" });
+                        emit_line!("{}{q}", if i > 0 { "\n" } else { "" });
                     }
-                    print!("{}", text::answer(&a));
+                    emit(&text::answer(&a));
                 }
             },
             Err(e) => code = code.max(report_query_error(kb, &e, format)),
@@ -266,7 +273,10 @@ fn query_cmd(
         } else {
             serde_json::Value::Array(docs)
         };
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        ));
     }
     ExitCode::from(code)
 }
@@ -287,17 +297,17 @@ fn run_cmd(
             let d = [d];
             eprint!("{}", kb.sources.render(&d, color()));
             if format == Format::Json {
-                println!("{}", json::diagnostics(&kb.sources, &d));
+                emit(&format!("{}\n", json::diagnostics(&kb.sources, &d)));
             }
             return ExitCode::from(EXIT_INPUT);
         }
     };
     match format {
-        Format::Json => println!(
+        Format::Json => emit_line!(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()
         ),
-        Format::Text => print!("{}", text::script_report(&report)),
+        Format::Text => emit(&text::script_report(&report)),
     }
     if report.failed > 0 {
         ExitCode::from(if report.limit_hit {

@@ -13,16 +13,15 @@ pub use proof::{Explainer, Justification, Proof, Quote};
 pub use whynot::{BlockCause, Blocked, RuleTrial, WhyNot};
 
 use crate::syntax::Const;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A ground atom for display and JSON: `pred(c1, …, cn)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroundAtom {
     /// Predicate name.
     pub pred: String,
     /// Arguments.
-    #[serde(serialize_with = "crate::render::json::consts")]
     pub args: Vec<Const>,
 }
 

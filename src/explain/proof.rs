@@ -10,11 +10,11 @@ use crate::engine::demand::is_demand;
 use crate::engine::functions;
 use crate::engine::{EvalRule, Id, Interner, Layered, Origin};
 use crate::syntax::{Atom, Citation, Clause, Const, Expr, Literal, Term};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
 /// A citation or note as shown to a reader.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     /// Source name.
     pub source: String,
@@ -31,7 +31,7 @@ pub struct Quote {
 }
 
 /// Why a node of a proof tree holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Justification {
     /// A fact of the knowledge base.
@@ -50,7 +50,10 @@ pub enum Justification {
         /// Where it is written.
         location: Location,
         /// The substitution of the rule's variables.
-        #[serde(serialize_with = "crate::render::json::substitution")]
+        #[serde(
+            serialize_with = "crate::render::json::substitution",
+            deserialize_with = "crate::render::json::substitution_de"
+        )]
         substitution: Vec<(String, Const)>,
         /// The rule's citations.
         cites: Vec<Quote>,
@@ -64,20 +67,20 @@ pub enum Justification {
 }
 
 /// A proof tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Proof {
     /// What is proved: a ground atom, or for built-ins and negations the instantiated literal.
     pub conclusion: String,
     /// The atom, for atoms.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub atom: Option<GroundAtom>,
     /// Round of first derivation (0 for facts); absent for built-ins and negations.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
     /// Why it holds.
     pub by: Justification,
     /// Proofs of the premises, in the order the rule writes them.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub premises: Vec<Proof>,
 }
 

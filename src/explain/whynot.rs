@@ -9,13 +9,13 @@ use super::proof::{Explainer, Proof, Subst, instantiate, term_value};
 use crate::check::{Builtin, order_body};
 use crate::diag::Location;
 use crate::syntax::{Const, Literal, Term};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Most partial bindings carried through one rule body.
 const MAX_BINDINGS: usize = 10_000;
 
 /// Why a goal does not hold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WhyNot {
     /// The goal, `_` for arguments left open.
     pub goal: String,
@@ -31,7 +31,7 @@ pub struct WhyNot {
 }
 
 /// How one rule fails to derive a goal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleTrial {
     /// The rule as written.
     pub rule: String,
@@ -42,7 +42,7 @@ pub struct RuleTrial {
 }
 
 /// The first body literal at which every partial binding dies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Blocked {
     /// The literal as written.
     pub literal: String,
@@ -53,14 +53,17 @@ pub struct Blocked {
     /// How many partial bindings reached it.
     pub reached: usize,
     /// One of them.
-    #[serde(serialize_with = "crate::render::json::substitution")]
+    #[serde(
+        serialize_with = "crate::render::json::substitution",
+        deserialize_with = "crate::render::json::substitution_de"
+    )]
     pub example: Vec<(String, Const)>,
     /// Why it fails.
     pub cause: BlockCause,
 }
 
 /// Why a blocking literal fails.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BlockCause {
     /// A positive atom with no matching tuple; its own why-not.

@@ -19,7 +19,7 @@ use crate::explain::checker::{ModelTuples, ProofChecker};
 use crate::explain::{BlockCause, Explainer, Proof, WhyNot};
 use crate::kb::KnowledgeBase;
 use crate::syntax::{Atom, Clause, Const, Literal, Query, Span, Term, parse_query};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Name of the predicate a query's rule defines; `#` keeps it apart from user predicates.
@@ -50,7 +50,7 @@ impl From<EvalError> for QueryError {
 }
 
 /// The answer to a question `p? a1 … ak`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QuestionAnswer {
     /// The question as written.
     pub question: String,
@@ -62,32 +62,30 @@ pub struct QuestionAnswer {
     /// Names of the free columns.
     pub columns: Vec<String>,
     /// Values of the free columns, one row per matching tuple.
-    #[serde(serialize_with = "crate::render::json::rows")]
     pub rows: Vec<Vec<Const>>,
     /// One proof per row (at most [`MAX_PROOFS`]).
     pub proofs: Vec<Proof>,
     /// For an unknown answer: close constants the knowledge base does know.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
     /// Proofs the independent checker rejected (always empty unless the engine is wrong).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proof_errors: Vec<String>,
 }
 
 /// The answer to a conjunctive query `?- …`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BindingsAnswer {
     /// The query as written.
     pub query: String,
     /// The query's variables in order of first appearance.
     pub vars: Vec<String>,
     /// One row of values per binding, sorted.
-    #[serde(serialize_with = "crate::render::json::rows")]
     pub rows: Vec<Vec<Const>>,
 }
 
 /// The answer to `why ATOM` or `why not ATOM`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WhyAnswer {
     /// The query as written.
     pub query: String,
@@ -96,15 +94,15 @@ pub struct WhyAnswer {
     /// Proofs of the matching tuples (at most [`MAX_PROOFS`]).
     pub proofs: Vec<Proof>,
     /// When nothing matches: why not.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why_not: Option<WhyNot>,
     /// Proofs (here and inside the why-not report) the independent checker rejected.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proof_errors: Vec<String>,
 }
 
 /// Any answer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Answer {
     /// `p? a…`

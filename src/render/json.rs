@@ -1,44 +1,30 @@
-//! JSON shapes: constants become JSON strings (symbols and strings alike) or numbers
-//! (integers); substitutions become objects from variable to value.
+//! JSON shapes: constants serialize as their literal text or as numbers (see
+//! [`Const`]'s serde impls); substitutions become objects from variable to value.
 
 use crate::syntax::Const;
 use serde::Serializer;
-use serde::ser::{SerializeMap, SerializeSeq};
-
-/// A constant as a JSON value.
-pub fn value(c: &Const) -> serde_json::Value {
-    match c {
-        Const::Sym(s) | Const::Str(s) => serde_json::Value::String(s.clone()),
-        Const::Int(i) => serde_json::Value::from(*i),
-    }
-}
-
-/// Serializes constants as a JSON array of [`value`]s.
-pub fn consts<S: Serializer>(cs: &[Const], s: S) -> Result<S::Ok, S::Error> {
-    let mut seq = s.serialize_seq(Some(cs.len()))?;
-    for c in cs {
-        seq.serialize_element(&value(c))?;
-    }
-    seq.end()
-}
-
-/// Serializes rows of constants as an array of arrays.
-pub fn rows<S: Serializer>(rows: &[Vec<Const>], s: S) -> Result<S::Ok, S::Error> {
-    let mut seq = s.serialize_seq(Some(rows.len()))?;
-    for r in rows {
-        let vals: Vec<serde_json::Value> = r.iter().map(value).collect();
-        seq.serialize_element(&vals)?;
-    }
-    seq.end()
-}
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer};
 
 /// Serializes a substitution as an object `{ "X": value, … }` in order.
 pub fn substitution<S: Serializer>(sub: &[(String, Const)], s: S) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(sub.len()))?;
     for (k, v) in sub {
-        map.serialize_entry(k, &value(v))?;
+        map.serialize_entry(k, v)?;
     }
     map.end()
+}
+
+/// Reads a substitution written by [`substitution`]; key order is kept.
+pub fn substitution_de<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, Const)>, D::Error> {
+    let map = serde_json::Map::deserialize(d)?;
+    map.into_iter()
+        .map(|(k, v)| {
+            Const::deserialize(v)
+                .map(|c| (k, c))
+                .map_err(serde::de::Error::custom)
+        })
+        .collect()
 }
 
 /// Diagnostics as a JSON error document: `{"kind": "error", "diagnostics": [...]}`, each

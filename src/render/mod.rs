@@ -13,3 +13,25 @@ pub enum Format {
     /// One JSON document per answer.
     Json,
 }
+
+/// Writes `text` to standard output. A closed pipe (`supportkb … | head`) ends the process
+/// quietly with success, as Unix tools do, instead of a panic.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(2);
+    }
+}
+
+/// `println!` through [`emit`].
+#[macro_export]
+macro_rules! emit_line {
+    ($($arg:tt)*) => {
+        $crate::render::emit(&format!("{}\n", format!($($arg)*)))
+    };
+}

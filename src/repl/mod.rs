@@ -8,10 +8,11 @@
 mod helper;
 
 use crate::diag::Diagnostic;
+use crate::emit_line;
 use crate::kb::{KnowledgeBase, SourceText, read_text};
 use crate::query::AskOptions;
 use crate::query::script::run_script;
-use crate::render::{Format, json, text};
+use crate::render::{Format, emit, json, text};
 use crate::syntax::{is_incomplete, parse_kb};
 use helper::ReplHelper;
 use rustyline::error::ReadlineError;
@@ -260,7 +261,7 @@ pub fn run(kb: KnowledgeBase, format: Format, opts: AskOptions) -> ExitCode {
     {
         eprintln!("warning: cannot read the history file {}: {e}", h.display());
     }
-    println!(
+    emit_line!(
         "supportkb {} — {} facts and rules loaded. :help for help, :quit to leave.",
         env!("CARGO_PKG_VERSION"),
         session.kb.checked.program.clauses.len()
@@ -269,7 +270,7 @@ pub fn run(kb: KnowledgeBase, format: Format, opts: AskOptions) -> ExitCode {
         match editor.readline("supportkb> ") {
             Ok(line) => {
                 let (out, flow) = session.statement(&line);
-                print!("{out}");
+                emit(&out);
                 if flow == Flow::Quit {
                     break;
                 }
@@ -327,7 +328,7 @@ fn script(session: &mut Session) -> ExitCode {
         failed |= out.starts_with("error")
             || out.contains("\"kind\": \"error\"")
             || out.contains("\"kind\":\"error\"");
-        print!("{out}");
+        emit(&out);
         buffer.clear();
         if flow == Flow::Quit {
             break;
@@ -335,7 +336,7 @@ fn script(session: &mut Session) -> ExitCode {
     }
     if !buffer.trim().is_empty() {
         let (out, _) = session.statement(&buffer);
-        print!("{out}");
+        emit(&out);
         failed |= out.starts_with("error");
     }
     if failed {
