@@ -159,6 +159,8 @@ pub struct KnowledgeBase {
     pub interner: Interner,
     /// Limits for every evaluation.
     pub config: EvalConfig,
+    /// Queries behind the handles (`why #K`) of cut explanations, numbered from 1.
+    pub handles: Vec<String>,
 }
 
 impl KnowledgeBase {
@@ -210,6 +212,7 @@ impl KnowledgeBase {
             model,
             interner,
             config,
+            handles: Vec::new(),
         })
     }
 

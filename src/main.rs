@@ -7,11 +7,12 @@ use std::process::ExitCode;
 use supportkb::diag::Diagnostic;
 use supportkb::emit_line;
 use supportkb::engine::EvalConfig;
+use supportkb::explain::trace::{Trace, explain, verify};
 use supportkb::kb::{
     KnowledgeBase, LoadError, SourceText, embedded_sources, read_paths, read_text,
 };
 use supportkb::query::script::run_script;
-use supportkb::query::{AskOptions, DEFAULT_DEPTH, QueryError};
+use supportkb::query::{AskOptions, QueryError};
 use supportkb::render::{Format, emit, json, text};
 
 /// Exit code when an expectation of a query file fails.
@@ -40,8 +41,10 @@ const EXIT_LIMIT: u8 = 3;
         supportkb query 'supported? peer_cache'\n  \
         supportkb run examples/cmg-audit.kbq\n  \
         supportkb --kb examples/lifecycle query 'can_upgrade? 2204 2304'\n  \
-        supportkb check rules/\n\n\
-        Exit codes: 0 ok, 1 an expectation failed, 2 input rejected, 3 a resource limit was reached."
+        supportkb check rules/\n  \
+        supportkb explain 'supported? peer_cache' -o trace.json && supportkb verify trace.json\n\n\
+        Exit codes: 0 ok, 1 an expectation failed (or a verified trace no longer stands), 2 input \
+        rejected, 3 a resource limit was reached."
 )]
 struct Cli {
     /// Load this .kb file or folder instead of the embedded CMG knowledge base (repeat for more).
@@ -50,9 +53,13 @@ struct Cli {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Text, global = true)]
     format: Format,
-    /// How many levels of rules `why not` follows down.
-    #[arg(long, default_value_t = DEFAULT_DEPTH, global = true, value_name = "N")]
-    depth: usize,
+    /// Cut explanations N levels down: cut proof nodes get handles `#K` that `why #K`
+    /// expands; `why not` follows rules N levels (default 4).
+    #[arg(long, global = true, value_name = "N")]
+    depth: Option<usize>,
+    /// Show up to K distinct derivations of each answer (other rules or premises), smallest first.
+    #[arg(long, default_value_t = 1, global = true, value_name = "K", value_parser = clap::value_parser!(u16).range(1..))]
+    proofs: u16,
     /// Stop evaluation after deriving this many tuples.
     #[arg(long, default_value_t = EvalConfig::default().max_tuples, global = true, value_name = "N")]
     max_tuples: usize,
@@ -81,6 +88,22 @@ enum Command {
         /// Files or folders; the embedded knowledge base (or --kb) when none.
         paths: Vec<PathBuf>,
     },
+    /// Write an audit trace of one question: the answer, every proof with its rules,
+    /// substitutions and quoted citations, and the SHA-256 of every knowledge-base file.
+    Explain {
+        /// The question (any query form).
+        question: String,
+        /// Write the trace here (atomically) instead of to standard output. The format
+        /// follows the extension (.json, .md) unless --format says otherwise.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Re-check a JSON audit trace against today's knowledge base: changed files, the answer
+    /// asked again, every proof re-checked. Exit 0 only if the answer still stands.
+    Verify {
+        /// The trace (.json) written by `explain`.
+        trace: PathBuf,
+    },
     /// Interactive session (the default). Piped standard input runs as a script.
     Repl,
 }
@@ -95,7 +118,10 @@ fn main() -> ExitCode {
             .map(std::time::Duration::from_secs_f64),
         cancel: None,
     };
-    let opts = AskOptions { depth: cli.depth };
+    let opts = AskOptions {
+        depth: cli.depth,
+        proofs: usize::from(cli.proofs),
+    };
     match &cli.command {
         Some(Command::Check { paths }) => {
             let paths = if paths.is_empty() {
@@ -111,6 +137,14 @@ fn main() -> ExitCode {
         },
         Some(Command::Run { file }) => match load(&cli.kb, config, cli.format) {
             Ok(mut kb) => run_cmd(&mut kb, file, opts, cli.format),
+            Err(code) => code,
+        },
+        Some(Command::Explain { question, output }) => match load(&cli.kb, config, cli.format) {
+            Ok(mut kb) => explain_cmd(&mut kb, question, output.as_deref(), cli.format, opts),
+            Err(code) => code,
+        },
+        Some(Command::Verify { trace }) => match load(&cli.kb, config, cli.format) {
+            Ok(mut kb) => verify_cmd(&mut kb, trace, cli.format),
             Err(code) => code,
         },
         Some(Command::Repl) | None => match load(&cli.kb, config, cli.format) {
@@ -197,7 +231,7 @@ fn check_cmd(paths: &[PathBuf], config: EvalConfig, format: Format) -> ExitCode 
                 serde_json::to_string_pretty(&v).unwrap_or_default()
             ));
         }
-        Format::Text => {
+        Format::Text | Format::Markdown => {
             eprint!("{}", kb.sources.render(&warnings, color()));
             emit_line!(
                 "ok: {} file{}, {clauses} clauses, {preds} predicates, {} tuples derived, {} warning{}",
@@ -257,6 +291,7 @@ fn query_cmd(
         match kb.ask(q, opts) {
             Ok(a) => match format {
                 Format::Json => docs.push(serde_json::to_value(&a).unwrap_or_default()),
+                Format::Markdown => emit(&supportkb::render::markdown::answer(&a)),
                 Format::Text => {
                     if queries.len() > 1 {
                         emit_line!("{}{q}", if i > 0 { "\n" } else { "" });
@@ -307,7 +342,7 @@ fn run_cmd(
             "{}",
             serde_json::to_string_pretty(&report).unwrap_or_default()
         ),
-        Format::Text => emit(&text::script_report(&report)),
+        Format::Text | Format::Markdown => emit(&text::script_report(&report)),
     }
     if report.failed > 0 {
         ExitCode::from(if report.limit_hit {
@@ -317,5 +352,91 @@ fn run_cmd(
         })
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn explain_cmd(
+    kb: &mut KnowledgeBase,
+    question: &str,
+    output: Option<&std::path::Path>,
+    format: Format,
+    opts: AskOptions,
+) -> ExitCode {
+    let trace = match explain(kb, question, opts.proofs) {
+        Ok(t) => t,
+        Err(e) => return ExitCode::from(report_query_error(kb, &e, format)),
+    };
+    // The extension chooses the format unless --format asked for JSON or Markdown.
+    let as_json = match (
+        format,
+        output.and_then(|p| p.extension()).and_then(|e| e.to_str()),
+    ) {
+        (Format::Json, _) => true,
+        (Format::Markdown, _) => false,
+        (Format::Text, Some("json")) => true,
+        _ => false,
+    };
+    let body = if as_json {
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&trace).unwrap_or_default()
+        )
+    } else {
+        supportkb::render::markdown::trace(&trace)
+    };
+    match output {
+        None => emit(&body),
+        Some(path) => {
+            if let Err(e) = supportkb::render::write_atomic(path, body.as_bytes()) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return ExitCode::from(EXIT_INPUT);
+            }
+            eprintln!(
+                "wrote {} ({}, verdict {})",
+                path.display(),
+                if as_json { "JSON" } else { "Markdown" },
+                trace.answer.verdict()
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn verify_cmd(kb: &mut KnowledgeBase, path: &std::path::Path, format: Format) -> ExitCode {
+    let text = match read_text(path) {
+        Ok(t) => t.text,
+        Err(e) => return report_load_error(&e, format),
+    };
+    let trace: Trace = match serde_json::from_str(&text) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!(
+                "error[trace]: {}:{}:{}: not a JSON trace: {e}\n  help: `supportkb explain QUESTION -o trace.json` writes one; Markdown traces are for reading, not verifying",
+                path.display(),
+                e.line(),
+                e.column()
+            );
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    let v = match verify(kb, &trace) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error[trace]: {}: {e}", path.display());
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    match format {
+        Format::Json => emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        )),
+        Format::Markdown => emit(&supportkb::render::markdown::verification(&v)),
+        Format::Text => emit(&text::verification(&v)),
+    }
+    if v.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FAILED)
     }
 }

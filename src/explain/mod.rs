@@ -7,6 +7,7 @@
 
 pub mod checker;
 mod proof;
+pub mod trace;
 mod whynot;
 
 pub use proof::{Explainer, Justification, Proof, Quote};

@@ -82,6 +82,9 @@ pub struct Proof {
     /// Proofs of the premises, in the order the rule writes them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub premises: Vec<Proof>,
+    /// Set when the premises were cut by a depth limit: `why #K` shows them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<usize>,
 }
 
 impl Proof {
@@ -113,6 +116,15 @@ impl Proof {
     /// Number of nodes.
     pub fn size(&self) -> usize {
         1 + self.premises.iter().map(Proof::size).sum::<usize>()
+    }
+
+    /// Levels below the root (0 for a leaf).
+    pub fn depth(&self) -> usize {
+        self.premises
+            .iter()
+            .map(|p| 1 + p.depth())
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -222,25 +234,31 @@ impl<'a> Explainer<'a> {
         self.prove_within(pred, args, &mut budget)
     }
 
-    fn prove_within(&self, pred: &str, args: &[Const], budget: &mut usize) -> Option<Proof> {
-        let h = self.height(pred, args)?;
+    fn fact_leaf(&self, pred: &str, args: &[Const]) -> Option<Proof> {
+        let &k = self.facts.get(&(pred, args.to_vec()))?;
+        let c = &self.kb.program.clauses[k];
         let atom = GroundAtom {
             pred: pred.to_string(),
             args: args.to_vec(),
         };
-        if let Some(&k) = self.facts.get(&(pred, args.to_vec())) {
-            let c = &self.kb.program.clauses[k];
-            return Some(Proof {
-                conclusion: atom.to_string(),
-                atom: Some(atom),
-                height: Some(0),
-                by: Justification::Fact {
-                    location: self.sources.location(c.span),
-                    cites: c.cites.iter().map(|x| self.quote(x)).collect(),
-                    notes: c.notes.iter().map(|x| self.quote(x)).collect(),
-                },
-                premises: Vec::new(),
-            });
+        Some(Proof {
+            conclusion: atom.to_string(),
+            atom: Some(atom),
+            height: Some(0),
+            by: Justification::Fact {
+                location: self.sources.location(c.span),
+                cites: c.cites.iter().map(|x| self.quote(x)).collect(),
+                notes: c.notes.iter().map(|x| self.quote(x)).collect(),
+            },
+            premises: Vec::new(),
+            handle: None,
+        })
+    }
+
+    fn prove_within(&self, pred: &str, args: &[Const], budget: &mut usize) -> Option<Proof> {
+        let h = self.height(pred, args)?;
+        if let Some(leaf) = self.fact_leaf(pred, args) {
+            return Some(leaf);
         }
         // The first solution of each rule; keep the one whose premises are lowest.
         let mut best: Option<(u32, usize, Subst)> = None;
@@ -256,6 +274,70 @@ impl<'a> Explainer<'a> {
             }
         }
         let (_, ri, subst) = best?;
+        self.rule_node(pred, args, h, ri, &subst, budget)
+    }
+
+    /// Up to `k` distinct derivations of a ground atom (a fact, or different rules or
+    /// premises at the top), each premise proved with minimal height; smallest first.
+    pub fn prove_alternatives(&self, pred: &str, args: &[Const], k: usize) -> Vec<Proof> {
+        let mut budget = SEARCH_BUDGET;
+        let Some(h) = self.height(pred, args) else {
+            return Vec::new();
+        };
+        let mut out: Vec<Proof> = self.fact_leaf(pred, args).into_iter().collect();
+        // Enough candidates to sort, not so many that a large relation is enumerated.
+        let cap = k.saturating_mul(4).max(8);
+        for &ri in self.rules_of.get(pred).into_iter().flatten() {
+            let clause = open_wildcards(&self.rules[ri].clause);
+            let Some(seed) = unify_head(&clause.head, args) else {
+                continue;
+            };
+            let order = order_body(
+                &clause.body,
+                &Inputs::new(),
+                &seed.keys().cloned().collect(),
+            );
+            if !order.stuck.is_empty() {
+                continue;
+            }
+            let lits: Vec<&Literal> = order.order.iter().map(|&i| &clause.body[i]).collect();
+            let mut solutions = Vec::new();
+            self.search(&lits, seed, 0, None, &mut budget, &mut |s, _| {
+                // A derivation that uses the goal itself as a premise is circular.
+                let circular = lits.iter().any(|l| {
+                    matches!(l, Literal::Pos(a) if a.pred == pred && ground_args(a, s).as_deref() == Some(args))
+                });
+                if !circular {
+                    solutions.push(s.clone());
+                }
+                solutions.len() >= cap
+            });
+            for s in solutions {
+                if let Some(p) = self.rule_node(pred, args, h, ri, &s, &mut budget)
+                    && !out.iter().any(|q| same_step(q, &p))
+                {
+                    out.push(p);
+                }
+            }
+        }
+        out.sort_by_key(|p| (p.size(), p.depth()));
+        out.truncate(k);
+        out
+    }
+
+    fn rule_node(
+        &self,
+        pred: &str,
+        args: &[Const],
+        h: u32,
+        ri: usize,
+        subst: &Subst,
+        budget: &mut usize,
+    ) -> Option<Proof> {
+        let atom = GroundAtom {
+            pred: pred.to_string(),
+            args: args.to_vec(),
+        };
         let user = self.user_clause(ri);
         // The searched clause is the evaluated one with `_` opened; drop its demand atom.
         let searched = open_wildcards(&self.rules[ri].clause);
@@ -267,7 +349,7 @@ impl<'a> Explainer<'a> {
         );
         let mut premises = Vec::new();
         for lit in &searched.body[skip..] {
-            premises.push(self.premise(lit, &subst, budget)?);
+            premises.push(self.premise(lit, subst, budget)?);
         }
         let mut substitution: Vec<(String, Const)> = Vec::new();
         let mut seen = BTreeSet::new();
@@ -298,6 +380,7 @@ impl<'a> Explainer<'a> {
                 notes: user.notes.iter().map(|x| self.quote(x)).collect(),
             },
             premises,
+            handle: None,
         })
     }
 
@@ -313,6 +396,7 @@ impl<'a> Explainer<'a> {
                 height: None,
                 by: Justification::Absent,
                 premises: Vec::new(),
+                handle: None,
             }),
             _ => Some(Proof {
                 conclusion: instantiate(lit, subst),
@@ -320,6 +404,7 @@ impl<'a> Explainer<'a> {
                 height: None,
                 by: Justification::Builtin,
                 premises: Vec::new(),
+                handle: None,
             }),
         }
     }
@@ -500,6 +585,24 @@ impl<'a> Explainer<'a> {
             .filter(|&i| !is_demand(&self.rules[i].clause.head.pred))
             .collect()
     }
+}
+
+/// Whether two derivations take the same step at the top: same justification kind, rule
+/// and premises.
+fn same_step(a: &Proof, b: &Proof) -> bool {
+    let rule = |p: &Proof| match &p.by {
+        Justification::Rule { rule, .. } => Some(rule.clone()),
+        _ => None,
+    };
+    let premises = |p: &Proof| {
+        p.premises
+            .iter()
+            .map(|q| q.conclusion.clone())
+            .collect::<Vec<_>>()
+    };
+    std::mem::discriminant(&a.by) == std::mem::discriminant(&b.by)
+        && rule(a) == rule(b)
+        && premises(a) == premises(b)
 }
 
 /// Prefix of the variables that stand for a positive atom's `_` during proof search.

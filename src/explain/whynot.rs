@@ -28,6 +28,9 @@ pub struct WhyNot {
     pub rules: Vec<RuleTrial>,
     /// True when the depth limit stopped the explanation here.
     pub depth_limited: bool,
+    /// The handle (`why #K`) that continues a report the depth limit stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<usize>,
 }
 
 /// How one rule fails to derive a goal.
@@ -104,6 +107,7 @@ impl Explainer<'_> {
             instead: self.instead(pred, args),
             rules: Vec::new(),
             depth_limited: false,
+            handle: None,
         };
         if depth == 0 {
             out.depth_limited = !rule_ids.is_empty();

@@ -143,15 +143,26 @@ impl Answer {
 /// Options of one query.
 #[derive(Debug, Clone, Copy)]
 pub struct AskOptions {
-    /// Depth of why-not explanations.
-    pub depth: usize,
+    /// Levels of explanation shown: proof trees are cut below it (each cut node gets a
+    /// handle `#K` that `why #K` expands), why-not reports stop following rules there.
+    /// `None`: proofs whole, why-not to [`DEFAULT_DEPTH`].
+    pub depth: Option<usize>,
+    /// Distinct derivations shown per answer (different rule or premises), smallest first.
+    pub proofs: usize,
 }
 
 impl Default for AskOptions {
     fn default() -> Self {
         AskOptions {
-            depth: DEFAULT_DEPTH,
+            depth: None,
+            proofs: 1,
         }
+    }
+}
+
+impl AskOptions {
+    fn why_not_depth(&self) -> usize {
+        self.depth.unwrap_or(DEFAULT_DEPTH)
     }
 }
 
@@ -218,6 +229,37 @@ impl KnowledgeBase {
         Ok(Evaluated { rules, top })
     }
 
+    /// Checks a proof (for example one read from a trace) against this knowledge base: its
+    /// conclusion is asked again, so goal-directed premises are in the model, and the
+    /// independent checker reads the result.
+    ///
+    /// Errors: why the proof does not check (including a conclusion that no longer parses
+    /// as a query of this knowledge base).
+    pub fn recheck(&mut self, proof: &Proof) -> Result<(), String> {
+        let Some(atom) = &proof.atom else {
+            return Err("the proof's root is not an atom".into());
+        };
+        let span = crate::syntax::Span::default();
+        let goal = Atom {
+            pred: atom.pred.clone(),
+            args: atom.args.iter().cloned().map(Term::Const).collect(),
+            span,
+        };
+        let ev = match self.eval_query(vec![Literal::Pos(goal)], &[], span) {
+            Ok(ev) => ev,
+            Err(QueryError::Invalid(d)) => {
+                return Err(d
+                    .first()
+                    .map_or_else(|| "invalid".to_string(), |d| d.message.clone()));
+            }
+            Err(QueryError::Eval(e)) => return Err(e.to_string()),
+        };
+        match self.check_proofs(&ev, &[proof]).into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
+
     /// Runs the independent proof checker over `proofs`; returns its complaints.
     fn check_proofs(&self, ev: &Evaluated, proofs: &[&Proof]) -> Vec<String> {
         let checker = ProofChecker::new(&self.checked.program);
@@ -254,7 +296,62 @@ impl KnowledgeBase {
     /// variable or a goal-directed argument left free; [`QueryError::Eval`] when a limit
     /// stops the evaluation.
     pub fn answer(&mut self, q: &Query, opts: AskOptions) -> Result<Answer, QueryError> {
+        let mut a = self.answer_whole(q, opts)?;
+        if let Some(depth) = opts.depth {
+            self.cut_answer(&mut a, depth);
+        }
+        Ok(a)
+    }
+
+    /// Cuts every proof of `a` below `depth` levels, and registers a handle for each cut node
+    /// and for each why-not report the depth stopped.
+    fn cut_answer(&mut self, a: &mut Answer, depth: usize) {
+        let mut proofs: Vec<&mut Proof> = Vec::new();
+        let mut stopped: Vec<&mut WhyNot> = Vec::new();
+        match a {
+            Answer::Question(q) => proofs.extend(q.proofs.iter_mut()),
+            Answer::Bindings(_) => {}
+            Answer::Why(w) | Answer::WhyNot(w) => {
+                proofs.extend(w.proofs.iter_mut());
+                if let Some(n) = &mut w.why_not {
+                    why_not_parts(n, &mut proofs, &mut stopped);
+                }
+            }
+        }
+        for p in proofs {
+            cut_proof(p, depth, &mut self.handles);
+        }
+        for w in stopped {
+            self.handles.push(format!("why not {}", w.goal));
+            w.handle = Some(self.handles.len());
+        }
+    }
+
+    fn answer_whole(&mut self, q: &Query, opts: AskOptions) -> Result<Answer, QueryError> {
         match q {
+            Query::Handle { number, span } => {
+                let Some(text) = number
+                    .checked_sub(1)
+                    .and_then(|i| self.handles.get(i))
+                    .cloned()
+                else {
+                    let d = Diagnostic::error(
+                        "no-handle",
+                        format!("there is no handle #{number}"),
+                        *span,
+                    )
+                    .with_label("unknown handle")
+                    .with_help(if self.handles.is_empty() {
+                        "handles come from explanations cut by --depth (or :depth)".to_string()
+                    } else {
+                        format!("handles so far: #1 to #{}", self.handles.len())
+                    });
+                    return Err(QueryError::Invalid(vec![d]));
+                };
+                let file = self.sources.add(format!("#{number}"), text.clone());
+                let q = parse_query(&text, file).map_err(|d| QueryError::Invalid(vec![d]))?;
+                self.answer_whole(&q, opts)
+            }
             Query::Conjunctive { body, span } => {
                 let mut vars: Vec<String> = Vec::new();
                 for l in body {
@@ -272,18 +369,14 @@ impl KnowledgeBase {
                     rows,
                 }))
             }
-            Query::Question { pred, args, span } => self.question(q, pred, args, *span),
+            Query::Question { pred, args, span } => self.question(q, pred, args, *span, opts),
             Query::Why(atom) | Query::WhyNot(atom) => {
                 let is_not = matches!(q, Query::WhyNot(_));
                 let (open, vars) = open_atom(atom);
                 let ev = self.eval_query(vec![Literal::Pos(open.clone())], &vars, atom.span)?;
                 let rows = self.query_rows(&ev);
                 let ex = self.explainer(&ev);
-                let proofs: Vec<Proof> = rows
-                    .iter()
-                    .take(MAX_PROOFS)
-                    .filter_map(|r| ex.prove(&atom.pred, &fill(&open, &vars, r)))
-                    .collect();
+                let proofs = proofs_for(&ex, &atom.pred, &open, &vars, &rows, opts);
                 let why_not = rows.is_empty().then(|| {
                     let given: Vec<Option<Const>> = atom
                         .args
@@ -296,7 +389,7 @@ impl KnowledgeBase {
                             }
                         })
                         .collect();
-                    ex.why_not(&atom.pred, &given, opts.depth)
+                    ex.why_not(&atom.pred, &given, opts.why_not_depth())
                 });
                 let mut all: Vec<&Proof> = proofs.iter().collect();
                 if let Some(w) = &why_not {
@@ -340,6 +433,7 @@ impl KnowledgeBase {
         pred: &str,
         args: &[Term],
         span: Span,
+        opts: AskOptions,
     ) -> Result<Answer, QueryError> {
         let Some(info) = self.checked.preds.get(pred).cloned() else {
             let mut d = Diagnostic::error(
@@ -387,11 +481,7 @@ impl KnowledgeBase {
         let ev = self.eval_query(vec![Literal::Pos(open.clone())], &vars, span)?;
         let rows = self.query_rows(&ev);
         let ex = self.explainer(&ev);
-        let proofs: Vec<Proof> = rows
-            .iter()
-            .take(MAX_PROOFS)
-            .filter_map(|r| ex.prove(pred, &fill(&open, &vars, r)))
-            .collect();
+        let proofs = proofs_for(&ex, pred, &open, &vars, &rows, opts);
         let first_free =
             free_positions
                 .iter()
@@ -513,8 +603,9 @@ fn fill(open: &Atom, vars: &[String], row: &[Const]) -> Vec<Const> {
         .collect()
 }
 
-/// Every proof inside a why-not report: what holds instead, and what blocks negations.
-fn collect_why_not_proofs<'a>(w: &'a WhyNot, out: &mut Vec<&'a Proof>) {
+/// Collects every proof inside a why-not report: what holds instead, and what blocks
+/// negations.
+pub fn collect_why_not_proofs<'a>(w: &'a WhyNot, out: &mut Vec<&'a Proof>) {
     out.extend(&w.instead);
     for t in &w.rules {
         match &t.blocked.cause {
@@ -522,5 +613,65 @@ fn collect_why_not_proofs<'a>(w: &'a WhyNot, out: &mut Vec<&'a Proof>) {
             BlockCause::Missing { why_not } => collect_why_not_proofs(why_not, out),
             BlockCause::Fails => {}
         }
+    }
+}
+
+/// Proofs of each answer row (at most [`MAX_PROOFS`] rows): the minimal-height proof, or with
+/// `opts.proofs > 1` that many distinct derivations.
+fn proofs_for(
+    ex: &Explainer<'_>,
+    pred: &str,
+    open: &Atom,
+    vars: &[String],
+    rows: &[Vec<Const>],
+    opts: AskOptions,
+) -> Vec<Proof> {
+    let mut out = Vec::new();
+    for r in rows.iter().take(MAX_PROOFS) {
+        let args = fill(open, vars, r);
+        if opts.proofs > 1 {
+            out.extend(ex.prove_alternatives(pred, &args, opts.proofs));
+        } else {
+            out.extend(ex.prove(pred, &args));
+        }
+    }
+    out
+}
+
+/// The proofs inside a why-not report and the reports (at any level) the depth stopped.
+fn why_not_parts<'a>(
+    w: &'a mut WhyNot,
+    proofs: &mut Vec<&'a mut Proof>,
+    stopped: &mut Vec<&'a mut WhyNot>,
+) {
+    if w.depth_limited {
+        stopped.push(w);
+        return;
+    }
+    proofs.extend(w.instead.iter_mut());
+    for t in &mut w.rules {
+        match &mut t.blocked.cause {
+            BlockCause::BlockedBy { proof } => proofs.push(proof),
+            BlockCause::Missing { why_not } => why_not_parts(why_not, proofs, stopped),
+            BlockCause::Fails => {}
+        }
+    }
+}
+
+/// Replaces the premises of nodes `depth` levels down by a handle that `why #K` expands.
+fn cut_proof(p: &mut Proof, depth: usize, handles: &mut Vec<String>) {
+    if p.premises.is_empty() {
+        return;
+    }
+    if depth == 0 {
+        if let Some(atom) = &p.atom {
+            handles.push(format!("why {atom}"));
+            p.handle = Some(handles.len());
+            p.premises.clear();
+        }
+        return;
+    }
+    for q in &mut p.premises {
+        cut_proof(q, depth - 1, handles);
     }
 }

@@ -2,6 +2,7 @@
 //! (serde).
 
 pub mod json;
+pub mod markdown;
 pub mod text;
 
 /// Output formats of every command.
@@ -12,6 +13,25 @@ pub enum Format {
     Text,
     /// One JSON document per answer.
     Json,
+    /// Markdown, for reviewers (answers and traces; other output falls back to text).
+    Markdown,
+}
+
+/// Writes `bytes` to `path` atomically: into a temporary file in the same folder, flushed to
+/// disk, then renamed over `path`, so a crash or Ctrl-C mid-write leaves the old file whole.
+///
+/// Errors: the folder cannot be written, the rename fails.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Writes `text` to standard output. A closed pipe (`supportkb … | head`) ends the process

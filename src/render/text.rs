@@ -198,6 +198,12 @@ fn node(p: &Proof, first: &str, rest: &str, out: &mut String) {
             let _ = writeln!(out, "{first}{}   [no such tuple]", p.conclusion);
         }
     }
+    if let Some(h) = p.handle {
+        let _ = writeln!(
+            out,
+            "{rest}  … premises cut at the depth limit: `why #{h}` shows them"
+        );
+    }
     let n = p.premises.len();
     for (i, c) in p.premises.iter().enumerate() {
         let last = i + 1 == n;
@@ -223,19 +229,29 @@ fn why_not_into(w: &WhyNot, ind: &str, out: &mut String) {
         );
         return;
     }
-    if !w.has_rules {
-        let _ = writeln!(out, "{ind}{} does not hold: no fact states it", w.goal);
+    if !w.instead.is_empty() {
+        let _ = writeln!(
+            out,
+            "{ind}{} does not hold — no: the knowledge base says otherwise",
+            w.goal
+        );
+    } else if !w.has_rules {
+        let _ = writeln!(
+            out,
+            "{ind}{} is stated nowhere — unknown: no fact gives it",
+            w.goal
+        );
     } else if w.rules.is_empty() {
         let _ = writeln!(
             out,
-            "{ind}{} does not hold: no rule's head matches it",
+            "{ind}{} does not hold — unknown: no fact or rule gives it",
             w.goal
         );
     } else {
         let _ = writeln!(out, "{ind}{} does not hold:", w.goal);
     }
     if !w.instead.is_empty() {
-        let _ = writeln!(out, "{ind}  the knowledge base says instead:");
+        let _ = writeln!(out, "{ind}  instead it states:");
         for p in &w.instead {
             let sub_first = format!("{ind}    ");
             node(p, &sub_first, &sub_first, out);
@@ -303,5 +319,52 @@ pub fn script_report(r: &crate::query::script::ScriptReport) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "{} passed, {} failed", r.passed, r.failed);
+    out
+}
+
+/// Renders a trace verification.
+pub fn verification(v: &crate::explain::trace::Verification) -> String {
+    use crate::explain::trace::FileStatus;
+    let mut out = String::new();
+    let _ = writeln!(out, "question: {}", v.question);
+    for f in &v.files {
+        let what = match f.status {
+            FileStatus::Unchanged => "unchanged",
+            FileStatus::Changed => "CHANGED (SHA-256 differs)",
+            FileStatus::Missing => "MISSING from today's knowledge base",
+            FileStatus::Added => "ADDED since the trace",
+        };
+        let _ = writeln!(out, "  file {}: {what}", f.key);
+    }
+    let _ = writeln!(
+        out,
+        "answer: traced {}, now {}: {}",
+        v.traced_verdict,
+        v.current_verdict,
+        if v.answer_stands {
+            "it stands"
+        } else {
+            "IT CHANGED"
+        }
+    );
+    for p in &v.proofs {
+        match &p.problem {
+            None => {
+                let _ = writeln!(out, "  proof of {}: checks", p.conclusion);
+            }
+            Some(e) => {
+                let _ = writeln!(out, "  proof of {}: FAILS: {e}", p.conclusion);
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        if v.ok {
+            "verified: the answer still stands"
+        } else {
+            "not verified"
+        }
+    );
     out
 }

@@ -27,13 +27,14 @@ Type a query, clauses to add, or a command.
   ?- status(F, not_supported, _).       all bindings, as a table
   why supported(peer_cache, no, unconditional)
   why not supported(peer_cache, yes, unconditional)
+  why #3                                expand handle 3 of a cut explanation
   p(a). q(X) :- p(X).                   clauses are added to this session's knowledge base
 Commands:
   :help               this text
   :load FILE          add a .kb file, or run a .kbq query file
   :preds              predicates with arity and tuple count
-  :format text|json   output format
-  :depth N            why-not depth
+  :format F          output format: text, json or markdown
+  :depth N            cut explanations N levels down (why #K expands handle K)
   :quit               leave (or Ctrl-D)
 A statement may span lines: it ends with `.` (questions may omit it).";
 
@@ -71,7 +72,7 @@ impl Session {
     fn errors(&self, d: &[Diagnostic]) -> String {
         match self.format {
             Format::Json => format!("{}\n", json::diagnostics(&self.kb.sources, d)),
-            Format::Text => self.kb.sources.render(d, false),
+            Format::Text | Format::Markdown => self.kb.sources.render(d, false),
         }
     }
 
@@ -99,6 +100,7 @@ impl Session {
                         format!("{}\n", serde_json::to_string_pretty(&a).unwrap_or_default())
                     }
                     Format::Text => text::answer(&a),
+                    Format::Markdown => crate::render::markdown::answer(&a),
                 },
                 Flow::Continue,
             ),
@@ -136,7 +138,7 @@ impl Session {
             }
             Err(e) => match self.format {
                 Format::Json => format!("{}\n", json::diagnostics(&e.sources, &e.diagnostics)),
-                Format::Text => format!(
+                Format::Text | Format::Markdown => format!(
                     "{}(nothing was added)\n",
                     e.sources.render(&e.diagnostics, false)
                 ),
@@ -177,16 +179,22 @@ impl Session {
                     self.format = Format::Text;
                     "format: text\n".into()
                 }
+                "markdown" => {
+                    self.format = Format::Markdown;
+                    "format: markdown\n".into()
+                }
                 "json" => {
                     self.format = Format::Json;
                     "format: json\n".into()
                 }
-                _ => "usage: :format text|json\n".into(),
+                _ => "usage: :format text|json|markdown\n".into(),
             },
             "depth" => match arg.parse::<usize>() {
                 Ok(n) => {
-                    self.opts.depth = n;
-                    format!("why-not depth: {n}\n")
+                    self.opts.depth = Some(n);
+                    format!(
+                        "explanation depth: {n} (cut proofs get handles: `why #K` expands one)\n"
+                    )
                 }
                 Err(_) => "usage: :depth N\n".into(),
             },
@@ -213,7 +221,7 @@ impl Session {
                     Format::Json => {
                         format!("{}\n", serde_json::to_string_pretty(&r).unwrap_or_default())
                     }
-                    Format::Text => text::script_report(&r),
+                    Format::Text | Format::Markdown => text::script_report(&r),
                 },
                 Err(d) => self.errors(&[d]),
             };

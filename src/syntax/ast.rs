@@ -441,13 +441,22 @@ pub enum Query {
     Why(Atom),
     /// `why not ATOM`: why a tuple is not derived.
     WhyNot(Atom),
+    /// `why #K`: expands handle `K` of an explanation cut by a depth limit.
+    Handle {
+        /// The handle's number.
+        number: usize,
+        /// Where it was written.
+        span: Span,
+    },
 }
 
 impl Query {
     /// Where the query was written.
     pub fn span(&self) -> Span {
         match self {
-            Query::Conjunctive { span, .. } | Query::Question { span, .. } => *span,
+            Query::Conjunctive { span, .. }
+            | Query::Question { span, .. }
+            | Query::Handle { span, .. } => *span,
             Query::Why(a) | Query::WhyNot(a) => a.span,
         }
     }
@@ -475,6 +484,7 @@ impl fmt::Display for Query {
             }
             Query::Why(a) => write!(f, "why {a}"),
             Query::WhyNot(a) => write!(f, "why not {a}"),
+            Query::Handle { number, .. } => write!(f, "why #{number}"),
         }
     }
 }

@@ -470,6 +470,17 @@ fn query(p: Pair<Rule>, file: usize) -> Result<Query, Diagnostic> {
             body: body(p.into_inner().next().expect("body"), file)?,
             span,
         }),
+        Rule::why_handle => {
+            let n = p
+                .into_inner()
+                .find(|x| x.as_rule() == Rule::integer)
+                .expect("number");
+            let number = integer_value(&n, file)?;
+            Ok(Query::Handle {
+                number: usize::try_from(number).unwrap_or(0),
+                span,
+            })
+        }
         Rule::why | Rule::why_not => {
             let is_not = p.as_rule() == Rule::why_not;
             let a = p

@@ -1,0 +1,263 @@
+//! Markdown for human reviewers: answers and audit traces as headings, tables and nested
+//! lists, every citation as a block quote.
+
+use crate::explain::trace::{Trace, Verification};
+use crate::explain::{BlockCause, Justification, Proof, Quote, WhyNot};
+use crate::query::Answer;
+use crate::syntax::Const;
+use std::fmt::Write;
+
+fn code(s: &str) -> String {
+    // A backtick inside would end the span: use a longer fence.
+    if s.contains('`') {
+        format!("`` {s} ``")
+    } else {
+        format!("`{s}`")
+    }
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn quote(q: &Quote, indent: &str, out: &mut String) {
+    let line = q.line.map(|l| format!(", line {l}")).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{indent}> {} — {}{line}: “{}”",
+        q.source, q.section, q.quote
+    );
+}
+
+fn proof(p: &Proof, indent: &str, out: &mut String) {
+    match &p.by {
+        Justification::Fact {
+            location,
+            cites,
+            notes,
+        } => {
+            let _ = writeln!(out, "{indent}- {} — fact ({location})", code(&p.conclusion));
+            for q in cites.iter().chain(notes) {
+                quote(q, &format!("{indent}  "), out);
+            }
+        }
+        Justification::Rule {
+            rule,
+            location,
+            substitution,
+            cites,
+            notes,
+        } => {
+            let with: Vec<String> = substitution
+                .iter()
+                .map(|(v, c)| format!("{v} = {c}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "{indent}- {} — by rule {} ({location})",
+                code(&p.conclusion),
+                code(rule)
+            );
+            if !with.is_empty() {
+                let _ = writeln!(out, "{indent}  with {}", code(&with.join(", ")));
+            }
+            for q in cites.iter().chain(notes) {
+                quote(q, &format!("{indent}  "), out);
+            }
+        }
+        Justification::Builtin => {
+            let _ = writeln!(out, "{indent}- {} — holds", code(&p.conclusion));
+        }
+        Justification::Absent => {
+            let _ = writeln!(out, "{indent}- {} — no such tuple", code(&p.conclusion));
+        }
+    }
+    if let Some(h) = p.handle {
+        let _ = writeln!(out, "{indent}  (premises cut: `why #{h}`)");
+    }
+    for c in &p.premises {
+        proof(c, &format!("{indent}  "), out);
+    }
+}
+
+fn why_not(w: &WhyNot, indent: &str, out: &mut String) {
+    let state = if w.depth_limited {
+        "does not hold (not explained further: depth limit)".to_string()
+    } else if !w.instead.is_empty() {
+        "does not hold; the knowledge base says otherwise".to_string()
+    } else if !w.has_rules {
+        "is stated nowhere (unknown)".to_string()
+    } else {
+        "does not hold".to_string()
+    };
+    let _ = writeln!(out, "{indent}- {} {state}", code(&w.goal));
+    for p in &w.instead {
+        let _ = writeln!(out, "{indent}  - instead:");
+        proof(p, &format!("{indent}    "), out);
+    }
+    for t in &w.rules {
+        let b = &t.blocked;
+        let _ = writeln!(
+            out,
+            "{indent}  - rule {} ({}) is blocked at {} ({}): {} binding(s) reached it, e.g. {}",
+            code(&t.rule),
+            t.location,
+            code(&b.literal),
+            b.location,
+            b.reached,
+            code(&b.instance)
+        );
+        match &b.cause {
+            BlockCause::Missing { why_not: inner } => why_not(inner, &format!("{indent}    "), out),
+            BlockCause::BlockedBy { proof: p } => {
+                let _ = writeln!(out, "{indent}    - blocked because this holds:");
+                proof(p, &format!("{indent}      "), out);
+            }
+            BlockCause::Fails => {
+                let _ = writeln!(out, "{indent}    - {} is false", code(&b.instance));
+            }
+        }
+    }
+}
+
+fn table(header: &[String], rows: &[Vec<Const>], out: &mut String) {
+    let _ = writeln!(
+        out,
+        "| {} |",
+        header
+            .iter()
+            .map(|h| cell(h))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+    let _ = writeln!(out, "|{}", " --- |".repeat(header.len()));
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "| {} |",
+            r.iter()
+                .map(|c| cell(&c.to_string()))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+    }
+}
+
+/// An answer in Markdown.
+pub fn answer(a: &Answer) -> String {
+    let mut out = String::new();
+    match a {
+        Answer::Question(q) => {
+            let _ = writeln!(out, "**Verdict: {}**\n", q.verdict);
+            if q.rows.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "The knowledge base states nothing about {}.",
+                    code(&q.goal)
+                );
+                if !q.suggestions.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "Did you mean {}?",
+                        q.suggestions
+                            .iter()
+                            .map(|s| code(s))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    );
+                }
+            } else if !q.columns.is_empty() {
+                table(&q.columns, &q.rows, &mut out);
+            }
+            for (i, p) in q.proofs.iter().enumerate() {
+                let _ = writeln!(out, "\n### Proof {}\n", i + 1);
+                proof(p, "", &mut out);
+            }
+        }
+        Answer::Bindings(b) => {
+            let _ = writeln!(out, "{} row(s)\n", b.rows.len());
+            if !b.vars.is_empty() {
+                table(&b.vars, &b.rows, &mut out);
+            }
+        }
+        Answer::Why(w) | Answer::WhyNot(w) => {
+            let _ = writeln!(
+                out,
+                "**{}**\n",
+                if w.holds { "Holds" } else { "Does not hold" }
+            );
+            for (i, p) in w.proofs.iter().enumerate() {
+                let _ = writeln!(out, "### Proof {}\n", i + 1);
+                proof(p, "", &mut out);
+                out.push('\n');
+            }
+            if let Some(n) = &w.why_not {
+                let _ = writeln!(out, "### Why not\n");
+                why_not(n, "", &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// An audit trace in Markdown.
+pub fn trace(t: &Trace) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Audit trace: {}\n", code(&t.question));
+    let _ = writeln!(out, "- Verdict: **{}**", t.answer.verdict());
+    let _ = writeln!(
+        out,
+        "- Written: {} by {} {} (schema `{}`)",
+        t.created, t.tool.name, t.tool.version, t.schema
+    );
+    let _ = writeln!(
+        out,
+        "- Re-check: `supportkb verify TRACE.json` against the knowledge base below\n"
+    );
+    let _ = writeln!(
+        out,
+        "## Knowledge base\n\n| file | SHA-256 |\n| --- | --- |"
+    );
+    for f in &t.knowledge_base {
+        let _ = writeln!(out, "| {} | `{}` |", cell(&f.path), f.sha256);
+    }
+    let _ = writeln!(out, "\n## Answer\n");
+    out.push_str(&answer(&t.answer));
+    out
+}
+
+/// A verification report in Markdown.
+pub fn verification(v: &Verification) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Verification: {}\n", code(&v.question));
+    let _ = writeln!(
+        out,
+        "- Answer then: **{}**; now: **{}** — {}",
+        v.traced_verdict,
+        v.current_verdict,
+        if v.answer_stands {
+            "it stands"
+        } else {
+            "it changed"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "- Result: **{}**\n",
+        if v.ok { "verified" } else { "not verified" }
+    );
+    let _ = writeln!(out, "| file | status |\n| --- | --- |");
+    for f in &v.files {
+        let _ = writeln!(out, "| {} | {:?} |", cell(&f.key), f.status);
+    }
+    let _ = writeln!(out, "\n| proof | check |\n| --- | --- |");
+    for p in &v.proofs {
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            code(&p.conclusion),
+            cell(p.problem.as_deref().unwrap_or("ok"))
+        );
+    }
+    out
+}
