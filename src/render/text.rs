@@ -222,9 +222,13 @@ pub fn why_not(w: &WhyNot) -> String {
 
 fn why_not_into(w: &WhyNot, ind: &str, out: &mut String) {
     if w.depth_limited {
+        let more = w.handle.map_or_else(
+            || "raise --depth".to_string(),
+            |h| format!("`why #{h}` continues"),
+        );
         let _ = writeln!(
             out,
-            "{ind}{} does not hold (not explained further: depth limit; raise it with --depth)",
+            "{ind}{} does not hold (not explained further: depth limit; {more})",
             w.goal
         );
         return;

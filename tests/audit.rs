@@ -1,0 +1,385 @@
+//! Audit-grade explanations from the command line: traces written by `explain` and re-checked
+//! by `verify`, depth cuts with `why #K` handles, alternative derivations, and why-not
+//! reports that follow rules down to the missing base fact.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn supportkb(dir: &Path, args: &[&str]) -> Out {
+    let out = Command::cargo_bin("supportkb")
+        .expect("binary")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("runs");
+    Out {
+        code: out.status.code().expect("exit code"),
+        stdout: String::from_utf8(out.stdout).expect("UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("UTF-8"),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn a_trace_verifies_until_the_knowledge_base_changes_its_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("copy");
+    copy_dir(&Path::new(ROOT).join("rules/cmg"), &kb);
+
+    let out = supportkb(
+        dir.path(),
+        &[
+            "--kb",
+            "copy",
+            "explain",
+            "supported? peer_cache",
+            "-o",
+            "t.json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let trace: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("t.json")).unwrap()).unwrap();
+    assert_eq!(trace["schema"], "supportkb-trace/1");
+    assert_eq!(trace["answer"]["verdict"], "no");
+    let files = trace["knowledge_base"].as_array().unwrap();
+    assert_eq!(files.len(), 5);
+    assert!(
+        files
+            .iter()
+            .all(|f| f["sha256"].as_str().unwrap().len() == 64)
+    );
+    let proof = &trace["answer"]["proofs"][0];
+    assert_eq!(proof["by"]["kind"], "rule");
+    assert!(
+        proof["by"]["location"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("features.kb")
+    );
+    assert_eq!(proof["by"]["substitution"]["S"], "peer_cache");
+    let leaf = &proof["premises"][0];
+    assert_eq!(leaf["by"]["cites"][0]["quote"], "Peer cache Not supported.");
+    assert_eq!(leaf["by"]["cites"][0]["line"], 59);
+
+    let ok = supportkb(dir.path(), &["--kb", "copy", "verify", "t.json"]);
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    assert!(
+        ok.stdout.contains("verified: the answer still stands"),
+        "{}",
+        ok.stdout
+    );
+
+    // Edit one fact: the document now "says" peer cache is supported.
+    let features = kb.join("features.kb");
+    let text = std::fs::read_to_string(&features).unwrap();
+    let edited = text.replace(
+        "status(peer_cache, not_supported, unconditional).",
+        "status(peer_cache, supported, unconditional).",
+    );
+    assert_ne!(text, edited, "the fact to edit is in features.kb");
+    std::fs::write(&features, edited).unwrap();
+
+    let changed = supportkb(dir.path(), &["--kb", "copy", "verify", "t.json"]);
+    assert_eq!(changed.code, 1, "{}", changed.stdout);
+    assert!(
+        changed.stdout.contains("file features.kb: CHANGED"),
+        "{}",
+        changed.stdout
+    );
+    assert!(
+        changed.stdout.contains("file names.kb: unchanged"),
+        "{}",
+        changed.stdout
+    );
+    assert!(
+        changed
+            .stdout
+            .contains("answer: traced no, now yes: IT CHANGED"),
+        "{}",
+        changed.stdout
+    );
+    assert!(changed.stdout.contains("FAILS"), "{}", changed.stdout);
+
+    let json = supportkb(
+        dir.path(),
+        &["--kb", "copy", "--format", "json", "verify", "t.json"],
+    );
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["answer_stands"], false);
+    assert_eq!(v["current_verdict"], "yes");
+}
+
+#[test]
+fn verify_rejects_a_hand_corrupted_proof() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = supportkb(
+        dir.path(),
+        &["explain", "valid_cmg_name? \"cmg-prod\"", "-o", "t.json"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let path = dir.path().join("t.json");
+    let mut trace: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    // Claim the strict reading found the name valid: the checker must refuse.
+    let premise = &mut trace["answer"]["proofs"][0]["premises"][0];
+    assert_eq!(premise["atom"]["args"][2], "invalid");
+    premise["atom"]["args"][2] = "valid".into();
+    std::fs::write(&path, serde_json::to_string_pretty(&trace).unwrap()).unwrap();
+    let v = supportkb(dir.path(), &["verify", "t.json"]);
+    assert_eq!(v.code, 1, "{}", v.stdout);
+    assert!(v.stdout.contains("FAILS"), "{}", v.stdout);
+    assert!(
+        v.stdout.contains("it stands"),
+        "the answer itself still stands: {}",
+        v.stdout
+    );
+}
+
+#[test]
+fn markdown_traces_are_for_people_and_verify_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = supportkb(
+        dir.path(),
+        &["explain", "supported? endpoint_protection", "-o", "t.md"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let md = std::fs::read_to_string(dir.path().join("t.md")).unwrap();
+    assert!(
+        md.starts_with("# Audit trace: `supported? endpoint_protection`"),
+        "{md}"
+    );
+    assert!(md.contains("| rules/cmg/features.kb | `"), "{md}");
+    assert!(
+        md.contains(
+            "Clients that communicate via a CMG can immediately apply endpoint protection policies"
+        ),
+        "{md}"
+    );
+    let v = supportkb(dir.path(), &["verify", "t.md"]);
+    assert_eq!(v.code, 2);
+    assert!(v.stderr.contains("not a JSON trace"), "{}", v.stderr);
+}
+
+#[test]
+fn explain_never_leaves_a_half_written_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("t.json");
+    std::fs::write(&target, "old trace").unwrap();
+    // A question that fails leaves the old file alone.
+    let bad = supportkb(dir.path(), &["explain", "nosuch? x", "-o", "t.json"]);
+    assert_eq!(bad.code, 2);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old trace");
+    // A folder that does not exist is an error, not a panic.
+    let missing = supportkb(
+        dir.path(),
+        &[
+            "explain",
+            "supported? peer_cache",
+            "-o",
+            "no/such/dir/t.json",
+        ],
+    );
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("cannot write"),
+        "{}",
+        missing.stderr
+    );
+    // A good run replaces it whole, and no temporary file is left behind.
+    let good = supportkb(
+        dir.path(),
+        &["explain", "supported? peer_cache", "-o", "t.json"],
+    );
+    assert_eq!(good.code, 0);
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("supportkb-trace/1")
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
+#[test]
+fn depth_cuts_proofs_into_handles_that_expand() {
+    let out = supportkb(
+        Path::new(ROOT),
+        &[
+            "--depth",
+            "1",
+            "query",
+            "valid_cmg_name? \"cmg-prod\"",
+            "why #1",
+            "why #2",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (first, rest) = out.stdout.split_once("why #1\n").expect("two answers");
+    assert!(first.contains("`why #1` shows them"), "{first}");
+    assert!(first.contains("`why #2` shows them"), "{first}");
+    assert!(
+        !first.contains("name_violation(\"cmg-prod\", strict, not_alphanumeric)"),
+        "cut below depth 1: {first}"
+    );
+    assert!(
+        rest.contains("name_violation(\"cmg-prod\", strict, not_alphanumeric)"),
+        "{rest}"
+    );
+    assert!(
+        rest.contains("name_under(\"cmg-prod\", hyphen_tolerant, valid)"),
+        "{rest}"
+    );
+
+    let none = supportkb(Path::new(ROOT), &["query", "why #4"]);
+    assert_eq!(none.code, 2);
+    assert!(
+        none.stderr.contains("there is no handle #4"),
+        "{}",
+        none.stderr
+    );
+}
+
+#[test]
+fn alternative_derivations_come_smallest_first() {
+    let out = supportkb(
+        Path::new(ROOT),
+        &[
+            "--proofs",
+            "3",
+            "--format",
+            "json",
+            "query",
+            "task_sequence? with_boot_image pxe",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let proofs = v["proofs"].as_array().unwrap();
+    assert_eq!(
+        proofs.len(),
+        2,
+        "'any other scenario' and the PXE content row"
+    );
+    let rules: Vec<&str> = proofs
+        .iter()
+        .map(|p| p["by"]["rule"].as_str().unwrap())
+        .collect();
+    assert_ne!(rules[0], rules[1]);
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.contains("content_for_pxe_or_multicast_deployments")),
+        "{rules:?}"
+    );
+    let one = supportkb(
+        Path::new(ROOT),
+        &[
+            "--format",
+            "json",
+            "query",
+            "task_sequence? with_boot_image pxe",
+        ],
+    );
+    let v1: Value = serde_json::from_str(&one.stdout).unwrap();
+    assert_eq!(v1["proofs"].as_array().unwrap().len(), 1);
+    assert!(v1["proof_errors"].is_null());
+}
+
+#[test]
+fn why_not_follows_two_levels_of_rules_to_the_missing_fact() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("k.kb"),
+        "installed(app, srv1).\nos(srv1, linux).\nready(H) :- os(H, linux), patched(H).\nrunnable(A, H) :- installed(A, H), ready(H).\n\
+         patched(srv2).\nok(A) :- runnable(A, _).\n",
+    )
+    .unwrap();
+    let out = supportkb(dir.path(), &["--kb", "k.kb", "query", "why not ok(app)"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let s = &out.stdout;
+    assert!(s.contains("blocked at `runnable(A, _)`"), "{s}");
+    assert!(s.contains("blocked at `ready(H)`"), "{s}");
+    assert!(s.contains("blocked at `patched(H)`"), "{s}");
+    assert!(
+        s.contains("patched(srv1) is stated nowhere — unknown: no fact gives it"),
+        "{s}"
+    );
+    // The depth limit stops it, with a handle to go on.
+    let cut = supportkb(
+        dir.path(),
+        &[
+            "--kb",
+            "k.kb",
+            "--depth",
+            "1",
+            "query",
+            "why not ok(app)",
+            "why #1",
+        ],
+    );
+    assert!(
+        cut.stdout.contains("depth limit; `why #1` continues"),
+        "{}",
+        cut.stdout
+    );
+    assert!(
+        cut.stdout.contains("blocked at `ready(H)`"),
+        "{}",
+        cut.stdout
+    );
+}
+
+#[test]
+fn a_blocking_negation_shows_the_proof_of_what_blocks_it() {
+    let out = supportkb(
+        Path::new(ROOT),
+        &["query", "why not role_supported(management_point, no)"],
+    );
+    assert_eq!(out.code, 0);
+    let s = &out.stdout;
+    assert!(s.contains("blocked at `!cmg_role(R)`"), "{s}");
+    assert!(s.contains("blocked because this holds:"), "{s}");
+    assert!(s.contains("cmg_role(management_point)   [fact"), "{s}");
+    assert!(
+        s.contains("CMG only supports the management point and software update point roles."),
+        "{s}"
+    );
+}
+
+#[test]
+fn comparisons_in_why_not_show_their_values() {
+    let out = supportkb(
+        Path::new(ROOT),
+        &[
+            "query",
+            "why not acp_token_authentication_available(2107, yes)",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("2107 >= 2203 is false"),
+        "{}",
+        out.stdout
+    );
+}
