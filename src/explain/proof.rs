@@ -277,6 +277,27 @@ impl<'a> Explainer<'a> {
         self.rule_node(pred, args, h, ri, &subst, budget)
     }
 
+    /// The proof of the first tuple matching `atom` under `subst` (`_` matches anything).
+    pub fn prove_instance(&self, atom: &Atom, subst: &HashMap<String, Const>) -> Option<Proof> {
+        let mut n = 0;
+        let opened = Atom {
+            args: atom
+                .args
+                .iter()
+                .map(|t| match t {
+                    Term::Wildcard => {
+                        n += 1;
+                        Term::Var(format!("{OPENED}{n}"))
+                    }
+                    other => other.clone(),
+                })
+                .collect(),
+            ..atom.clone()
+        };
+        let (full, _) = self.matches(&opened, subst, None).into_iter().next()?;
+        self.prove(&atom.pred, &ground_args(&opened, &full)?)
+    }
+
     /// Up to `k` distinct derivations of a ground atom (a fact, or different rules or
     /// premises at the top), each premise proved with minimal height; smallest first.
     pub fn prove_alternatives(&self, pred: &str, args: &[Const], k: usize) -> Vec<Proof> {

@@ -11,7 +11,7 @@
 
 pub mod script;
 
-use crate::check::{check_query_body, did_you_mean};
+use crate::check::{Builtin, check_query_body, did_you_mean};
 use crate::diag::Diagnostic;
 use crate::engine::demand::{affected, rewrite_extra};
 use crate::engine::{EvalError, EvalRule, Layered, Model, Origin, evaluate};
@@ -82,6 +82,13 @@ pub struct BindingsAnswer {
     pub vars: Vec<String>,
     /// One row of values per binding, sorted.
     pub rows: Vec<Vec<Const>>,
+    /// For the first rows (at most [`MAX_PROOFS`]): the proofs of the query's positive atoms
+    /// under that row, one list per row.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proofs: Vec<Vec<Proof>>,
+    /// Proofs the independent checker rejected (always empty unless the engine is wrong).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proof_errors: Vec<String>,
 }
 
 /// The answer to `why ATOM` or `why not ATOM`.
@@ -310,7 +317,7 @@ impl KnowledgeBase {
         let mut stopped: Vec<&mut WhyNot> = Vec::new();
         match a {
             Answer::Question(q) => proofs.extend(q.proofs.iter_mut()),
-            Answer::Bindings(_) => {}
+            Answer::Bindings(b) => proofs.extend(b.proofs.iter_mut().flatten()),
             Answer::Why(w) | Answer::WhyNot(w) => {
                 proofs.extend(w.proofs.iter_mut());
                 if let Some(n) = &mut w.why_not {
@@ -363,10 +370,30 @@ impl KnowledgeBase {
                 }
                 let ev = self.eval_query(body.clone(), &vars, *span)?;
                 let rows = self.query_rows(&ev);
+                let ex = self.explainer(&ev);
+                let proofs: Vec<Vec<Proof>> = rows
+                    .iter()
+                    .take(MAX_PROOFS)
+                    .map(|row| {
+                        let subst = vars.iter().cloned().zip(row.iter().cloned()).collect();
+                        body.iter()
+                            .filter_map(|l| match l {
+                                Literal::Pos(a) if Builtin::from_name(&a.pred).is_none() => {
+                                    ex.prove_instance(a, &subst)
+                                }
+                                _ => None,
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let proof_errors =
+                    self.check_proofs(&ev, &proofs.iter().flatten().collect::<Vec<_>>());
                 Ok(Answer::Bindings(BindingsAnswer {
                     query: q.to_string(),
                     vars,
                     rows,
+                    proofs,
+                    proof_errors,
                 }))
             }
             Query::Question { pred, args, span } => self.question(q, pred, args, *span, opts),

@@ -12,7 +12,7 @@ use tabled::settings::Style;
 pub fn answer(a: &Answer) -> String {
     let (mut out, errors) = match a {
         Answer::Question(q) => (question(q), &q.proof_errors),
-        Answer::Bindings(b) => (bindings(b), &Vec::new()),
+        Answer::Bindings(b) => (bindings(b), &b.proof_errors),
         Answer::Why(w) => (why(w), &w.proof_errors),
         Answer::WhyNot(w) => (why_not_answer(w), &w.proof_errors),
     };
@@ -66,6 +66,26 @@ fn bindings(b: &BindingsAnswer) -> String {
         b.rows.len(),
         if b.rows.len() == 1 { "" } else { "s" }
     );
+    // The first rows' atoms, proved; `why` proves any other.
+    for (row, proofs) in b.rows.iter().zip(&b.proofs).take(3) {
+        let vals: Vec<String> = b
+            .vars
+            .iter()
+            .zip(row)
+            .map(|(v, c)| format!("{v} = {c}"))
+            .collect();
+        let _ = writeln!(out, "\nbecause, for {}:", vals.join(", "));
+        for p in proofs {
+            out.push_str(&proof(p));
+        }
+    }
+    if b.rows.len() > 3 {
+        let _ = writeln!(
+            out,
+            "\n({} more rows; `why` proves any of their atoms)",
+            b.rows.len() - 3
+        );
+    }
     out
 }
 
