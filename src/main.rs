@@ -40,6 +40,7 @@ const EXIT_LIMIT: u8 = 3;
         Examples:\n  \
         supportkb query 'supported? peer_cache'\n  \
         supportkb run examples/cmg-audit.kbq\n  \
+        supportkb test examples/ --coverage --junit results.xml\n  \
         supportkb --kb examples/lifecycle query 'can_upgrade? 2204 2304'\n  \
         supportkb check rules/\n  \
         supportkb explain 'supported? peer_cache' -o trace.json && supportkb verify trace.json\n\n\
@@ -82,6 +83,19 @@ enum Command {
     Run {
         /// The .kbq file.
         file: PathBuf,
+    },
+    /// Run every query file (.kbq) under the paths as tests: per-file results, then
+    /// `N passed, M failed`. A file runs against the knowledge base it names (`kb "PATH".`),
+    /// else --kb, else the embedded one.
+    Test {
+        /// Files or folders (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Also write the results as JUnit XML here (atomically).
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// List the facts and rules of each knowledge base that no proof used.
+        #[arg(long)]
+        coverage: bool,
     },
     /// Check knowledge-base files (syntax, arity, safety, stratification, citations, lints).
     Check {
@@ -135,10 +149,20 @@ fn main() -> ExitCode {
             Ok(mut kb) => query_cmd(&mut kb, queries, opts, cli.format),
             Err(code) => code,
         },
-        Some(Command::Run { file }) => match load(&cli.kb, config, cli.format) {
-            Ok(mut kb) => run_cmd(&mut kb, file, opts, cli.format),
-            Err(code) => code,
-        },
+        Some(Command::Run { file }) => run_cmd(&cli.kb, config, file, opts, cli.format),
+        Some(Command::Test {
+            paths,
+            junit,
+            coverage,
+        }) => test_cmd(
+            &cli.kb,
+            config,
+            paths,
+            junit.as_deref(),
+            *coverage,
+            opts,
+            cli.format,
+        ),
         Some(Command::Explain { question, output }) => match load(&cli.kb, config, cli.format) {
             Ok(mut kb) => explain_cmd(&mut kb, question, output.as_deref(), cli.format, opts),
             Err(code) => code,
@@ -317,7 +341,8 @@ fn query_cmd(
 }
 
 fn run_cmd(
-    kb: &mut KnowledgeBase,
+    kb_paths: &[PathBuf],
+    config: EvalConfig,
     file: &std::path::Path,
     opts: AskOptions,
     format: Format,
@@ -326,7 +351,17 @@ fn run_cmd(
         Ok(s) => s,
         Err(e) => return report_load_error(&e, format),
     };
-    let report = match run_script(kb, &src.name, &src.text, opts) {
+    // --kb wins; else the file's own `kb "PATH".`; else the embedded knowledge base.
+    let named = supportkb::query::script::script_kb(file, &src.text);
+    let paths = match (kb_paths.is_empty(), named) {
+        (true, Some(p)) => vec![p],
+        _ => kb_paths.to_vec(),
+    };
+    let mut kb = match load(&paths, config, format) {
+        Ok(kb) => kb,
+        Err(code) => return code,
+    };
+    let report = match run_script(&mut kb, &src.name, &src.text, opts) {
         Ok(r) => r,
         Err(d) => {
             let d = [d];
@@ -338,11 +373,62 @@ fn run_cmd(
         }
     };
     match format {
-        Format::Json => emit_line!(
-            "{}",
+        Format::Json => emit(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&report).unwrap_or_default()
-        ),
+        )),
         Format::Text | Format::Markdown => emit(&text::script_report(&report)),
+    }
+    if report.failed > 0 {
+        ExitCode::from(if report.limit_hit {
+            EXIT_LIMIT
+        } else {
+            EXIT_FAILED
+        })
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn test_cmd(
+    kb_paths: &[PathBuf],
+    config: EvalConfig,
+    paths: &[PathBuf],
+    junit: Option<&std::path::Path>,
+    coverage: bool,
+    opts: AskOptions,
+    format: Format,
+) -> ExitCode {
+    use supportkb::query::suite::{collect_query_files, run_suite};
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let files = match collect_query_files(&paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error[io]: {e}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    let default_kb = || texts(kb_paths).and_then(|t| KnowledgeBase::load(t, config.clone()));
+    let report = run_suite(&files, &default_kb, &config, opts, coverage);
+    if let Some(path) = junit
+        && let Err(e) = supportkb::render::write_atomic(
+            path,
+            supportkb::query::suite::junit(&report).as_bytes(),
+        )
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return ExitCode::from(EXIT_INPUT);
+    }
+    match format {
+        Format::Json => emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        )),
+        Format::Text | Format::Markdown => emit(&text::suite_report(&report)),
     }
     if report.failed > 0 {
         ExitCode::from(if report.limit_hit {

@@ -5,7 +5,6 @@
 //! The JSON schema is the serde shape of [`Trace`], named by [`TRACE_SCHEMA`]; a change
 //! that breaks readers bumps the version.
 
-use crate::explain::Proof;
 use crate::kb::KnowledgeBase;
 use crate::query::{Answer, AskOptions, QueryError};
 use serde::{Deserialize, Serialize};
@@ -168,21 +167,6 @@ pub struct Verification {
     pub ok: bool,
 }
 
-/// Every proof of an answer, why-not reports included.
-pub fn answer_proofs(a: &Answer) -> Vec<&Proof> {
-    match a {
-        Answer::Question(q) => q.proofs.iter().collect(),
-        Answer::Bindings(_) => Vec::new(),
-        Answer::Why(w) | Answer::WhyNot(w) => {
-            let mut v: Vec<&Proof> = w.proofs.iter().collect();
-            if let Some(n) = &w.why_not {
-                crate::query::collect_why_not_proofs(n, &mut v);
-            }
-            v
-        }
-    }
-}
-
 /// Re-checks `trace` against `kb`: compares file hashes, asks the question again, and checks
 /// every proof of the trace with the independent checker against today's model.
 ///
@@ -243,7 +227,9 @@ pub fn verify(kb: &mut KnowledgeBase, trace: &Trace) -> Result<Verification, Str
         ),
         Err(QueryError::Eval(e)) => (format!("error: {e}"), false),
     };
-    let proofs = answer_proofs(&trace.answer)
+    let proofs = trace
+        .answer
+        .proofs()
         .into_iter()
         .map(|p| ProofCheck {
             conclusion: p.conclusion.clone(),

@@ -10,6 +10,7 @@
 //! matching tuple is **unknown** — a document's silence is not a denial.
 
 pub mod script;
+pub mod suite;
 
 use crate::check::{Builtin, check_query_body, did_you_mean};
 use crate::diag::Diagnostic;
@@ -130,6 +131,21 @@ impl Answer {
             Answer::Question(q) => q.verdict.clone(),
             Answer::Bindings(b) => if b.rows.is_empty() { "unknown" } else { "yes" }.into(),
             Answer::Why(w) | Answer::WhyNot(w) => if w.holds { "yes" } else { "no" }.into(),
+        }
+    }
+
+    /// Every proof the answer carries, why-not reports included.
+    pub fn proofs(&self) -> Vec<&Proof> {
+        match self {
+            Answer::Question(q) => q.proofs.iter().collect(),
+            Answer::Bindings(b) => b.proofs.iter().flatten().collect(),
+            Answer::Why(w) | Answer::WhyNot(w) => {
+                let mut v: Vec<&Proof> = w.proofs.iter().collect();
+                if let Some(n) = &w.why_not {
+                    collect_why_not_proofs(n, &mut v);
+                }
+                v
+            }
         }
     }
 

@@ -5,9 +5,11 @@
 
 use super::{Answer, AskOptions, QueryError};
 use crate::diag::{Diagnostic, Location};
+use crate::explain::{Justification, Proof};
 use crate::kb::KnowledgeBase;
-use crate::syntax::{Const, Expectation, parse_script};
+use crate::syntax::{Const, Expectation, parse_script, row_text};
 use serde::Serialize;
+use std::path::{Path, PathBuf};
 
 /// The outcome of one expectation.
 #[derive(Debug, Clone, Serialize)]
@@ -62,9 +64,33 @@ fn plain(c: &Const) -> String {
     }
 }
 
-fn show_row(r: &[Const]) -> String {
-    let v: Vec<String> = r.iter().map(Const::to_string).collect();
-    format!("({})", v.join(", "))
+fn rows_summary(rows: &[Vec<Const>]) -> String {
+    if rows.is_empty() {
+        return "no rows".into();
+    }
+    let shown: Vec<String> = rows.iter().take(5).map(|r| row_text(r)).collect();
+    let more = if rows.len() > 5 {
+        format!(" and {} more", rows.len() - 5)
+    } else {
+        String::new()
+    };
+    format!("rows {}{more}", shown.join(", "))
+}
+
+/// Whether a proof node uses the clause `target` names: a predicate, or `file:line` (the
+/// file's path may be given by its end).
+fn uses(p: &Proof, target: &str) -> bool {
+    let location = match &p.by {
+        Justification::Fact { location, .. } | Justification::Rule { location, .. } => location,
+        _ => return false,
+    };
+    match target
+        .rsplit_once(':')
+        .and_then(|(f, l)| l.parse::<usize>().ok().map(|l| (f, l)))
+    {
+        Some((file, line)) => location.line == line && location.file.ends_with(file),
+        None => p.atom.as_ref().is_some_and(|a| a.pred == target),
+    }
 }
 
 fn check(e: &Expectation, a: &Answer) -> (bool, String) {
@@ -77,27 +103,76 @@ fn check(e: &Expectation, a: &Answer) -> (bool, String) {
             let rows = a.rows().len();
             (rows as i64 == *n, format!("{rows} rows"))
         }
+        Expectation::ExactRows(want) => {
+            let mut got = a.rows();
+            got.sort();
+            let mut want = want.clone();
+            want.sort();
+            (got == want, rows_summary(&got))
+        }
         Expectation::Row(r) => {
             let rows = a.rows();
-            let shown: Vec<String> = rows.iter().take(5).map(|r| show_row(r)).collect();
-            let more = if rows.len() > 5 {
-                format!(" and {} more", rows.len() - 5)
-            } else {
-                String::new()
-            };
-            (
-                rows.iter().any(|x| x == r),
-                format!(
-                    "rows {}{more}",
-                    if shown.is_empty() {
-                        "none".into()
-                    } else {
-                        shown.join(", ")
+            (rows.iter().any(|x| x == r), rows_summary(&rows))
+        }
+        Expectation::Uses(target) => {
+            let mut used = Vec::new();
+            let mut found = false;
+            for p in a.proofs() {
+                p.walk(&mut |n| {
+                    found |= uses(n, target);
+                    if let (
+                        Justification::Rule { location, .. } | Justification::Fact { location, .. },
+                        Some(atom),
+                    ) = (&n.by, &n.atom)
+                    {
+                        let s = format!("{} ({location})", atom.pred);
+                        if !used.contains(&s) {
+                            used.push(s);
+                        }
                     }
-                ),
-            )
+                });
+            }
+            let actual = if used.is_empty() {
+                "no proof".to_string()
+            } else {
+                format!("proofs use {}", used.join(", "))
+            };
+            (found, actual)
+        }
+        Expectation::Cites(source, line) => {
+            let mut cited = Vec::new();
+            for p in a.proofs() {
+                for q in p.quotes() {
+                    let s = match q.line {
+                        Some(l) => format!("{} {l}", q.source),
+                        None => q.source.clone(),
+                    };
+                    if !cited.contains(&s) {
+                        cited.push(s);
+                    }
+                }
+            }
+            let found = a.proofs().iter().any(|p| {
+                p.quotes()
+                    .iter()
+                    .any(|q| &q.source == source && line.is_none_or(|l| q.line == Some(l)))
+            });
+            let actual = if cited.is_empty() {
+                "no citation".to_string()
+            } else {
+                format!("proofs cite {}", cited.join(", "))
+            };
+            (found, actual)
         }
     }
+}
+
+/// The knowledge base a query file names with `kb "PATH".`, resolved against the file's
+/// folder; `None` when it names none or does not parse (running it reports the error).
+pub fn script_kb(path: &Path, text: &str) -> Option<PathBuf> {
+    let script = parse_script(text, 0).ok()?;
+    let (kb, _) = script.kb?;
+    Some(path.parent().unwrap_or(Path::new(".")).join(kb))
 }
 
 /// Parses and runs a query file against `kb`.
@@ -110,7 +185,7 @@ pub fn run_script(
     opts: AskOptions,
 ) -> Result<ScriptReport, Diagnostic> {
     let file = kb.sources.add(name, text);
-    let items = parse_script(text, file)?;
+    let items = parse_script(text, file)?.items;
     let mut report = ScriptReport {
         file: name.to_string(),
         items: Vec::new(),

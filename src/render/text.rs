@@ -315,7 +315,7 @@ fn why_not_into(w: &WhyNot, ind: &str, out: &mut String) {
 }
 
 /// Renders a query file's report: each query with its answer and expectation outcomes
-/// (expected vs actual for failures), then `N passed, M failed`.
+/// (expected and actual side by side for failures), then `N passed, M failed`.
 pub fn script_report(r: &crate::query::script::ScriptReport) -> String {
     let mut out = String::new();
     for item in &r.items {
@@ -326,21 +326,91 @@ pub fn script_report(r: &crate::query::script::ScriptReport) -> String {
         if let Some(e) = &item.error {
             let _ = writeln!(out, "error: {}", e.trim_end());
         }
-        for e in &item.expectations {
-            if e.passed {
-                let _ = writeln!(out, "  ✓ {}", e.expectation);
-            } else {
+        expectations(item, &mut out);
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{} passed, {} failed", r.passed, r.failed);
+    out
+}
+
+fn expectations(item: &crate::query::script::ItemResult, out: &mut String) {
+    for e in item.expectations.iter().filter(|e| e.passed) {
+        let _ = writeln!(out, "  ✓ {}", e.expectation);
+    }
+    let failed: Vec<_> = item.expectations.iter().filter(|e| !e.passed).collect();
+    if failed.is_empty() {
+        return;
+    }
+    let mut b = Builder::default();
+    b.push_record(["✗ failed", "expected", "actual"]);
+    for e in failed {
+        b.push_record([
+            e.location.to_string(),
+            e.expectation.trim_start_matches("expect ").to_string(),
+            e.actual.clone(),
+        ]);
+    }
+    let mut t = b.build();
+    t.with(Style::rounded());
+    for line in t.to_string().lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+}
+
+/// Renders a test suite: a line per file, the failures of each (expected and actual side by
+/// side), coverage when asked, and last `N passed, M failed`.
+pub fn suite_report(r: &crate::query::suite::SuiteReport) -> String {
+    let mut out = String::new();
+    for f in &r.files {
+        let kb = if f.kb == "default" {
+            String::new()
+        } else {
+            format!(" (kb {})", f.kb)
+        };
+        match &f.report {
+            Some(rep) => {
+                let mark = if rep.failed == 0 { "ok  " } else { "FAIL" };
                 let _ = writeln!(
                     out,
-                    "  ✗ {}   [{}]\n      expected: {}\n      actual:   {}",
-                    e.expectation,
-                    e.location,
-                    e.expectation.trim_start_matches("expect "),
-                    e.actual
+                    "{mark} {}{kb}: {} passed, {} failed",
+                    f.path, rep.passed, rep.failed
                 );
+                for item in rep
+                    .items
+                    .iter()
+                    .filter(|i| i.error.is_some() || i.expectations.iter().any(|e| !e.passed))
+                {
+                    let _ = writeln!(out, "  ── {}   [{}]", item.query, item.location);
+                    if let Some(e) = &item.error {
+                        for line in e.trim_end().lines() {
+                            let _ = writeln!(out, "  {line}");
+                        }
+                    }
+                    expectations(item, &mut out);
+                }
+            }
+            None => {
+                let _ = writeln!(out, "FAIL {}{kb}: could not run", f.path);
+                for line in f.error.as_deref().unwrap_or("").trim_end().lines() {
+                    let _ = writeln!(out, "  {line}");
+                }
             }
         }
-        out.push('\n');
+    }
+    for c in r.coverage.iter().flatten() {
+        let kb = if c.kb == "default" {
+            "the knowledge base"
+        } else {
+            c.kb.as_str()
+        };
+        let _ = writeln!(
+            out,
+            "\ncoverage of {kb}: {} of {} clauses used by some proof; never used:",
+            c.covered, c.clauses
+        );
+        for u in &c.uncovered {
+            let _ = writeln!(out, "  {}  {}  {}", u.location, u.kind, u.clause);
+        }
     }
     let _ = writeln!(out, "{} passed, {} failed", r.passed, r.failed);
     out

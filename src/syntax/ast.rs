@@ -497,8 +497,15 @@ pub enum Expectation {
     Verdict(Const),
     /// `expect rows N.`: the number of answer rows.
     Rows(i64),
+    /// `expect rows (…), (…).`: exactly these rows, in any order.
+    ExactRows(Vec<Vec<Const>>),
     /// `expect row (c1, …).`: the answer contains this row.
     Row(Vec<Const>),
+    /// `expect uses P.` / `expect uses "file:line".`: some proof uses a clause of predicate
+    /// `P`, or the clause written at that place (the file's path may be given by its end).
+    Uses(String),
+    /// `expect cites S [LINE].`: some proof cites source `S` (at that line).
+    Cites(String, Option<i64>),
 }
 
 impl fmt::Display for Expectation {
@@ -506,18 +513,23 @@ impl fmt::Display for Expectation {
         match self {
             Expectation::Verdict(c) => write!(f, "expect {c}"),
             Expectation::Rows(n) => write!(f, "expect rows {n}"),
-            Expectation::Row(r) => {
-                write!(f, "expect row (")?;
-                for (i, c) in r.iter().enumerate() {
-                    if i > 0 {
-                        write!(f, ", ")?;
-                    }
-                    write!(f, "{c}")?;
-                }
-                write!(f, ")")
+            Expectation::ExactRows(rows) => {
+                let rows: Vec<String> = rows.iter().map(|r| row_text(r)).collect();
+                write!(f, "expect rows {}", rows.join(", "))
             }
+            Expectation::Row(r) => write!(f, "expect row {}", row_text(r)),
+            Expectation::Uses(u) if u.contains(':') => write!(f, "expect uses {u:?}"),
+            Expectation::Uses(u) => write!(f, "expect uses {u}"),
+            Expectation::Cites(s, None) => write!(f, "expect cites {s}"),
+            Expectation::Cites(s, Some(l)) => write!(f, "expect cites {s} {l}"),
         }
     }
+}
+
+/// `(c1, …, cn)`, as rows are written in expectations and reports.
+pub fn row_text(r: &[Const]) -> String {
+    let v: Vec<String> = r.iter().map(Const::to_string).collect();
+    format!("({})", v.join(", "))
 }
 
 /// A query of a query file with the expectations that follow it.
@@ -527,4 +539,14 @@ pub struct ScriptItem {
     pub query: Query,
     /// Its expectations, with where each was written.
     pub expectations: Vec<(Expectation, Span)>,
+}
+
+/// A parsed query file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Script {
+    /// `kb "PATH".`: the knowledge base the file asks, relative to the file, with where it
+    /// was written.
+    pub kb: Option<(String, Span)>,
+    /// The queries, in order.
+    pub items: Vec<ScriptItem>,
 }

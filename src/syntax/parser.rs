@@ -49,13 +49,23 @@ pub fn parse_query(text: &str, file: usize) -> Result<Query, Diagnostic> {
 /// `expect …` lines.
 ///
 /// Errors: as [`parse_kb`].
-pub fn parse_script(text: &str, file: usize) -> Result<Vec<ScriptItem>, Diagnostic> {
+pub fn parse_script(text: &str, file: usize) -> Result<Script, Diagnostic> {
     check_nesting(text, file)?;
     let mut pairs =
         KbParser::parse(Rule::query_file, text).map_err(|e| syntax_error(e, file, text))?;
     let mut items: Vec<ScriptItem> = Vec::new();
+    let mut kb = None;
     for p in pairs.next().expect("query_file matched").into_inner() {
         match p.as_rule() {
+            Rule::kb_use => {
+                let span = span_of(&p, file);
+                let path = p
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::string)
+                    .map(string_value)
+                    .unwrap_or_default();
+                kb = Some((path, span));
+            }
             Rule::expectation => {
                 let span = span_of(&p, file);
                 let e = expectation(p, file)?;
@@ -72,7 +82,7 @@ pub fn parse_script(text: &str, file: usize) -> Result<Vec<ScriptItem>, Diagnost
             }),
         }
     }
-    Ok(items)
+    Ok(Script { kb, items })
 }
 
 /// True when `text` is an unfinished statement: neither a query nor complete knowledge-base
@@ -178,7 +188,11 @@ fn rule_name(r: &Rule) -> String {
         Rule::kb => "clauses",
         Rule::query_file => "queries",
         Rule::expectation | Rule::kw_expect => "`expect`",
-        Rule::expect_rows | Rule::kw_rows => "`rows`",
+        Rule::expect_rows | Rule::expect_count | Rule::kw_rows => "`rows`",
+        Rule::expect_uses | Rule::kw_uses => "`uses`",
+        Rule::expect_cites | Rule::kw_cites => "`cites`",
+        Rule::row_literal => "a row `(…)`",
+        Rule::kb_use | Rule::kw_kb => "`kb \"PATH\".`",
         Rule::expect_row | Rule::kw_row => "`row`",
         Rule::expect_verdict => "a verdict",
         Rule::kw_why => "`why`",
@@ -504,33 +518,52 @@ fn query(p: Pair<Rule>, file: usize) -> Result<Query, Diagnostic> {
     }
 }
 
+fn row_literal(p: Pair<Rule>, file: usize) -> Result<Vec<Const>, Diagnostic> {
+    p.into_inner().map(|c| constant(c, file)).collect()
+}
+
 fn expectation(p: Pair<Rule>, file: usize) -> Result<Expectation, Diagnostic> {
     let inner = p
         .into_inner()
         .find(|x| x.as_rule() != Rule::kw_expect)
         .expect("expectation body");
-    match inner.as_rule() {
-        Rule::expect_rows => {
-            let n = inner
-                .into_inner()
-                .find(|x| x.as_rule() == Rule::integer)
-                .expect("count");
-            Ok(Expectation::Rows(integer_value(&n, file)?))
-        }
-        Rule::expect_row => Ok(Expectation::Row(
-            inner
-                .into_inner()
-                .filter(|x| x.as_rule() != Rule::kw_row)
-                .map(|c| constant(c, file))
+    let rule = inner.as_rule();
+    let mut parts = inner.into_inner().filter(|x| {
+        !matches!(
+            x.as_rule(),
+            Rule::kw_rows | Rule::kw_row | Rule::kw_uses | Rule::kw_cites | Rule::kw_verdict
+        )
+    });
+    match rule {
+        Rule::expect_count => Ok(Expectation::Rows(integer_value(
+            &parts.next().expect("count"),
+            file,
+        )?)),
+        Rule::expect_rows => Ok(Expectation::ExactRows(
+            parts
+                .map(|r| row_literal(r, file))
                 .collect::<Result<_, _>>()?,
         )),
-        _ => {
-            let c = inner
-                .into_inner()
-                .find(|x| x.as_rule() != Rule::kw_verdict)
-                .expect("value");
-            Ok(Expectation::Verdict(constant(c, file)?))
+        Rule::expect_row => Ok(Expectation::Row(row_literal(
+            parts.next().expect("row"),
+            file,
+        )?)),
+        Rule::expect_uses => {
+            let target = parts.next().expect("target");
+            Ok(Expectation::Uses(match target.as_rule() {
+                Rule::string => string_value(target),
+                _ => target.as_str().to_string(),
+            }))
         }
+        Rule::expect_cites => {
+            let source = parts.next().expect("source").as_str().to_string();
+            let line = parts.next().map(|l| integer_value(&l, file)).transpose()?;
+            Ok(Expectation::Cites(source, line))
+        }
+        _ => Ok(Expectation::Verdict(constant(
+            parts.next().expect("value"),
+            file,
+        )?)),
     }
 }
 
@@ -582,16 +615,32 @@ mod tests {
     #[test]
     fn scripts_attach_expectations() {
         let s = parse_script(
-            "p? a.\nexpect no.\nexpect rows 1.\n?- q(X).\nexpect row (b, 2).\n",
+            "kb \"lifecycle\".\np? a.\nexpect no.\nexpect rows 1.\n?- q(X).\nexpect row (b, 2).\n\
+             expect rows (b, 2), (c, \"x\").\nexpect uses q.\nexpect uses \"q.kb:3\".\nexpect cites cmg 59.\nexpect cites cmg.\n",
             0,
         )
         .unwrap();
+        assert_eq!(s.kb.as_ref().map(|k| k.0.as_str()), Some("lifecycle"));
+        let s = s.items;
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].expectations.len(), 2);
+        let e: Vec<&Expectation> = s[1].expectations.iter().map(|(e, _)| e).collect();
         assert_eq!(
-            s[1].expectations[0].0,
+            *e[0],
             Expectation::Row(vec![Const::Sym("b".into()), Const::Int(2)])
         );
+        assert_eq!(
+            *e[1],
+            Expectation::ExactRows(vec![
+                vec![Const::Sym("b".into()), Const::Int(2)],
+                vec![Const::Sym("c".into()), Const::Str("x".into())]
+            ])
+        );
+        assert_eq!(*e[2], Expectation::Uses("q".into()));
+        assert_eq!(*e[3], Expectation::Uses("q.kb:3".into()));
+        assert_eq!(*e[4], Expectation::Cites("cmg".into(), Some(59)));
+        assert_eq!(*e[5], Expectation::Cites("cmg".into(), None));
+        assert_eq!(e[1].to_string(), "expect rows (b, 2), (c, \"x\")");
     }
 
     #[test]
