@@ -169,6 +169,18 @@ impl KnowledgeBase {
     /// Errors: every syntax and check error (the first syntax error per file), or an
     /// evaluation stopped by a limit.
     pub fn load(texts: Vec<SourceText>, config: EvalConfig) -> Result<Self, LoadError> {
+        Self::load_without(texts, config, &[])
+    }
+
+    /// As [`KnowledgeBase::load`], with the facts printed as in `retracted` set aside
+    /// (hypothetically removed).
+    ///
+    /// Errors: as [`KnowledgeBase::load`].
+    pub fn load_without(
+        texts: Vec<SourceText>,
+        config: EvalConfig,
+        retracted: &[String],
+    ) -> Result<Self, LoadError> {
         let mut sources = SourceMap::default();
         let mut program = Program::default();
         let mut errors = Vec::new();
@@ -185,6 +197,11 @@ impl KnowledgeBase {
                 diagnostics: errors,
                 limit: false,
             });
+        }
+        if !retracted.is_empty() {
+            program
+                .clauses
+                .retain(|c| !(c.is_fact() && retracted.contains(&c.to_string())));
         }
         let checked = check(program).map_err(|d| LoadError {
             sources: sources.clone(),

@@ -172,7 +172,7 @@ fn main() -> ExitCode {
             Err(code) => code,
         },
         Some(Command::Repl) | None => match load(&cli.kb, config, cli.format) {
-            Ok(kb) => supportkb::repl::run(kb, cli.format, opts),
+            Ok(kb) => supportkb::repl::run(kb, cli.format, opts, cli.kb.clone()),
             Err(code) => code,
         },
     }

@@ -38,6 +38,16 @@ pub fn table(header: &[String], rows: &[Vec<Const>]) -> String {
     }
     let mut t = b.build();
     t.with(Style::rounded());
+    // On a terminal, wrap long cells to its width; in pipes and files, keep rows whole.
+    if std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size()
+    {
+        t.with(
+            tabled::settings::Width::wrap(usize::from(w).max(40))
+                .priority(tabled::settings::peaker::PriorityMax::right())
+                .keep_words(true),
+        );
+    }
     t.to_string()
 }
 

@@ -1,52 +1,57 @@
-//! The interactive session (rustyline): completion of commands, predicates and constants,
-//! multi-line input until a statement ends, history in the user's data directory, and the
-//! `:` commands. With standard input not a terminal, the same statements run as a script.
+//! The interactive session (rustyline): completion of commands, predicates (with arity) and
+//! the constants of the argument being typed, "did you mean" hints, highlighting, multi-line
+//! statements with a continuation prompt, history in the user's data directory, Ctrl-C that
+//! cancels a line or a running evaluation, and the `:` commands. With standard input not a
+//! terminal, the same statements run as a script.
 //!
 //! A statement is a query (answered), clauses (added to the session's knowledge base), or a
 //! command. Errors are printed and the session goes on.
 
+mod commands;
 mod helper;
 
 use crate::diag::Diagnostic;
 use crate::emit_line;
-use crate::kb::{KnowledgeBase, SourceText, read_text};
-use crate::query::AskOptions;
-use crate::query::script::run_script;
+use crate::engine::EvalError;
+use crate::kb::{KnowledgeBase, LoadError, SourceText, read_paths};
+use crate::query::{AskOptions, QueryError};
 use crate::render::{Format, emit, json, text};
 use crate::syntax::{is_incomplete, parse_kb};
 use helper::ReplHelper;
 use rustyline::error::ReadlineError;
+use rustyline::history::{DefaultHistory, History};
 use rustyline::{Config, Editor};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-const HELP: &str = "\
-Type a query, clauses to add, or a command.
-  supported? peer_cache                 a question: verdict and proof
-  ?- status(F, not_supported, _).       all bindings, as a table
-  why supported(peer_cache, no, unconditional)
-  why not supported(peer_cache, yes, unconditional)
-  why #3                                expand handle 3 of a cut explanation
-  p(a). q(X) :- p(X).                   clauses are added to this session's knowledge base
-Commands:
-  :help               this text
-  :load FILE          add a .kb file, or run a .kbq query file
-  :preds              predicates with arity and tuple count
-  :format F          output format: text, json or markdown
-  :depth N            cut explanations N levels down (why #K expands handle K)
-  :quit               leave (or Ctrl-D)
-A statement may span lines: it ends with `.` (questions may omit it).";
+/// The prompt of a new statement.
+pub const PROMPT: &str = "supportkb> ";
+/// The prompt of a statement's further lines.
+pub const CONTINUATION: &str = "       ... ";
 
 /// The session state.
 pub struct Session {
-    /// The knowledge base, rebuilt when clauses are added.
+    /// The knowledge base, rebuilt when clauses, assumptions or files change.
     pub kb: KnowledgeBase,
     /// Output format.
     pub format: Format,
     /// Query options.
     pub opts: AskOptions,
-    added: usize,
+    /// Where the knowledge base came from: `--kb` paths (empty for the embedded one).
+    base_paths: Vec<PathBuf>,
+    /// Files added with `:load`, re-read by `:reload`.
+    loaded: Vec<PathBuf>,
+    /// Clauses typed at the prompt, in order.
+    typed: Vec<String>,
+    /// Facts assumed with `:assume`, as written.
+    assumed: Vec<String>,
+    /// Facts of the knowledge base set aside with `:retract`, as printed.
+    retracted: Vec<String>,
+    /// Set by Ctrl-C while an evaluation runs.
+    cancel: Arc<AtomicBool>,
 }
 
 /// What one statement asks of the loop.
@@ -59,14 +64,31 @@ pub enum Flow {
 }
 
 impl Session {
-    /// A session over `kb`.
-    pub fn new(kb: KnowledgeBase, format: Format, opts: AskOptions) -> Self {
+    /// A session over `kb`, built from `base_paths` (empty: the embedded knowledge base).
+    pub fn new(
+        mut kb: KnowledgeBase,
+        format: Format,
+        opts: AskOptions,
+        base_paths: Vec<PathBuf>,
+    ) -> Self {
+        let cancel = Arc::new(AtomicBool::new(false));
+        kb.config.cancel = Some(cancel.clone());
         Session {
             kb,
             format,
             opts,
-            added: 0,
+            base_paths,
+            loaded: Vec::new(),
+            typed: Vec::new(),
+            assumed: Vec::new(),
+            retracted: Vec::new(),
+            cancel,
         }
+    }
+
+    /// The flag Ctrl-C sets to stop a running evaluation.
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        self.cancel.clone()
     }
 
     fn errors(&self, d: &[Diagnostic]) -> String {
@@ -78,6 +100,7 @@ impl Session {
 
     /// Runs one statement; returns what to print and whether to go on.
     pub fn statement(&mut self, input: &str) -> (String, Flow) {
+        self.cancel.store(false, Ordering::Relaxed);
         let line = input.trim();
         if line.is_empty() {
             return (String::new(), Flow::Continue);
@@ -90,7 +113,12 @@ impl Session {
         if looks_like_clauses {
             let file = self.kb.sources.add("<check>", input);
             if parse_kb(input, file).is_ok() {
-                return (self.add_clauses(input), Flow::Continue);
+                self.typed.push(input.to_string());
+                let out = self.rebuild();
+                if !out.starts_with("added") {
+                    self.typed.pop();
+                }
+                return (out, Flow::Continue);
             }
         }
         match self.kb.ask(input, self.opts) {
@@ -104,7 +132,7 @@ impl Session {
                 },
                 Flow::Continue,
             ),
-            Err(crate::query::QueryError::Invalid(d)) => {
+            Err(QueryError::Invalid(d)) => {
                 // Show the knowledge-base reading's error when the input looks like clauses.
                 if looks_like_clauses {
                     let file = self.kb.sources.add("<input>", input);
@@ -114,121 +142,69 @@ impl Session {
                 }
                 (self.errors(&d), Flow::Continue)
             }
-            Err(crate::query::QueryError::Eval(e)) => (format!("error: {e}\n"), Flow::Continue),
+            Err(QueryError::Eval(EvalError::Cancelled)) => ("cancelled\n".into(), Flow::Continue),
+            Err(QueryError::Eval(e)) => (format!("error: {e}\n"), Flow::Continue),
         }
     }
 
-    fn add_clauses(&mut self, input: &str) -> String {
-        self.added += 1;
-        let mut texts = self.kb.texts.clone();
-        texts.push(SourceText {
-            name: format!("<input {}>", self.added),
-            text: input.to_string(),
-        });
-        self.rebuild(texts)
+    /// The texts of the session's knowledge base: its files, `:load`ed files, typed clauses
+    /// and assumptions.
+    fn texts(&self) -> Result<Vec<SourceText>, LoadError> {
+        let mut texts = if self.base_paths.is_empty() {
+            crate::kb::embedded_sources()
+        } else {
+            read_paths(&self.base_paths)?
+        };
+        if !self.loaded.is_empty() {
+            texts.extend(read_paths(&self.loaded)?);
+        }
+        for (i, t) in self.typed.iter().enumerate() {
+            texts.push(SourceText {
+                name: format!("<input {}>", i + 1),
+                text: t.clone(),
+            });
+        }
+        if !self.assumed.is_empty() {
+            texts.push(SourceText {
+                name: "<assumptions>".into(),
+                text: self.assumed.join("\n"),
+            });
+        }
+        Ok(texts)
     }
 
-    fn rebuild(&mut self, texts: Vec<SourceText>) -> String {
+    /// Rebuilds the knowledge base; on failure keeps the old one and says why.
+    fn rebuild(&mut self) -> String {
         let before = self.kb.checked.program.clauses.len();
-        match KnowledgeBase::load(texts, self.kb.config.clone()) {
-            Ok(kb) => {
-                let n = kb.checked.program.clauses.len() - before;
+        let built = self
+            .texts()
+            .and_then(|t| KnowledgeBase::load_without(t, self.kb.config.clone(), &self.retracted));
+        match built {
+            Ok(mut kb) => {
+                let n = kb.checked.program.clauses.len() as i64 - before as i64;
+                kb.handles = std::mem::take(&mut self.kb.handles);
                 self.kb = kb;
-                format!("added {n} clause{}\n", if n == 1 { "" } else { "s" })
+                match n {
+                    1 => "added 1 clause\n".into(),
+                    n if n >= 0 => format!("added {n} clauses\n"),
+                    n => format!("removed {} clause{}\n", -n, if n == -1 { "" } else { "s" }),
+                }
+            }
+            Err(e)
+                if e.diagnostics
+                    .iter()
+                    .any(|d| d.message.contains("cancelled")) =>
+            {
+                "cancelled: nothing changed\n".into()
             }
             Err(e) => match self.format {
                 Format::Json => format!("{}\n", json::diagnostics(&e.sources, &e.diagnostics)),
                 Format::Text | Format::Markdown => format!(
-                    "{}(nothing was added)\n",
+                    "{}(nothing changed)\n",
                     e.sources.render(&e.diagnostics, false)
                 ),
             },
         }
-    }
-
-    fn command(&mut self, cmd: &str) -> (String, Flow) {
-        let mut parts = cmd.split_whitespace();
-        let name = parts.next().unwrap_or("");
-        let arg = parts.collect::<Vec<_>>().join(" ");
-        let out = match name {
-            "q" | "quit" | "exit" => return (String::new(), Flow::Quit),
-            "help" | "h" | "?" => format!("{HELP}\n"),
-            "load" if !arg.is_empty() => self.load(&arg),
-            "preds" => {
-                let rows: Vec<Vec<crate::syntax::Const>> = self
-                    .kb
-                    .checked
-                    .preds
-                    .values()
-                    .map(|p| {
-                        let n = self.kb.model.relation(&p.name).map_or(0, |r| r.len());
-                        vec![
-                            crate::syntax::Const::Sym(format!("{}/{}", p.name, p.arity)),
-                            crate::syntax::Const::Int(n as i64),
-                            crate::syntax::Const::Sym(p.doc.clone().unwrap_or_default()),
-                        ]
-                    })
-                    .collect();
-                format!(
-                    "{}\n",
-                    text::table(&["predicate".into(), "tuples".into(), "doc".into()], &rows)
-                )
-            }
-            "format" => match arg.as_str() {
-                "text" => {
-                    self.format = Format::Text;
-                    "format: text\n".into()
-                }
-                "markdown" => {
-                    self.format = Format::Markdown;
-                    "format: markdown\n".into()
-                }
-                "json" => {
-                    self.format = Format::Json;
-                    "format: json\n".into()
-                }
-                _ => "usage: :format text|json|markdown\n".into(),
-            },
-            "depth" => match arg.parse::<usize>() {
-                Ok(n) => {
-                    self.opts.depth = Some(n);
-                    format!(
-                        "explanation depth: {n} (cut proofs get handles: `why #K` expands one)\n"
-                    )
-                }
-                Err(_) => "usage: :depth N\n".into(),
-            },
-            _ => format!("unknown command `:{name}`; :help lists the commands\n"),
-        };
-        (out, Flow::Continue)
-    }
-
-    fn load(&mut self, path: &str) -> String {
-        let p = PathBuf::from(path);
-        let src = match read_text(&p) {
-            Ok(s) => s,
-            Err(e) => {
-                return e
-                    .diagnostics
-                    .iter()
-                    .map(|d| format!("error: {}\n", d.message))
-                    .collect();
-            }
-        };
-        if p.extension().is_some_and(|x| x == "kbq") {
-            return match run_script(&mut self.kb, &src.name, &src.text, self.opts) {
-                Ok(r) => match self.format {
-                    Format::Json => {
-                        format!("{}\n", serde_json::to_string_pretty(&r).unwrap_or_default())
-                    }
-                    Format::Text | Format::Markdown => text::script_report(&r),
-                },
-                Err(d) => self.errors(&[d]),
-            };
-        }
-        let mut texts = self.kb.texts.clone();
-        texts.push(src);
-        self.rebuild(texts)
     }
 }
 
@@ -243,25 +219,70 @@ fn history_path() -> Option<PathBuf> {
     Some(data.join("supportkb").join("history"))
 }
 
+/// Reads one statement: lines until it is complete, the later ones under the continuation
+/// prompt. `Ok(None)` at end of input.
+fn read_statement(
+    editor: &mut Editor<ReplHelper, DefaultHistory>,
+) -> Result<Option<String>, ReadlineError> {
+    let mut buffer = String::new();
+    loop {
+        let prompt = if buffer.is_empty() {
+            PROMPT
+        } else {
+            CONTINUATION
+        };
+        match editor.readline(prompt) {
+            Ok(line) => {
+                if !buffer.is_empty() {
+                    buffer.push('\n');
+                }
+                buffer.push_str(&line);
+                if buffer.trim_start().starts_with(':') || !is_incomplete(&buffer) {
+                    return Ok(Some(buffer));
+                }
+            }
+            // Ctrl-C drops the statement being typed, whole.
+            Err(ReadlineError::Interrupted) => {
+                buffer.clear();
+                return Ok(Some(String::new()));
+            }
+            Err(ReadlineError::Eof) if buffer.is_empty() => return Ok(None),
+            Err(ReadlineError::Eof) => return Ok(Some(buffer)),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Runs the session: interactive on a terminal, a script on piped input.
-pub fn run(kb: KnowledgeBase, format: Format, opts: AskOptions) -> ExitCode {
-    let mut session = Session::new(kb, format, opts);
+pub fn run(
+    kb: KnowledgeBase,
+    format: Format,
+    opts: AskOptions,
+    base_paths: Vec<PathBuf>,
+) -> ExitCode {
+    let mut session = Session::new(kb, format, opts, base_paths);
     if !std::io::stdin().is_terminal() {
         return script(&mut session);
     }
+    let flag = session.cancel_flag();
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
+        eprintln!("warning: Ctrl-C will not stop a running evaluation: {e}");
+    }
     let config = Config::builder()
-        .auto_add_history(true)
         .completion_type(rustyline::CompletionType::List)
+        .auto_add_history(false)
         .build();
-    let mut editor: Editor<ReplHelper, rustyline::history::DefaultHistory> =
-        match Editor::with_config(config) {
-            Ok(e) => e,
-            Err(e) => {
-                eprintln!("error: cannot start the line editor: {e}");
-                return ExitCode::from(2);
-            }
-        };
-    editor.set_helper(Some(ReplHelper::new(&session.kb)));
+    let mut editor: Editor<ReplHelper, DefaultHistory> = match Editor::with_config(config) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot start the line editor: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    editor.set_helper(Some(ReplHelper::new(
+        &session.kb,
+        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    )));
     let history = history_path();
     if let Some(h) = &history
         && h.exists()
@@ -275,9 +296,12 @@ pub fn run(kb: KnowledgeBase, format: Format, opts: AskOptions) -> ExitCode {
         session.kb.checked.program.clauses.len()
     );
     loop {
-        match editor.readline("supportkb> ") {
-            Ok(line) => {
-                let (out, flow) = session.statement(&line);
+        match read_statement(&mut editor) {
+            Ok(Some(stmt)) => {
+                if !stmt.trim().is_empty() {
+                    let _ = editor.history_mut().add(stmt.trim());
+                }
+                let (out, flow) = session.statement(&stmt);
                 emit(&out);
                 if flow == Flow::Quit {
                     break;
@@ -286,8 +310,7 @@ pub fn run(kb: KnowledgeBase, format: Format, opts: AskOptions) -> ExitCode {
                     h.refresh(&session.kb);
                 }
             }
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
+            Ok(None) => break,
             Err(e) => {
                 eprintln!("error: {e}");
                 break;
@@ -299,7 +322,7 @@ pub fn run(kb: KnowledgeBase, format: Format, opts: AskOptions) -> ExitCode {
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .map_err(|e| e.to_string())
-            .and_then(|_| editor.save_history(h).map_err(|e| e.to_string()));
+            .and_then(|_| save_history(&mut editor, h));
         if let Err(e) = saved {
             eprintln!(
                 "warning: cannot write the history file {}: {e}",
@@ -308,6 +331,21 @@ pub fn run(kb: KnowledgeBase, format: Format, opts: AskOptions) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Saves the history atomically: a crash or Ctrl-C mid-write leaves the old file whole.
+fn save_history(
+    editor: &mut Editor<ReplHelper, DefaultHistory>,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| e.to_string())?;
+    editor.save_history(tmp.path()).map_err(|e| e.to_string())?;
+    tmp.persist(path).map_err(|e| e.error.to_string())?;
+    Ok(())
 }
 
 /// Runs piped standard input: statements accumulate line by line until complete.
@@ -323,6 +361,7 @@ fn script(session: &mut Session) -> ExitCode {
     };
     let mut buffer = String::new();
     let mut failed = false;
+    let is_error = |out: &str| out.starts_with("error") || out.contains("\"kind\": \"error\"");
     for line in input.lines() {
         if buffer.is_empty() && line.trim().is_empty() {
             continue;
@@ -333,9 +372,7 @@ fn script(session: &mut Session) -> ExitCode {
             continue;
         }
         let (out, flow) = session.statement(&buffer);
-        failed |= out.starts_with("error")
-            || out.contains("\"kind\": \"error\"")
-            || out.contains("\"kind\":\"error\"");
+        failed |= is_error(&out);
         emit(&out);
         buffer.clear();
         if flow == Flow::Quit {
@@ -344,8 +381,8 @@ fn script(session: &mut Session) -> ExitCode {
     }
     if !buffer.trim().is_empty() {
         let (out, _) = session.statement(&buffer);
+        failed |= is_error(&out);
         emit(&out);
-        failed |= out.starts_with("error");
     }
     if failed {
         ExitCode::from(2)
