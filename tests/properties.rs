@@ -531,7 +531,7 @@ fn engine_db(kb: &KnowledgeBase, p: &Program) -> Db {
             let rel = kb
                 .model
                 .relation(&q.name)
-                .map(|r| r.rows().iter().map(|row| text_row(kb, row)).collect())
+                .map(|r| r.rows().map(|row| text_row(kb, row)).collect())
                 .unwrap_or_default();
             (q.name.clone(), rel)
         })
@@ -820,7 +820,7 @@ proptest! {
 fn rows_of(kb: &KnowledgeBase, pred: &str) -> Rel {
     kb.model
         .relation(pred)
-        .map(|r| r.rows().iter().map(|row| text_row(kb, row)).collect())
+        .map(|r| r.rows().map(|row| text_row(kb, row)).collect())
         .unwrap_or_default()
 }
 

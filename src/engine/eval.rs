@@ -9,17 +9,28 @@
 //! once; negated ones as sorted `Relation`s for `Variable::from_antijoin` (datafrog 2.0.1's
 //! `Relation::from_antijoin` returns nothing).
 //!
+//! Rows are packed into the narrowest [`Tuple`] that holds every row, key and value of the
+//! program (one `u64` for two columns, one `u128` for four, two for eight), so datafrog's
+//! sorts and merges compare integers, not vectors; wider programs use `Vec<u32>`.
+//!
+//! Each segment of a plan runs as one operator: a scan, a keyed join or an antijoin whose
+//! output passes the segment's filters and assignments before it is stored, so no relation
+//! holds rows a later filter drops. Keyed indexes of atoms are shared by every rule that
+//! reads the same atom shape.
+//!
 //! Heights: after each `Iteration::changed`, the recent tuples of the stratum's predicates are
 //! logged with the global round number; a tuple first appears as recent in the round after
-//! all its premises did, so heights strictly increase along every first derivation.
+//! all its premises did, so heights strictly increase along every first derivation. The log
+//! replaces datafrog's final merge: sorting it (a merge of sorted runs) gives the model.
 
 use super::functions::{self, ArithError};
-use super::intern::{Id, Interner, Row};
+use super::intern::{Id, Interner};
 use super::model::{EvalWarning, Layered, Model, Relation};
-use super::plan::{CExpr, Check, Pat, RulePlan, Step, compile};
+use super::plan::{AtomShape, Boundary, CExpr, RulePlan, Start, Transform, compile};
+use super::tuple::Tuple;
 use crate::check::{Inputs, order_body, stratify};
 use crate::diag::Diagnostic;
-use crate::syntax::{Clause, Const};
+use crate::syntax::{Clause, Const, Literal};
 use datafrog::{Iteration, Relation as DfRelation, Variable};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -102,84 +113,27 @@ impl std::fmt::Display for EvalError {
     }
 }
 
-type Keyed = Variable<(Row, Row)>;
 
-enum Op {
-    Scan {
-        src: Variable<Row>,
-        pats: Vec<Pat>,
-        out: Variable<Row>,
-    },
-    KeyLeft {
-        src: Variable<Row>,
-        key: Vec<usize>,
-        out: Keyed,
-    },
-    KeyRight {
-        src: Variable<Row>,
-        pats: Vec<Pat>,
-        out: Keyed,
-    },
-    Join {
-        left: Keyed,
-        right: Keyed,
-        out: Variable<Row>,
-    },
-    Anti {
-        left: Keyed,
-        rel: DfRelation<Row>,
-        out: Variable<Row>,
-    },
-    Filter {
-        src: Variable<Row>,
-        check: Check,
-        out: Variable<Row>,
-        rule: usize,
-    },
-    Assign {
-        src: Variable<Row>,
-        expr: CExpr,
-        out: Variable<Row>,
-        rule: usize,
-    },
-    Length {
-        src: Variable<Row>,
-        expr: CExpr,
-        out: Variable<Row>,
-    },
-    Head {
-        src: Variable<Row>,
-        head: Vec<Result<usize, Id>>,
-        out: Variable<Row>,
-    },
+type Keyed<R> = Variable<(R, R)>;
+
+/// One operator of a stratum's loop.
+enum Op<R: Tuple> {
+    /// Feeds a shared keyed index from its predicate's new tuples.
+    Index { src: Variable<R>, shape: AtomShape, out: Keyed<R> },
+    /// A segment.
+    Segment { rule: usize, input: Input<R>, transforms: Vec<Transform>, sink: Sink<R> },
 }
 
-fn map_into<A: Ord, B: Ord>(src: &Variable<A>, out: &Variable<B>, f: impl FnMut(&A) -> Option<B>) {
-    let results: Vec<B> = src.recent.borrow().iter().filter_map(f).collect();
-    out.insert(DfRelation::from_vec(results));
+enum Input<R: Tuple> {
+    Scan { src: Variable<R>, shape: AtomShape },
+    Unit { src: Variable<R> },
+    Join { left: Keyed<R>, right: Keyed<R>, key: usize, rest: usize, new: usize },
+    Anti { left: Keyed<R>, rel: Vec<R>, key: usize, rest: usize },
 }
 
-/// Matches a tuple against patterns; returns the values of the `Key` positions and of the
-/// `New` positions, in argument order.
-fn split(pats: &[Pat], row: &[Id]) -> Option<(Row, Row)> {
-    let mut key = Vec::new();
-    let mut new = Vec::new();
-    for (i, p) in pats.iter().enumerate() {
-        match p {
-            Pat::Const(c) if row[i] != *c => return None,
-            Pat::Same(j) if row[i] != row[*j] => return None,
-            Pat::Key(_) => key.push(row[i]),
-            Pat::New => new.push(row[i]),
-            _ => {}
-        }
-    }
-    Some((key, new))
-}
-
-fn key_slots(pats: &[Pat]) -> Vec<usize> {
-    pats.iter()
-        .filter_map(|p| if let Pat::Key(s) = p { Some(*s) } else { None })
-        .collect()
+enum Sink<R: Tuple> {
+    Keyed { out: Keyed<R>, boundary: Boundary },
+    Head { out: Variable<R>, head: Vec<Result<usize, Id>> },
 }
 
 struct Ctx<'a> {
@@ -210,93 +164,188 @@ impl Ctx<'_> {
             return;
         }
         self.warnings.borrow_mut().entry(rule).or_insert_with(|| {
-            let vals: Vec<String> = row
-                .iter()
-                .map(|&i| self.interner.borrow().value(i).to_string())
-                .collect();
-            format!(
-                "{err} (the literal fails for the binding ({}))",
-                vals.join(", ")
-            )
+            let vals: Vec<String> = row.iter().map(|&i| self.interner.borrow().value(i).to_string()).collect();
+            format!("{err} (the literal fails for the binding ({}))", vals.join(", "))
         });
     }
 
-    fn check(&self, check: &Check, row: &[Id], rule: usize) -> bool {
-        match check {
-            Check::Cmp(l, op, r) => match (self.value(l, row), self.value(r, row)) {
-                (Ok(a), Ok(b)) => functions::compare(&a, *op, &b),
-                (Err(e), _) | (_, Err(e)) => {
-                    self.warn(rule, e, row);
-                    false
+    /// Applies the transforms to the row in `buf`; false when a filter drops it.
+    fn apply(&self, transforms: &[Transform], buf: &mut Vec<Id>, rule: usize) -> bool {
+        for t in transforms {
+            match t {
+                Transform::Cmp(l, op, r) => match (self.value(l, buf), self.value(r, buf)) {
+                    (Ok(a), Ok(b)) => {
+                        if !functions::compare(&a, *op, &b) {
+                            return false;
+                        }
+                    }
+                    (Err(e), _) | (_, Err(e)) => {
+                        self.warn(rule, e, buf);
+                        return false;
+                    }
+                },
+                Transform::Builtin { builtin, args, negated, regex } => {
+                    let vals: Result<Vec<Const>, _> = args.iter().map(|a| self.value(a, buf)).collect();
+                    let holds = vals.is_ok_and(|v| functions::test(*builtin, &v, regex.as_ref()));
+                    if holds == *negated {
+                        return false;
+                    }
                 }
-            },
-            Check::Builtin {
-                builtin,
-                args,
-                negated,
-                regex,
-            } => {
-                let vals: Result<Vec<Const>, _> = args.iter().map(|a| self.value(a, row)).collect();
-                let holds = vals.is_ok_and(|v| functions::test(*builtin, &v, regex.as_ref()));
-                holds != *negated
+                Transform::Assign(e) => match self.value(e, buf) {
+                    Ok(v) => {
+                        let id = self.interner.borrow_mut().intern(&v);
+                        buf.push(id);
+                    }
+                    Err(err) => {
+                        self.warn(rule, err, buf);
+                        return false;
+                    }
+                },
+                Transform::Length(e) => {
+                    let Some(n) = self.value(e, buf).ok().as_ref().and_then(functions::length) else { return false };
+                    let id = self.interner.borrow_mut().intern(&Const::Int(n));
+                    buf.push(id);
+                }
+            }
+        }
+        true
+    }
+}
+
+fn sink_push<R: Tuple>(sink: &Sink<R>, buf: &[Id], keyed: &mut Vec<(R, R)>, rows: &mut Vec<R>) {
+    match sink {
+        Sink::Keyed { boundary, .. } => keyed.push((
+            R::pack(boundary.key.iter().map(|&s| buf[s])),
+            R::pack(boundary.rest.iter().map(|&s| buf[s])),
+        )),
+        Sink::Head { head, .. } => rows.push(R::pack(head.iter().map(|h| match h {
+            Ok(s) => buf[*s],
+            Err(c) => *c,
+        }))),
+    }
+}
+
+fn sink_flush<R: Tuple>(sink: &Sink<R>, keyed: Vec<(R, R)>, rows: Vec<R>) {
+    match sink {
+        Sink::Keyed { out, .. } => out.insert(DfRelation::from_vec(keyed)),
+        Sink::Head { out, .. } => out.insert(DfRelation::from_vec(rows)),
+    }
+}
+
+/// Merge-joins two sorted runs on their keys, calling `f` on each matching pair.
+fn join_runs<R: Tuple>(a: &[(R, R)], b: &[(R, R)], mut f: impl FnMut(&R, &R, &R)) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += gallop(&a[i..], |x| x.0 < b[j].0),
+            std::cmp::Ordering::Greater => j += gallop(&b[j..], |x| x.0 < a[i].0),
+            std::cmp::Ordering::Equal => {
+                let ca = a[i..].iter().take_while(|x| x.0 == a[i].0).count();
+                let cb = b[j..].iter().take_while(|x| x.0 == b[j].0).count();
+                for x in &a[i..i + ca] {
+                    for y in &b[j..j + cb] {
+                        f(&x.0, &x.1, &y.1);
+                    }
+                }
+                i += ca;
+                j += cb;
             }
         }
     }
+}
 
-    fn run(&self, op: &Op) {
-        match op {
-            Op::Scan { src, pats, out } => {
-                map_into(src, out, |r| split(pats, r).map(|(_, new)| new))
+/// Number of leading elements of `s` for which `less` holds (exponential then binary search).
+fn gallop<T>(s: &[T], less: impl Fn(&T) -> bool) -> usize {
+    let mut step = 1;
+    let mut lo = 0;
+    while lo + step < s.len() && less(&s[lo + step]) {
+        lo += step;
+        step <<= 1;
+    }
+    let mut hi = (lo + step + 1).min(s.len());
+    lo += 1;
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if less(&s[mid]) { lo = mid + 1 } else { hi = mid }
+    }
+    if s.first().is_some_and(|x| less(x)) { lo } else { 0 }
+}
+
+impl Ctx<'_> {
+    fn run<R: Tuple>(&self, op: &Op<R>, buf: &mut Vec<Id>, scratch: &mut (Vec<Id>, Vec<Id>)) {
+        let (rule, input, transforms, sink) = match op {
+            Op::Index { src, shape, out } => {
+                let (key, new) = scratch;
+                let mut rows = Vec::new();
+                for r in src.recent.borrow().iter() {
+                    buf.clear();
+                    r.unpack_into(shape.pats.len(), buf);
+                    if shape.split(buf, key, new) {
+                        rows.push((R::pack(key.iter().copied()), R::pack(new.iter().copied())));
+                    }
+                }
+                out.insert(DfRelation::from_vec(rows));
+                return;
             }
-            Op::KeyLeft { src, key, out } => map_into(src, out, |r| {
-                Some((key.iter().map(|&s| r[s]).collect(), r.clone()))
-            }),
-            Op::KeyRight { src, pats, out } => map_into(src, out, |r| split(pats, r)),
-            Op::Join { left, right, out } => out.from_join(left, right, |_, l, r| {
-                let mut row = l.clone();
-                row.extend_from_slice(r);
-                row
-            }),
-            Op::Anti { left, rel, out } => out.from_antijoin(left, rel, |_, row| row.clone()),
-            Op::Filter {
-                src,
-                check,
-                out,
-                rule,
-            } => map_into(src, out, |r| self.check(check, r, *rule).then(|| r.clone())),
-            Op::Assign {
-                src,
-                expr,
-                out,
-                rule,
-            } => map_into(src, out, |r| match self.value(expr, r) {
-                Ok(v) => {
-                    let mut row = r.clone();
-                    row.push(self.interner.borrow_mut().intern(&v));
-                    Some(row)
+            Op::Segment { rule, input, transforms, sink } => (*rule, input, transforms, sink),
+        };
+        let mut keyed = Vec::new();
+        let mut rows = Vec::new();
+        let mut emit = |buf: &mut Vec<Id>| {
+            if self.apply(transforms, buf, rule) {
+                sink_push(sink, buf, &mut keyed, &mut rows);
+            }
+        };
+        match input {
+            Input::Scan { src, shape } => {
+                let (key, new) = scratch;
+                for r in src.recent.borrow().iter() {
+                    buf.clear();
+                    r.unpack_into(shape.pats.len(), buf);
+                    if shape.split(buf, key, new) {
+                        buf.clear();
+                        buf.extend_from_slice(new);
+                        emit(buf);
+                    }
                 }
-                Err(e) => {
-                    self.warn(*rule, e, r);
-                    None
+            }
+            Input::Unit { src } => {
+                if !src.recent.borrow().is_empty() {
+                    buf.clear();
+                    emit(buf);
                 }
-            }),
-            Op::Length { src, expr, out } => map_into(src, out, |r| {
-                let n = functions::length(&self.value(expr, r).ok()?)?;
-                let mut row = r.clone();
-                row.push(self.interner.borrow_mut().intern(&Const::Int(n)));
-                Some(row)
-            }),
-            Op::Head { src, head, out } => map_into(src, out, |r| {
-                Some(
-                    head.iter()
-                        .map(|h| match h {
-                            Ok(s) => r[*s],
-                            Err(c) => *c,
-                        })
-                        .collect(),
-                )
-            }),
+            }
+            Input::Join { left, right, key, rest, new } => {
+                let mut each = |k: &R, v: &R, n: &R| {
+                    buf.clear();
+                    k.unpack_into(*key, buf);
+                    v.unpack_into(*rest, buf);
+                    n.unpack_into(*new, buf);
+                    emit(buf);
+                };
+                // Semi-naive: new left × all right, old left × new right.
+                let lr = left.recent.borrow();
+                let rr = right.recent.borrow();
+                for batch in right.stable.borrow().iter() {
+                    join_runs(&lr, batch, &mut each);
+                }
+                for batch in left.stable.borrow().iter() {
+                    join_runs(batch, &rr, &mut each);
+                }
+                join_runs(&lr, &rr, &mut each);
+            }
+            Input::Anti { left, rel, key, rest } => {
+                for (k, v) in left.recent.borrow().iter() {
+                    if rel.binary_search(k).is_err() {
+                        buf.clear();
+                        k.unpack_into(*key, buf);
+                        v.unpack_into(*rest, buf);
+                        emit(buf);
+                    }
+                }
+            }
         }
+        sink_flush(sink, keyed, rows);
     }
 }
 
@@ -364,221 +413,193 @@ pub fn plan_rules(
 /// Errors: [`EvalError::Program`] for a program that cannot be evaluated,
 /// [`EvalError::Limit`] when `config`'s tuple or time limit is reached,
 /// [`EvalError::Cancelled`] when its cancel flag is set.
-pub fn evaluate(
-    rules: &[EvalRule],
-    base: Option<&Model>,
-    interner: &mut Interner,
-    config: &EvalConfig,
-) -> Result<Model, EvalError> {
+pub fn evaluate(rules: &[EvalRule], base: Option<&Model>, interner: &mut Interner, config: &EvalConfig) -> Result<Model, EvalError> {
     let clauses: Vec<Clause> = rules.iter().map(|r| r.clause.clone()).collect();
     let strata = stratify(&clauses).map_err(|d| EvalError::Program(vec![d]))?;
     let plans = plan_rules(rules, interner).map_err(EvalError::Program)?;
-    let mut facts: HashMap<&str, Vec<Row>> = HashMap::new();
-    for r in rules.iter().filter(|r| r.clause.is_fact()) {
-        let row = r
-            .clause
-            .head
-            .args
-            .iter()
-            .map(|t| match t {
-                crate::syntax::Term::Const(c) => interner.intern(c),
-                _ => unreachable!("facts are ground"),
-            })
-            .collect();
-        facts
-            .entry(r.clause.head.pred.as_str())
-            .or_default()
-            .push(row);
+    let mut arity: HashMap<String, usize> = HashMap::new();
+    let mut facts: HashMap<String, Vec<Vec<Id>>> = HashMap::new();
+    for r in rules {
+        arity.insert(r.clause.head.pred.clone(), r.clause.head.args.len());
+        for l in &r.clause.body {
+            if let Literal::Pos(a) | Literal::Neg(a) = l {
+                arity.entry(a.pred.clone()).or_insert(a.args.len());
+            }
+        }
+        if r.clause.is_fact() {
+            let row = r
+                .clause
+                .head
+                .args
+                .iter()
+                .map(|t| match t {
+                    crate::syntax::Term::Const(c) => interner.intern(c),
+                    _ => unreachable!("facts are ground"),
+                })
+                .collect();
+            facts.entry(r.clause.head.pred.clone()).or_default().push(row);
+        }
     }
+    let width = plans.iter().map(RulePlan::max_width).chain(arity.values().copied()).max().unwrap_or(0);
+    let program = Program { strata: &strata, plans: &plans, facts: &facts, arity: &arity };
+    // The narrowest packing that holds every row, key and value.
+    match width {
+        0..=2 => run::<u64>(program, base, interner, config),
+        3..=4 => run::<u128>(program, base, interner, config),
+        5..=8 => run::<super::tuple::Wide8>(program, base, interner, config),
+        _ => run::<Vec<Id>>(program, base, interner, config),
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Program<'a> {
+    strata: &'a [crate::check::Stratum],
+    plans: &'a [RulePlan],
+    facts: &'a HashMap<String, Vec<Vec<Id>>>,
+    arity: &'a HashMap<String, usize>,
+}
+
+fn run<R: Tuple>(p: Program<'_>, base: Option<&Model>, interner: &mut Interner, config: &EvalConfig) -> Result<Model, EvalError> {
     let empty_model = Model::default();
     let base = base.unwrap_or(&empty_model);
     let started = Instant::now();
     let mut round = base.max_height;
-    let mut out = Model {
-        max_height: round,
-        ..Model::default()
-    };
+    let mut out = Model { max_height: round, ..Model::default() };
     let interner_cell = RefCell::new(std::mem::take(interner));
     let warnings = RefCell::new(BTreeMap::new());
     let mut total = 0usize;
     let result = (|| {
-        for stratum in &strata {
+        for stratum in p.strata {
             let preds: BTreeSet<&str> = stratum.preds.iter().map(String::as_str).collect();
-            let stratum_plans: Vec<&RulePlan> = plans
-                .iter()
-                .filter(|p| preds.contains(p.head_pred.as_str()))
-                .collect();
             let mut iteration = Iteration::new();
-            let mut vars: HashMap<String, Variable<Row>> = HashMap::new();
-            let mut logs: BTreeMap<&str, Vec<(Row, u32)>> = BTreeMap::new();
-            for &p in &preds {
-                let v = iteration.variable::<Row>(p);
-                let fs = facts.get(p).cloned().unwrap_or_default();
-                logs.insert(p, fs.iter().map(|r| (r.clone(), 0)).collect());
+            let mut vars: HashMap<String, Variable<R>> = HashMap::new();
+            let mut logs: BTreeMap<&str, Vec<(R, u32)>> = BTreeMap::new();
+            for &pred in &preds {
+                let v = iteration.variable::<R>(pred);
+                let fs: Vec<R> = p.facts.get(pred).map(|f| f.iter().map(|r| R::pack(r.iter().copied())).collect()).unwrap_or_default();
+                logs.insert(pred, fs.iter().map(|r| (r.clone(), 0)).collect());
                 v.extend(fs);
-                vars.insert(p.to_string(), v);
+                vars.insert(pred.to_string(), v);
             }
-            let layered = Layered {
-                base,
-                top: Some(&out),
+            let layered = Layered { base, top: Some(&out) };
+            let mut ops: Vec<Op<R>> = Vec::new();
+            let mut indexes: HashMap<AtomShape, Keyed<R>> = HashMap::new();
+            let pred_var = |pred: &str, iteration: &mut Iteration, vars: &mut HashMap<String, Variable<R>>| {
+                vars.entry(pred.to_string())
+                    .or_insert_with(|| {
+                        let v = iteration.variable::<R>(pred);
+                        if let Some(rel) = layered.relation(pred) {
+                            v.extend(rel.rows().map(|r| R::pack(r.iter().copied())));
+                        }
+                        v
+                    })
+                    .clone()
             };
-            let lower = |pred: &str| layered.relation(pred);
-            let mut ops = Vec::new();
-            for plan in &stratum_plans {
-                let rule = plan.rule;
-                let mut cur: Option<Variable<Row>> = None;
-                for (k, step) in plan.steps.iter().enumerate() {
-                    let name = format!("r{rule}s{k}");
-                    let input =
-                        |pred: &str,
-                         iteration: &mut Iteration,
-                         vars: &mut HashMap<String, Variable<Row>>| {
-                            vars.entry(pred.to_string())
-                                .or_insert_with(|| {
-                                    let v = iteration.variable::<Row>(pred);
-                                    if let Some(rel) = lower(pred) {
-                                        v.extend(rel.rows().iter().cloned());
+            for plan in p.plans.iter().filter(|pl| preds.contains(pl.head_pred.as_str())) {
+                let mut prev: Option<Keyed<R>> = None;
+                let n = plan.segments.len();
+                for (k, seg) in plan.segments.iter().enumerate() {
+                    let input = match &seg.start {
+                        Start::Scan(shape) => Input::Scan { src: pred_var(&shape.pred, &mut iteration, &mut vars), shape: shape.clone() },
+                        Start::Unit => {
+                            let unit = iteration.variable::<R>("unit");
+                            unit.extend([R::pack(std::iter::empty())]);
+                            Input::Unit { src: unit }
+                        }
+                        Start::Join(shape) => {
+                            let right = match indexes.get(shape) {
+                                Some(ix) => ix.clone(),
+                                None => {
+                                    let src = pred_var(&shape.pred, &mut iteration, &mut vars);
+                                    let ix = iteration.variable::<(R, R)>(&format!("{}#index", shape.pred));
+                                    ops.push(Op::Index { src, shape: shape.clone(), out: ix.clone() });
+                                    indexes.insert(shape.clone(), ix.clone());
+                                    ix
+                                }
+                            };
+                            Input::Join {
+                                left: prev.take().expect("a join follows a segment"),
+                                right,
+                                key: shape.key_width(),
+                                rest: seg.width - shape.key_width() - shape.new_width(),
+                                new: shape.new_width(),
+                            }
+                        }
+                        Start::Anti(shape) => {
+                            let mut rel: Vec<R> = Vec::new();
+                            let (mut key, mut new) = (Vec::new(), Vec::new());
+                            if let Some(r) = layered.relation(&shape.pred) {
+                                for row in r.rows() {
+                                    if shape.split(row, &mut key, &mut new) {
+                                        rel.push(R::pack(key.iter().copied()));
                                     }
-                                    v
-                                })
-                                .clone()
-                        };
-                    let src = match (&cur, step) {
-                        (None, Step::Scan { .. }) => None,
-                        (Some(c), _) => Some(c.clone()),
-                        (None, _) => {
-                            let unit = iteration.variable::<Row>("unit");
-                            unit.extend([Vec::new()]);
-                            Some(unit)
+                                }
+                            }
+                            rel.sort();
+                            rel.dedup();
+                            Input::Anti {
+                                left: prev.take().expect("an antijoin follows a segment"),
+                                rel,
+                                key: shape.key_width(),
+                                rest: seg.width - shape.key_width(),
+                            }
                         }
                     };
-                    let out_var = iteration.variable::<Row>(&name);
-                    match step {
-                        Step::Scan { pred, pats } => {
-                            let src = input(pred, &mut iteration, &mut vars);
-                            ops.push(Op::Scan {
-                                src,
-                                pats: pats.clone(),
-                                out: out_var.clone(),
-                            });
+                    let sink = match &seg.next {
+                        Some(boundary) if k + 1 < n => {
+                            let kv = iteration.variable::<(R, R)>(&format!("r{}s{k}", plan.rule));
+                            prev = Some(kv.clone());
+                            Sink::Keyed { out: kv, boundary: boundary.clone() }
                         }
-                        Step::Join { pred, pats } => {
-                            let right_src = input(pred, &mut iteration, &mut vars);
-                            let left = iteration.variable::<(Row, Row)>(&format!("{name}l"));
-                            let right = iteration.variable::<(Row, Row)>(&format!("{name}r"));
-                            ops.push(Op::KeyLeft {
-                                src: src.expect("join has a left side"),
-                                key: key_slots(pats),
-                                out: left.clone(),
-                            });
-                            ops.push(Op::KeyRight {
-                                src: right_src,
-                                pats: pats.clone(),
-                                out: right.clone(),
-                            });
-                            ops.push(Op::Join {
-                                left,
-                                right,
-                                out: out_var.clone(),
-                            });
-                        }
-                        Step::Anti { pred, pats } => {
-                            let rel: DfRelation<Row> = lower(pred)
-                                .map(|r| {
-                                    r.rows()
-                                        .iter()
-                                        .filter_map(|row| split(pats, row).map(|(k, _)| k))
-                                        .collect()
-                                })
-                                .unwrap_or_else(|| DfRelation::from_vec(Vec::new()));
-                            let left = iteration.variable::<(Row, Row)>(&format!("{name}l"));
-                            ops.push(Op::KeyLeft {
-                                src: src.expect("antijoin has a left side"),
-                                key: key_slots(pats),
-                                out: left.clone(),
-                            });
-                            ops.push(Op::Anti {
-                                left,
-                                rel,
-                                out: out_var.clone(),
-                            });
-                        }
-                        Step::Filter(check) => ops.push(Op::Filter {
-                            src: src.expect("filter input"),
-                            check: check.clone(),
-                            out: out_var.clone(),
-                            rule,
-                        }),
-                        Step::Assign(expr) => ops.push(Op::Assign {
-                            src: src.expect("assign input"),
-                            expr: expr.clone(),
-                            out: out_var.clone(),
-                            rule,
-                        }),
-                        Step::Length(expr) => ops.push(Op::Length {
-                            src: src.expect("length input"),
-                            expr: expr.clone(),
-                            out: out_var.clone(),
-                        }),
-                    }
-                    cur = Some(out_var);
+                        _ => Sink::Head { out: vars[&plan.head_pred].clone(), head: plan.head.clone() },
+                    };
+                    ops.push(Op::Segment { rule: plan.rule, input, transforms: seg.transforms.clone(), sink });
                 }
-                let src = cur.unwrap_or_else(|| {
-                    let unit = iteration.variable::<Row>("unit");
-                    unit.extend([Vec::new()]);
-                    unit
-                });
-                ops.push(Op::Head {
-                    src,
-                    head: plan.head.clone(),
-                    out: vars[&plan.head_pred].clone(),
-                });
             }
-            let ctx = Ctx {
-                interner: &interner_cell,
-                warnings: &warnings,
-            };
+            let ctx = Ctx { interner: &interner_cell, warnings: &warnings };
+            let mut buf = Vec::new();
+            let mut scratch = (Vec::new(), Vec::new());
             while iteration.changed() {
                 round += 1;
-                for &p in &preds {
-                    let recent = vars[p].recent.borrow();
+                for &pred in &preds {
+                    let recent = vars[pred].recent.borrow();
                     if !recent.is_empty() {
                         total += recent.len();
-                        logs.get_mut(p)
-                            .expect("log")
-                            .extend(recent.iter().map(|r| (r.clone(), round)));
+                        logs.get_mut(pred).expect("log").extend(recent.iter().map(|r| (r.clone(), round)));
                     }
                 }
                 if total > config.max_tuples {
-                    return Err(EvalError::Limit {
-                        what: "derived tuples",
-                        limit: config.max_tuples.to_string(),
-                        hint: "raise it with --max-tuples N",
-                    });
+                    return Err(EvalError::Limit { what: "derived tuples", limit: config.max_tuples.to_string(), hint: "raise it with --max-tuples N" });
                 }
                 if let Some(t) = config.timeout
                     && started.elapsed() > t
                 {
-                    return Err(EvalError::Limit {
-                        what: "evaluation time",
-                        limit: format!("{t:?}"),
-                        hint: "raise it with --timeout SECONDS",
-                    });
+                    return Err(EvalError::Limit { what: "evaluation time", limit: format!("{t:?}"), hint: "raise it with --timeout SECONDS" });
                 }
-                if config
-                    .cancel
-                    .as_ref()
-                    .is_some_and(|c| c.load(Ordering::Relaxed))
-                {
+                if config.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
                     return Err(EvalError::Cancelled);
                 }
                 for op in &ops {
-                    ctx.run(op);
+                    ctx.run(op, &mut buf, &mut scratch);
                 }
             }
             drop(ops);
-            for (p, log) in logs {
-                out.relations.insert(p.to_string(), Relation::from_log(log));
+            drop(indexes);
+            for (pred, mut log) in logs {
+                // Runs of sorted rows: a stable sort merges them; a row keeps its first height.
+                log.sort_by(|a, b| a.0.cmp(&b.0));
+                log.dedup_by(|later, first| later.0 == first.0);
+                let n = p.arity.get(pred).copied().unwrap_or(0);
+                let mut row = Vec::with_capacity(n);
+                let rel = Relation::from_sorted(
+                    n,
+                    log.iter().map(|(r, h)| {
+                        row.clear();
+                        r.unpack_into(n, &mut row);
+                        (row.clone(), *h)
+                    }),
+                );
+                out.relations.insert(pred.to_string(), rel);
             }
             out.max_height = round;
         }
@@ -586,11 +607,7 @@ pub fn evaluate(
     })();
     *interner = interner_cell.into_inner();
     result?;
-    out.warnings = warnings
-        .into_inner()
-        .into_iter()
-        .map(|(rule, message)| EvalWarning { rule, message })
-        .collect();
+    out.warnings = warnings.into_inner().into_iter().map(|(rule, message)| EvalWarning { rule, message }).collect();
     Ok(out)
 }
 

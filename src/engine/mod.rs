@@ -10,6 +10,7 @@ pub mod functions;
 pub mod intern;
 pub mod model;
 pub mod plan;
+pub mod tuple;
 
 pub use eval::{EvalConfig, EvalError, EvalRule, Origin, evaluate};
 pub use intern::{Id, Interner, Row};

@@ -6,54 +6,122 @@
 use super::intern::{Id, Row};
 use std::collections::BTreeMap;
 
-/// The tuples of one predicate, sorted, with their heights.
+/// The tuples of one predicate, sorted, with their heights, stored flat: tuple `i` is
+/// `data[i * arity .. (i + 1) * arity]` (4 bytes a column, plus 4 for the height).
 #[derive(Debug, Clone, Default)]
 pub struct Relation {
-    rows: Vec<Row>,
+    arity: usize,
+    len: usize,
+    data: Vec<Id>,
     heights: Vec<u32>,
 }
 
 impl Relation {
-    /// Builds a relation from `(row, height)` pairs in any order; a row given twice keeps its
-    /// smallest height.
-    pub fn from_log(mut log: Vec<(Row, u32)>) -> Self {
-        log.sort_unstable();
+    /// Builds a relation of `arity` columns from `(row, height)` pairs in any order; a row
+    /// given twice keeps its smallest height. Rows must have `arity` columns.
+    pub fn from_log(arity: usize, mut log: Vec<(Row, u32)>) -> Self {
+        log.sort();
         log.dedup_by(|later, first| later.0 == first.0);
-        let (rows, heights) = log.into_iter().unzip();
-        Relation { rows, heights }
+        let mut r = Relation { arity, len: 0, data: Vec::with_capacity(log.len() * arity), heights: Vec::with_capacity(log.len()) };
+        for (row, h) in log {
+            debug_assert_eq!(row.len(), arity);
+            r.push(&row, h);
+        }
+        r
+    }
+
+    /// Builds a relation from rows already sorted and distinct, with their heights.
+    pub fn from_sorted(arity: usize, rows: impl Iterator<Item = (impl AsRef<[Id]>, u32)>) -> Self {
+        let mut r = Relation { arity, len: 0, data: Vec::new(), heights: Vec::new() };
+        for (row, h) in rows {
+            r.push(row.as_ref(), h);
+        }
+        r
+    }
+
+    fn push(&mut self, row: &[Id], h: u32) {
+        self.data.extend_from_slice(row);
+        self.heights.push(h);
+        self.len += 1;
+    }
+
+    /// Number of columns.
+    pub fn arity(&self) -> usize {
+        self.arity
+    }
+
+    /// Tuple `i` (0-based, in sorted order).
+    pub fn row(&self, i: usize) -> &[Id] {
+        &self.data[i * self.arity..(i + 1) * self.arity]
     }
 
     /// The tuples, sorted.
-    pub fn rows(&self) -> &[Row] {
-        &self.rows
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = &[Id]> + Clone {
+        (0..self.len).map(move |i| self.row(i))
     }
 
     /// Number of tuples.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.len
     }
 
     /// True when there are no tuples.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.len == 0
+    }
+
+    /// Bytes the tuples and heights take.
+    pub fn bytes(&self) -> usize {
+        (self.data.capacity() + self.heights.capacity()) * 4
+    }
+
+    fn find(&self, row: &[Id]) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.len);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.row(mid).cmp(row) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// The tuples whose first columns equal `prefix`, as a range of indices.
+    pub fn prefix_range(&self, prefix: &[Id]) -> std::ops::Range<usize> {
+        let n = prefix.len().min(self.arity);
+        let first = |pred: &dyn Fn(&[Id]) -> bool| {
+            let (mut lo, mut hi) = (0, self.len);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                if pred(&self.row(mid)[..n]) { lo = mid + 1 } else { hi = mid }
+            }
+            lo
+        };
+        let lo = first(&|r| r < &prefix[..n]);
+        let hi = first(&|r| r <= &prefix[..n]);
+        lo..hi
     }
 
     /// Whether `row` is a tuple.
     pub fn contains(&self, row: &[Id]) -> bool {
-        self.height(row).is_some()
+        self.find(row).is_some()
     }
 
     /// The height of `row`, if it is a tuple.
     pub fn height(&self, row: &[Id]) -> Option<u32> {
-        self.rows
-            .binary_search_by(|r| r.as_slice().cmp(row))
-            .ok()
-            .map(|i| self.heights[i])
+        self.find(row).map(|i| self.heights[i])
+    }
+
+    /// The height of tuple `i`.
+    pub fn height_at(&self, i: usize) -> u32 {
+        self.heights[i]
     }
 
     /// `(row, height)` pairs, sorted by row.
-    pub fn iter(&self) -> impl Iterator<Item = (&Row, u32)> {
-        self.rows.iter().zip(self.heights.iter().copied())
+    pub fn iter(&self) -> impl Iterator<Item = (&[Id], u32)> {
+        (0..self.len).map(move |i| (self.row(i), self.heights[i]))
     }
 }
 
@@ -86,6 +154,11 @@ impl Model {
     /// Total number of tuples.
     pub fn tuple_count(&self) -> usize {
         self.relations.values().map(Relation::len).sum()
+    }
+
+    /// Bytes the relations take.
+    pub fn bytes(&self) -> usize {
+        self.relations.values().map(Relation::bytes).sum()
     }
 }
 

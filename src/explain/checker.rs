@@ -284,7 +284,7 @@ impl TupleSet for ModelTuples<'_> {
         let Some(rel) = self.model.relation(pred) else {
             return false;
         };
-        rel.rows().iter().any(|row| {
+        rel.rows().any(|row| {
             row.len() == pattern.len()
                 && row
                     .iter()

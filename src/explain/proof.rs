@@ -567,11 +567,9 @@ impl<'a> Explainer<'a> {
                 None => break,
             }
         }
-        let rows = rel.rows();
-        let lo = rows.partition_point(|r| r[..prefix.len()] < prefix[..]);
-        let hi = lo + rows[lo..].partition_point(|r| r[..prefix.len()] == prefix[..]);
+        let range = rel.prefix_range(&prefix);
         let mut out = Vec::new();
-        'rows: for (row, h) in rows[lo..hi].iter().map(|r| (r, rel.height(r).unwrap_or(0))) {
+        'rows: for (row, h) in range.map(|i| (rel.row(i), rel.height_at(i))) {
             if below.is_some_and(|b| h >= b) {
                 continue;
             }

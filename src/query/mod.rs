@@ -461,7 +461,6 @@ impl KnowledgeBase {
             .relation(QUERY_PRED)
             .map(|r| {
                 r.rows()
-                    .iter()
                     .map(|row| self.interner.decode(row))
                     .collect()
             })
@@ -581,7 +580,6 @@ impl KnowledgeBase {
             }
             let column: BTreeSet<String> = rel
                 .rows()
-                .iter()
                 .map(|r| self.interner.value(r[i]).to_string())
                 .collect();
             if column.contains(&c.to_string()) {

@@ -329,7 +329,6 @@ impl Session {
             .relation(pred)
             .map(|r| {
                 r.rows()
-                    .iter()
                     .map(|row| self.kb.interner.decode(row))
                     .collect()
             })
