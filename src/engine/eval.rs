@@ -26,7 +26,7 @@
 use super::functions::{self, ArithError};
 use super::intern::{Id, Interner};
 use super::model::{EvalWarning, Layered, Model, Relation};
-use super::plan::{AtomShape, Boundary, CExpr, RulePlan, Start, Transform, compile};
+use super::plan::{AtomShape, Boundary, CExpr, Pat, RulePlan, Start, Transform, compile};
 use super::tuple::Tuple;
 use crate::check::{Inputs, order_body, stratify};
 use crate::diag::Diagnostic;
@@ -113,27 +113,57 @@ impl std::fmt::Display for EvalError {
     }
 }
 
-
 type Keyed<R> = Variable<(R, R)>;
 
 /// One operator of a stratum's loop.
 enum Op<R: Tuple> {
     /// Feeds a shared keyed index from its predicate's new tuples.
-    Index { src: Variable<R>, shape: AtomShape, out: Keyed<R> },
+    Index {
+        src: Variable<R>,
+        shape: AtomShape,
+        out: Keyed<R>,
+    },
     /// A segment.
-    Segment { rule: usize, input: Input<R>, transforms: Vec<Transform>, sink: Sink<R> },
+    Segment {
+        rule: usize,
+        input: Input<R>,
+        transforms: Vec<Transform>,
+        sink: Sink<R>,
+    },
 }
 
 enum Input<R: Tuple> {
-    Scan { src: Variable<R>, shape: AtomShape },
-    Unit { src: Variable<R> },
-    Join { left: Keyed<R>, right: Keyed<R>, key: usize, rest: usize, new: usize },
-    Anti { left: Keyed<R>, rel: Vec<R>, key: usize, rest: usize },
+    Scan {
+        src: Variable<R>,
+        shape: AtomShape,
+    },
+    Unit {
+        src: Variable<R>,
+    },
+    Join {
+        left: Keyed<R>,
+        right: Keyed<R>,
+        key: usize,
+        rest: usize,
+        new: usize,
+    },
+    Anti {
+        left: Keyed<R>,
+        rel: Vec<R>,
+        key: usize,
+        rest: usize,
+    },
 }
 
 enum Sink<R: Tuple> {
-    Keyed { out: Keyed<R>, boundary: Boundary },
-    Head { out: Variable<R>, head: Vec<Result<usize, Id>> },
+    Keyed {
+        out: Keyed<R>,
+        boundary: Boundary,
+    },
+    Head {
+        out: Variable<R>,
+        head: Vec<Result<usize, Id>>,
+    },
 }
 
 struct Ctx<'a> {
@@ -164,8 +194,14 @@ impl Ctx<'_> {
             return;
         }
         self.warnings.borrow_mut().entry(rule).or_insert_with(|| {
-            let vals: Vec<String> = row.iter().map(|&i| self.interner.borrow().value(i).to_string()).collect();
-            format!("{err} (the literal fails for the binding ({}))", vals.join(", "))
+            let vals: Vec<String> = row
+                .iter()
+                .map(|&i| self.interner.borrow().value(i).to_string())
+                .collect();
+            format!(
+                "{err} (the literal fails for the binding ({}))",
+                vals.join(", ")
+            )
         });
     }
 
@@ -184,8 +220,14 @@ impl Ctx<'_> {
                         return false;
                     }
                 },
-                Transform::Builtin { builtin, args, negated, regex } => {
-                    let vals: Result<Vec<Const>, _> = args.iter().map(|a| self.value(a, buf)).collect();
+                Transform::Builtin {
+                    builtin,
+                    args,
+                    negated,
+                    regex,
+                } => {
+                    let vals: Result<Vec<Const>, _> =
+                        args.iter().map(|a| self.value(a, buf)).collect();
                     let holds = vals.is_ok_and(|v| functions::test(*builtin, &v, regex.as_ref()));
                     if holds == *negated {
                         return false;
@@ -202,7 +244,10 @@ impl Ctx<'_> {
                     }
                 },
                 Transform::Length(e) => {
-                    let Some(n) = self.value(e, buf).ok().as_ref().and_then(functions::length) else { return false };
+                    let Some(n) = self.value(e, buf).ok().as_ref().and_then(functions::length)
+                    else {
+                        return false;
+                    };
                     let id = self.interner.borrow_mut().intern(&Const::Int(n));
                     buf.push(id);
                 }
@@ -210,6 +255,14 @@ impl Ctx<'_> {
         }
         true
     }
+}
+
+/// Slots the transforms append.
+fn assigned(transforms: &[Transform]) -> usize {
+    transforms
+        .iter()
+        .filter(|t| matches!(t, Transform::Assign(_) | Transform::Length(_)))
+        .count()
 }
 
 fn sink_push<R: Tuple>(sink: &Sink<R>, buf: &[Id], keyed: &mut Vec<(R, R)>, rows: &mut Vec<R>) {
@@ -254,21 +307,24 @@ fn join_runs<R: Tuple>(a: &[(R, R)], b: &[(R, R)], mut f: impl FnMut(&R, &R, &R)
     }
 }
 
-/// Number of leading elements of `s` for which `less` holds (exponential then binary search).
+/// Number of leading elements of `s` for which `less` holds (it holds on a prefix):
+/// exponential steps, then binary search, as datafrog's own gallop.
 fn gallop<T>(s: &[T], less: impl Fn(&T) -> bool) -> usize {
-    let mut step = 1;
-    let mut lo = 0;
+    if s.first().is_none_or(|x| !less(x)) {
+        return 0;
+    }
+    // less(s[lo]) holds; find how far it goes.
+    let (mut lo, mut step) = (0, 1);
     while lo + step < s.len() && less(&s[lo + step]) {
         lo += step;
         step <<= 1;
     }
-    let mut hi = (lo + step + 1).min(s.len());
-    lo += 1;
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if less(&s[mid]) { lo = mid + 1 } else { hi = mid }
+    let (mut l, mut hi) = (lo + 1, (lo + step).min(s.len()));
+    while l < hi {
+        let mid = (l + hi) / 2;
+        if less(&s[mid]) { l = mid + 1 } else { hi = mid }
     }
-    if s.first().is_some_and(|x| less(x)) { lo } else { 0 }
+    l
 }
 
 impl Ctx<'_> {
@@ -287,7 +343,12 @@ impl Ctx<'_> {
                 out.insert(DfRelation::from_vec(rows));
                 return;
             }
-            Op::Segment { rule, input, transforms, sink } => (*rule, input, transforms, sink),
+            Op::Segment {
+                rule,
+                input,
+                transforms,
+                sink,
+            } => (*rule, input, transforms, sink),
         };
         let mut keyed = Vec::new();
         let mut rows = Vec::new();
@@ -315,7 +376,13 @@ impl Ctx<'_> {
                     emit(buf);
                 }
             }
-            Input::Join { left, right, key, rest, new } => {
+            Input::Join {
+                left,
+                right,
+                key,
+                rest,
+                new,
+            } => {
                 let mut each = |k: &R, v: &R, n: &R| {
                     buf.clear();
                     k.unpack_into(*key, buf);
@@ -334,7 +401,12 @@ impl Ctx<'_> {
                 }
                 join_runs(&lr, &rr, &mut each);
             }
-            Input::Anti { left, rel, key, rest } => {
+            Input::Anti {
+                left,
+                rel,
+                key,
+                rest,
+            } => {
                 for (k, v) in left.recent.borrow().iter() {
                     if rel.binary_search(k).is_err() {
                         buf.clear();
@@ -413,7 +485,12 @@ pub fn plan_rules(
 /// Errors: [`EvalError::Program`] for a program that cannot be evaluated,
 /// [`EvalError::Limit`] when `config`'s tuple or time limit is reached,
 /// [`EvalError::Cancelled`] when its cancel flag is set.
-pub fn evaluate(rules: &[EvalRule], base: Option<&Model>, interner: &mut Interner, config: &EvalConfig) -> Result<Model, EvalError> {
+pub fn evaluate(
+    rules: &[EvalRule],
+    base: Option<&Model>,
+    interner: &mut Interner,
+    config: &EvalConfig,
+) -> Result<Model, EvalError> {
     let clauses: Vec<Clause> = rules.iter().map(|r| r.clause.clone()).collect();
     let strata = stratify(&clauses).map_err(|d| EvalError::Program(vec![d]))?;
     let plans = plan_rules(rules, interner).map_err(EvalError::Program)?;
@@ -437,11 +514,24 @@ pub fn evaluate(rules: &[EvalRule], base: Option<&Model>, interner: &mut Interne
                     _ => unreachable!("facts are ground"),
                 })
                 .collect();
-            facts.entry(r.clause.head.pred.clone()).or_default().push(row);
+            facts
+                .entry(r.clause.head.pred.clone())
+                .or_default()
+                .push(row);
         }
     }
-    let width = plans.iter().map(RulePlan::max_width).chain(arity.values().copied()).max().unwrap_or(0);
-    let program = Program { strata: &strata, plans: &plans, facts: &facts, arity: &arity };
+    let width = plans
+        .iter()
+        .map(RulePlan::max_width)
+        .chain(arity.values().copied())
+        .max()
+        .unwrap_or(0);
+    let program = Program {
+        strata: &strata,
+        plans: &plans,
+        facts: &facts,
+        arity: &arity,
+    };
     // The narrowest packing that holds every row, key and value.
     match width {
         0..=2 => run::<u64>(program, base, interner, config),
@@ -459,12 +549,20 @@ struct Program<'a> {
     arity: &'a HashMap<String, usize>,
 }
 
-fn run<R: Tuple>(p: Program<'_>, base: Option<&Model>, interner: &mut Interner, config: &EvalConfig) -> Result<Model, EvalError> {
+fn run<R: Tuple>(
+    p: Program<'_>,
+    base: Option<&Model>,
+    interner: &mut Interner,
+    config: &EvalConfig,
+) -> Result<Model, EvalError> {
     let empty_model = Model::default();
     let base = base.unwrap_or(&empty_model);
     let started = Instant::now();
     let mut round = base.max_height;
-    let mut out = Model { max_height: round, ..Model::default() };
+    let mut out = Model {
+        max_height: round,
+        ..Model::default()
+    };
     let interner_cell = RefCell::new(std::mem::take(interner));
     let warnings = RefCell::new(BTreeMap::new());
     let mut total = 0usize;
@@ -476,31 +574,46 @@ fn run<R: Tuple>(p: Program<'_>, base: Option<&Model>, interner: &mut Interner, 
             let mut logs: BTreeMap<&str, Vec<(R, u32)>> = BTreeMap::new();
             for &pred in &preds {
                 let v = iteration.variable::<R>(pred);
-                let fs: Vec<R> = p.facts.get(pred).map(|f| f.iter().map(|r| R::pack(r.iter().copied())).collect()).unwrap_or_default();
+                let fs: Vec<R> = p
+                    .facts
+                    .get(pred)
+                    .map(|f| f.iter().map(|r| R::pack(r.iter().copied())).collect())
+                    .unwrap_or_default();
                 logs.insert(pred, fs.iter().map(|r| (r.clone(), 0)).collect());
                 v.extend(fs);
                 vars.insert(pred.to_string(), v);
             }
-            let layered = Layered { base, top: Some(&out) };
+            let layered = Layered {
+                base,
+                top: Some(&out),
+            };
             let mut ops: Vec<Op<R>> = Vec::new();
             let mut indexes: HashMap<AtomShape, Keyed<R>> = HashMap::new();
-            let pred_var = |pred: &str, iteration: &mut Iteration, vars: &mut HashMap<String, Variable<R>>| {
-                vars.entry(pred.to_string())
-                    .or_insert_with(|| {
-                        let v = iteration.variable::<R>(pred);
-                        if let Some(rel) = layered.relation(pred) {
-                            v.extend(rel.rows().map(|r| R::pack(r.iter().copied())));
-                        }
-                        v
-                    })
-                    .clone()
-            };
-            for plan in p.plans.iter().filter(|pl| preds.contains(pl.head_pred.as_str())) {
+            let pred_var =
+                |pred: &str, iteration: &mut Iteration, vars: &mut HashMap<String, Variable<R>>| {
+                    vars.entry(pred.to_string())
+                        .or_insert_with(|| {
+                            let v = iteration.variable::<R>(pred);
+                            if let Some(rel) = layered.relation(pred) {
+                                v.extend(rel.rows().map(|r| R::pack(r.iter().copied())));
+                            }
+                            v
+                        })
+                        .clone()
+                };
+            for plan in p
+                .plans
+                .iter()
+                .filter(|pl| preds.contains(pl.head_pred.as_str()))
+            {
                 let mut prev: Option<Keyed<R>> = None;
                 let n = plan.segments.len();
                 for (k, seg) in plan.segments.iter().enumerate() {
                     let input = match &seg.start {
-                        Start::Scan(shape) => Input::Scan { src: pred_var(&shape.pred, &mut iteration, &mut vars), shape: shape.clone() },
+                        Start::Scan(shape) => Input::Scan {
+                            src: pred_var(&shape.pred, &mut iteration, &mut vars),
+                            shape: shape.clone(),
+                        },
                         Start::Unit => {
                             let unit = iteration.variable::<R>("unit");
                             unit.extend([R::pack(std::iter::empty())]);
@@ -511,8 +624,19 @@ fn run<R: Tuple>(p: Program<'_>, base: Option<&Model>, interner: &mut Interner, 
                                 Some(ix) => ix.clone(),
                                 None => {
                                     let src = pred_var(&shape.pred, &mut iteration, &mut vars);
-                                    let ix = iteration.variable::<(R, R)>(&format!("{}#index", shape.pred));
-                                    ops.push(Op::Index { src, shape: shape.clone(), out: ix.clone() });
+                                    // An index that drops no column maps distinct tuples to distinct
+                                    // entries: skip datafrog's dedup against its history.
+                                    let name = format!("{}#index", shape.pred);
+                                    let ix = if shape.pats.iter().any(|p| matches!(p, Pat::Any)) {
+                                        iteration.variable::<(R, R)>(&name)
+                                    } else {
+                                        iteration.variable_indistinct::<(R, R)>(&name)
+                                    };
+                                    ops.push(Op::Index {
+                                        src,
+                                        shape: shape.clone(),
+                                        out: ix.clone(),
+                                    });
                                     indexes.insert(shape.clone(), ix.clone());
                                     ix
                                 }
@@ -547,16 +671,39 @@ fn run<R: Tuple>(p: Program<'_>, base: Option<&Model>, interner: &mut Interner, 
                     };
                     let sink = match &seg.next {
                         Some(boundary) if k + 1 < n => {
-                            let kv = iteration.variable::<(R, R)>(&format!("r{}s{k}", plan.rule));
+                            let name = format!("r{}s{k}", plan.rule);
+                            // Rows that keep every column of their segment cannot repeat
+                            // unless the segment's input did; the head variables dedup.
+                            let keeps_all = boundary.key.len() + boundary.rest.len()
+                                >= seg.width + assigned(&seg.transforms);
+                            let kv = if keeps_all {
+                                iteration.variable_indistinct::<(R, R)>(&name)
+                            } else {
+                                iteration.variable::<(R, R)>(&name)
+                            };
                             prev = Some(kv.clone());
-                            Sink::Keyed { out: kv, boundary: boundary.clone() }
+                            Sink::Keyed {
+                                out: kv,
+                                boundary: boundary.clone(),
+                            }
                         }
-                        _ => Sink::Head { out: vars[&plan.head_pred].clone(), head: plan.head.clone() },
+                        _ => Sink::Head {
+                            out: vars[&plan.head_pred].clone(),
+                            head: plan.head.clone(),
+                        },
                     };
-                    ops.push(Op::Segment { rule: plan.rule, input, transforms: seg.transforms.clone(), sink });
+                    ops.push(Op::Segment {
+                        rule: plan.rule,
+                        input,
+                        transforms: seg.transforms.clone(),
+                        sink,
+                    });
                 }
             }
-            let ctx = Ctx { interner: &interner_cell, warnings: &warnings };
+            let ctx = Ctx {
+                interner: &interner_cell,
+                warnings: &warnings,
+            };
             let mut buf = Vec::new();
             let mut scratch = (Vec::new(), Vec::new());
             while iteration.changed() {
@@ -565,18 +712,32 @@ fn run<R: Tuple>(p: Program<'_>, base: Option<&Model>, interner: &mut Interner, 
                     let recent = vars[pred].recent.borrow();
                     if !recent.is_empty() {
                         total += recent.len();
-                        logs.get_mut(pred).expect("log").extend(recent.iter().map(|r| (r.clone(), round)));
+                        logs.get_mut(pred)
+                            .expect("log")
+                            .extend(recent.iter().map(|r| (r.clone(), round)));
                     }
                 }
                 if total > config.max_tuples {
-                    return Err(EvalError::Limit { what: "derived tuples", limit: config.max_tuples.to_string(), hint: "raise it with --max-tuples N" });
+                    return Err(EvalError::Limit {
+                        what: "derived tuples",
+                        limit: config.max_tuples.to_string(),
+                        hint: "raise it with --max-tuples N",
+                    });
                 }
                 if let Some(t) = config.timeout
                     && started.elapsed() > t
                 {
-                    return Err(EvalError::Limit { what: "evaluation time", limit: format!("{t:?}"), hint: "raise it with --timeout SECONDS" });
+                    return Err(EvalError::Limit {
+                        what: "evaluation time",
+                        limit: format!("{t:?}"),
+                        hint: "raise it with --timeout SECONDS",
+                    });
                 }
-                if config.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                if config
+                    .cancel
+                    .as_ref()
+                    .is_some_and(|c| c.load(Ordering::Relaxed))
+                {
                     return Err(EvalError::Cancelled);
                 }
                 for op in &ops {
@@ -607,7 +768,11 @@ fn run<R: Tuple>(p: Program<'_>, base: Option<&Model>, interner: &mut Interner, 
     })();
     *interner = interner_cell.into_inner();
     result?;
-    out.warnings = warnings.into_inner().into_iter().map(|(rule, message)| EvalWarning { rule, message }).collect();
+    out.warnings = warnings
+        .into_inner()
+        .into_iter()
+        .map(|(rule, message)| EvalWarning { rule, message })
+        .collect();
     Ok(out)
 }
 

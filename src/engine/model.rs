@@ -22,7 +22,12 @@ impl Relation {
     pub fn from_log(arity: usize, mut log: Vec<(Row, u32)>) -> Self {
         log.sort();
         log.dedup_by(|later, first| later.0 == first.0);
-        let mut r = Relation { arity, len: 0, data: Vec::with_capacity(log.len() * arity), heights: Vec::with_capacity(log.len()) };
+        let mut r = Relation {
+            arity,
+            len: 0,
+            data: Vec::with_capacity(log.len() * arity),
+            heights: Vec::with_capacity(log.len()),
+        };
         for (row, h) in log {
             debug_assert_eq!(row.len(), arity);
             r.push(&row, h);
@@ -32,7 +37,12 @@ impl Relation {
 
     /// Builds a relation from rows already sorted and distinct, with their heights.
     pub fn from_sorted(arity: usize, rows: impl Iterator<Item = (impl AsRef<[Id]>, u32)>) -> Self {
-        let mut r = Relation { arity, len: 0, data: Vec::new(), heights: Vec::new() };
+        let mut r = Relation {
+            arity,
+            len: 0,
+            data: Vec::new(),
+            heights: Vec::new(),
+        };
         for (row, h) in rows {
             r.push(row.as_ref(), h);
         }
@@ -95,7 +105,11 @@ impl Relation {
             let (mut lo, mut hi) = (0, self.len);
             while lo < hi {
                 let mid = (lo + hi) / 2;
-                if pred(&self.row(mid)[..n]) { lo = mid + 1 } else { hi = mid }
+                if pred(&self.row(mid)[..n]) {
+                    lo = mid + 1
+                } else {
+                    hi = mid
+                }
             }
             lo
         };

@@ -162,7 +162,13 @@ impl RulePlan {
     pub fn max_width(&self) -> usize {
         self.segments
             .iter()
-            .map(|s| s.width + s.transforms.iter().filter(|t| matches!(t, Transform::Assign(_) | Transform::Length(_))).count())
+            .map(|s| {
+                s.width
+                    + s.transforms
+                        .iter()
+                        .filter(|t| matches!(t, Transform::Assign(_) | Transform::Length(_)))
+                        .count()
+            })
             .chain(self.segments.iter().filter_map(|s| match &s.start {
                 Start::Scan(a) | Start::Join(a) | Start::Anti(a) => Some(a.pats.len()),
                 Start::Unit => None,
@@ -176,7 +182,9 @@ impl RulePlan {
 /// Compiles whole-string regular expressions with a size limit, so a pathological pattern is
 /// an error rather than an unbounded allocation.
 pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
-    regex::RegexBuilder::new(&format!("^(?:{pattern})$")).size_limit(1 << 20).build()
+    regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .size_limit(1 << 20)
+        .build()
 }
 
 fn term_expr(t: &Term, layout: &[String], interner: &mut Interner) -> CExpr {
@@ -188,15 +196,20 @@ fn term_expr(t: &Term, layout: &[String], interner: &mut Interner) -> CExpr {
 }
 
 fn slot(layout: &[String], v: &str) -> usize {
-    layout.iter().position(|x| x == v).expect("planned variable is bound")
+    layout
+        .iter()
+        .position(|x| x == v)
+        .expect("planned variable is bound")
 }
 
 fn expr(e: &Expr, layout: &[String], interner: &mut Interner) -> CExpr {
     match e {
         Expr::Term(t) => term_expr(t, layout, interner),
-        Expr::Binary(l, op, r) => {
-            CExpr::Binary(Box::new(expr(l, layout, interner)), *op, Box::new(expr(r, layout, interner)))
-        }
+        Expr::Binary(l, op, r) => CExpr::Binary(
+            Box::new(expr(l, layout, interner)),
+            *op,
+            Box::new(expr(r, layout, interner)),
+        ),
     }
 }
 
@@ -210,7 +223,12 @@ fn vars_of(l: &Literal) -> BTreeSet<String> {
 
 /// The shape of `a` against the bound variables; the new variables it binds, in order.
 /// Variables bound here that nothing in `live` reads become `Any`.
-fn shape(a: &Atom, bound: &[String], live: &BTreeSet<String>, interner: &mut Interner) -> (AtomShape, Vec<String>, Vec<String>) {
+fn shape(
+    a: &Atom,
+    bound: &[String],
+    live: &BTreeSet<String>,
+    interner: &mut Interner,
+) -> (AtomShape, Vec<String>, Vec<String>) {
     let mut first_at: HashMap<&str, usize> = HashMap::new();
     let mut pats = Vec::with_capacity(a.args.len());
     let mut key = Vec::new();
@@ -229,7 +247,12 @@ fn shape(a: &Atom, bound: &[String], live: &BTreeSet<String>, interner: &mut Int
                 } else {
                     first_at.insert(v, i);
                     // A variable used once, here only, is not carried.
-                    let repeated = a.args.iter().filter(|x| matches!(x, Term::Var(y) if y == v)).count() > 1;
+                    let repeated = a
+                        .args
+                        .iter()
+                        .filter(|x| matches!(x, Term::Var(y) if y == v))
+                        .count()
+                        > 1;
                     if live.contains(v) || repeated {
                         new.push(v.clone());
                         Pat::New
@@ -241,13 +264,25 @@ fn shape(a: &Atom, bound: &[String], live: &BTreeSet<String>, interner: &mut Int
         });
     }
     // A repeated new variable is kept once; drop it if nothing later reads it.
-    (AtomShape { pred: a.pred.clone(), pats }, key, new)
+    (
+        AtomShape {
+            pred: a.pred.clone(),
+            pats,
+        },
+        key,
+        new,
+    )
 }
 
 /// Compiles rule number `rule` (`clause`) with its body in `order`.
 ///
 /// Errors: a constant regular expression that does not compile.
-pub fn compile(rule: usize, clause: &Clause, order: &[usize], interner: &mut Interner) -> Result<RulePlan, Diagnostic> {
+pub fn compile(
+    rule: usize,
+    clause: &Clause,
+    order: &[usize],
+    interner: &mut Interner,
+) -> Result<RulePlan, Diagnostic> {
     let lits: Vec<&Literal> = order.iter().map(|&i| &clause.body[i]).collect();
     // live_after[k]: variables read by literal k or later, or by the head.
     let mut live_after = vec![BTreeSet::new(); lits.len() + 1];
@@ -267,13 +302,26 @@ pub fn compile(rule: usize, clause: &Clause, order: &[usize], interner: &mut Int
     let mut layout: Vec<String> = Vec::new();
     let mut k = 0;
     // The source.
-    if let Some(Literal::Pos(a)) = lits.first().filter(|l| matches!(l, Literal::Pos(a) if Builtin::from_name(&a.pred).is_none())) {
+    if let Some(Literal::Pos(a)) = lits
+        .first()
+        .filter(|l| matches!(l, Literal::Pos(a) if Builtin::from_name(&a.pred).is_none()))
+    {
         let (shape, _, new) = shape(a, &layout, &live_after[1], interner);
         layout = new;
-        segments.push(Segment { start: Start::Scan(shape), width: layout.len(), transforms: Vec::new(), next: None });
+        segments.push(Segment {
+            start: Start::Scan(shape),
+            width: layout.len(),
+            transforms: Vec::new(),
+            next: None,
+        });
         k = 1;
     } else {
-        segments.push(Segment { start: Start::Unit, width: 0, transforms: Vec::new(), next: None });
+        segments.push(Segment {
+            start: Start::Unit,
+            width: 0,
+            transforms: Vec::new(),
+            next: None,
+        });
     }
     while k < lits.len() {
         let lit = lits[k];
@@ -283,17 +331,38 @@ pub fn compile(rule: usize, clause: &Clause, order: &[usize], interner: &mut Int
                 Literal::Neg(a) => (a, true),
                 Literal::Cmp { .. } => unreachable!(),
             };
-            let live = if negated { BTreeSet::new() } else { live_after[k + 1].clone() };
+            let live = if negated {
+                BTreeSet::new()
+            } else {
+                live_after[k + 1].clone()
+            };
             let (shape, key_vars, new_vars) = shape(a, &layout, &live, interner);
-            let rest: Vec<String> = layout.iter().filter(|v| !key_vars.contains(v) && live_after[k + 1].contains(*v)).cloned().collect();
+            let rest: Vec<String> = layout
+                .iter()
+                .filter(|v| !key_vars.contains(v) && live_after[k + 1].contains(*v))
+                .cloned()
+                .collect();
             let boundary = Boundary {
                 key: key_vars.iter().map(|v| slot(&layout, v)).collect(),
                 rest: rest.iter().map(|v| slot(&layout, v)).collect(),
             };
             segments.last_mut().expect("a source").next = Some(boundary);
-            layout = key_vars.into_iter().chain(rest).chain(if negated { Vec::new() } else { new_vars }).collect();
-            let start = if negated { Start::Anti(shape) } else { Start::Join(shape) };
-            segments.push(Segment { start, width: layout.len(), transforms: Vec::new(), next: None });
+            layout = key_vars
+                .into_iter()
+                .chain(rest)
+                .chain(if negated { Vec::new() } else { new_vars })
+                .collect();
+            let start = if negated {
+                Start::Anti(shape)
+            } else {
+                Start::Join(shape)
+            };
+            segments.push(Segment {
+                start,
+                width: layout.len(),
+                transforms: Vec::new(),
+                next: None,
+            });
         } else {
             let t = transform(lit, &mut layout, interner)?;
             segments.last_mut().expect("a source").transforms.push(t);
@@ -310,10 +379,19 @@ pub fn compile(rule: usize, clause: &Clause, order: &[usize], interner: &mut Int
             Term::Wildcard => unreachable!("safety rejects `_` in heads"),
         })
         .collect();
-    Ok(RulePlan { rule, head_pred: clause.head.pred.clone(), head, segments })
+    Ok(RulePlan {
+        rule,
+        head_pred: clause.head.pred.clone(),
+        head,
+        segments,
+    })
 }
 
-fn transform(lit: &Literal, layout: &mut Vec<String>, interner: &mut Interner) -> Result<Transform, Diagnostic> {
+fn transform(
+    lit: &Literal,
+    layout: &mut Vec<String>,
+    interner: &mut Interner,
+) -> Result<Transform, Diagnostic> {
     match lit {
         Literal::Pos(a) | Literal::Neg(a) => {
             let builtin = Builtin::from_name(&a.pred).expect("built-in");
@@ -333,7 +411,11 @@ fn transform(lit: &Literal, layout: &mut Vec<String>, interner: &mut Interner) -
                     _ => {}
                 }
             }
-            let args: Vec<CExpr> = a.args.iter().map(|t| term_expr(t, layout, interner)).collect();
+            let args: Vec<CExpr> = a
+                .args
+                .iter()
+                .map(|t| term_expr(t, layout, interner))
+                .collect();
             let regex = match (builtin, &a.args[1]) {
                 (Builtin::Matches, Term::Const(c)) => {
                     let text = match c {
@@ -341,13 +423,22 @@ fn transform(lit: &Literal, layout: &mut Vec<String>, interner: &mut Interner) -
                         Const::Int(n) => n.to_string(),
                     };
                     Some(compile_regex(&text).map_err(|e| {
-                        Diagnostic::error("regex", format!("invalid regular expression: {}", first_line(&e.to_string())), a.span)
-                            .with_label("this pattern")
+                        Diagnostic::error(
+                            "regex",
+                            format!("invalid regular expression: {}", first_line(&e.to_string())),
+                            a.span,
+                        )
+                        .with_label("this pattern")
                     })?)
                 }
                 _ => None,
             };
-            Ok(Transform::Builtin { builtin, args, negated, regex })
+            Ok(Transform::Builtin {
+                builtin,
+                args,
+                negated,
+                regex,
+            })
         }
         Literal::Cmp { lhs, op, rhs, .. } => {
             let unbound = |e: &Expr| match e {
@@ -365,12 +456,20 @@ fn transform(lit: &Literal, layout: &mut Vec<String>, interner: &mut Interner) -
                     layout.push(v);
                     Transform::Assign(e)
                 }
-                _ => Transform::Cmp(expr(lhs, layout, interner), *op, expr(rhs, layout, interner)),
+                _ => Transform::Cmp(
+                    expr(lhs, layout, interner),
+                    *op,
+                    expr(rhs, layout, interner),
+                ),
             })
         }
     }
 }
 
 fn first_line(s: &str) -> String {
-    s.lines().rfind(|l| !l.trim().is_empty()).unwrap_or(s).trim().to_string()
+    s.lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
+        .to_string()
 }

@@ -71,7 +71,11 @@ impl Tuple for Wide8 {
     }
     fn unpack_into(&self, width: usize, out: &mut Vec<Id>) {
         for i in 0..width {
-            out.push(if i < 4 { (self.0 >> (32 * (3 - i))) as Id } else { (self.1 >> (32 * (7 - i))) as Id });
+            out.push(if i < 4 {
+                (self.0 >> (32 * (3 - i))) as Id
+            } else {
+                (self.1 >> (32 * (7 - i))) as Id
+            });
         }
     }
 }
@@ -98,7 +102,11 @@ mod tests {
     }
 
     fn order<T: Tuple>(a: &[Id], b: &[Id]) {
-        assert_eq!(T::pack(a.iter().copied()).cmp(&T::pack(b.iter().copied())), a.cmp(b), "{a:?} vs {b:?}");
+        assert_eq!(
+            T::pack(a.iter().copied()).cmp(&T::pack(b.iter().copied())),
+            a.cmp(b),
+            "{a:?} vs {b:?}"
+        );
     }
 
     #[test]
@@ -108,7 +116,11 @@ mod tests {
         roundtrip::<u128>(&[1, big, 0, 9]);
         roundtrip::<Wide8>(&[1, 2, 3, 4, big, 6, 7, 8]);
         roundtrip::<Vec<Id>>(&[1, 2, 3, 4, 5, 6, 7, 8, 9]);
-        for (a, b) in [(vec![1, 9], vec![2, 0]), (vec![big, 0], vec![3, big]), (vec![5, 5], vec![5, 5])] {
+        for (a, b) in [
+            (vec![1, 9], vec![2, 0]),
+            (vec![big, 0], vec![3, big]),
+            (vec![5, 5], vec![5, 5]),
+        ] {
             order::<u64>(&a, &b);
             order::<u128>(&a, &b);
             order::<Wide8>(&a, &b);

@@ -459,11 +459,7 @@ impl KnowledgeBase {
         let mut rows: Vec<Vec<Const>> = ev
             .top
             .relation(QUERY_PRED)
-            .map(|r| {
-                r.rows()
-                    .map(|row| self.interner.decode(row))
-                    .collect()
-            })
+            .map(|r| r.rows().map(|row| self.interner.decode(row)).collect())
             .unwrap_or_default();
         rows.sort();
         rows

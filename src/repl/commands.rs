@@ -327,11 +327,7 @@ impl Session {
             .kb
             .model
             .relation(pred)
-            .map(|r| {
-                r.rows()
-                    .map(|row| self.kb.interner.decode(row))
-                    .collect()
-            })
+            .map(|r| r.rows().map(|row| self.kb.interner.decode(row)).collect())
             .unwrap_or_default();
         if rows.is_empty() {
             let why = if info.inputs.is_empty() {
