@@ -1,0 +1,1157 @@
+//! End-to-end tests of the `supportkb` command: answers and proofs over the embedded CMG
+//! knowledge base, query files, JSON output, exit codes, and the diagnostics for rejected input.
+//!
+//! Every command runs from the crate root (so `examples/…` paths resolve), with colour off.
+//! Rejected knowledge bases are written into a temporary folder and named relative to it, so
+//! diagnostics show `name.kb:line:col` exactly as a user would see them.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// What one run of the command printed and returned.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit code {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+fn command(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("supportkb").expect("the supportkb binary is built");
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = command(dir).args(args).output().expect("supportkb runs");
+    Run {
+        code: out.status.code().expect("exited normally, not by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Runs `supportkb ARGS…` from the crate root.
+fn run(args: &[&str]) -> Run {
+    run_in(Path::new(ROOT), args)
+}
+
+fn json(r: &Run) -> Value {
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{r:?}"))
+}
+
+/// The last non-empty line of `s`.
+fn last_line(s: &str) -> &str {
+    s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
+}
+
+/// Parses a `N passed, M failed` summary line.
+fn summary(line: &str) -> Option<(usize, usize)> {
+    let (passed, failed) = line.trim().split_once(" passed, ")?;
+    let failed = failed.strip_suffix(" failed")?;
+    Some((passed.parse().ok()?, failed.parse().ok()?))
+}
+
+/// Asserts that a run's report shows the expectation at `location` as failed, with what was
+/// expected and what was found: a row of the failures table `│ location │ expected │ actual │`.
+fn assert_shows_failure(r: &Run, location: &str, expected: &str, actual: &str) {
+    let cells = |l: &str| -> Vec<String> {
+        l.split('│')
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect()
+    };
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| cells(l) == ["✗ failed", "expected", "actual"]),
+        "no table of failures:\n{r:?}"
+    );
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| cells(l) == [location, expected, actual]),
+        "no failure `{location}`: expected `{expected}`, actual `{actual}`:\n{r:?}"
+    );
+}
+
+/// Asserts that `stderr` has a diagnostic headed `file:line:col` (with `code` in brackets), and
+/// that the source excerpt under it underlines that very column of that line.
+fn assert_points_at(r: &Run, code: &str, file: &str, line: usize, col: usize) {
+    let header = format!("[{code}]: {file}:{line}:{col}:");
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains(&header))
+        .unwrap_or_else(|| panic!("no diagnostic headed `{header}`:\n{r:?}"));
+    // The excerpt shows the line as ` N │ text`, then an underline row `   · ──┬──`.
+    let src_prefix = format!("{line} │ ");
+    let src = lines[at..]
+        .iter()
+        .position(|l| l.trim_start().starts_with(&src_prefix))
+        .map(|i| at + i)
+        .unwrap_or_else(|| panic!("the excerpt does not show line {line}:\n{r:?}"));
+    let underline = lines[src + 1];
+    let gutter = lines[src].chars().position(|c| c == '│').unwrap();
+    assert_eq!(
+        underline.chars().position(|c| c == '·'),
+        Some(gutter),
+        "no underline row below line {line}:\n{r:?}"
+    );
+    let mark = underline
+        .chars()
+        .skip(gutter + 2)
+        .position(|c| c != ' ')
+        .unwrap_or_else(|| panic!("the underline row is empty:\n{r:?}"));
+    assert!(
+        underline
+            .chars()
+            .nth(gutter + 2 + mark)
+            .is_some_and(|c| "─┬^".contains(c)),
+        "the underline row has no caret or underline:\n{r:?}"
+    );
+    assert_eq!(
+        mark + 1,
+        col,
+        "the underline starts at column {} but the header says {col}:\n{r:?}",
+        mark + 1
+    );
+}
+
+// ---------------------------------------------------------------- answers and proofs
+
+#[test]
+fn peer_cache_is_not_supported_and_the_proof_ends_at_the_cited_row() {
+    let r = run(&["query", "supported? peer_cache"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.starts_with("no\n"), "{r:?}");
+    assert!(r.stdout.contains("condition: unconditional"), "{r:?}");
+    assert!(r.stdout.contains("\nbecause\n"), "{r:?}");
+    // The leaf of the proof is the feature-table fact, cited with the row's sentence.
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let leaf = lines
+        .iter()
+        .position(|l| l.contains("└─ status(peer_cache, not_supported, unconditional)"))
+        .unwrap_or_else(|| panic!("no status leaf:\n{r:?}"));
+    assert!(lines[leaf].contains("[fact, rules/cmg/"), "{r:?}");
+    assert!(
+        lines[leaf + 1].contains("row 'Peer cache', line 59: \"Peer cache Not supported.\""),
+        "the leaf does not cite line 59:\n{r:?}"
+    );
+    assert!(r.stderr.is_empty(), "{r:?}");
+}
+
+#[test]
+fn a_feature_the_document_does_not_mention_is_unknown_not_no() {
+    let r = run(&["query", "supported? software_metering"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.starts_with("unknown"), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("states nothing about supported(software_metering, _, _)"),
+        "{r:?}"
+    );
+    assert!(r.stdout.contains("did you mean"), "{r:?}");
+}
+
+#[test]
+fn a_hyphenated_cmg_name_is_ambiguous_with_both_readings_in_the_proof() {
+    let r = run(&["query", r#"valid_cmg_name? "cmg-prod""#]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.starts_with("ambiguous\n"), "{r:?}");
+    assert!(
+        r.stdout
+            .contains(r#"name_under("cmg-prod", strict, invalid)"#),
+        "no strict reading:\n{r:?}"
+    );
+    assert!(
+        r.stdout
+            .contains(r#"name_under("cmg-prod", hyphen_tolerant, valid)"#),
+        "no hyphen-tolerant reading:\n{r:?}"
+    );
+    // The strict reading fails the name on its hyphen.
+    assert!(
+        r.stdout
+            .contains(r#"name_violation("cmg-prod", strict, not_alphanumeric)"#),
+        "{r:?}"
+    );
+    assert!(
+        r.stdout.contains("line 18:"),
+        "the name rule is cited:\n{r:?}"
+    );
+}
+
+#[test]
+#[ignore = "bug: `supported? peer_cache yes` answers unknown (\"states nothing about\") although the knowledge base says no"]
+fn a_question_that_gives_the_wrong_answer_is_told_no_not_unknown() {
+    // The knowledge base states the answer for peer cache: `no`. Asking whether it is `yes` is
+    // answered by that statement, as `why not` does ("the knowledge base says otherwise").
+    for q in [
+        "supported? peer_cache yes",
+        "supported? peer_cache yes unconditional",
+    ] {
+        let r = run(&["query", q]);
+        assert_eq!(r.code, 0, "{q}\n{r:?}");
+        assert!(!r.stdout.starts_with("unknown"), "{q}\n{r:?}");
+        assert!(r.stdout.starts_with("no"), "{q}\n{r:?}");
+    }
+}
+
+#[test]
+fn a_question_that_gives_the_whole_answer_is_told_yes() {
+    let r = run(&["query", "supported? peer_cache no unconditional"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.starts_with("yes\n"), "{r:?}");
+    assert!(r.stdout.contains("line 59:"), "{r:?}");
+}
+
+#[test]
+fn cmg_names_that_both_readings_agree_on() {
+    for (name, verdict) in [
+        ("cmgprod", "valid"),
+        ("abcdefghijklmnopqrstuvwx", "valid"), // 24 characters
+        ("abcdefghijklmnopqrstuvwxy", "invalid"), // 25 characters
+        ("cm", "invalid"),
+        ("cmg--prod", "invalid"),
+        ("1cmg", "invalid"),
+        ("cmg-", "invalid"),
+    ] {
+        let q = format!("valid_cmg_name? {name:?}");
+        let r = run(&["query", &q]);
+        assert_eq!(r.code, 0, "{q}\n{r:?}");
+        assert_eq!(r.stdout.lines().next(), Some(verdict), "{q}\n{r:?}");
+    }
+}
+
+#[test]
+fn a_goal_directed_question_with_its_input_left_free_is_rejected() {
+    let r = run(&["query", "valid_cmg_name? N"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert!(r.stderr.contains("error[input-needed]"), "{r:?}");
+    assert!(
+        r.stderr.contains("argument 1 (`name`)"),
+        "the error does not name the argument:\n{r:?}"
+    );
+    assert!(
+        r.stderr.contains(r#"valid_cmg_name? "…""#),
+        "no example of a valid question:\n{r:?}"
+    );
+}
+
+#[test]
+fn why_not_names_the_blocking_literal_and_what_holds_instead() {
+    let r = run(&["query", "why not supported(peer_cache, yes, unconditional)"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout
+            .starts_with("supported(peer_cache, yes, unconditional) does not hold"),
+        "{r:?}"
+    );
+    // What the knowledge base states instead, with its proof.
+    assert!(
+        r.stdout
+            .contains("    supported(peer_cache, no, unconditional)\n"),
+        "{r:?}"
+    );
+    assert!(
+        r.stdout
+            .contains("blocked at `status(S, supported, C)` [rules/cmg/"),
+        "the blocking literal is not named:\n{r:?}"
+    );
+    assert!(
+        r.stdout
+            .contains("status(peer_cache, supported, unconditional) does not hold"),
+        "the blocking literal is followed down:\n{r:?}"
+    );
+}
+
+#[test]
+fn why_not_through_a_negation_shows_the_fact_that_blocks() {
+    let r = run(&["query", "why not role_supported(management_point, no)"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("blocked at `!cmg_role(R)`"), "{r:?}");
+    assert!(r.stdout.contains("blocked because this holds:"), "{r:?}");
+    assert!(
+        r.stdout.contains("cmg_role(management_point)   [fact, "),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn a_conjunctive_query_prints_a_table_and_a_row_count() {
+    let r = run(&["query", "?- cmg_role(R)."]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("management_point"), "{r:?}");
+    assert!(r.stdout.contains("software_update_point"), "{r:?}");
+    assert!(r.stdout.lines().any(|l| l == "2 rows"), "{r:?}");
+    // Each row comes with the proof of its atom, down to the cited fact.
+    assert!(
+        r.stdout
+            .contains("cmg_role(software_update_point)   [fact, rules/cmg/"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn several_queries_are_answered_in_order_under_their_own_heading() {
+    let r = run(&[
+        "query",
+        "supported? peer_cache",
+        "supported? software_updates",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let first = r.stdout.find("supported? peer_cache\nno\n");
+    let second = r.stdout.find("\nsupported? software_updates\nyes\n");
+    assert!(
+        first.is_some() && second.is_some() && first < second,
+        "{r:?}"
+    );
+}
+
+#[test]
+fn one_rejected_query_among_several_sets_the_exit_code() {
+    let r = run(&["query", "supported? peer_cache", "valid_cmg_name? N"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stdout.contains("no\n"),
+        "the good query is still answered:\n{r:?}"
+    );
+    assert!(r.stderr.contains("input-needed"), "{r:?}");
+}
+
+// ---------------------------------------------------------------- query files
+
+#[test]
+fn the_cmg_audit_passes() {
+    let r = run(&["run", "examples/cmg-audit.kbq"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let (passed, failed) = summary(last_line(&r.stdout))
+        .unwrap_or_else(|| panic!("the last line is not `N passed, M failed`:\n{r:?}"));
+    assert_eq!(failed, 0, "{r:?}");
+    assert!(passed >= 20, "only {passed} expectations:\n{r:?}");
+    assert!(!r.stdout.contains("✗"), "{r:?}");
+}
+
+#[test]
+fn every_cmg_query_file_in_examples_passes() {
+    let mut files: Vec<String> = std::fs::read_dir(Path::new(ROOT).join("examples"))
+        .expect("examples/")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".kbq"))
+        .collect();
+    files.sort();
+    assert!(files.contains(&"cmg-audit.kbq".to_string()), "{files:?}");
+    for file in files {
+        let path = format!("examples/{file}");
+        let r = run(&["run", &path]);
+        assert_eq!(r.code, 0, "{path}\n{r:?}");
+        let (passed, failed) = summary(last_line(&r.stdout))
+            .unwrap_or_else(|| panic!("{path}: no `N passed, M failed` line:\n{r:?}"));
+        assert_eq!(failed, 0, "{path}\n{r:?}");
+        assert!(passed > 0, "{path}\n{r:?}");
+    }
+}
+
+#[test]
+fn the_lifecycle_example_passes_against_its_own_knowledge_base() {
+    let r = run(&[
+        "--kb",
+        "examples/lifecycle",
+        "run",
+        "examples/lifecycle/lifecycle.kbq",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let (passed, failed) = summary(last_line(&r.stdout))
+        .unwrap_or_else(|| panic!("the last line is not `N passed, M failed`:\n{r:?}"));
+    assert_eq!(failed, 0, "{r:?}");
+    assert!(passed >= 10, "only {passed} expectations:\n{r:?}");
+    // Its proofs cite its own knowledge base, never the CMG one.
+    assert!(
+        r.stdout.contains("examples/lifecycle/lifecycle.kb:"),
+        "{r:?}"
+    );
+    assert!(!r.stdout.contains("rules/cmg/"), "{r:?}");
+}
+
+#[test]
+fn a_query_file_names_its_own_knowledge_base_relative_to_itself() {
+    // lifecycle.kbq says `kb "lifecycle.kb".`: no --kb needed, from any folder.
+    let file = Path::new(ROOT).join("examples/lifecycle/lifecycle.kbq");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let r = run_in(elsewhere.path(), &["run", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let (passed, failed) = summary(last_line(&r.stdout))
+        .unwrap_or_else(|| panic!("the last line is not `N passed, M failed`:\n{r:?}"));
+    assert_eq!(failed, 0, "{r:?}");
+    assert!(passed >= 10, "{r:?}");
+}
+
+#[test]
+fn the_lifecycle_knowledge_base_replaces_the_embedded_one() {
+    let r = run(&["--kb", "examples/lifecycle", "check"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.starts_with("ok: 1 file, "), "{r:?}");
+    let r = run(&[
+        "--kb",
+        "examples/lifecycle",
+        "query",
+        "supported? peer_cache",
+    ]);
+    assert_eq!(r.code, 2, "the CMG predicates are not loaded:\n{r:?}");
+    assert!(r.stderr.contains("unknown predicate `supported`"), "{r:?}");
+    let r = run(&[
+        "--kb",
+        "examples/lifecycle",
+        "query",
+        "can_upgrade? 2204 2304",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.starts_with("no\n"), "{r:?}");
+}
+
+#[test]
+fn a_failed_expectation_shows_expected_and_actual_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("wrong.kbq"),
+        "% peer cache is not supported: this expectation is wrong on purpose\n\
+         supported? peer_cache.\n\
+         expect yes.\n\
+         ?- cmg_role(R).\n\
+         expect rows 2.\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["run", "wrong.kbq"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_shows_failure(&r, "wrong.kbq:3:1", "yes", "verdict no");
+    assert!(r.stdout.contains("✓ expect rows 2"), "{r:?}");
+    assert_eq!(last_line(&r.stdout), "1 passed, 1 failed", "{r:?}");
+}
+
+#[test]
+fn failed_row_and_row_count_expectations() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rows.kbq"),
+        "?- cmg_role(R).\n\
+         expect rows 3.\n\
+         expect row (distribution_point).\n\
+         expect row (management_point).\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["run", "rows.kbq"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_shows_failure(&r, "rows.kbq:2:1", "rows 3", "2 rows");
+    assert_shows_failure(
+        &r,
+        "rows.kbq:3:1",
+        "row (distribution_point)",
+        "rows (management_point), (software_update_point)",
+    );
+    assert!(
+        r.stdout.contains("✓ expect row (management_point)"),
+        "{r:?}"
+    );
+    // The summary counts queries: this one query failed.
+    assert_eq!(last_line(&r.stdout), "0 passed, 1 failed", "{r:?}");
+}
+
+#[test]
+fn a_query_file_with_a_syntax_error_is_rejected_before_any_query_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.kbq"),
+        "supported? peer_cache.\nexpect no\nsupported? software_updates.\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["run", "bad.kbq"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.is_empty(), "nothing runs:\n{r:?}");
+    assert!(r.stderr.contains("error[syntax]: bad.kbq:"), "{r:?}");
+    let header = r.stderr.lines().next().unwrap();
+    let at = header.split(": ").nth(1).unwrap(); // bad.kbq:L:C
+    let mut parts = at.split(':').skip(1).map(|n| n.parse::<usize>().unwrap());
+    let (line, col) = (parts.next().unwrap(), parts.next().unwrap());
+    assert_points_at(&r, "syntax", "bad.kbq", line, col);
+}
+
+#[test]
+fn a_missing_query_file_is_rejected() {
+    let r = run(&["run", "examples/no-such-file.kbq"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("cannot read examples/no-such-file.kbq: no such file or directory"),
+        "{r:?}"
+    );
+}
+
+// ---------------------------------------------------------------- JSON
+
+#[test]
+fn json_question() {
+    let r = run(&["--format", "json", "query", "supported? peer_cache"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r);
+    assert_eq!(v["kind"], "question");
+    assert_eq!(v["verdict"], "no");
+    assert_eq!(v["goal"], "supported(peer_cache, _, _)");
+    assert_eq!(v["columns"], serde_json::json!(["answer", "condition"]));
+    assert_eq!(v["rows"], serde_json::json!([["no", "unconditional"]]));
+    let proof = &v["proofs"][0];
+    assert_eq!(
+        proof["conclusion"],
+        "supported(peer_cache, no, unconditional)"
+    );
+    assert_eq!(proof["by"]["kind"], "rule");
+    assert_eq!(proof["by"]["substitution"]["S"], "peer_cache");
+    let leaf = &proof["premises"][0];
+    assert_eq!(leaf["by"]["kind"], "fact");
+    assert_eq!(leaf["atom"]["pred"], "status");
+    let cite = &leaf["by"]["cites"][0];
+    assert_eq!(cite["source"], "cmg");
+    assert_eq!(cite["line"], 59);
+    assert_eq!(cite["quote"], "Peer cache Not supported.");
+    assert!(
+        cite["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://learn.microsoft.com/")),
+        "{cite}"
+    );
+}
+
+#[test]
+fn json_unknown_carries_suggestions() {
+    let r = run(&["--format", "json", "query", "supported? software_metering"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r);
+    assert_eq!(v["verdict"], "unknown");
+    assert_eq!(v["rows"], serde_json::json!([]));
+    assert_eq!(v["proofs"], serde_json::json!([]));
+    assert!(
+        v["suggestions"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|x| x == "software_updates")),
+        "{v}"
+    );
+}
+
+#[test]
+fn json_ambiguous_name_has_both_readings_in_its_proof() {
+    let r = run(&["--format", "json", "query", r#"valid_cmg_name? "cmg-prod""#]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r);
+    assert_eq!(v["verdict"], "ambiguous");
+    let premises: Vec<&str> = v["proofs"][0]["premises"]
+        .as_array()
+        .expect("premises")
+        .iter()
+        .filter_map(|p| p["conclusion"].as_str())
+        .collect();
+    assert!(
+        premises.contains(&r#"name_under("cmg-prod", strict, invalid)"#),
+        "{premises:?}"
+    );
+    assert!(
+        premises.contains(&r#"name_under("cmg-prod", hyphen_tolerant, valid)"#),
+        "{premises:?}"
+    );
+}
+
+#[test]
+fn json_why_not() {
+    let r = run(&[
+        "--format",
+        "json",
+        "query",
+        "why not supported(peer_cache, yes, unconditional)",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r);
+    assert_eq!(v["kind"], "why_not");
+    assert_eq!(v["holds"], false);
+    let rule = &v["why_not"]["rules"][0];
+    assert_eq!(
+        rule["rule"],
+        "supported(S, yes, C) :- status(S, supported, C)."
+    );
+    assert_eq!(rule["blocked"]["literal"], "status(S, supported, C)");
+    assert_eq!(
+        rule["blocked"]["instance"],
+        "status(peer_cache, supported, unconditional)"
+    );
+    assert_eq!(rule["blocked"]["reached"], 1);
+}
+
+#[test]
+fn json_several_queries_give_an_array() {
+    let r = run(&[
+        "--format",
+        "json",
+        "query",
+        "supported? peer_cache",
+        "?- cmg_role(R).",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r);
+    let docs = v.as_array().expect("an array of answers");
+    assert_eq!(docs.len(), 2, "{v}");
+    assert_eq!(docs[0]["verdict"], "no");
+    assert_eq!(docs[1]["rows"].as_array().map(Vec::len), Some(2), "{v}");
+}
+
+#[test]
+fn json_run() {
+    let r = run(&["--format", "json", "run", "examples/cmg-audit.kbq"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r);
+    assert_eq!(v["file"], "examples/cmg-audit.kbq");
+    assert_eq!(v["failed"], 0);
+    assert!(
+        v["passed"].as_u64().is_some_and(|n| n >= 20),
+        "{}",
+        v["passed"]
+    );
+    let items = v["items"].as_array().expect("items");
+    let first = &items[0];
+    assert_eq!(first["query"], "supported? peer_cache");
+    assert_eq!(first["answer"]["verdict"], "no");
+    assert_eq!(first["expectations"][0]["passed"], true);
+    // The summary counts queries with expectations, each listed with its outcomes.
+    let checked = items
+        .iter()
+        .filter(|i| i["expectations"].as_array().is_some_and(|e| !e.is_empty()))
+        .count();
+    assert_eq!(Some(checked as u64), v["passed"].as_u64());
+    assert!(
+        items
+            .iter()
+            .flat_map(|i| i["expectations"].as_array().into_iter().flatten())
+            .all(|e| e["passed"] == true),
+        "{v}"
+    );
+}
+
+#[test]
+fn json_run_with_a_failed_expectation() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("wrong.kbq"),
+        "supported? peer_cache.\nexpect yes.\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["--format", "json", "run", "wrong.kbq"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = json(&r);
+    assert_eq!(v["passed"], 0);
+    assert_eq!(v["failed"], 1);
+    let e = &v["items"][0]["expectations"][0];
+    assert_eq!(e["expectation"], "expect yes");
+    assert_eq!(e["passed"], false);
+    assert_eq!(e["actual"], "verdict no");
+    assert_eq!(e["location"]["line"], 2);
+}
+
+#[test]
+fn json_check() {
+    let r = run(&["--format", "json", "check"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r);
+    assert_eq!(v["kind"], "check");
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["diagnostics"], serde_json::json!([]));
+    assert!(v["clauses"].as_u64().is_some_and(|n| n > 100), "{v}");
+    assert!(
+        v["files"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|x| x == "rules/cmg/features.kb")),
+        "{v}"
+    );
+    assert!(
+        v["goal_directed"]
+            .as_array()
+            .is_some_and(|g| g.iter().any(|x| x == "valid_cmg_name (needs name)")),
+        "{v}"
+    );
+}
+
+#[test]
+fn json_rejected_input_is_an_error_document() {
+    let r = run(&["--format", "json", "query", "valid_cmg_name? N"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    let v = json(&r);
+    assert_eq!(v["kind"], "error");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "input-needed");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "<query>");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(1))
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("typo.kb"),
+        "parent(a, b).\nanc(X, Y) :- parnet(X, Y).\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["--format", "json", "check", "typo.kb"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    let v = json(&r);
+    assert_eq!(v["kind"], "error");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "unknown-predicate");
+    assert_eq!(d["file"], "typo.kb");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(2), Some(14))
+    );
+    assert_eq!(d["help"], "did you mean `parent`?");
+}
+
+// ---------------------------------------------------------------- check and rejected knowledge bases
+
+#[test]
+fn check_of_the_embedded_knowledge_base() {
+    let r = run(&["check"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.starts_with("ok: "), "{r:?}");
+    assert!(r.stdout.contains(" 0 warnings"), "{r:?}");
+    assert!(r.stdout.contains("valid_cmg_name (needs name)"), "{r:?}");
+    let r = run(&["check", "rules/"]);
+    assert_eq!(r.code, 0, "the rules folder checks as a path too:\n{r:?}");
+}
+
+/// A knowledge base that must be rejected, and where.
+struct Rejected {
+    file: &'static str,
+    text: &'static str,
+    code: &'static str,
+    line: usize,
+    col: usize,
+    /// Text the diagnostic must contain (message, label or help).
+    says: &'static [&'static str],
+}
+
+const REJECTED: &[Rejected] = &[
+    Rejected {
+        file: "unknown.kb",
+        text: "parent(a, b).\nanc(X, Y) :- parnet(X, Y).\n",
+        code: "unknown-predicate",
+        line: 2,
+        col: 14,
+        says: &["unknown predicate `parnet`", "did you mean `parent`?"],
+    },
+    Rejected {
+        file: "arity.kb",
+        text: "p(a, b).\nq(X) :- p(X).\n",
+        code: "arity",
+        line: 2,
+        col: 9,
+        says: &["`p` takes 2 arguments elsewhere, here it has 1"],
+    },
+    Rejected {
+        file: "unsafe.kb",
+        text: "p(a).\nq(X, Y) :- p(X).\n",
+        code: "unsafe-variable",
+        line: 2,
+        col: 1,
+        says: &["variable `Y` is not bound"],
+    },
+    Rejected {
+        file: "cycle.kb",
+        text: "e(a).\np(X) :- e(X), !q(X).\nq(X) :- e(X), r(X).\nr(X) :- p(X).\n",
+        code: "unstratifiable",
+        line: 2,
+        col: 15,
+        says: &["negation through recursion: p -> !q -> r -> p"],
+    },
+    Rejected {
+        file: "fact.kb",
+        text: "ok(a).\np(X).\n",
+        code: "non-ground-fact",
+        line: 2,
+        col: 1,
+        says: &["fact `p(X)` has a variable"],
+    },
+    Rejected {
+        file: "source.kb",
+        text: "source doc \"A document\".\n\n@cite(nosuch, \"Section\", \"A sentence.\")\np(a).\n",
+        code: "unknown-source",
+        line: 3,
+        col: 1,
+        says: &[
+            "`nosuch` is not a declared source",
+            "source nosuch \"Title\"",
+        ],
+    },
+];
+
+#[test]
+fn rejected_knowledge_bases_point_at_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for case in REJECTED {
+        std::fs::write(dir.path().join(case.file), case.text).unwrap();
+        let check = run_in(dir.path(), &["check", case.file]);
+        let query = run_in(dir.path(), &["--kb", case.file, "query", "?- p(X)."]);
+        for r in [&check, &query] {
+            assert_eq!(r.code, 2, "{}\n{r:?}", case.file);
+            assert!(r.stdout.is_empty(), "{}\n{r:?}", case.file);
+            assert_points_at(r, case.code, case.file, case.line, case.col);
+            for s in case.says {
+                assert!(r.stderr.contains(s), "{}: no `{s}`\n{r:?}", case.file);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_syntax_error_is_rejected_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("syntax.kb"), "p(a).\nq(X) :- p(X)\nr(b).\n").unwrap();
+    for args in [
+        &["check", "syntax.kb"][..],
+        &["--kb", "syntax.kb", "query", "?- p(X)."][..],
+    ] {
+        let r = run_in(dir.path(), args);
+        assert_eq!(r.code, 2, "{r:?}");
+        let header = r
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("error[syntax]: syntax.kb:"))
+            .unwrap_or_else(|| panic!("no syntax error:\n{r:?}"));
+        let at = header.split(": ").nth(1).unwrap();
+        let mut parts = at.split(':').skip(1).map(|n| n.parse::<usize>().unwrap());
+        let (line, col) = (parts.next().unwrap(), parts.next().unwrap());
+        assert_points_at(&r, "syntax", "syntax.kb", line, col);
+    }
+}
+
+#[test]
+#[ignore = "bug: a missing `.` is reported at an earlier, valid token (2:11, \"expected an integer or a string\")"]
+fn a_missing_full_stop_is_reported_where_it_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("syntax.kb"), "p(a).\nq(X) :- p(X)\nr(b).\n").unwrap();
+    let r = run_in(dir.path(), &["check", "syntax.kb"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    // The clause on line 2 is complete up to `p(X)`: the error is right after it (2:13) or at
+    // the next token (3:1), and says a `.` or `,` is expected there.
+    let at_end = r.stderr.contains("syntax.kb:2:13:");
+    let at_next = r.stderr.contains("syntax.kb:3:1:");
+    assert!(at_end || at_next, "{r:?}");
+    assert!(r.stderr.contains("`.`"), "{r:?}");
+
+    std::fs::write(dir.path().join("line.kb"), "p(a) q(b).\n").unwrap();
+    let r = run_in(dir.path(), &["check", "line.kb"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("line.kb:1:5:") || r.stderr.contains("line.kb:1:6:"),
+        "{r:?}"
+    );
+}
+
+#[test]
+#[ignore = "bug: a query file's syntax error names the grammar rule `kw_verdict`"]
+fn syntax_errors_do_not_name_internal_grammar_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("upper.kb"), "P(a).\n").unwrap();
+    std::fs::write(
+        dir.path().join("verdict.kbq"),
+        "supported? peer_cache.\nexpect no\n",
+    )
+    .unwrap();
+    let runs = [
+        run_in(dir.path(), &["check", "upper.kb"]),
+        run_in(dir.path(), &["run", "verdict.kbq"]),
+        run_in(dir.path(), &["query", "supported peer_cache"]),
+        run_in(dir.path(), &["query", "foo("]),
+    ];
+    for r in &runs {
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(r.stderr.contains("error[syntax]"), "{r:?}");
+        for internal in ["expected kb", "query_line", "kw_verdict", "query_file"] {
+            assert!(!r.stderr.contains(internal), "`{internal}` shown:\n{r:?}");
+        }
+    }
+}
+
+#[test]
+fn a_query_with_a_syntax_error_is_rejected() {
+    let r = run(&["query", "supported? peer_cache("]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert_points_at(&r, "syntax", "<query>", 1, 22);
+}
+
+#[test]
+fn a_query_of_an_unknown_predicate_is_rejected_with_a_suggestion() {
+    let r = run(&["query", "?- cmg_roles(R)."]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_points_at(&r, "unknown-predicate", "<query>", 1, 4);
+    assert!(r.stderr.contains("`cmg_role`"), "{r:?}");
+}
+
+#[test]
+fn unreadable_inputs_are_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("nokb")).unwrap();
+    std::fs::write(d.join("nokb/readme.txt"), "no knowledge base here\n").unwrap();
+    std::fs::write(
+        d.join("binary.kb"),
+        b"\x7fELF\x02\x01\x01\x00\x00\x00p(a).\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("latin1.kb"), b"p(\"caf\xe9\").\n").unwrap();
+
+    let cases: &[(&str, &str)] = &[
+        (
+            "missing.kb",
+            "cannot read missing.kb: no such file or directory",
+        ),
+        ("nokb", "nokb holds no .kb file"),
+        ("binary.kb", "binary.kb looks binary"),
+        (
+            "latin1.kb",
+            "latin1.kb is not UTF-8 text (invalid byte at offset 6)",
+        ),
+    ];
+    for (path, says) in cases {
+        for args in [
+            &["check", path][..],
+            &["--kb", path, "query", "?- p(X)."][..],
+        ] {
+            let r = run_in(d, args);
+            assert_eq!(r.code, 2, "{args:?}\n{r:?}");
+            assert!(r.stdout.is_empty(), "{args:?}\n{r:?}");
+            assert!(r.stderr.contains(says), "{args:?}: no `{says}`\n{r:?}");
+            assert!(!r.stderr.contains("panicked"), "{args:?}\n{r:?}");
+        }
+    }
+}
+
+#[test]
+fn an_empty_knowledge_base_loads_with_no_clauses() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.kb"), "").unwrap();
+    std::fs::write(
+        dir.path().join("comments.kb"),
+        "% nothing but a comment\n\n",
+    )
+    .unwrap();
+    for file in ["empty.kb", "comments.kb"] {
+        let r = run_in(dir.path(), &["check", file]);
+        assert_eq!(r.code, 0, "{r:?}");
+        assert_eq!(
+            r.stdout.lines().next(),
+            Some("ok: 1 file, 0 clauses, 0 predicates, 0 tuples derived, 0 warnings"),
+            "{r:?}"
+        );
+    }
+    // Queries against it are about predicates it does not define.
+    let r = run_in(dir.path(), &["--kb", "empty.kb", "query", "?- p(X)."]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("unknown predicate `p`"), "{r:?}");
+}
+
+#[test]
+fn a_small_knowledge_base_of_ones_own() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("own.kb"),
+        "source memo \"Office memo\".\n\
+         @cite(memo, \"Printers\", \"The second-floor printer is retired.\", 3)\n\
+         retired(printer2).\n\
+         device(printer1). device(printer2).\n\
+         usable(D, yes) :- device(D), !retired(D).\n\
+         usable(D, no) :- retired(D).\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["--kb", "own.kb", "query", "usable? printer2"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.starts_with("no\n"), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("cites memo § Printers, line 3: \"The second-floor printer is retired.\""),
+        "{r:?}"
+    );
+    let r = run_in(dir.path(), &["--kb", "own.kb", "query", "usable? printer1"]);
+    assert!(r.stdout.starts_with("yes\n"), "{r:?}");
+    let r = run_in(dir.path(), &["--kb", "own.kb", "query", "usable? printer3"]);
+    assert!(r.stdout.starts_with("unknown"), "{r:?}");
+}
+
+// ---------------------------------------------------------------- limits and robustness
+
+#[test]
+fn a_tuple_limit_stops_evaluation_with_exit_3() {
+    let r = run(&["--max-tuples", "5", "query", "supported? peer_cache"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    assert!(r.stderr.contains("limit (5) was reached"), "{r:?}");
+    assert!(r.stderr.contains("--max-tuples"), "{r:?}");
+}
+
+#[test]
+#[ignore = "bug: a resource limit is reported as `error[io]`, as if a file could not be read"]
+fn a_limit_is_not_reported_as_an_io_error() {
+    let r = run(&["--max-tuples", "5", "query", "supported? peer_cache"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(!r.stderr.contains("error[io]"), "{r:?}");
+}
+
+#[test]
+fn why_not_depth_limit_is_stated() {
+    let r = run(&[
+        "--depth",
+        "0",
+        "query",
+        "why not supported(peer_cache, yes, unconditional)",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("not explained further: depth limit"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_does_not_panic() {
+    // A pipe whose reading end is already closed, as after `| head -1` has finished.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_supportkb"))
+        .current_dir(ROOT)
+        .args(["query", "supported? peer_cache"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
+
+#[test]
+fn the_examples_in_help_work() {
+    let help = run(&["--help"]);
+    assert_eq!(help.code, 0, "{help:?}");
+    let examples: Vec<&str> = help
+        .stdout
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("supportkb "))
+        .collect();
+    assert!(examples.len() >= 3, "{help:?}");
+    // Examples may write files (traces, JUnit XML): run them in a scratch folder that sees the
+    // crate's examples/ and rules/ under the same names.
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["examples", "rules"] {
+        std::os::unix::fs::symlink(Path::new(ROOT).join(name), dir.path().join(name)).unwrap();
+    }
+    for example in examples {
+        for command in example.split(" && ") {
+            let args = shell_words(command);
+            assert_eq!(args[0], "supportkb", "{example}");
+            let args: Vec<&str> = args[1..].iter().map(String::as_str).collect();
+            let r = run_in(dir.path(), &args);
+            assert_eq!(r.code, 0, "`{command}` (from --help) fails:\n{r:?}");
+        }
+    }
+}
+
+/// Splits a command line on spaces, keeping single-quoted words whole.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+#[ignore = "bug: at --depth 0, `why #1` prints the same cut again under a new handle and never expands"]
+fn a_depth_handle_expands_at_least_one_level() {
+    let r = run(&[
+        "--depth",
+        "0",
+        "query",
+        "why not supported(peer_cache, yes, unconditional)",
+        "why #1",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let (_, expanded) = r
+        .stdout
+        .split_once("why #1\n")
+        .unwrap_or_else(|| panic!("no answer to `why #1`:\n{r:?}"));
+    assert!(
+        expanded.contains("blocked at `status(S, supported, C)`"),
+        "`why #1` does not go further than the cut it expands:\n{r:?}"
+    );
+}
+
+// ---------------------------------------------------------------- explanations, as snapshots
+
+fn explanation(query: &str) -> String {
+    let r = run(&["query", query]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.is_empty(), "{r:?}");
+    r.stdout
+}
+
+#[test]
+fn snapshot_peer_cache() {
+    insta::assert_snapshot!("peer_cache", explanation("supported? peer_cache"));
+}
+
+#[test]
+fn snapshot_endpoint_protection_with_note_1() {
+    insta::assert_snapshot!(
+        "endpoint_protection",
+        explanation("supported? endpoint_protection")
+    );
+}
+
+#[test]
+fn snapshot_cmg_prod_name() {
+    insta::assert_snapshot!(
+        "cmg_prod_name",
+        explanation(r#"valid_cmg_name? "cmg-prod""#)
+    );
+}
+
+#[test]
+fn snapshot_why_not_peer_cache() {
+    insta::assert_snapshot!(
+        "why_not_peer_cache",
+        explanation("why not supported(peer_cache, yes, unconditional)")
+    );
+}

@@ -1,0 +1,270 @@
+//! The interactive session, driven in a pseudo-terminal, and the same statements piped in as a
+//! script.
+
+use assert_cmd::Command;
+use expectrl::process::unix::WaitStatus;
+use expectrl::{Eof, Expect, Session};
+use std::path::Path;
+use std::time::Duration;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const PROMPT: &str = "supportkb> ";
+const CONTINUATION: &str = "       ... ";
+
+/// A session in a pseudo-terminal, with its history in `history`.
+fn spawn_repl(history: &Path) -> expectrl::session::OsSession {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_supportkb"));
+    cmd.current_dir(ROOT)
+        .env("SUPPORTKB_HISTORY", history)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut p = Session::spawn(cmd).expect("the REPL starts in a pseudo-terminal");
+    p.set_expect_timeout(Some(Duration::from_secs(10)));
+    p
+}
+
+/// Waits for `marker`, then for the next prompt; returns what was printed up to the marker.
+///
+/// The line editor redraws the prompt while a line is edited, so a prompt alone does not mean
+/// that an answer is complete: every step waits for text of the answer first.
+fn answer(p: &mut expectrl::session::OsSession, marker: &str) -> String {
+    let found = p
+        .expect(marker)
+        .unwrap_or_else(|e| panic!("no `{marker}` ({e})"));
+    let out = String::from_utf8_lossy(found.before()).into_owned();
+    p.expect(PROMPT)
+        .unwrap_or_else(|e| panic!("no prompt after `{marker}` ({e})"));
+    out
+}
+
+fn quit(p: &mut expectrl::session::OsSession) {
+    p.send_line(":quit").unwrap();
+    p.expect(Eof).unwrap();
+    assert!(
+        matches!(p.get_process().wait().unwrap(), WaitStatus::Exited(_, 0)),
+        "`:quit` exits 0"
+    );
+}
+
+#[test]
+fn an_interactive_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history");
+    let mut p = spawn_repl(&history);
+
+    let banner = answer(
+        &mut p,
+        "facts and rules loaded. :help for help, :quit to leave.",
+    );
+    assert!(banner.starts_with("supportkb "), "{banner:?}");
+
+    // A question, answered with its verdict and proof.
+    p.send_line("supported? peer_cache").unwrap();
+    let out = answer(&mut p, "\"Peer cache Not supported.\"");
+    assert!(
+        out.contains("supported? peer_cache"),
+        "the line is echoed: {out:?}"
+    );
+    assert!(
+        out.contains("\r\nno\r\n  condition: unconditional\r\n"),
+        "{out:?}"
+    );
+
+    // Tab completes a predicate at the start of the line into a question.
+    p.send("supp").unwrap();
+    p.expect("supp").unwrap();
+    p.send("\t").unwrap();
+    p.expect(format!("{PROMPT}supported? ").as_str())
+        .expect("`supp` then Tab redraws the line as `supported? `");
+    p.send_line("software_updates").unwrap();
+    let out = answer(&mut p, "\"Software updates Supported.\"");
+    assert!(out.contains("\r\nyes\r\n"), "{out:?}");
+    assert!(
+        out.contains("supported(software_updates, yes, unconditional)"),
+        "the completed line ran as a question: {out:?}"
+    );
+
+    // A rule typed over two lines is one statement.
+    p.send_line("r(X) :-").unwrap();
+    p.expect(CONTINUATION)
+        .expect("an unfinished statement asks for more under the continuation prompt");
+    p.send_line("cmg_role(X).").unwrap();
+    let out = answer(&mut p, "added 1 clause\r\n");
+    assert!(!out.contains("error"), "{out:?}");
+    assert!(!out.contains("added"), "added once, not per line: {out:?}");
+
+    p.send_line("?- r(X).").unwrap();
+    let out = answer(&mut p, "2 rows\r\n");
+    assert!(out.contains("│ management_point "), "{out:?}");
+    assert!(out.contains("│ software_update_point "), "{out:?}");
+
+    // A malformed line prints an error, and the session goes on.
+    p.send_line("p(a) q(b).").unwrap();
+    let out = answer(&mut p, "error[syntax]");
+    assert!(!out.contains("panicked"), "{out:?}");
+    p.send_line("supported? software_metering").unwrap();
+    answer(
+        &mut p,
+        "unknown: the knowledge base states nothing about supported(software_metering, _, _)",
+    );
+
+    // The rule added earlier is still there after the error.
+    p.send_line("?- r(management_point).").unwrap();
+    answer(&mut p, "yes: the query holds");
+
+    p.send_line(":depth 2").unwrap();
+    answer(&mut p, "depth: 2");
+
+    quit(&mut p);
+
+    // The lines typed were saved to the history file named by SUPPORTKB_HISTORY.
+    let saved = std::fs::read_to_string(&history).expect("the history file is written");
+    assert!(saved.contains("supported? peer_cache"), "{saved}");
+    assert!(saved.contains("supported? software_updates"), "{saved}");
+}
+
+#[test]
+fn history_from_an_earlier_session_is_recalled() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history");
+
+    let mut p = spawn_repl(&history);
+    answer(&mut p, "facts and rules loaded");
+    p.send_line("supported? peer_cache").unwrap();
+    answer(&mut p, "Peer cache Not supported.");
+    // Leave with Ctrl-D, so the question is the last line of the history.
+    p.send(expectrl::ControlCode::EndOfTransmission).unwrap();
+    p.expect(Eof).unwrap();
+    assert!(matches!(
+        p.get_process().wait().unwrap(),
+        WaitStatus::Exited(_, 0)
+    ));
+
+    // In a new session, the up arrow brings the question back.
+    let mut p = spawn_repl(&history);
+    answer(&mut p, "facts and rules loaded");
+    p.send("\x1b[A").unwrap();
+    p.expect(format!("{PROMPT}supported? peer_cache").as_str())
+        .expect("the up arrow recalls the last question");
+    p.send("\r").unwrap();
+    let out = answer(&mut p, "Peer cache Not supported.");
+    assert!(out.contains("\r\nno\r\n"), "{out:?}");
+    quit(&mut p);
+}
+
+#[test]
+fn an_unfinished_statement_waits_for_more_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_repl(&dir.path().join("history"));
+    answer(&mut p, "facts and rules loaded");
+    p.send_line("?- status(F,").unwrap();
+    // Nothing is answered yet: the statement is not complete.
+    let found = p.expect(CONTINUATION).expect("the continuation prompt");
+    let before = String::from_utf8_lossy(found.before()).into_owned();
+    assert!(!before.contains("rows"), "{before:?}");
+    assert!(!before.contains("error"), "{before:?}");
+    p.send_line("not_supported, unconditional).").unwrap();
+    let out = answer(&mut p, " rows\r\n");
+    assert!(out.contains("│ peer_cache "), "{out:?}");
+    quit(&mut p);
+}
+
+#[test]
+fn ctrl_d_leaves_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_repl(&dir.path().join("history"));
+    answer(&mut p, "facts and rules loaded");
+    p.send(expectrl::ControlCode::EndOfTransmission).unwrap();
+    p.expect(Eof).unwrap();
+    assert!(matches!(
+        p.get_process().wait().unwrap(),
+        WaitStatus::Exited(_, 0)
+    ));
+}
+
+// ---------------------------------------------------------------- piped standard input
+
+fn piped(input: &str) -> (i32, String, String) {
+    let out = Command::cargo_bin("supportkb")
+        .unwrap()
+        .current_dir(ROOT)
+        .env("NO_COLOR", "1")
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    (
+        out.status.code().expect("exited normally"),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn piped_statements_run_as_a_script() {
+    let (code, stdout, stderr) = piped(
+        "supported? peer_cache\n\
+         \n\
+         r(X) :-\n  cmg_role(X).\n\
+         ?- r(X).\n\
+         :depth 1\n",
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    // No banner and no prompt: only the answers.
+    assert!(stdout.starts_with("no\n"), "{stdout}");
+    assert!(!stdout.contains(PROMPT), "{stdout}");
+    assert!(!stdout.contains("facts and rules loaded"), "{stdout}");
+    let added = stdout.find("added 1 clause\n");
+    let rows = stdout.find("2 rows\n");
+    assert!(
+        added.is_some() && rows.is_some() && added < rows,
+        "{stdout}"
+    );
+    let last = stdout.lines().last().unwrap_or("");
+    assert!(last.contains("depth: 1"), "the command ran last: {stdout}");
+}
+
+#[test]
+fn a_piped_script_goes_on_after_an_error_and_exits_2() {
+    let (code, stdout, _) = piped("p(a) q(b).\nsupported? software_metering\n");
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.starts_with("error[syntax]"), "{stdout}");
+    assert!(
+        stdout.contains("unknown: the knowledge base states nothing about"),
+        "the next statement still ran:\n{stdout}"
+    );
+}
+
+#[test]
+fn a_piped_script_stops_at_quit() {
+    let (code, stdout, _) = piped("supported? peer_cache\n:quit\nsupported? software_updates\n");
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.starts_with("no\n"), "{stdout}");
+    assert!(
+        !stdout.contains("yes"),
+        "nothing after :quit runs:\n{stdout}"
+    );
+}
+
+#[test]
+fn piped_json_format() {
+    let (code, stdout, _) = piped(":format json\nsupported? peer_cache\n");
+    assert_eq!(code, 0, "{stdout}");
+    let json = stdout
+        .strip_prefix("format: json\n")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(v["kind"], "question");
+    assert_eq!(v["verdict"], "no");
+}
+
+#[test]
+fn piped_input_that_is_not_utf8_is_rejected() {
+    let out = Command::cargo_bin("supportkb")
+        .unwrap()
+        .current_dir(ROOT)
+        .write_stdin(&b"supported? caf\xe9\n"[..])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8"));
+}
