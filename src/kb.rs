@@ -47,11 +47,15 @@ pub struct LoadError {
 
 impl LoadError {
     fn io(message: String) -> Self {
+        Self::unplaced("io", message)
+    }
+
+    fn unplaced(code: &'static str, message: String) -> Self {
         LoadError {
             sources: SourceMap::default(),
             diagnostics: vec![Diagnostic {
                 severity: Severity::Error,
-                code: "io",
+                code,
                 message,
                 span: None,
                 label: None,
@@ -210,16 +214,17 @@ impl KnowledgeBase {
         })?;
         let rules = rewrite(&checked);
         let mut interner = Interner::default();
-        let model = evaluate(&rules, None, &mut interner, &config).map_err(|e| match e {
+        let model = evaluate(&rules, None, &mut interner, &config).map_err(|e| match &e {
             EvalError::Program(d) => LoadError {
                 sources: sources.clone(),
-                diagnostics: d,
+                diagnostics: d.clone(),
                 limit: false,
             },
-            other => LoadError {
-                limit: matches!(other, EvalError::Limit { .. }),
-                ..LoadError::io(other.to_string())
+            EvalError::Limit { .. } => LoadError {
+                limit: true,
+                ..LoadError::unplaced("limit", e.to_string())
             },
+            EvalError::Cancelled => LoadError::unplaced("cancelled", e.to_string()),
         })?;
         Ok(KnowledgeBase {
             sources,

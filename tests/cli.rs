@@ -194,7 +194,6 @@ fn a_hyphenated_cmg_name_is_ambiguous_with_both_readings_in_the_proof() {
 }
 
 #[test]
-#[ignore = "bug: `supported? peer_cache yes` answers unknown (\"states nothing about\") although the knowledge base says no"]
 fn a_question_that_gives_the_wrong_answer_is_told_no_not_unknown() {
     // The knowledge base states the answer for peer cache: `no`. Asking whether it is `yes` is
     // answered by that statement, as `why not` does ("the knowledge base says otherwise").
@@ -843,7 +842,6 @@ fn a_syntax_error_is_rejected_with_its_position() {
 }
 
 #[test]
-#[ignore = "bug: a missing `.` is reported at an earlier, valid token (2:11, \"expected an integer or a string\")"]
 fn a_missing_full_stop_is_reported_where_it_is_missing() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("syntax.kb"), "p(a).\nq(X) :- p(X)\nr(b).\n").unwrap();
@@ -866,7 +864,6 @@ fn a_missing_full_stop_is_reported_where_it_is_missing() {
 }
 
 #[test]
-#[ignore = "bug: a query file's syntax error names the grammar rule `kw_verdict`"]
 fn syntax_errors_do_not_name_internal_grammar_rules() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("upper.kb"), "P(a).\n").unwrap();
@@ -1008,7 +1005,6 @@ fn a_tuple_limit_stops_evaluation_with_exit_3() {
 }
 
 #[test]
-#[ignore = "bug: a resource limit is reported as `error[io]`, as if a file could not be read"]
 fn a_limit_is_not_reported_as_an_io_error() {
     let r = run(&["--max-tuples", "5", "query", "supported? peer_cache"]);
     assert_eq!(r.code, 3, "{r:?}");
@@ -1098,7 +1094,6 @@ fn shell_words(line: &str) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "bug: at --depth 0, `why #1` prints the same cut again under a new handle and never expands"]
 fn a_depth_handle_expands_at_least_one_level() {
     let r = run(&[
         "--depth",

@@ -66,6 +66,10 @@ pub struct QuestionAnswer {
     pub rows: Vec<Vec<Const>>,
     /// One proof per row (at most [`MAX_PROOFS`]).
     pub proofs: Vec<Proof>,
+    /// When no tuple matches but the knowledge base states something else for the leading
+    /// given values (verdict `no`): those tuples, proved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instead: Vec<Proof>,
     /// For an unknown answer: close constants the knowledge base does know.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
@@ -137,7 +141,7 @@ impl Answer {
     /// Every proof the answer carries, why-not reports included.
     pub fn proofs(&self) -> Vec<&Proof> {
         match self {
-            Answer::Question(q) => q.proofs.iter().collect(),
+            Answer::Question(q) => q.proofs.iter().chain(&q.instead).collect(),
             Answer::Bindings(b) => b.proofs.iter().flatten().collect(),
             Answer::Why(w) | Answer::WhyNot(w) => {
                 let mut v: Vec<&Proof> = w.proofs.iter().collect();
@@ -319,6 +323,21 @@ impl KnowledgeBase {
     /// variable or a goal-directed argument left free; [`QueryError::Eval`] when a limit
     /// stops the evaluation.
     pub fn answer(&mut self, q: &Query, opts: AskOptions) -> Result<Answer, QueryError> {
+        let (q, opts) = match q {
+            Query::Handle { number, span } => {
+                let q = self.resolve_handle(*number, *span)?;
+                // An expansion shows at least one more level, whatever the depth.
+                (
+                    q,
+                    AskOptions {
+                        depth: opts.depth.map(|d| d.max(1)),
+                        ..opts
+                    },
+                )
+            }
+            q => (q.clone(), opts),
+        };
+        let q = &q;
         let mut a = self.answer_whole(q, opts)?;
         if let Some(depth) = opts.depth {
             self.cut_answer(&mut a, depth);
@@ -332,7 +351,7 @@ impl KnowledgeBase {
         let mut proofs: Vec<&mut Proof> = Vec::new();
         let mut stopped: Vec<&mut WhyNot> = Vec::new();
         match a {
-            Answer::Question(q) => proofs.extend(q.proofs.iter_mut()),
+            Answer::Question(q) => proofs.extend(q.proofs.iter_mut().chain(q.instead.iter_mut())),
             Answer::Bindings(b) => proofs.extend(b.proofs.iter_mut().flatten()),
             Answer::Why(w) | Answer::WhyNot(w) => {
                 proofs.extend(w.proofs.iter_mut());
@@ -350,31 +369,33 @@ impl KnowledgeBase {
         }
     }
 
+    /// The query behind handle `#number`.
+    fn resolve_handle(
+        &mut self,
+        number: usize,
+        span: crate::syntax::Span,
+    ) -> Result<Query, QueryError> {
+        let Some(text) = number
+            .checked_sub(1)
+            .and_then(|i| self.handles.get(i))
+            .cloned()
+        else {
+            let d = Diagnostic::error("no-handle", format!("there is no handle #{number}"), span)
+                .with_label("unknown handle")
+                .with_help(if self.handles.is_empty() {
+                    "handles come from explanations cut by --depth (or :depth)".to_string()
+                } else {
+                    format!("handles so far: #1 to #{}", self.handles.len())
+                });
+            return Err(QueryError::Invalid(vec![d]));
+        };
+        let file = self.sources.add(format!("#{number}"), text.clone());
+        parse_query(&text, file).map_err(|d| QueryError::Invalid(vec![d]))
+    }
+
     fn answer_whole(&mut self, q: &Query, opts: AskOptions) -> Result<Answer, QueryError> {
         match q {
-            Query::Handle { number, span } => {
-                let Some(text) = number
-                    .checked_sub(1)
-                    .and_then(|i| self.handles.get(i))
-                    .cloned()
-                else {
-                    let d = Diagnostic::error(
-                        "no-handle",
-                        format!("there is no handle #{number}"),
-                        *span,
-                    )
-                    .with_label("unknown handle")
-                    .with_help(if self.handles.is_empty() {
-                        "handles come from explanations cut by --depth (or :depth)".to_string()
-                    } else {
-                        format!("handles so far: #1 to #{}", self.handles.len())
-                    });
-                    return Err(QueryError::Invalid(vec![d]));
-                };
-                let file = self.sources.add(format!("#{number}"), text.clone());
-                let q = parse_query(&text, file).map_err(|d| QueryError::Invalid(vec![d]))?;
-                self.answer_whole(&q, opts)
-            }
+            Query::Handle { .. } => unreachable!("answer resolves handles"),
             Query::Conjunctive { body, span } => {
                 let mut vars: Vec<String> = Vec::new();
                 for l in body {
@@ -529,7 +550,17 @@ impl KnowledgeBase {
                 } else {
                     Some(0)
                 });
-        let verdict = if rows.is_empty() {
+        drop(ex);
+        // Nothing matches all the given values: if the knowledge base states something for
+        // the leading ones, the answer is "no" — it says otherwise — not "unknown".
+        let instead = if rows.is_empty() {
+            self.stated_instead(pred, args, &info.inputs, span, opts)?
+        } else {
+            Vec::new()
+        };
+        let verdict = if rows.is_empty() && !instead.is_empty() {
+            "no".to_string()
+        } else if rows.is_empty() {
             "unknown".to_string()
         } else if let Some(k) = first_free {
             let distinct: BTreeSet<String> = rows.iter().map(|r| plain(&r[k])).collect();
@@ -545,7 +576,7 @@ impl KnowledgeBase {
             "yes".to_string()
         };
         let proof_errors = self.check_proofs(&ev, &proofs.iter().collect::<Vec<_>>());
-        let suggestions = if rows.is_empty() {
+        let suggestions = if rows.is_empty() && instead.is_empty() {
             self.suggestions(&info.inputs, pred, args)
         } else {
             Vec::new()
@@ -558,9 +589,53 @@ impl KnowledgeBase {
             columns: free_positions.iter().map(|&p| info.column(p)).collect(),
             rows,
             proofs,
+            instead,
             suggestions,
             proof_errors,
         }))
+    }
+
+    /// For a question no tuple answers: the tuples that agree with its given values except
+    /// trailing ones (never a goal-directed input), with their proofs; empty if none do.
+    fn stated_instead(
+        &mut self,
+        pred: &str,
+        args: &[Term],
+        inputs: &BTreeSet<usize>,
+        span: Span,
+        opts: AskOptions,
+    ) -> Result<Vec<Proof>, QueryError> {
+        let arity = self.checked.preds.get(pred).map_or(0, |p| p.arity);
+        for keep in (1..args.len()).rev() {
+            if inputs.contains(&keep) || !matches!(args[keep], Term::Const(_)) {
+                break;
+            }
+            let mut relaxed: Vec<Term> = args[..keep].to_vec();
+            relaxed.resize(arity, Term::Wildcard);
+            let (open, vars) = open_atom(&Atom {
+                pred: pred.to_string(),
+                args: relaxed,
+                span,
+            });
+            let ev = self.eval_query(vec![Literal::Pos(open.clone())], &vars, span)?;
+            let rows = self.query_rows(&ev);
+            if !rows.is_empty() {
+                let ex = self.explainer(&ev);
+                let proofs = proofs_for(
+                    &ex,
+                    pred,
+                    &open,
+                    &vars,
+                    &rows,
+                    AskOptions { proofs: 1, ..opts },
+                );
+                drop(ex);
+                let errors = self.check_proofs(&ev, &proofs.iter().collect::<Vec<_>>());
+                debug_assert!(errors.is_empty(), "{errors:?}");
+                return Ok(proofs);
+            }
+        }
+        Ok(Vec::new())
     }
 
     /// For each given constant the relation never has in that column: the closest ones it has.

@@ -149,7 +149,16 @@ pub fn answer(a: &Answer) -> String {
     match a {
         Answer::Question(q) => {
             let _ = writeln!(out, "**Verdict: {}**\n", q.verdict);
-            if q.rows.is_empty() {
+            if q.rows.is_empty() && !q.instead.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "{} does not hold; the knowledge base states otherwise:\n",
+                    code(&q.goal)
+                );
+                for p in &q.instead {
+                    proof(p, "", &mut out);
+                }
+            } else if q.rows.is_empty() {
                 let _ = writeln!(
                     out,
                     "The knowledge base states nothing about {}.",

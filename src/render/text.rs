@@ -63,6 +63,10 @@ fn bindings(b: &BindingsAnswer) -> String {
                 "yes: the query holds"
             }
         );
+        for p in b.proofs.iter().flatten() {
+            let _ = writeln!(out, "\nbecause");
+            out.push_str(&proof(p));
+        }
         return out;
     }
     if b.rows.is_empty() {
@@ -101,6 +105,18 @@ fn bindings(b: &BindingsAnswer) -> String {
 
 fn question(q: &QuestionAnswer) -> String {
     let mut out = String::new();
+    if q.rows.is_empty() && !q.instead.is_empty() {
+        let _ = writeln!(
+            out,
+            "no: {} does not hold; the knowledge base states otherwise",
+            q.goal
+        );
+        for p in &q.instead {
+            let _ = writeln!(out, "\ninstead");
+            out.push_str(&proof(p));
+        }
+        return out;
+    }
     if q.rows.is_empty() {
         let _ = writeln!(
             out,

@@ -190,11 +190,7 @@ impl Session {
                     n => format!("removed {} clause{}\n", -n, if n == -1 { "" } else { "s" }),
                 }
             }
-            Err(e)
-                if e.diagnostics
-                    .iter()
-                    .any(|d| d.message.contains("cancelled")) =>
-            {
+            Err(e) if e.diagnostics.iter().any(|d| d.code == "cancelled") => {
                 "cancelled: nothing changed\n".into()
             }
             Err(e) => match self.format {
@@ -233,6 +229,10 @@ fn read_statement(
         };
         match editor.readline(prompt) {
             Ok(line) => {
+                // A command on a continuation line drops the unfinished statement.
+                if !buffer.is_empty() && line.trim_start().starts_with(':') {
+                    return Ok(Some(line));
+                }
                 if !buffer.is_empty() {
                     buffer.push('\n');
                 }

@@ -75,7 +75,7 @@ pub fn parse_script(text: &str, file: usize) -> Result<Script, Diagnostic> {
                     .expectations
                     .push((e, span));
             }
-            Rule::EOI => {}
+            Rule::EOI | Rule::dot => {}
             _ => items.push(ScriptItem {
                 query: query(p, file)?,
                 expectations: Vec::new(),
@@ -196,9 +196,20 @@ fn rule_name(r: &Rule) -> String {
         Rule::expect_row | Rule::kw_row => "`row`",
         Rule::expect_verdict => "a verdict",
         Rule::kw_why => "`why`",
+        Rule::dot => "`.`",
+        Rule::comma => "`,`",
+        Rule::kw_verdict => "`verdict`",
+        Rule::string_body | Rule::escape => "string text",
         Rule::kw_not => "`not`",
         Rule::kw_url => "`url`",
-        other => return format!("{other:?}"),
+        // Keywords as written; any other rule by its name in words, never as an identifier.
+        other => {
+            let name = format!("{other:?}");
+            return match name.strip_prefix("kw_") {
+                Some(k) => format!("`{k}`"),
+                None => name.replace('_', " "),
+            };
+        }
     }
     .to_string()
 }
@@ -383,7 +394,10 @@ fn literal(p: Pair<Rule>, file: usize) -> Result<Literal, Diagnostic> {
 }
 
 fn body(p: Pair<Rule>, file: usize) -> Result<Vec<Literal>, Diagnostic> {
-    p.into_inner().map(|l| literal(l, file)).collect()
+    p.into_inner()
+        .filter(|l| l.as_rule() != Rule::comma)
+        .map(|l| literal(l, file))
+        .collect()
 }
 
 fn annotation(p: Pair<Rule>, file: usize) -> Result<Citation, Diagnostic> {
