@@ -268,3 +268,112 @@ fn piped_input_that_is_not_utf8_is_rejected() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8"));
 }
+
+#[test]
+fn ctrl_c_stops_a_long_evaluation_and_the_session_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_repl(&dir.path().join("history"));
+    p.expect(PROMPT).unwrap();
+    // Counting to a hundred million takes minutes, a round at a time.
+    p.send_line("n(0). n(Y) :- n(X), Y = X + 1, Y < 100000000.")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    p.send("\x03").unwrap();
+    let out = answer(&mut p, "cancelled");
+    assert!(!out.contains("added"), "{out:?}");
+    // Ctrl-C at the prompt drops the line being typed, and the session goes on.
+    p.send("supported? peer_ca").unwrap();
+    p.send("\x03").unwrap();
+    p.expect(PROMPT).unwrap();
+    p.send_line("supported? peer_cache").unwrap();
+    let out = answer(&mut p, "\"Peer cache Not supported.\"");
+    assert!(out.contains("\r\nno\r\n"), "{out:?}");
+    quit(&mut p);
+}
+
+#[test]
+fn assume_changes_an_answer_and_retract_restores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_repl(&dir.path().join("history"));
+    p.expect(PROMPT).unwrap();
+    p.send_line(":assume site(hq).").unwrap();
+    answer(&mut p, "assumed site(hq).");
+    p.send_line("software_updates_through_cmg? hq").unwrap();
+    let out = answer(&mut p, "\"Software updates Supported.\"");
+    assert!(out.contains("\r\nyes\r\n"), "{out:?}");
+    // The site's software update points sit behind a network load balancer.
+    p.send_line(":assume site_software_update_point(hq, network_load_balancer).")
+        .unwrap();
+    answer(&mut p, "assumed");
+    p.send_line("software_updates_through_cmg? hq").unwrap();
+    let out = answer(&mut p, "don't work with CMG.\"");
+    assert!(out.contains("\r\nno\r\n"), "{out:?}");
+    p.send_line(":retract site_software_update_point(hq, network_load_balancer).")
+        .unwrap();
+    answer(&mut p, "took back the assumption");
+    p.send_line("software_updates_through_cmg? hq").unwrap();
+    let out = answer(&mut p, "\"Software updates Supported.\"");
+    assert!(out.contains("\r\nyes\r\n"), "{out:?}");
+    // Setting aside a fact of the document, then :reset.
+    p.send_line(":retract client_connectivity(ipv6_only, no).")
+        .unwrap();
+    answer(&mut p, "set aside");
+    p.send_line("client_connectivity? ipv6_only").unwrap();
+    answer(&mut p, "unknown");
+    p.send_line(":reset").unwrap();
+    answer(&mut p, "reset:");
+    p.send_line("client_connectivity? ipv6_only").unwrap();
+    let out = answer(
+        &mut p,
+        "\"CMG doesn't support clients that only communicate with IPv6 addresses.\"",
+    );
+    assert!(out.contains("\r\nno\r\n"), "{out:?}");
+    quit(&mut p);
+}
+
+#[test]
+fn commands_list_predicates_facts_rules_and_sources() {
+    let (code, out, _) = piped(
+        ":preds\n:facts cmg_role\n:rules role_supported\n:sources\n:help assume\n:facts nosuch\n",
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("supported/3"), "{out}");
+    assert!(
+        out.contains("needs name"),
+        "goal-directed inputs are listed: {out}"
+    );
+    assert!(out.contains("│ management_point"), "{out}");
+    assert!(
+        out.contains("role_supported(R, no) :- !cmg_role(R).   [rules/cmg/general.kb:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Supported configurations for cloud management gateway"),
+        "{out}"
+    );
+    assert!(
+        out.contains(":assume FACT.\n  add a hypothetical fact"),
+        "{out}"
+    );
+    assert!(out.contains("unknown predicate `nosuch`"), "{out}");
+}
+
+#[test]
+fn a_broken_history_file_is_a_warning_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory where the history file should be: it can be neither read nor written.
+    let history = dir.path().join("history");
+    std::fs::create_dir(&history).unwrap();
+    let mut p = spawn_repl(&history);
+    let found = p.expect(PROMPT).unwrap();
+    let banner = String::from_utf8_lossy(found.before()).into_owned();
+    assert!(
+        banner.contains("warning: cannot read the history file"),
+        "{banner:?}"
+    );
+    p.send_line("supported? peer_cache").unwrap();
+    answer(&mut p, "\"Peer cache Not supported.\"");
+    p.send_line(":quit").unwrap();
+    p.expect("warning: cannot write the history file").unwrap();
+    p.expect(Eof).unwrap();
+}
