@@ -5,8 +5,10 @@
 use crate::check::{CheckedKb, check};
 use crate::diag::{Diagnostic, Severity, SourceMap};
 use crate::engine::demand::rewrite;
-use crate::engine::{EvalConfig, EvalError, EvalRule, Interner, Model, evaluate};
+use crate::engine::eval::{FactRows, evaluate_with};
+use crate::engine::{EvalConfig, EvalError, EvalRule, Interner, Model};
 use crate::syntax::{Program, parse_kb};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 mod embedded {
@@ -146,6 +148,61 @@ fn collect_kb_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Facts read from files: `input` declarations (paths relative to the declaring file) and,
+/// with `--facts DIR`, `DIR/PRED.tsv` or `DIR/PRED.csv` for every predicate.
+///
+/// Errors: an unreadable file or a bad row, at the declaration.
+fn read_inputs(
+    checked: &CheckedKb,
+    sources: &SourceMap,
+    config: &EvalConfig,
+    interner: &mut Interner,
+) -> Result<(FactRows, BTreeMap<String, Vec<PathBuf>>), Diagnostic> {
+    let mut edb: FactRows = HashMap::new();
+    let mut files: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    let mut read =
+        |pred: &str, path: PathBuf, span: Option<crate::syntax::Span>| -> Result<(), Diagnostic> {
+            let arity = checked.preds.get(pred).map_or(0, |p| p.arity);
+            let rows = crate::facts::read_rows(&path, arity, interner).map_err(|m| Diagnostic {
+                severity: Severity::Error,
+                code: "input",
+                message: m,
+                span,
+                label: Some("read here".into()),
+                help: None,
+            })?;
+            edb.entry(pred.to_string()).or_default().extend(rows);
+            files.entry(pred.to_string()).or_default().push(path);
+            Ok(())
+        };
+    for d in &checked.program.inputs {
+        let declared_in = Path::new(&sources.file(d.span.file).name);
+        let path = declared_in.parent().unwrap_or(Path::new(".")).join(&d.path);
+        read(&d.pred, path, Some(d.span))?;
+    }
+    if let Some(dir) = &config.facts_dir {
+        if !dir.is_dir() {
+            return Err(Diagnostic {
+                severity: Severity::Error,
+                code: "io",
+                message: format!("--facts {}: not a folder", dir.display()),
+                span: None,
+                label: None,
+                help: None,
+            });
+        }
+        for name in checked.preds.keys() {
+            for ext in ["tsv", "csv"] {
+                let path = dir.join(format!("{name}.{ext}"));
+                if path.is_file() {
+                    read(name, path, None)?;
+                }
+            }
+        }
+    }
+    Ok((edb, files))
+}
+
 /// A loaded, checked and evaluated knowledge base.
 #[derive(Debug, Clone)]
 pub struct KnowledgeBase {
@@ -165,6 +222,8 @@ pub struct KnowledgeBase {
     pub config: EvalConfig,
     /// Queries behind the handles (`why #K`) of cut explanations, numbered from 1.
     pub handles: Vec<String>,
+    /// The files each predicate's facts were read from (`input` declarations, `--facts`).
+    pub input_files: BTreeMap<String, Vec<PathBuf>>,
 }
 
 impl KnowledgeBase {
@@ -214,18 +273,25 @@ impl KnowledgeBase {
         })?;
         let rules = rewrite(&checked);
         let mut interner = Interner::default();
-        let model = evaluate(&rules, None, &mut interner, &config).map_err(|e| match &e {
-            EvalError::Program(d) => LoadError {
+        let (edb, input_files) =
+            read_inputs(&checked, &sources, &config, &mut interner).map_err(|d| LoadError {
                 sources: sources.clone(),
-                diagnostics: d.clone(),
+                diagnostics: vec![d],
                 limit: false,
-            },
-            EvalError::Limit { .. } => LoadError {
-                limit: true,
-                ..LoadError::unplaced("limit", e.to_string())
-            },
-            EvalError::Cancelled => LoadError::unplaced("cancelled", e.to_string()),
-        })?;
+            })?;
+        let model =
+            evaluate_with(&rules, edb, None, &mut interner, &config).map_err(|e| match &e {
+                EvalError::Program(d) => LoadError {
+                    sources: sources.clone(),
+                    diagnostics: d.clone(),
+                    limit: false,
+                },
+                EvalError::Limit { .. } => LoadError {
+                    limit: true,
+                    ..LoadError::unplaced("limit", e.to_string())
+                },
+                EvalError::Cancelled => LoadError::unplaced("cancelled", e.to_string()),
+            })?;
         Ok(KnowledgeBase {
             sources,
             texts,
@@ -235,6 +301,7 @@ impl KnowledgeBase {
             interner,
             config,
             handles: Vec::new(),
+            input_files,
         })
     }
 
@@ -243,6 +310,66 @@ impl KnowledgeBase {
     /// Errors: only if the embedded files are broken (a test guards against that).
     pub fn embedded(config: EvalConfig) -> Result<Self, LoadError> {
         Self::load(embedded_sources(), config)
+    }
+
+    /// Writes the `output` predicates to their files (relative to the declaring file) and,
+    /// given `dir`, to `dir/PRED.tsv` — every derived predicate when none is declared.
+    /// Returns `(predicate, file, rows)` per file written.
+    ///
+    /// Errors: a file that cannot be written (the ones before it are written).
+    pub fn write_outputs(
+        &self,
+        dir: Option<&Path>,
+    ) -> Result<Vec<(String, PathBuf, usize)>, String> {
+        let mut targets: Vec<(String, PathBuf)> = self
+            .checked
+            .program
+            .outputs
+            .iter()
+            .map(|d| {
+                let declared_in = Path::new(&self.sources.file(d.span.file).name);
+                (
+                    d.pred.clone(),
+                    declared_in.parent().unwrap_or(Path::new(".")).join(&d.path),
+                )
+            })
+            .collect();
+        if let Some(dir) = dir {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            let mut preds: Vec<String> = self
+                .checked
+                .program
+                .outputs
+                .iter()
+                .map(|d| d.pred.clone())
+                .collect();
+            if preds.is_empty() {
+                preds = self
+                    .checked
+                    .preds
+                    .values()
+                    .filter(|p| p.rules > 0 && p.inputs.is_empty())
+                    .map(|p| p.name.clone())
+                    .collect();
+            }
+            preds.dedup();
+            targets.extend(preds.into_iter().map(|p| {
+                let f = dir.join(format!("{p}.tsv"));
+                (p, f)
+            }));
+        }
+        let mut written = Vec::new();
+        for (pred, path) in targets {
+            let rows: Vec<Vec<crate::syntax::Const>> = self
+                .model
+                .relation(&pred)
+                .map(|r| r.rows().map(|row| self.interner.decode(row)).collect())
+                .unwrap_or_default();
+            crate::facts::write_rows(&path, &rows)?;
+            written.push((pred, path, rows.len()));
+        }
+        Ok(written)
     }
 
     /// Warnings of the checker and the evaluator, as diagnostics.

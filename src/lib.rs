@@ -14,6 +14,7 @@ pub mod check;
 pub mod diag;
 pub mod engine;
 pub mod explain;
+pub mod facts;
 pub mod kb;
 pub mod query;
 pub mod render;

@@ -64,6 +64,9 @@ struct Cli {
     /// Stop evaluation after deriving this many tuples.
     #[arg(long, default_value_t = EvalConfig::default().max_tuples, global = true, value_name = "N")]
     max_tuples: usize,
+    /// Read more facts from FOLDER: `PRED.tsv` or `PRED.csv` for any predicate PRED.
+    #[arg(long, global = true, value_name = "FOLDER")]
+    facts: Option<PathBuf>,
     /// Stop evaluation after this many seconds.
     #[arg(long, global = true, value_name = "SECONDS")]
     timeout: Option<f64>,
@@ -118,6 +121,14 @@ enum Command {
         /// The trace (.json) written by `explain`.
         trace: PathBuf,
     },
+    /// Evaluate the knowledge base and write its outputs: every `output P to "FILE".`, and with
+    /// --output FOLDER each output predicate (every derived one when none is declared) as
+    /// FOLDER/P.tsv. Prints the tuple counts.
+    Eval {
+        /// Also write outputs into this folder.
+        #[arg(long, value_name = "FOLDER")]
+        output: Option<PathBuf>,
+    },
     /// Interactive session (the default). Piped standard input runs as a script.
     Repl,
 }
@@ -125,6 +136,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = EvalConfig {
+        facts_dir: cli.facts.clone(),
+        heights: true,
         max_tuples: cli.max_tuples,
         timeout: cli
             .timeout
@@ -169,6 +182,10 @@ fn main() -> ExitCode {
         },
         Some(Command::Verify { trace }) => match load(&cli.kb, config, cli.format) {
             Ok(mut kb) => verify_cmd(&mut kb, trace, cli.format),
+            Err(code) => code,
+        },
+        Some(Command::Eval { output }) => match load(&cli.kb, config, cli.format) {
+            Ok(kb) => eval_cmd(&kb, output.as_deref(), cli.format),
             Err(code) => code,
         },
         Some(Command::Repl) | None => match load(&cli.kb, config, cli.format) {
@@ -525,4 +542,43 @@ fn verify_cmd(kb: &mut KnowledgeBase, path: &std::path::Path, format: Format) ->
     } else {
         ExitCode::from(EXIT_FAILED)
     }
+}
+
+fn eval_cmd(kb: &KnowledgeBase, output: Option<&std::path::Path>, format: Format) -> ExitCode {
+    let written = match kb.write_outputs(output) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error[io]: {e}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    let counts: Vec<(String, usize)> = kb
+        .model
+        .relations
+        .iter()
+        .filter(|(p, _)| !p.contains('#'))
+        .map(|(p, r)| (p.clone(), r.len()))
+        .collect();
+    match format {
+        Format::Json => {
+            let v = serde_json::json!({
+                "kind": "eval",
+                "tuples": counts.iter().map(|(p, n)| (p.clone(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
+                "written": written.iter().map(|(p, f, n)| serde_json::json!({"predicate": p, "file": f.display().to_string(), "rows": n})).collect::<Vec<_>>(),
+            });
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            ));
+        }
+        Format::Text | Format::Markdown => {
+            for (p, n) in &counts {
+                emit_line!("{p}: {n} tuple{}", if *n == 1 { "" } else { "s" });
+            }
+            for (p, f, n) in &written {
+                emit_line!("wrote {} ({p}, {n} rows)", f.display());
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }

@@ -74,6 +74,7 @@ pub fn check(program: Program) -> Result<CheckedKb, Vec<Diagnostic>> {
     let mut warnings = Vec::new();
     let preds = collect_preds(&program, &mut errors);
     check_sources(&program, &mut errors);
+    check_io(&program, &preds, &mut errors);
     for c in &program.clauses {
         singleton_lint(c, &mut warnings);
     }
@@ -249,6 +250,45 @@ fn arity_check(a: &Atom, arity: usize, first: Span, errors: &mut Vec<Diagnostic>
                 if a.args.len() == 1 { "" } else { "s" }
             )),
         );
+    }
+}
+
+fn check_io(program: &Program, preds: &BTreeMap<String, PredInfo>, errors: &mut Vec<Diagnostic>) {
+    for d in &program.inputs {
+        if Builtin::from_name(&d.pred).is_some() {
+            errors.push(Diagnostic::error(
+                "builtin-redefined",
+                format!("`{}` is a built-in and cannot be read from a file", d.pred),
+                d.span,
+            ));
+        } else if program.decls.iter().all(|x| x.name != d.pred) {
+            errors.push(
+                Diagnostic::error(
+                    "input-undeclared",
+                    format!(
+                        "`{}` is read from a file but its columns are not declared",
+                        d.pred
+                    ),
+                    d.span,
+                )
+                .with_label("needs a decl")
+                .with_help(format!("declare it, e.g. decl {}(first, second).", d.pred)),
+            );
+        }
+    }
+    for d in &program.outputs {
+        if !preds.contains_key(&d.pred) {
+            let mut e = Diagnostic::error(
+                "unknown-predicate",
+                format!("unknown predicate `{}`", d.pred),
+                d.span,
+            )
+            .with_label("nothing defines it");
+            if let Some(s) = did_you_mean(&d.pred, preds.keys().map(String::as_str)) {
+                e = e.with_help(format!("did you mean `{s}`?"));
+            }
+            errors.push(e);
+        }
     }
 }
 

@@ -38,6 +38,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+/// Rows of interned ids by predicate: facts given to an evaluation from outside its clauses.
+pub type FactRows = HashMap<String, Vec<Vec<Id>>>;
+
 /// Where a rule of an evaluated program comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -58,9 +61,13 @@ pub struct EvalRule {
     pub origin: Origin,
 }
 
-/// Resource limits of one evaluation.
+/// Resource limits and options of one evaluation.
 #[derive(Debug, Clone)]
 pub struct EvalConfig {
+    /// A folder whose `PRED.tsv` / `PRED.csv` files hold more facts of `PRED` (`--facts`).
+    pub facts_dir: Option<std::path::PathBuf>,
+    /// Record each tuple's height (needed for proofs; off only to measure its cost).
+    pub heights: bool,
     /// Most tuples one evaluation may derive.
     pub max_tuples: usize,
     /// Longest an evaluation may run.
@@ -72,6 +79,8 @@ pub struct EvalConfig {
 impl Default for EvalConfig {
     fn default() -> Self {
         EvalConfig {
+            facts_dir: None,
+            heights: true,
             max_tuples: 50_000_000,
             timeout: None,
             cancel: None,
@@ -491,11 +500,29 @@ pub fn evaluate(
     interner: &mut Interner,
     config: &EvalConfig,
 ) -> Result<Model, EvalError> {
+    evaluate_with(rules, HashMap::new(), base, interner, config)
+}
+
+/// As [`evaluate`], with more facts given as rows of interned ids by predicate (facts read
+/// from files).
+///
+/// Errors: as [`evaluate`].
+pub fn evaluate_with(
+    rules: &[EvalRule],
+    edb: HashMap<String, Vec<Vec<Id>>>,
+    base: Option<&Model>,
+    interner: &mut Interner,
+    config: &EvalConfig,
+) -> Result<Model, EvalError> {
     let clauses: Vec<Clause> = rules.iter().map(|r| r.clause.clone()).collect();
     let strata = stratify(&clauses).map_err(|d| EvalError::Program(vec![d]))?;
     let plans = plan_rules(rules, interner).map_err(EvalError::Program)?;
     let mut arity: HashMap<String, usize> = HashMap::new();
-    let mut facts: HashMap<String, Vec<Vec<Id>>> = HashMap::new();
+    // File facts of predicates no clause defines are base relations as they stand.
+    let heads: BTreeSet<&str> = rules.iter().map(|r| r.clause.head.pred.as_str()).collect();
+    let (mut facts, loose): (FactRows, FactRows) = edb
+        .into_iter()
+        .partition(|(p, _)| heads.contains(p.as_str()));
     for r in rules {
         arity.insert(r.clause.head.pred.clone(), r.clause.head.args.len());
         for l in &r.clause.body {
@@ -530,6 +557,7 @@ pub fn evaluate(
         strata: &strata,
         plans: &plans,
         facts: &facts,
+        loose: &loose,
         arity: &arity,
     };
     // The narrowest packing that holds every row, key and value.
@@ -546,6 +574,7 @@ struct Program<'a> {
     strata: &'a [crate::check::Stratum],
     plans: &'a [RulePlan],
     facts: &'a HashMap<String, Vec<Vec<Id>>>,
+    loose: &'a HashMap<String, Vec<Vec<Id>>>,
     arity: &'a HashMap<String, usize>,
 }
 
@@ -563,6 +592,18 @@ fn run<R: Tuple>(
         max_height: round,
         ..Model::default()
     };
+    for (pred, rows) in p.loose {
+        let n = p
+            .arity
+            .get(pred)
+            .copied()
+            .or_else(|| rows.first().map(Vec::len))
+            .unwrap_or(0);
+        out.relations.insert(
+            pred.clone(),
+            Relation::from_log(n, rows.iter().map(|r| (r.clone(), 0)).collect()),
+        );
+    }
     let interner_cell = RefCell::new(std::mem::take(interner));
     let warnings = RefCell::new(BTreeMap::new());
     let mut total = 0usize;
@@ -712,9 +753,11 @@ fn run<R: Tuple>(
                     let recent = vars[pred].recent.borrow();
                     if !recent.is_empty() {
                         total += recent.len();
-                        logs.get_mut(pred)
-                            .expect("log")
-                            .extend(recent.iter().map(|r| (r.clone(), round)));
+                        if config.heights {
+                            logs.get_mut(pred)
+                                .expect("log")
+                                .extend(recent.iter().map(|r| (r.clone(), round)));
+                        }
                     }
                 }
                 if total > config.max_tuples {
@@ -747,6 +790,16 @@ fn run<R: Tuple>(
             drop(ops);
             drop(indexes);
             for (pred, mut log) in logs {
+                if !config.heights {
+                    // Without heights, datafrog's own merge gives the rows (all at height 0).
+                    log = vars[pred]
+                        .clone()
+                        .complete()
+                        .elements
+                        .into_iter()
+                        .map(|r| (r, 0))
+                        .collect();
+                }
                 // Runs of sorted rows: a stable sort merges them; a row keeps its first height.
                 log.sort_by(|a, b| a.0.cmp(&b.0));
                 log.dedup_by(|later, first| later.0 == first.0);

@@ -44,6 +44,8 @@ impl std::fmt::Display for ProofError {
 pub struct ProofChecker<'a> {
     facts: Vec<&'a Clause>,
     rules: HashMap<String, &'a Clause>,
+    /// Predicates whose facts (also) come from files: their tuples are facts.
+    file_preds: Vec<String>,
 }
 
 type Subst = HashMap<String, Const>;
@@ -60,7 +62,17 @@ impl<'a> ProofChecker<'a> {
                 rules.insert(c.to_string(), c);
             }
         }
-        ProofChecker { facts, rules }
+        ProofChecker {
+            facts,
+            rules,
+            file_preds: Vec::new(),
+        }
+    }
+
+    /// Accepts tuples of these predicates (read from files) as facts.
+    pub fn with_file_preds(mut self, preds: impl IntoIterator<Item = String>) -> Self {
+        self.file_preds.extend(preds);
+        self
     }
 
     /// Checks `proof` against the clauses and `tuples`.
@@ -104,7 +116,7 @@ impl<'a> ProofChecker<'a> {
                             .zip(&atom.args)
                             .all(|(t, a)| matches!(t, Term::Const(c) if c == a))
                 });
-                if !is_fact {
+                if !is_fact && !self.file_preds.contains(&atom.pred) {
                     return fail(path, format!("{atom} is not a fact of the knowledge base"));
                 }
                 if !p.premises.is_empty() {

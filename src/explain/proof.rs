@@ -145,6 +145,8 @@ pub struct Explainer<'a> {
     pub interner: &'a Interner,
     pub(super) rules_of: HashMap<&'a str, Vec<usize>>,
     pub(super) facts: HashMap<(&'a str, Vec<Const>), usize>,
+    /// Files that facts of some predicates were read from.
+    inputs: Option<&'a std::collections::BTreeMap<String, Vec<std::path::PathBuf>>>,
 }
 
 /// Most search steps one proof may take before the explainer gives up on a branch.
@@ -196,7 +198,17 @@ impl<'a> Explainer<'a> {
             interner,
             rules_of,
             facts,
+            inputs: None,
         }
+    }
+
+    /// Names the files some predicates' facts were read from, so proofs cite them.
+    pub fn with_inputs(
+        mut self,
+        inputs: &'a std::collections::BTreeMap<String, Vec<std::path::PathBuf>>,
+    ) -> Self {
+        self.inputs = Some(inputs);
+        self
     }
 
     pub(super) fn quote(&self, c: &Citation) -> Quote {
@@ -234,8 +246,42 @@ impl<'a> Explainer<'a> {
         self.prove_within(pred, args, &mut budget)
     }
 
+    /// A fact read from a file: its place is the file and line that hold it.
+    fn file_fact(&self, pred: &str, args: &[Const]) -> Option<Proof> {
+        let files = self.inputs?.get(pred)?;
+        let (path, line) = files
+            .iter()
+            .find_map(|f| crate::facts::find_line(f, args).map(|l| (f, l)))?;
+        let atom = GroundAtom {
+            pred: pred.to_string(),
+            args: args.to_vec(),
+        };
+        Some(Proof {
+            conclusion: atom.to_string(),
+            atom: Some(atom),
+            height: Some(0),
+            by: Justification::Fact {
+                location: Location {
+                    file: path.display().to_string(),
+                    line: line as usize,
+                    column: 1,
+                },
+                cites: Vec::new(),
+                notes: Vec::new(),
+            },
+            premises: Vec::new(),
+            handle: None,
+        })
+    }
+
     fn fact_leaf(&self, pred: &str, args: &[Const]) -> Option<Proof> {
-        let &k = self.facts.get(&(pred, args.to_vec()))?;
+        let Some(&k) = self.facts.get(&(pred, args.to_vec())) else {
+            return if self.height(pred, args) == Some(0) {
+                self.file_fact(pred, args)
+            } else {
+                None
+            };
+        };
         let c = &self.kb.program.clauses[k];
         let atom = GroundAtom {
             pred: pred.to_string(),

@@ -289,7 +289,8 @@ impl KnowledgeBase {
 
     /// Runs the independent proof checker over `proofs`; returns its complaints.
     fn check_proofs(&self, ev: &Evaluated, proofs: &[&Proof]) -> Vec<String> {
-        let checker = ProofChecker::new(&self.checked.program);
+        let checker = ProofChecker::new(&self.checked.program)
+            .with_file_preds(self.input_files.keys().cloned());
         let tuples = ModelTuples {
             model: Layered {
                 base: &self.model,
@@ -315,6 +316,7 @@ impl KnowledgeBase {
             },
             &self.interner,
         )
+        .with_inputs(&self.input_files)
     }
 
     /// Answers a parsed query.

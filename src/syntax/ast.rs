@@ -398,6 +398,18 @@ pub struct PredDecl {
     pub span: Span,
 }
 
+/// `input p from "file".` or `output p to "file".`: a predicate's tuples read from or
+/// written to a TSV or CSV file (the extension decides), relative to the declaring file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IoDecl {
+    /// Predicate.
+    pub pred: String,
+    /// The path as written.
+    pub path: String,
+    /// Where it was declared.
+    pub span: Span,
+}
+
 /// The statements of one or more `.kb` texts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Program {
@@ -407,6 +419,10 @@ pub struct Program {
     pub sources: Vec<SourceDecl>,
     /// Predicate declarations.
     pub decls: Vec<PredDecl>,
+    /// `input` declarations.
+    pub inputs: Vec<IoDecl>,
+    /// `output` declarations.
+    pub outputs: Vec<IoDecl>,
 }
 
 impl Program {
@@ -415,6 +431,8 @@ impl Program {
         self.clauses.extend(other.clauses);
         self.sources.extend(other.sources);
         self.decls.extend(other.decls);
+        self.inputs.extend(other.inputs);
+        self.outputs.extend(other.outputs);
     }
 }
 

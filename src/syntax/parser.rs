@@ -27,6 +27,8 @@ pub fn parse_kb(text: &str, file: usize) -> Result<Program, Diagnostic> {
             Rule::clause => program.clauses.push(clause(pair, file)?),
             Rule::source_decl => program.sources.push(source_decl(pair, file)),
             Rule::pred_decl => program.decls.push(pred_decl(pair, file)),
+            Rule::input_decl => program.inputs.push(io_decl(pair, file)),
+            Rule::output_decl => program.outputs.push(io_decl(pair, file)),
             _ => {}
         }
     }
@@ -202,6 +204,8 @@ fn rule_name(r: &Rule) -> String {
         Rule::string_body | Rule::escape => "string text",
         Rule::kw_not => "`not`",
         Rule::kw_url => "`url`",
+        Rule::input_decl => "`input`",
+        Rule::output_decl => "`output`",
         // Keywords as written; any other rule by its name in words, never as an identifier.
         other => {
             let name = format!("{other:?}");
@@ -469,6 +473,20 @@ fn source_decl(p: Pair<Rule>, file: usize) -> SourceDecl {
         url: strings.next(),
         span,
     }
+}
+
+fn io_decl(p: Pair<Rule>, file: usize) -> IoDecl {
+    let span = span_of(&p, file);
+    let mut pred = String::new();
+    let mut path = String::new();
+    for part in p.into_inner() {
+        match part.as_rule() {
+            Rule::symbol => pred = part.as_str().to_string(),
+            Rule::string => path = string_value(part),
+            _ => {}
+        }
+    }
+    IoDecl { pred, path, span }
 }
 
 fn pred_decl(p: Pair<Rule>, file: usize) -> PredDecl {
