@@ -90,8 +90,14 @@ pub fn read_paths(paths: &[PathBuf]) -> Result<Vec<SourceText>, LoadError> {
             files.push(p.clone());
         }
     }
+    // A file named twice (a folder given twice) is read once.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     files.iter().map(|f| read_text(f)).collect()
 }
+
+/// Largest knowledge-base or query file read, in bytes.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// Reads one UTF-8 text file.
 ///
@@ -102,6 +108,23 @@ pub fn read_text(path: &Path) -> Result<SourceText, LoadError> {
             "{} is a directory, not a file",
             path.display()
         )));
+    }
+    // Devices and pipes never end (or end nowhere useful): only regular files are read.
+    if let Ok(m) = std::fs::metadata(path) {
+        if !m.is_file() {
+            return Err(LoadError::io(format!(
+                "{} is not a regular file",
+                path.display()
+            )));
+        }
+        if m.len() > MAX_FILE_BYTES {
+            return Err(LoadError::io(format!(
+                "{} is {} MB; files over {} MB are not read (give large data as facts in TSV files: --facts)",
+                path.display(),
+                m.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            )));
+        }
     }
     let bytes = std::fs::read(path)
         .map_err(|e| LoadError::io(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;

@@ -5,7 +5,6 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use supportkb::diag::Diagnostic;
-use supportkb::emit_line;
 use supportkb::engine::EvalConfig;
 use supportkb::explain::trace::{Trace, explain, verify};
 use supportkb::kb::{
@@ -13,7 +12,8 @@ use supportkb::kb::{
 };
 use supportkb::query::script::run_script;
 use supportkb::query::{AskOptions, QueryError};
-use supportkb::render::{Format, emit, json, text};
+use supportkb::render::{Format, emit, emit_err, json, text};
+use supportkb::{emit_line, err_line};
 
 /// Exit code when an expectation of a query file fails.
 const EXIT_FAILED: u8 = 1;
@@ -67,9 +67,9 @@ struct Cli {
     /// Read more facts from FOLDER: `PRED.tsv` or `PRED.csv` for any predicate PRED.
     #[arg(long, global = true, value_name = "FOLDER")]
     facts: Option<PathBuf>,
-    /// Stop evaluation after this many seconds.
-    #[arg(long, global = true, value_name = "SECONDS")]
-    timeout: Option<f64>,
+    /// Stop evaluation after this many seconds (more than 0).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    timeout: Option<std::time::Duration>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -139,10 +139,7 @@ fn main() -> ExitCode {
         facts_dir: cli.facts.clone(),
         heights: true,
         max_tuples: cli.max_tuples,
-        timeout: cli
-            .timeout
-            .filter(|t| t.is_finite() && *t > 0.0)
-            .map(std::time::Duration::from_secs_f64),
+        timeout: cli.timeout,
         cancel: None,
     };
     let opts = AskOptions {
@@ -200,7 +197,7 @@ fn color() -> bool {
 }
 
 fn report_load_error(e: &LoadError, format: Format) -> ExitCode {
-    eprint!("{}", e.sources.render(&e.diagnostics, color()));
+    emit_err(&e.sources.render(&e.diagnostics, color()));
     if format == Format::Json {
         emit(&format!(
             "{}\n",
@@ -229,7 +226,7 @@ fn load(paths: &[PathBuf], config: EvalConfig, format: Format) -> Result<Knowled
         .filter(|w| w.code == "arithmetic")
         .collect();
     if !warnings.is_empty() {
-        eprint!("{}", kb.sources.render(&warnings, color()));
+        emit_err(&kb.sources.render(&warnings, color()));
     }
     Ok(kb)
 }
@@ -273,7 +270,7 @@ fn check_cmd(paths: &[PathBuf], config: EvalConfig, format: Format) -> ExitCode 
             ));
         }
         Format::Text | Format::Markdown => {
-            eprint!("{}", kb.sources.render(&warnings, color()));
+            emit_err(&kb.sources.render(&warnings, color()));
             emit_line!(
                 "ok: {} file{}, {clauses} clauses, {preds} predicates, {} tuples derived, {} warning{}",
                 kb.texts.len(),
@@ -297,14 +294,14 @@ fn check_cmd(paths: &[PathBuf], config: EvalConfig, format: Format) -> ExitCode 
 fn report_query_error(kb: &KnowledgeBase, e: &QueryError, format: Format) -> u8 {
     match e {
         QueryError::Invalid(d) => {
-            eprint!("{}", kb.sources.render(d, color()));
+            emit_err(&kb.sources.render(d, color()));
             if format == Format::Json {
                 emit(&format!("{}\n", json::diagnostics(&kb.sources, d)));
             }
             EXIT_INPUT
         }
         QueryError::Eval(err) => {
-            eprintln!("error: {err}");
+            err_line!("error: {err}");
             if format == Format::Json {
                 emit_line!(
                     "{}",
@@ -382,7 +379,7 @@ fn run_cmd(
         Ok(r) => r,
         Err(d) => {
             let d = [d];
-            eprint!("{}", kb.sources.render(&d, color()));
+            emit_err(&kb.sources.render(&d, color()));
             if format == Format::Json {
                 emit(&format!("{}\n", json::diagnostics(&kb.sources, &d)));
             }
@@ -425,7 +422,7 @@ fn test_cmd(
     let files = match collect_query_files(&paths) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error[io]: {e}");
+            err_line!("error[io]: {e}");
             return ExitCode::from(EXIT_INPUT);
         }
     };
@@ -437,7 +434,7 @@ fn test_cmd(
             supportkb::query::suite::junit(&report).as_bytes(),
         )
     {
-        eprintln!("error: cannot write {}: {e}", path.display());
+        err_line!("error: cannot write {}: {e}", path.display());
         return ExitCode::from(EXIT_INPUT);
     }
     match format {
@@ -491,10 +488,10 @@ fn explain_cmd(
         None => emit(&body),
         Some(path) => {
             if let Err(e) = supportkb::render::write_atomic(path, body.as_bytes()) {
-                eprintln!("error: cannot write {}: {e}", path.display());
+                err_line!("error: cannot write {}: {e}", path.display());
                 return ExitCode::from(EXIT_INPUT);
             }
-            eprintln!(
+            err_line!(
                 "wrote {} ({}, verdict {})",
                 path.display(),
                 if as_json { "JSON" } else { "Markdown" },
@@ -513,7 +510,7 @@ fn verify_cmd(kb: &mut KnowledgeBase, path: &std::path::Path, format: Format) ->
     let trace: Trace = match serde_json::from_str(&text) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!(
+            err_line!(
                 "error[trace]: {}:{}:{}: not a JSON trace: {e}\n  help: `supportkb explain QUESTION -o trace.json` writes one; Markdown traces are for reading, not verifying",
                 path.display(),
                 e.line(),
@@ -525,7 +522,7 @@ fn verify_cmd(kb: &mut KnowledgeBase, path: &std::path::Path, format: Format) ->
     let v = match verify(kb, &trace) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("error[trace]: {}: {e}", path.display());
+            err_line!("error[trace]: {}: {e}", path.display());
             return ExitCode::from(EXIT_INPUT);
         }
     };
@@ -548,7 +545,7 @@ fn eval_cmd(kb: &KnowledgeBase, output: Option<&std::path::Path>, format: Format
     let written = match kb.write_outputs(output) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error[io]: {e}");
+            err_line!("error[io]: {e}");
             return ExitCode::from(EXIT_INPUT);
         }
     };
@@ -581,4 +578,17 @@ fn eval_cmd(kb: &KnowledgeBase, output: Option<&std::path::Path>, format: Format
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `--timeout`: a positive, finite number of seconds, at most a year.
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= 365.0 * 24.0 * 3600.0) {
+        return Err(format!(
+            "`{s}`: give a number of seconds above 0 and at most a year"
+        ));
+    }
+    std::time::Duration::try_from_secs_f64(secs).map_err(|e| e.to_string())
 }

@@ -81,7 +81,7 @@ impl Default for EvalConfig {
         EvalConfig {
             facts_dir: None,
             heights: true,
-            max_tuples: 50_000_000,
+            max_tuples: 20_000_000,
             timeout: None,
             cancel: None,
         }
@@ -178,6 +178,70 @@ enum Sink<R: Tuple> {
 struct Ctx<'a> {
     interner: &'a RefCell<Interner>,
     warnings: &'a RefCell<BTreeMap<usize, String>>,
+    guard: Guard<'a>,
+}
+
+/// Enforces the limits inside an operator, so that one huge join cannot run for minutes or
+/// exhaust memory before the end of its round: every row an operator makes counts, and every
+/// few thousand rows the clock and the cancel flag are read.
+struct Guard<'a> {
+    config: &'a EvalConfig,
+    started: Instant,
+    made: std::cell::Cell<usize>,
+    stop: RefCell<Option<EvalError>>,
+}
+
+impl Guard<'_> {
+    /// Counts one row; false once a limit is reached (the error is kept for [`Guard::check`]).
+    fn tick(&self) -> bool {
+        let n = self.made.get() + 1;
+        self.made.set(n);
+        if n > self.config.max_tuples {
+            self.stop.borrow_mut().get_or_insert(EvalError::Limit {
+                what: "derived tuples",
+                limit: self.config.max_tuples.to_string(),
+                hint: "raise it with --max-tuples N",
+            });
+            return false;
+        }
+        if n.is_multiple_of(4096)
+            && let Err(e) = self.clock()
+        {
+            self.stop.borrow_mut().get_or_insert(e);
+            return false;
+        }
+        true
+    }
+
+    fn clock(&self) -> Result<(), EvalError> {
+        if let Some(t) = self.config.timeout
+            && self.started.elapsed() > t
+        {
+            return Err(EvalError::Limit {
+                what: "evaluation time",
+                limit: format!("{t:?}"),
+                hint: "raise it with --timeout SECONDS",
+            });
+        }
+        if self
+            .config
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+        {
+            return Err(EvalError::Cancelled);
+        }
+        Ok(())
+    }
+
+    /// Starts a new operator's count; the first limit reached, if any.
+    fn check(&self) -> Result<(), EvalError> {
+        self.made.set(0);
+        if let Some(e) = self.stop.borrow_mut().take() {
+            return Err(e);
+        }
+        self.clock()
+    }
 }
 
 impl Ctx<'_> {
@@ -294,8 +358,9 @@ fn sink_flush<R: Tuple>(sink: &Sink<R>, keyed: Vec<(R, R)>, rows: Vec<R>) {
     }
 }
 
-/// Merge-joins two sorted runs on their keys, calling `f` on each matching pair.
-fn join_runs<R: Tuple>(a: &[(R, R)], b: &[(R, R)], mut f: impl FnMut(&R, &R, &R)) {
+/// Merge-joins two sorted runs on their keys, calling `f` on each matching pair until it
+/// returns false; returns false if it stopped early.
+fn join_runs<R: Tuple>(a: &[(R, R)], b: &[(R, R)], mut f: impl FnMut(&R, &R, &R) -> bool) -> bool {
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
@@ -306,7 +371,9 @@ fn join_runs<R: Tuple>(a: &[(R, R)], b: &[(R, R)], mut f: impl FnMut(&R, &R, &R)
                 let cb = b[j..].iter().take_while(|x| x.0 == b[j].0).count();
                 for x in &a[i..i + ca] {
                     for y in &b[j..j + cb] {
-                        f(&x.0, &x.1, &y.1);
+                        if !f(&x.0, &x.1, &y.1) {
+                            return false;
+                        }
                     }
                 }
                 i += ca;
@@ -314,6 +381,7 @@ fn join_runs<R: Tuple>(a: &[(R, R)], b: &[(R, R)], mut f: impl FnMut(&R, &R, &R)
             }
         }
     }
+    true
 }
 
 /// Number of leading elements of `s` for which `less` holds (it holds on a prefix):
@@ -363,8 +431,12 @@ impl Ctx<'_> {
         let mut rows = Vec::new();
         let mut emit = |buf: &mut Vec<Id>| {
             if self.apply(transforms, buf, rule) {
+                if !self.guard.tick() {
+                    return false;
+                }
                 sink_push(sink, buf, &mut keyed, &mut rows);
             }
+            true
         };
         match input {
             Input::Scan { src, shape } => {
@@ -375,7 +447,9 @@ impl Ctx<'_> {
                     if shape.split(buf, key, new) {
                         buf.clear();
                         buf.extend_from_slice(new);
-                        emit(buf);
+                        if !emit(buf) {
+                            break;
+                        }
                     }
                 }
             }
@@ -397,18 +471,24 @@ impl Ctx<'_> {
                     k.unpack_into(*key, buf);
                     v.unpack_into(*rest, buf);
                     n.unpack_into(*new, buf);
-                    emit(buf);
+                    emit(buf)
                 };
                 // Semi-naive: new left × all right, old left × new right.
                 let lr = left.recent.borrow();
                 let rr = right.recent.borrow();
-                for batch in right.stable.borrow().iter() {
-                    join_runs(&lr, batch, &mut each);
+                let go = right
+                    .stable
+                    .borrow()
+                    .iter()
+                    .all(|batch| join_runs(&lr, batch, &mut each))
+                    && left
+                        .stable
+                        .borrow()
+                        .iter()
+                        .all(|batch| join_runs(batch, &rr, &mut each));
+                if go {
+                    join_runs(&lr, &rr, &mut each);
                 }
-                for batch in left.stable.borrow().iter() {
-                    join_runs(batch, &rr, &mut each);
-                }
-                join_runs(&lr, &rr, &mut each);
             }
             Input::Anti {
                 left,
@@ -421,7 +501,9 @@ impl Ctx<'_> {
                         buf.clear();
                         k.unpack_into(*key, buf);
                         v.unpack_into(*rest, buf);
-                        emit(buf);
+                        if !emit(buf) {
+                            break;
+                        }
                     }
                 }
             }
@@ -744,6 +826,12 @@ fn run<R: Tuple>(
             let ctx = Ctx {
                 interner: &interner_cell,
                 warnings: &warnings,
+                guard: Guard {
+                    config,
+                    started,
+                    made: std::cell::Cell::new(0),
+                    stop: RefCell::new(None),
+                },
             };
             let mut buf = Vec::new();
             let mut scratch = (Vec::new(), Vec::new());
@@ -785,6 +873,7 @@ fn run<R: Tuple>(
                 }
                 for op in &ops {
                     ctx.run(op, &mut buf, &mut scratch);
+                    ctx.guard.check()?;
                 }
             }
             drop(ops);

@@ -11,7 +11,7 @@
 //!
 //! Only the meaning of built-ins ([`crate::engine::functions`]) is shared with the evaluator.
 
-use super::proof::{Justification, Proof};
+use super::proof::{Justification, Proof, Quote};
 use crate::check::Builtin;
 use crate::engine::functions;
 use crate::syntax::{Atom, Clause, Const, Expr, Literal, Program, Term};
@@ -42,6 +42,8 @@ impl std::fmt::Display for ProofError {
 
 /// Checks proofs against one program.
 pub struct ProofChecker<'a> {
+    program: &'a Program,
+    sources: Option<&'a crate::diag::SourceMap>,
     facts: Vec<&'a Clause>,
     rules: HashMap<String, &'a Clause>,
     /// Predicates whose facts (also) come from files: their tuples are facts.
@@ -63,10 +65,62 @@ impl<'a> ProofChecker<'a> {
             }
         }
         ProofChecker {
+            program,
+            sources: None,
             facts,
             rules,
             file_preds: Vec::new(),
         }
+    }
+
+    /// Also checks every node's place (file name and line) against where its clause is
+    /// written in these texts.
+    pub fn with_sources(mut self, sources: &'a crate::diag::SourceMap) -> Self {
+        self.sources = Some(sources);
+        self
+    }
+
+    /// The quotes a clause's annotations give, as a proof shows them.
+    fn quotes(&self, c: &Clause) -> (Vec<Quote>, Vec<Quote>) {
+        let q = |a: &crate::syntax::Citation| {
+            let decl = self.program.sources.iter().find(|s| s.name == a.source);
+            Quote {
+                source: a.source.clone(),
+                title: decl.map(|d| d.title.clone()).unwrap_or_default(),
+                url: decl.and_then(|d| d.url.clone()),
+                section: a.section.clone(),
+                quote: a.quote.clone(),
+                line: a.line,
+            }
+        };
+        (
+            c.cites.iter().map(q).collect(),
+            c.notes.iter().map(q).collect(),
+        )
+    }
+
+    /// Whether a node's citations, notes and place are those of its clause.
+    fn same_annotations(
+        &self,
+        c: &Clause,
+        location: &crate::diag::Location,
+        cites: &[Quote],
+        notes: &[Quote],
+    ) -> Result<(), String> {
+        let (want_cites, want_notes) = self.quotes(c);
+        if cites != want_cites.as_slice() || notes != want_notes.as_slice() {
+            return Err(format!(
+                "the citations shown for `{c}` are not the ones the knowledge base gives it"
+            ));
+        }
+        if let Some(map) = self.sources {
+            let at = map.location(c.span);
+            let base = |f: &str| f.rsplit('/').next().unwrap_or(f).to_string();
+            if at.line != location.line || base(&at.file) != base(&location.file) {
+                return Err(format!("`{c}` is written at {at}, not at {location}"));
+            }
+        }
+        Ok(())
     }
 
     /// Accepts tuples of these predicates (read from files) as facts.
@@ -106,8 +160,12 @@ impl<'a> ProofChecker<'a> {
             return fail(path, format!("{atom} is not a tuple of the model"));
         }
         match &p.by {
-            Justification::Fact { .. } => {
-                let is_fact = self.facts.iter().any(|c| {
+            Justification::Fact {
+                location,
+                cites,
+                notes,
+            } => {
+                let clause = self.facts.iter().find(|c| {
                     c.head.pred == atom.pred
                         && c.head.args.len() == atom.args.len()
                         && c.head
@@ -116,19 +174,34 @@ impl<'a> ProofChecker<'a> {
                             .zip(&atom.args)
                             .all(|(t, a)| matches!(t, Term::Const(c) if c == a))
                 });
-                if !is_fact && !self.file_preds.contains(&atom.pred) {
-                    return fail(path, format!("{atom} is not a fact of the knowledge base"));
+                match clause {
+                    Some(c) => {
+                        if let Err(m) = self.same_annotations(c, location, cites, notes) {
+                            return fail(path, m);
+                        }
+                    }
+                    None if self.file_preds.contains(&atom.pred) => {}
+                    None => {
+                        return fail(path, format!("{atom} is not a fact of the knowledge base"));
+                    }
                 }
                 if !p.premises.is_empty() {
                     return fail(path, "a fact has no premises".into());
                 }
             }
             Justification::Rule {
-                rule, substitution, ..
+                rule,
+                substitution,
+                location,
+                cites,
+                notes,
             } => {
                 let Some(clause) = self.rules.get(rule) else {
                     return fail(path, format!("no rule `{rule}` in the knowledge base"));
                 };
+                if let Err(m) = self.same_annotations(clause, location, cites, notes) {
+                    return fail(path, m);
+                }
                 let mut s: Subst = substitution.iter().cloned().collect();
                 let head = instantiate_atom(&clause.head, &s);
                 if head.as_deref() != Some(atom.args.as_slice()) || clause.head.pred != atom.pred {

@@ -103,7 +103,10 @@ pub struct WhyAnswer {
     pub query: String,
     /// Whether some tuple matches the atom.
     pub holds: bool,
-    /// Proofs of the matching tuples (at most [`MAX_PROOFS`]).
+    /// How many tuples match.
+    #[serde(default)]
+    pub matches: usize,
+    /// Proofs of the matching tuples (the first [`MAX_PROOFS`]).
     pub proofs: Vec<Proof>,
     /// When nothing matches: why not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -290,6 +293,7 @@ impl KnowledgeBase {
     /// Runs the independent proof checker over `proofs`; returns its complaints.
     fn check_proofs(&self, ev: &Evaluated, proofs: &[&Proof]) -> Vec<String> {
         let checker = ProofChecker::new(&self.checked.program)
+            .with_sources(&self.sources)
             .with_file_preds(self.input_files.keys().cloned());
         let tuples = ModelTuples {
             model: Layered {
@@ -438,6 +442,21 @@ impl KnowledgeBase {
             Query::Question { pred, args, span } => self.question(q, pred, args, *span, opts),
             Query::Why(atom) | Query::WhyNot(atom) => {
                 let is_not = matches!(q, Query::WhyNot(_));
+                if Builtin::from_name(&atom.pred).is_some() {
+                    let d = Diagnostic::error(
+                        "builtin-why",
+                        format!(
+                            "`{}` is a built-in: it has no proof, only a value",
+                            atom.pred
+                        ),
+                        atom.span,
+                    )
+                    .with_label("built-in")
+                    .with_help(format!(
+                        "ask `?- {atom}.` to see whether it holds (and which values it binds)"
+                    ));
+                    return Err(QueryError::Invalid(vec![d]));
+                }
                 let (open, vars) = open_atom(atom);
                 let ev = self.eval_query(vec![Literal::Pos(open.clone())], &vars, atom.span)?;
                 let rows = self.query_rows(&ev);
@@ -465,6 +484,7 @@ impl KnowledgeBase {
                 let a = WhyAnswer {
                     query: q.to_string(),
                     holds: !rows.is_empty(),
+                    matches: rows.len(),
                     proofs,
                     why_not,
                     proof_errors,

@@ -81,7 +81,13 @@ fn bindings(b: &BindingsAnswer) -> String {
         if b.rows.len() == 1 { "" } else { "s" }
     );
     // The first rows' atoms, proved; `why` proves any other.
-    for (row, proofs) in b.rows.iter().zip(&b.proofs).take(3) {
+    for (row, proofs) in b
+        .rows
+        .iter()
+        .zip(&b.proofs)
+        .filter(|(_, p)| !p.is_empty())
+        .take(3)
+    {
         let vals: Vec<String> = b
             .vars
             .iter()
@@ -168,6 +174,14 @@ fn why(w: &WhyAnswer) -> String {
             out.push('\n');
         }
         out.push_str(&proof(p));
+    }
+    if w.matches > w.proofs.len() {
+        let _ = writeln!(
+            out,
+            "\n({} tuples match; the first {} are proved — give more arguments to narrow it)",
+            w.matches,
+            w.proofs.len()
+        );
     }
     out
 }

@@ -11,12 +11,12 @@ mod commands;
 mod helper;
 
 use crate::diag::Diagnostic;
-use crate::emit_line;
 use crate::engine::EvalError;
 use crate::kb::{KnowledgeBase, LoadError, SourceText, read_paths};
 use crate::query::{AskOptions, QueryError};
 use crate::render::{Format, emit, json, text};
 use crate::syntax::{is_incomplete, parse_kb};
+use crate::{emit_line, err_line};
 use helper::ReplHelper;
 use rustyline::error::ReadlineError;
 use rustyline::history::{DefaultHistory, History};
@@ -266,7 +266,7 @@ pub fn run(
     }
     let flag = session.cancel_flag();
     if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
-        eprintln!("warning: Ctrl-C will not stop a running evaluation: {e}");
+        err_line!("warning: Ctrl-C will not stop a running evaluation: {e}");
     }
     let config = Config::builder()
         .completion_type(rustyline::CompletionType::List)
@@ -275,7 +275,7 @@ pub fn run(
     let mut editor: Editor<ReplHelper, DefaultHistory> = match Editor::with_config(config) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: cannot start the line editor: {e}");
+            err_line!("error: cannot start the line editor: {e}");
             return ExitCode::from(2);
         }
     };
@@ -288,7 +288,7 @@ pub fn run(
         && h.exists()
         && let Err(e) = editor.load_history(h)
     {
-        eprintln!("warning: cannot read the history file {}: {e}", h.display());
+        err_line!("warning: cannot read the history file {}: {e}", h.display());
     }
     emit_line!(
         "supportkb {} — {} facts and rules loaded. :help for help, :quit to leave.",
@@ -312,7 +312,7 @@ pub fn run(
             }
             Ok(None) => break,
             Err(e) => {
-                eprintln!("error: {e}");
+                err_line!("error: {e}");
                 break;
             }
         }
@@ -324,7 +324,7 @@ pub fn run(
             .map_err(|e| e.to_string())
             .and_then(|_| save_history(&mut editor, h));
         if let Err(e) = saved {
-            eprintln!(
+            err_line!(
                 "warning: cannot write the history file {}: {e}",
                 h.display()
             );
@@ -352,11 +352,11 @@ fn save_history(
 fn script(session: &mut Session) -> ExitCode {
     let mut input = Vec::new();
     if let Err(e) = std::io::stdin().read_to_end(&mut input) {
-        eprintln!("error: cannot read standard input: {e}");
+        err_line!("error: cannot read standard input: {e}");
         return ExitCode::from(2);
     }
     let Ok(input) = String::from_utf8(input) else {
-        eprintln!("error: standard input is not UTF-8 text");
+        err_line!("error: standard input is not UTF-8 text");
         return ExitCode::from(2);
     };
     let mut buffer = String::new();

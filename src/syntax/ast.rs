@@ -166,7 +166,7 @@ pub enum ArithOp {
     Mul,
     /// `/`, truncating toward zero.
     Div,
-    /// `%`, with the sign of the dividend.
+    /// `mod`: the remainder, with the sign of the dividend.
     Rem,
 }
 
@@ -203,7 +203,7 @@ impl fmt::Display for Expr {
                     ArithOp::Sub => "-",
                     ArithOp::Mul => "*",
                     ArithOp::Div => "/",
-                    ArithOp::Rem => "%",
+                    ArithOp::Rem => "mod",
                 };
                 let wrap = |e: &Expr| matches!(e, Expr::Binary(..));
                 if wrap(l) {

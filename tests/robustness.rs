@@ -1,0 +1,210 @@
+//! Bad input never panics, hangs or loses data: regression tests for inputs that once did
+//! (each names what it guards).
+
+use assert_cmd::Command;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn supportkb(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("supportkb")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(60))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+const CROSS: &str =
+    "?- status(A,B,C), status(D,E,F), status(G,H,I), status(J,K,L), status(M,N,O), status(P,Q,R).";
+
+#[test]
+fn limits_hold_inside_one_huge_join() {
+    // Guards: a six-way cross product ran for minutes and was killed for memory before the
+    // limits were checked inside an operator.
+    let started = Instant::now();
+    let (code, _, err) = supportkb(Path::new(ROOT), &["--max-tuples", "1000", "query", CROSS]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("derived tuples limit (1000)"), "{err}");
+    let (code, _, err) = supportkb(Path::new(ROOT), &["--timeout", "0.5", "query", CROSS]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("evaluation time limit"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn limit_values_are_checked() {
+    // Guards: `--timeout 1e300` panicked; 0, negative and NaN silently meant "no limit".
+    for bad in ["1e300", "0", "-1", "NaN", "soon"] {
+        let (code, _, err) = supportkb(
+            Path::new(ROOT),
+            &[
+                &format!("--timeout={bad}"),
+                "query",
+                "supported? peer_cache",
+            ],
+        );
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(err.contains("--timeout"), "{err}");
+    }
+}
+
+#[test]
+fn special_files_are_refused_not_read_forever() {
+    // Guards: `--kb /dev/zero` was killed for memory; `check /dev/urandom` hung.
+    for f in ["/dev/zero", "/dev/urandom"] {
+        let (code, _, err) = supportkb(Path::new(ROOT), &["check", f]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("is not a regular file"), "{err}");
+    }
+}
+
+#[test]
+fn writing_a_trace_follows_links_and_refuses_special_files() {
+    // Guards: `explain -o` replaced a symbolic link, a FIFO or a device with a regular file.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.json"), "old").unwrap();
+    std::os::unix::fs::symlink("t.json", dir.path().join("link.json")).unwrap();
+    let (code, _, err) = supportkb(
+        dir.path(),
+        &["explain", "supported? peer_cache", "-o", "link.json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        std::fs::symlink_metadata(dir.path().join("link.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("t.json"))
+            .unwrap()
+            .contains("supportkb-trace/1")
+    );
+    let fifo = dir.path().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (code, _, err) = supportkb(
+        dir.path(),
+        &["explain", "supported? peer_cache", "-o", "fifo"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+    let meta = std::fs::symlink_metadata(&fifo).unwrap();
+    assert!(!meta.is_file(), "the FIFO is still a FIFO");
+    // A temporary file never names itself in a message.
+    let (code, _, err) = supportkb(
+        dir.path(),
+        &[
+            "explain",
+            "supported? peer_cache",
+            "-o",
+            "no/such/dir/t.json",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(!err.contains(".tmp"), "{err}");
+}
+
+#[test]
+fn verify_rejects_forged_citations_and_places() {
+    // Guards: a trace whose quote or line was edited still verified.
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, _) = supportkb(
+        dir.path(),
+        &["explain", "supported? peer_cache", "-o", "t.json"],
+    );
+    assert_eq!(code, 0);
+    let path = dir.path().join("t.json");
+    let original: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let forge = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut t = original.clone();
+        edit(&mut t);
+        std::fs::write(&path, serde_json::to_string(&t).unwrap()).unwrap();
+        supportkb(dir.path(), &["verify", "t.json"])
+    };
+    let (code, out, _) = forge(&|t| {
+        t["answer"]["proofs"][0]["premises"][0]["by"]["cites"][0]["quote"] =
+            "Peer cache Supported.".into()
+    });
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("citations shown"), "{out}");
+    let (code, out, _) =
+        forge(&|t| t["answer"]["proofs"][0]["premises"][0]["by"]["location"]["line"] = 7.into());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("is written at"), "{out}");
+    let (code, out, _) = forge(&|_| {});
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn remainder_is_mod_and_percent_starts_a_comment() {
+    // Guards: `X % 2` silently read as `X` followed by a comment.
+    let (code, out, _) = supportkb(
+        Path::new(ROOT),
+        &["query", "?- X = 7 mod 2, Y = -7 mod 2, Z = -7 / 2."],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("│ 1 │ -1 │ -3 │"), "{out}");
+}
+
+#[test]
+fn a_closed_stderr_is_not_a_panic() {
+    // Guards: a diagnostic written to a closed stderr panicked (exit 101).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.kb"), "p(a) q(b).\n").unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_supportkb"))
+        .current_dir(dir.path())
+        .args(["check", "bad.kb"])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(2));
+}
+
+#[test]
+fn why_explains_predicates_not_built_ins_and_says_when_it_stops() {
+    let (code, _, err) = supportkb(Path::new(ROOT), &["query", "why length(\"abc\", 3)"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is a built-in"), "{err}");
+    let (code, out, _) = supportkb(Path::new(ROOT), &["query", "why supported(X, Y, Z)"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("36 tuples match; the first 10 are proved"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_folder_given_twice_is_read_once() {
+    let (code, out, err) = supportkb(
+        Path::new(ROOT),
+        &[
+            "--kb",
+            "rules/cmg",
+            "--kb",
+            "rules/cmg",
+            "query",
+            "supported? peer_cache",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("no\n"), "{out}");
+}
