@@ -133,8 +133,29 @@ enum Command {
     Repl,
 }
 
+/// Stack for the command's thread: proofs and why-not reports recurse once per level, and a
+/// proof through a long chain of rules is thousands of levels deep. Only the pages used are
+/// ever touched.
+const STACK_BYTES: usize = 1 << 30;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match std::thread::Builder::new()
+        .name("supportkb".into())
+        .stack_size(STACK_BYTES)
+        .spawn(move || command(cli))
+    {
+        Ok(handle) => handle.join().unwrap_or(ExitCode::from(EXIT_INPUT)),
+        Err(_) => command_on_this_thread(),
+    }
+}
+
+/// Runs on the main thread when no thread with a large stack can be had.
+fn command_on_this_thread() -> ExitCode {
+    command(Cli::parse())
+}
+
+fn command(cli: Cli) -> ExitCode {
     let config = EvalConfig {
         facts_dir: cli.facts.clone(),
         heights: true,

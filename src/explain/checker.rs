@@ -45,7 +45,8 @@ pub struct ProofChecker<'a> {
     program: &'a Program,
     sources: Option<&'a crate::diag::SourceMap>,
     facts: Vec<&'a Clause>,
-    rules: HashMap<String, &'a Clause>,
+    /// Rules by their text; the same text may be written more than once.
+    rules: HashMap<String, Vec<&'a Clause>>,
     /// Predicates whose facts (also) come from files: their tuples are facts.
     file_preds: Vec<String>,
 }
@@ -56,12 +57,12 @@ impl<'a> ProofChecker<'a> {
     /// A checker for the clauses of `program`.
     pub fn new(program: &'a Program) -> Self {
         let mut facts = Vec::new();
-        let mut rules = HashMap::new();
+        let mut rules: HashMap<String, Vec<&Clause>> = HashMap::new();
         for c in &program.clauses {
             if c.is_fact() {
                 facts.push(c);
             } else {
-                rules.insert(c.to_string(), c);
+                rules.entry(c.to_string()).or_default().push(c);
             }
         }
         ProofChecker {
@@ -165,19 +166,33 @@ impl<'a> ProofChecker<'a> {
                 cites,
                 notes,
             } => {
-                let clause = self.facts.iter().find(|c| {
-                    c.head.pred == atom.pred
-                        && c.head.args.len() == atom.args.len()
-                        && c.head
-                            .args
-                            .iter()
-                            .zip(&atom.args)
-                            .all(|(t, a)| matches!(t, Term::Const(c) if c == a))
-                });
+                // The same fact may be written more than once: one of them must match.
+                let same: Vec<&&Clause> = self
+                    .facts
+                    .iter()
+                    .filter(|c| {
+                        c.head.pred == atom.pred
+                            && c.head.args.len() == atom.args.len()
+                            && c.head
+                                .args
+                                .iter()
+                                .zip(&atom.args)
+                                .all(|(t, a)| matches!(t, Term::Const(c) if c == a))
+                    })
+                    .collect();
+                let clause = if same.is_empty() { None } else { Some(same) };
                 match clause {
-                    Some(c) => {
-                        if let Err(m) = self.same_annotations(c, location, cites, notes) {
-                            return fail(path, m);
+                    Some(cs) => {
+                        let checks: Vec<Result<(), String>> = cs
+                            .iter()
+                            .map(|c| self.same_annotations(c, location, cites, notes))
+                            .collect();
+                        if let Some(Err(m)) = checks
+                            .iter()
+                            .find(|r| r.is_err())
+                            .filter(|_| checks.iter().all(Result::is_err))
+                        {
+                            return fail(path, m.clone());
                         }
                     }
                     None if self.file_preds.contains(&atom.pred) => {}
@@ -196,12 +211,21 @@ impl<'a> ProofChecker<'a> {
                 cites,
                 notes,
             } => {
-                let Some(clause) = self.rules.get(rule) else {
+                let Some(written) = self.rules.get(rule) else {
                     return fail(path, format!("no rule `{rule}` in the knowledge base"));
                 };
-                if let Err(m) = self.same_annotations(clause, location, cites, notes) {
-                    return fail(path, m);
-                }
+                // The same rule may be written more than once: the one at the proof's place.
+                let checks: Vec<Result<(), String>> = written
+                    .iter()
+                    .map(|c| self.same_annotations(c, location, cites, notes))
+                    .collect();
+                let Some(k) = checks.iter().position(Result::is_ok) else {
+                    return fail(
+                        path,
+                        checks.into_iter().find_map(Result::err).unwrap_or_default(),
+                    );
+                };
+                let clause = written[k];
                 let mut s: Subst = substitution.iter().cloned().collect();
                 let head = instantiate_atom(&clause.head, &s);
                 if head.as_deref() != Some(atom.args.as_slice()) || clause.head.pred != atom.pred {
@@ -499,6 +523,15 @@ mod tests {
         if bad != p {
             assert!(checker2.check(&bad, &tuples2).is_err());
         }
+    }
+
+    #[test]
+    fn a_clause_written_twice_checks_at_either_place() {
+        // Found by the property test: the checker knew only one place per rule text.
+        let mut kb = kb("e(c0).\ne(c0).\np(A) :- e(A).\np(A) :- e(A).\n");
+        let a = kb.ask("why p(c0)", Default::default()).unwrap();
+        let Answer::Why(w) = a else { panic!() };
+        assert!(w.proof_errors.is_empty(), "{:?}", w.proof_errors);
     }
 
     #[test]

@@ -128,6 +128,9 @@ impl Proof {
     }
 }
 
+/// Row numbers of a relation by the values of some of its columns.
+type RowIndex = HashMap<Vec<Id>, Vec<usize>>;
+
 /// Substitution during the search: variable → value.
 pub(super) type Subst = HashMap<String, Const>;
 
@@ -147,10 +150,12 @@ pub struct Explainer<'a> {
     pub(super) facts: HashMap<(&'a str, Vec<Const>), usize>,
     /// Files that facts of some predicates were read from.
     inputs: Option<&'a std::collections::BTreeMap<String, Vec<std::path::PathBuf>>>,
+    /// Row indexes by (predicate, bound columns), built when a search first needs one.
+    indexes: std::cell::RefCell<HashMap<(String, Vec<usize>), RowIndex>>,
 }
 
 /// Most search steps one proof may take before the explainer gives up on a branch.
-const SEARCH_BUDGET: usize = 2_000_000;
+const SEARCH_BUDGET: usize = 10_000_000;
 
 impl<'a> Explainer<'a> {
     /// An explainer over `model`, evaluated from `rules`.
@@ -199,6 +204,7 @@ impl<'a> Explainer<'a> {
             rules_of,
             facts,
             inputs: None,
+            indexes: Default::default(),
         }
     }
 
@@ -602,20 +608,54 @@ impl<'a> Explainer<'a> {
         let Some(rel) = self.model.relation(&a.pred) else {
             return Vec::new();
         };
-        // Bound leading columns narrow the sorted rows to one range.
-        let mut prefix: Vec<Id> = Vec::new();
-        for t in &a.args {
-            match term_value(t, subst) {
-                Some(c) => match self.interner.get(&c) {
-                    Some(id) => prefix.push(id),
+        // Bound leading columns narrow the sorted rows to one range; other bound columns use
+        // an index built on first need.
+        let mut bound: Vec<(usize, Id)> = Vec::new();
+        for (i, t) in a.args.iter().enumerate() {
+            if let Some(c) = term_value(t, subst) {
+                match self.interner.get(&c) {
+                    Some(id) => bound.push((i, id)),
                     None => return Vec::new(),
-                },
-                None => break,
+                }
             }
         }
-        let range = rel.prefix_range(&prefix);
+        let prefix_len = bound
+            .iter()
+            .enumerate()
+            .take_while(|(k, (i, _))| k == i)
+            .count();
+        let candidates: Vec<usize> = if prefix_len == bound.len()
+            || prefix_len > 0
+                && rel
+                    .prefix_range(&bound[..prefix_len].iter().map(|b| b.1).collect::<Vec<_>>())
+                    .len()
+                    < 64
+        {
+            let prefix: Vec<Id> = bound[..prefix_len].iter().map(|b| b.1).collect();
+            rel.prefix_range(&prefix).collect()
+        } else {
+            let columns: Vec<usize> = bound.iter().map(|b| b.0).collect();
+            let key: Vec<Id> = bound.iter().map(|b| b.1).collect();
+            let mut cache = self.indexes.borrow_mut();
+            let index = cache
+                .entry((a.pred.clone(), columns.clone()))
+                .or_insert_with(|| {
+                    let mut ix: HashMap<Vec<Id>, Vec<usize>> = HashMap::new();
+                    for i in 0..rel.len() {
+                        let row = rel.row(i);
+                        ix.entry(columns.iter().map(|&c| row[c]).collect())
+                            .or_default()
+                            .push(i);
+                    }
+                    ix
+                });
+            index.get(&key).cloned().unwrap_or_default()
+        };
         let mut out = Vec::new();
-        'rows: for (row, h) in range.map(|i| (rel.row(i), rel.height_at(i))) {
+        'rows: for (row, h) in candidates
+            .into_iter()
+            .map(|i| (rel.row(i), rel.height_at(i)))
+        {
             if below.is_some_and(|b| h >= b) {
                 continue;
             }

@@ -175,7 +175,12 @@ fn why(w: &WhyAnswer) -> String {
         }
         out.push_str(&proof(p));
     }
-    if w.matches > w.proofs.len() {
+    if w.proofs.is_empty() {
+        let _ = writeln!(
+            out,
+            "it holds, but the proof search gave up (too many steps); ask about its premises with `why`"
+        );
+    } else if w.matches > w.proofs.len() {
         let _ = writeln!(
             out,
             "\n({} tuples match; the first {} are proved — give more arguments to narrow it)",

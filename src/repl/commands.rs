@@ -168,6 +168,18 @@ impl Session {
             }
         };
         if p.extension().is_some_and(|x| x == "kbq") {
+            // A query file that names its knowledge base runs against that one, as `run` does.
+            if let Some(kb_path) = crate::query::script::script_kb(&p, &src.text) {
+                let loaded = crate::kb::read_paths(&[kb_path])
+                    .and_then(|t| crate::kb::KnowledgeBase::load(t, self.kb.config.clone()));
+                return match loaded {
+                    Ok(mut kb) => match run_script(&mut kb, &src.name, &src.text, self.opts) {
+                        Ok(r) => text::script_report(&r),
+                        Err(d) => kb.sources.render(&[d], false),
+                    },
+                    Err(e) => e.sources.render(&e.diagnostics, false),
+                };
+            }
             return match run_script(&mut self.kb, &src.name, &src.text, self.opts) {
                 Ok(r) => match self.format {
                     Format::Json => {
