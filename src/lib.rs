@@ -15,6 +15,7 @@ pub mod diag;
 pub mod engine;
 pub mod explain;
 pub mod facts;
+pub mod fuzzing;
 pub mod kb;
 pub mod query;
 pub mod render;

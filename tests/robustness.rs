@@ -208,3 +208,30 @@ fn a_folder_given_twice_is_read_once() {
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("no\n"), "{out}");
 }
+
+#[test]
+fn fuzz_regressions_and_the_project_files_never_panic() {
+    // Every input the fuzzers found (tests/fuzz_regressions/) and every knowledge base and
+    // query file of the project, through all three fuzz entry points.
+    let mut inputs: Vec<std::path::PathBuf> = Vec::new();
+    for dir in [
+        "tests/fuzz_regressions",
+        "rules/cmg",
+        "examples",
+        "examples/lifecycle",
+    ] {
+        for e in std::fs::read_dir(Path::new(ROOT).join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                inputs.push(p);
+            }
+        }
+    }
+    assert!(inputs.len() > 20);
+    for p in inputs {
+        let data = std::fs::read(&p).unwrap();
+        supportkb::fuzzing::parse_kb(&data);
+        supportkb::fuzzing::parse_query(&data);
+        supportkb::fuzzing::pipeline(&data);
+    }
+}
