@@ -80,7 +80,7 @@ pub fn read_paths(paths: &[PathBuf]) -> Result<Vec<SourceText>, LoadError> {
         })?;
         if meta.is_dir() {
             let before = files.len();
-            collect_kb_files(p, &mut files).map_err(|e| {
+            collect_files(p, "kb", &mut files).map_err(|e| {
                 LoadError::io(format!("cannot read {}: {}", p.display(), io_reason(&e)))
             })?;
             if files.len() == before {
@@ -155,7 +155,10 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn collect_kb_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Appends every file with extension `ext` below `dir` to `out`, in path order.
+///
+/// Errors: a folder that cannot be read.
+pub fn collect_files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -163,8 +166,8 @@ fn collect_kb_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     entries.sort();
     for e in entries {
         if e.is_dir() {
-            collect_kb_files(&e, out)?;
-        } else if e.extension().is_some_and(|x| x == "kb") {
+            collect_files(&e, ext, out)?;
+        } else if e.extension().is_some_and(|x| x == ext) {
             out.push(e);
         }
     }

@@ -407,22 +407,13 @@ fn run_cmd(
             return ExitCode::from(EXIT_INPUT);
         }
     };
-    match format {
-        Format::Json => emit(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        )),
-        Format::Text | Format::Markdown => emit(&text::script_report(&report)),
-    }
-    if report.failed > 0 {
-        ExitCode::from(if report.limit_hit {
-            EXIT_LIMIT
-        } else {
-            EXIT_FAILED
-        })
-    } else {
-        ExitCode::SUCCESS
-    }
+    finish(
+        &report,
+        text::script_report(&report),
+        report.failed,
+        report.limit_hit,
+        format,
+    )
 }
 
 fn test_cmd(
@@ -458,22 +449,13 @@ fn test_cmd(
         err_line!("error: cannot write {}: {e}", path.display());
         return ExitCode::from(EXIT_INPUT);
     }
-    match format {
-        Format::Json => emit(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        )),
-        Format::Text | Format::Markdown => emit(&text::suite_report(&report)),
-    }
-    if report.failed > 0 {
-        ExitCode::from(if report.limit_hit {
-            EXIT_LIMIT
-        } else {
-            EXIT_FAILED
-        })
-    } else {
-        ExitCode::SUCCESS
-    }
+    finish(
+        &report,
+        text::suite_report(&report),
+        report.failed,
+        report.limit_hit,
+        format,
+    )
 }
 
 fn explain_cmd(
@@ -612,4 +594,27 @@ fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
         ));
     }
     std::time::Duration::try_from_secs_f64(secs).map_err(|e| e.to_string())
+}
+
+/// Prints a report of checks (JSON, or its text) and gives the exit code: 0, or 1 for a
+/// failed check, 3 when a limit stopped one.
+fn finish(
+    report: &impl serde::Serialize,
+    text: String,
+    failed: usize,
+    limit_hit: bool,
+    format: Format,
+) -> ExitCode {
+    match format {
+        Format::Json => emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(report).unwrap_or_default()
+        )),
+        Format::Text | Format::Markdown => emit(&text),
+    }
+    match (failed, limit_hit) {
+        (0, _) => ExitCode::SUCCESS,
+        (_, true) => ExitCode::from(EXIT_LIMIT),
+        _ => ExitCode::from(EXIT_FAILED),
+    }
 }

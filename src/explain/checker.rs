@@ -83,17 +83,7 @@ impl<'a> ProofChecker<'a> {
 
     /// The quotes a clause's annotations give, as a proof shows them.
     fn quotes(&self, c: &Clause) -> (Vec<Quote>, Vec<Quote>) {
-        let q = |a: &crate::syntax::Citation| {
-            let decl = self.program.sources.iter().find(|s| s.name == a.source);
-            Quote {
-                source: a.source.clone(),
-                title: decl.map(|d| d.title.clone()).unwrap_or_default(),
-                url: decl.and_then(|d| d.url.clone()),
-                section: a.section.clone(),
-                quote: a.quote.clone(),
-                line: a.line,
-            }
-        };
+        let q = |a: &crate::syntax::Citation| Quote::from_citation(a, &self.program.sources);
         (
             c.cites.iter().map(q).collect(),
             c.notes.iter().map(q).collect(),
@@ -420,6 +410,16 @@ mod tests {
         .unwrap()
     }
 
+    fn tuples_of(kb: &KnowledgeBase) -> ModelTuples<'_> {
+        ModelTuples {
+            model: crate::engine::Layered {
+                base: &kb.model,
+                top: None,
+            },
+            interner: &kb.interner,
+        }
+    }
+
     const PROGRAM: &str =
         "e(1,2). e(2,3). b(9). t(X,Y) :- e(X,Y). t(X,Z) :- t(X,Y), e(Y,Z), !b(Y), Z > 1.";
 
@@ -444,13 +444,7 @@ mod tests {
         let mut kb = kb(PROGRAM);
         let good = proof_of(&mut kb, "why t(1, 3)");
         let checker = ProofChecker::new(&kb.checked.program);
-        let tuples = ModelTuples {
-            model: crate::engine::Layered {
-                base: &kb.model,
-                top: None,
-            },
-            interner: &kb.interner,
-        };
+        let tuples = tuples_of(&kb);
         assert_eq!(checker.check(&good, &tuples), Ok(()));
 
         // A substitution that does not match the conclusion.
@@ -506,13 +500,7 @@ mod tests {
         );
         let p = proof_of(&mut kb2, "why t(1, 0)");
         let checker2 = ProofChecker::new(&kb2.checked.program);
-        let tuples2 = ModelTuples {
-            model: crate::engine::Layered {
-                base: &kb2.model,
-                top: None,
-            },
-            interner: &kb2.interner,
-        };
+        let tuples2 = tuples_of(&kb2);
         assert_eq!(checker2.check(&p, &tuples2), Ok(()));
         let mut bad = p.clone();
         if let Justification::Rule { rule, .. } = &mut bad.by
@@ -539,13 +527,7 @@ mod tests {
         let mut kb = kb("n(1). n(2). blocked(2). ok(X) :- n(X), !blocked(X).");
         let good = proof_of(&mut kb, "why ok(1)");
         let checker = ProofChecker::new(&kb.checked.program);
-        let tuples = ModelTuples {
-            model: crate::engine::Layered {
-                base: &kb.model,
-                top: None,
-            },
-            interner: &kb.interner,
-        };
+        let tuples = tuples_of(&kb);
         assert_eq!(checker.check(&good, &tuples), Ok(()));
         // Claim ok(2) with the same shape: n(2) holds but blocked(2) exists.
         let mut bad = good.clone();

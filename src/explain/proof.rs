@@ -30,6 +30,21 @@ pub struct Quote {
     pub line: Option<i64>,
 }
 
+impl Quote {
+    /// A citation or note as shown, with its source's title and address from `sources`.
+    pub fn from_citation(c: &Citation, sources: &[crate::syntax::SourceDecl]) -> Self {
+        let decl = sources.iter().find(|s| s.name == c.source);
+        Quote {
+            source: c.source.clone(),
+            title: decl.map(|d| d.title.clone()).unwrap_or_default(),
+            url: decl.and_then(|d| d.url.clone()),
+            section: c.section.clone(),
+            quote: c.quote.clone(),
+            line: c.line,
+        }
+    }
+}
+
 /// Why a node of a proof tree holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -218,15 +233,7 @@ impl<'a> Explainer<'a> {
     }
 
     pub(super) fn quote(&self, c: &Citation) -> Quote {
-        let decl = self.kb.program.sources.iter().find(|s| s.name == c.source);
-        Quote {
-            source: c.source.clone(),
-            title: decl.map(|d| d.title.clone()).unwrap_or_default(),
-            url: decl.and_then(|d| d.url.clone()),
-            section: c.section.clone(),
-            quote: c.quote.clone(),
-            line: c.line,
-        }
+        Quote::from_citation(c, &self.kb.program.sources)
     }
 
     /// The clause as the user wrote it, for a rule of the evaluated program.

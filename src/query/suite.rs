@@ -9,7 +9,7 @@ use crate::explain::Justification;
 use crate::kb::{KnowledgeBase, LoadError, read_paths, read_text};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// One query file's outcome.
 #[derive(Debug, Clone, Serialize)]
@@ -83,26 +83,12 @@ pub struct SuiteReport {
 ///
 /// Errors: a path that does not exist or cannot be read, or no `.kbq` file at all.
 pub fn collect_query_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for e in entries {
-            if e.is_dir() {
-                walk(&e, out)?;
-            } else if e.extension().is_some_and(|x| x == "kbq") {
-                out.push(e);
-            }
-        }
-        Ok(())
-    }
     let mut out = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
         if meta.is_dir() {
-            walk(p, &mut out).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            crate::kb::collect_files(p, "kbq", &mut out)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
         } else {
             out.push(p.clone());
         }
