@@ -265,26 +265,12 @@ impl<'a> Explainer<'a> {
         let (path, line) = files
             .iter()
             .find_map(|f| crate::facts::find_line(f, args).map(|l| (f, l)))?;
-        let atom = GroundAtom {
-            pred: pred.to_string(),
-            args: args.to_vec(),
+        let location = Location {
+            file: path.display().to_string(),
+            line: line as usize,
+            column: 1,
         };
-        Some(Proof {
-            conclusion: atom.to_string(),
-            atom: Some(atom),
-            height: Some(0),
-            by: Justification::Fact {
-                location: Location {
-                    file: path.display().to_string(),
-                    line: line as usize,
-                    column: 1,
-                },
-                cites: Vec::new(),
-                notes: Vec::new(),
-            },
-            premises: Vec::new(),
-            handle: None,
-        })
+        Some(leaf(pred, args, location, Vec::new(), Vec::new()))
     }
 
     fn fact_leaf(&self, pred: &str, args: &[Const]) -> Option<Proof> {
@@ -296,22 +282,14 @@ impl<'a> Explainer<'a> {
             };
         };
         let c = &self.kb.program.clauses[k];
-        let atom = GroundAtom {
-            pred: pred.to_string(),
-            args: args.to_vec(),
-        };
-        Some(Proof {
-            conclusion: atom.to_string(),
-            atom: Some(atom),
-            height: Some(0),
-            by: Justification::Fact {
-                location: self.sources.location(c.span),
-                cites: c.cites.iter().map(|x| self.quote(x)).collect(),
-                notes: c.notes.iter().map(|x| self.quote(x)).collect(),
-            },
-            premises: Vec::new(),
-            handle: None,
-        })
+        let quotes = |q: &[Citation]| q.iter().map(|x| self.quote(x)).collect();
+        Some(leaf(
+            pred,
+            args,
+            self.sources.location(c.span),
+            quotes(&c.cites),
+            quotes(&c.notes),
+        ))
     }
 
     fn prove_within(&self, pred: &str, args: &[Const], budget: &mut usize) -> Option<Proof> {
@@ -696,6 +674,32 @@ impl<'a> Explainer<'a> {
             .copied()
             .filter(|&i| !is_demand(&self.rules[i].clause.head.pred))
             .collect()
+    }
+}
+
+/// A fact leaf of a proof tree.
+fn leaf(
+    pred: &str,
+    args: &[Const],
+    location: Location,
+    cites: Vec<Quote>,
+    notes: Vec<Quote>,
+) -> Proof {
+    let atom = GroundAtom {
+        pred: pred.to_string(),
+        args: args.to_vec(),
+    };
+    Proof {
+        conclusion: atom.to_string(),
+        atom: Some(atom),
+        height: Some(0),
+        by: Justification::Fact {
+            location,
+            cites,
+            notes,
+        },
+        premises: Vec::new(),
+        handle: None,
     }
 }
 

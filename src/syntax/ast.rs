@@ -57,27 +57,31 @@ impl Const {
     /// (escapes resolved), anything else a symbol. Integers travel as JSON numbers.
     pub fn from_literal(text: &str) -> Const {
         match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-            Some(body) if text.len() >= 2 => {
-                let mut out = String::with_capacity(body.len());
-                let mut chars = body.chars();
-                while let Some(c) = chars.next() {
-                    if c == '\\' {
-                        match chars.next() {
-                            Some('n') => out.push('\n'),
-                            Some('t') => out.push('\t'),
-                            Some('r') => out.push('\r'),
-                            Some(o) => out.push(o),
-                            None => {}
-                        }
-                    } else {
-                        out.push(c);
-                    }
-                }
-                Const::Str(out)
-            }
+            Some(body) if text.len() >= 2 => Const::Str(unescape(body)),
             _ => Const::Sym(text.to_string()),
         }
     }
+}
+
+/// The text of a string literal's body with its escapes (`\"`, `\\`, `\n`, `\t`, `\r`)
+/// resolved; any other escaped character stands for itself.
+pub fn unescape(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
 }
 
 /// JSON: integers as numbers, symbols and strings as their literal text (`peer_cache`,

@@ -279,23 +279,7 @@ fn span_of(p: &Pair<Rule>, file: usize) -> Span {
 }
 
 fn string_value(p: Pair<Rule>) -> String {
-    let body = p.into_inner().next().map(|b| b.as_str()).unwrap_or("");
-    let mut out = String::with_capacity(body.len());
-    let mut chars = body.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some('r') => out.push('\r'),
-                Some(other) => out.push(other),
-                None => {}
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    unescape(p.into_inner().next().map(|b| b.as_str()).unwrap_or(""))
 }
 
 fn integer_value(p: &Pair<Rule>, file: usize) -> Result<i64, Diagnostic> {
