@@ -76,6 +76,9 @@ pub fn check(program: Program) -> Result<CheckedKb, Vec<Diagnostic>> {
     check_sources(&program, &mut errors);
     check_io(&program, &preds, &mut errors);
     for c in &program.clauses {
+        wildcards_in_expressions(&c.body, &mut errors);
+    }
+    for c in &program.clauses {
         singleton_lint(c, &mut warnings);
     }
     let inputs = if errors.is_empty() {
@@ -250,6 +253,25 @@ fn arity_check(a: &Atom, arity: usize, first: Span, errors: &mut Vec<Diagnostic>
                 if a.args.len() == 1 { "" } else { "s" }
             )),
         );
+    }
+}
+
+/// `_` inside a comparison has no value to compute or compare with.
+fn wildcards_in_expressions(body: &[Literal], errors: &mut Vec<Diagnostic>) {
+    for l in body {
+        if let Literal::Cmp { lhs, rhs, span, .. } = l
+            && (safety::has_wildcard(lhs) || safety::has_wildcard(rhs))
+        {
+            errors.push(
+                Diagnostic::error(
+                    "wildcard-in-expression",
+                    "`_` in a comparison has no value",
+                    *span,
+                )
+                .with_label("`_` here")
+                .with_help("use a variable bound by a positive atom of the body"),
+            );
+        }
     }
 }
 
@@ -491,6 +513,7 @@ fn unsafe_var(v: &str, span: Span, c: &Clause) -> Diagnostic {
 /// Errors: every problem found; an input left free names the predicate and argument.
 pub fn check_query_body(kb: &CheckedKb, body: &[Literal]) -> Result<BodyOrder, Vec<Diagnostic>> {
     let mut errors = Vec::new();
+    wildcards_in_expressions(body, &mut errors);
     let names: Vec<&str> = kb.preds.keys().map(String::as_str).collect();
     for l in body {
         let a = match l {
@@ -619,6 +642,11 @@ mod tests {
             vec!["unknown-source"]
         );
         assert_eq!(codes("p(X) :- q(X), !p(X). q(1)."), vec!["unstratifiable"]);
+        // Found by fuzzing: `_` inside an expression reached the planner.
+        assert_eq!(
+            codes("n(0). n(Y) :- n(X), Y = _ + 0."),
+            vec!["wildcard-in-expression"]
+        );
     }
 
     #[test]

@@ -36,7 +36,15 @@ fn term_ready(t: &Term, bound: &BTreeSet<String>) -> bool {
 fn expr_ready(e: &Expr, bound: &BTreeSet<String>) -> bool {
     let mut ok = true;
     e.each_var(&mut |v| ok &= bound.contains(v));
-    ok && !matches!(e, Expr::Term(Term::Wildcard))
+    ok && !has_wildcard(e)
+}
+
+/// Whether `_` stands anywhere in the expression: it has no value to compute with.
+pub(crate) fn has_wildcard(e: &Expr) -> bool {
+    match e {
+        Expr::Term(t) => matches!(t, Term::Wildcard),
+        Expr::Binary(l, _, r) => has_wildcard(l) || has_wildcard(r),
+    }
 }
 
 /// Whether `lit` can run with `bound` variables bound, and which variables it then binds.
