@@ -411,7 +411,7 @@ fn run_cmd(
         &report,
         text::script_report(&report),
         report.failed,
-        report.limit_hit,
+        (report.limit_hit, report.rejected),
         format,
     )
 }
@@ -453,7 +453,7 @@ fn test_cmd(
         &report,
         text::suite_report(&report),
         report.failed,
-        report.limit_hit,
+        (report.limit_hit, report.rejected),
         format,
     )
 }
@@ -597,12 +597,12 @@ fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
 }
 
 /// Prints a report of checks (JSON, or its text) and gives the exit code: 0, or 1 for a
-/// failed check, 3 when a limit stopped one.
+/// failed check, 2 when a file or query was rejected as input, 3 when a limit stopped one.
 fn finish(
     report: &impl serde::Serialize,
     text: String,
     failed: usize,
-    limit_hit: bool,
+    (limit_hit, rejected): (bool, bool),
     format: Format,
 ) -> ExitCode {
     match format {
@@ -612,9 +612,10 @@ fn finish(
         )),
         Format::Text | Format::Markdown => emit(&text),
     }
-    match (failed, limit_hit) {
-        (0, _) => ExitCode::SUCCESS,
-        (_, true) => ExitCode::from(EXIT_LIMIT),
+    match (failed, limit_hit, rejected) {
+        (0, _, _) => ExitCode::SUCCESS,
+        (_, true, _) => ExitCode::from(EXIT_LIMIT),
+        (_, _, true) => ExitCode::from(EXIT_INPUT),
         _ => ExitCode::from(EXIT_FAILED),
     }
 }

@@ -138,7 +138,8 @@ fn a_suite_reports_a_file_that_cannot_run_and_goes_on() {
     )
     .unwrap();
     let (code, out, _) = supportkb(dir.path(), &["test"]);
-    assert_eq!(code, 1, "{out}");
+    // Files that cannot run are rejected input: exit 2, not 1.
+    assert_eq!(code, 2, "{out}");
     assert!(out.contains("ok   ./a.kbq: 1 passed, 0 failed"), "{out}");
     assert!(out.contains("FAIL ./b.kbq"), "{out}");
     assert!(out.contains("error[syntax]"), "{out}");

@@ -55,6 +55,9 @@ pub struct ScriptReport {
     /// True when a resource limit stopped a query.
     #[serde(skip)]
     pub limit_hit: bool,
+    /// True when a query was rejected as input (invalid for the knowledge base).
+    #[serde(skip)]
+    pub rejected: bool,
 }
 
 fn plain(c: &Const) -> String {
@@ -192,6 +195,7 @@ pub fn run_script(
         passed: 0,
         failed: 0,
         limit_hit: false,
+        rejected: false,
     };
     for item in items {
         let location = kb.sources.location(item.query.span());
@@ -225,7 +229,10 @@ pub fn run_script(
             }
             Err(err) => {
                 let msg = match &err {
-                    QueryError::Invalid(d) => kb.sources.render(d, false),
+                    QueryError::Invalid(d) => {
+                        report.rejected = true;
+                        kb.sources.render(d, false)
+                    }
                     QueryError::Eval(e) => {
                         report.limit_hit |= matches!(e, crate::engine::EvalError::Limit { .. });
                         e.to_string()

@@ -77,6 +77,9 @@ pub struct SuiteReport {
     /// True when a resource limit stopped a query.
     #[serde(skip)]
     pub limit_hit: bool,
+    /// True when a file or a query in it was rejected as input.
+    #[serde(skip)]
+    pub rejected: bool,
 }
 
 /// Every `.kbq` file under `paths` (folders recursively), sorted.
@@ -220,6 +223,9 @@ pub fn run_suite(
             })
             .collect()
     });
+    let rejected = outcomes
+        .iter()
+        .any(|f| f.error.is_some() || f.report.as_ref().is_some_and(|r| r.rejected));
     let passed = outcomes.iter().map(FileOutcome::passed).sum();
     let failed = outcomes.iter().map(FileOutcome::failed).sum();
     SuiteReport {
@@ -228,6 +234,7 @@ pub fn run_suite(
         failed,
         coverage,
         limit_hit,
+        rejected,
     }
 }
 
