@@ -44,7 +44,8 @@ impl std::fmt::Display for ProofError {
 pub struct ProofChecker<'a> {
     program: &'a Program,
     sources: Option<&'a crate::diag::SourceMap>,
-    facts: Vec<&'a Clause>,
+    /// Facts by predicate, so a leaf is checked against its predicate's facts only.
+    facts: HashMap<&'a str, Vec<&'a Clause>>,
     /// Rules by their text; the same text may be written more than once.
     rules: HashMap<String, Vec<&'a Clause>>,
     /// Predicates whose facts (also) come from files: their tuples are facts.
@@ -56,11 +57,11 @@ type Subst = HashMap<String, Const>;
 impl<'a> ProofChecker<'a> {
     /// A checker for the clauses of `program`.
     pub fn new(program: &'a Program) -> Self {
-        let mut facts = Vec::new();
+        let mut facts: HashMap<&str, Vec<&Clause>> = HashMap::new();
         let mut rules: HashMap<String, Vec<&Clause>> = HashMap::new();
         for c in &program.clauses {
             if c.is_fact() {
-                facts.push(c);
+                facts.entry(c.head.pred.as_str()).or_default().push(c);
             } else {
                 rules.entry(c.to_string()).or_default().push(c);
             }
@@ -159,10 +160,11 @@ impl<'a> ProofChecker<'a> {
                 // The same fact may be written more than once: one of them must match.
                 let same: Vec<&&Clause> = self
                     .facts
-                    .iter()
+                    .get(atom.pred.as_str())
+                    .into_iter()
+                    .flatten()
                     .filter(|c| {
-                        c.head.pred == atom.pred
-                            && c.head.args.len() == atom.args.len()
+                        c.head.args.len() == atom.args.len()
                             && c.head
                                 .args
                                 .iter()
