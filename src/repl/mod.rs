@@ -52,6 +52,8 @@ pub struct Session {
     retracted: Vec<String>,
     /// Set by Ctrl-C while an evaluation runs.
     cancel: Arc<AtomicBool>,
+    /// How many times the knowledge base was rebuilt (completion data follows it).
+    generation: u64,
 }
 
 /// What one statement asks of the loop.
@@ -83,6 +85,7 @@ impl Session {
             assumed: Vec::new(),
             retracted: Vec::new(),
             cancel,
+            generation: 0,
         }
     }
 
@@ -184,6 +187,7 @@ impl Session {
                 let n = kb.checked.program.clauses.len() as i64 - before as i64;
                 kb.handles = std::mem::take(&mut self.kb.handles);
                 self.kb = kb;
+                self.generation += 1;
                 match n {
                     1 => "added 1 clause\n".into(),
                     n if n >= 0 => format!("added {n} clauses\n"),
@@ -295,6 +299,7 @@ pub fn run(
         env!("CARGO_PKG_VERSION"),
         session.kb.checked.program.clauses.len()
     );
+    let mut completed_for = session.generation;
     loop {
         match read_statement(&mut editor) {
             Ok(Some(stmt)) => {
@@ -306,8 +311,13 @@ pub fn run(
                 if flow == Flow::Quit {
                     break;
                 }
-                if let Some(h) = editor.helper_mut() {
+                // Completion data is rebuilt only when the knowledge base was: reading every
+                // relation after each question would cost more than the question on large ones.
+                if completed_for != session.generation
+                    && let Some(h) = editor.helper_mut()
+                {
                     h.refresh(&session.kb);
+                    completed_for = session.generation;
                 }
             }
             Ok(None) => break,
