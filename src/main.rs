@@ -70,6 +70,10 @@ struct Cli {
     /// Stop evaluation after this many seconds (more than 0).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     timeout: Option<std::time::Duration>,
+    /// Do not record derivation heights (proofs then cannot be rebuilt); only for measuring
+    /// what heights cost.
+    #[arg(long, global = true, hide = true)]
+    no_heights: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -158,7 +162,7 @@ fn command_on_this_thread() -> ExitCode {
 fn command(cli: Cli) -> ExitCode {
     let config = EvalConfig {
         facts_dir: cli.facts.clone(),
-        heights: true,
+        heights: !cli.no_heights,
         max_tuples: cli.max_tuples,
         timeout: cli.timeout,
         cancel: None,
