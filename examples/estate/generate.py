@@ -20,7 +20,8 @@ Sites (sites.csv; v_Site.Version, release in brackets)
   while an upgrade is under way; read the file as several standalone sites'
   exports put together.
 
-Cloud management gateways (cmgs.csv), one per site
+Cloud management gateways (cmgs.csv), one per site; its last column, site_code,
+names the CMG's site, and each CMG serves only its own site's clients
     HQ1  cmgprod    virtual machine scale set   valid name
     EU1  cmg-eu     virtual machine scale set   single hyphen: ambiguous
     US1  contosocmgus  cloud service (classic), *.cloudapp.net, on a 2203 site:
