@@ -15,7 +15,8 @@ use datafrog::{Iteration, Relation};
 use std::path::Path;
 use std::time::Instant;
 use supportkb::engine::EvalConfig;
-use supportkb::kb::{KnowledgeBase, read_paths};
+use supportkb::query::{KnowledgeBase, LoadConfig};
+use supportkb::source::read_paths;
 
 fn read_pairs(path: &Path) -> Vec<(u32, u32)> {
     std::fs::read_to_string(path)
@@ -124,16 +125,20 @@ fn main() {
             _ => unreach(dir),
         },
         "supportkb" | "supportkb-noheights" => {
-            let texts = read_paths(&[dir.join("program.kb")])
-                .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
-            let config = EvalConfig {
-                heights: engine == "supportkb",
-                max_tuples: usize::MAX,
-                ..EvalConfig::default()
+            let texts = read_paths(&[dir.join("program.kb")], "kb")
+                .unwrap_or_else(|e| panic!("{}", e.message));
+            let config = LoadConfig {
+                eval: EvalConfig {
+                    heights: engine == "supportkb",
+                    max_tuples: usize::MAX,
+                    max_rows: usize::MAX,
+                    ..EvalConfig::default()
+                },
+                ..LoadConfig::default()
             };
             let kb = KnowledgeBase::load(texts, config)
                 .unwrap_or_else(|e| panic!("{}", e.sources.render(&e.diagnostics, false)));
-            kb.model.relation(answer).map_or(0, |r| r.len())
+            kb.tuple_count(answer)
         }
         other => panic!("unknown engine {other}"),
     };

@@ -3,8 +3,9 @@
 //! whatever they are.
 
 use crate::engine::EvalConfig;
-use crate::kb::{KnowledgeBase, SourceText};
-use crate::query::{Answer, AskOptions};
+use crate::query::{AskOptions, LoadConfig, Session};
+use crate::render::{Format, render};
+use crate::source::SourceText;
 use std::time::Duration;
 
 fn text(data: &[u8]) -> &str {
@@ -36,12 +37,16 @@ pub fn pipeline(data: &[u8]) {
         Some(i) => (&data[..i], &data[i + 1..]),
         None => (data, &b"?- p(X)."[..]),
     };
-    let config = EvalConfig {
-        max_tuples: 20_000,
-        timeout: Some(Duration::from_secs(2)),
-        ..EvalConfig::default()
+    let config = LoadConfig {
+        eval: EvalConfig {
+            max_tuples: 20_000,
+            max_rows: 2_000_000,
+            timeout: Some(Duration::from_secs(2)),
+            ..EvalConfig::default()
+        },
+        ..LoadConfig::default()
     };
-    let Ok(mut kb) = KnowledgeBase::load(
+    let Ok(mut session) = Session::load(
         vec![SourceText {
             name: "f.kb".into(),
             text: text(kb).into(),
@@ -52,15 +57,11 @@ pub fn pipeline(data: &[u8]) {
     };
     for depth in [None, Some(1)] {
         let opts = AskOptions { depth, proofs: 2 };
-        if let Ok(a) = kb.ask(text(query), opts) {
-            let _ = crate::render::text::answer(&a);
-            let _ = crate::render::markdown::answer(&a);
-            let _ = serde_json::to_string(&a);
-            let errors = match &a {
-                Answer::Question(q) => &q.proof_errors,
-                Answer::Bindings(b) => &b.proof_errors,
-                Answer::Why(w) | Answer::WhyNot(w) => &w.proof_errors,
-            };
+        if let Ok(a) = session.ask(text(query), opts) {
+            for f in [Format::Text, Format::Markdown, Format::Json] {
+                let _ = render(f, &a);
+            }
+            let errors = a.proof_errors();
             assert!(errors.is_empty(), "a proof failed the checker: {errors:?}");
         }
     }

@@ -2,15 +2,13 @@
 //! (`examples/cmg-audit.kbq`), each one's proofs also accepted by the independent checker.
 //! A change in the knowledge base or in the rendering shows up here as a diff to review.
 
-use supportkb::engine::EvalConfig;
-use supportkb::kb::KnowledgeBase;
 use supportkb::query::script::run_script;
-use supportkb::query::{Answer, AskOptions};
+use supportkb::query::{AskOptions, LoadConfig, Session};
 use supportkb::render::text;
 
 #[test]
 fn the_twenty_questions_explain_themselves() {
-    let mut kb = KnowledgeBase::embedded(EvalConfig::default()).expect("embedded knowledge base");
+    let mut kb = Session::embedded(LoadConfig::default()).expect("embedded knowledge base");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/cmg-audit.kbq");
     let text = std::fs::read_to_string(path).expect("audit file");
     let report = run_script(
@@ -24,11 +22,7 @@ fn the_twenty_questions_explain_themselves() {
     let mut question = 0;
     for item in &report.items {
         let answer = item.answer.as_ref().expect("every audit query answers");
-        let errors = match answer {
-            Answer::Question(q) => &q.proof_errors,
-            Answer::Why(w) | Answer::WhyNot(w) => &w.proof_errors,
-            Answer::Bindings(b) => &b.proof_errors,
-        };
+        let errors = answer.proof_errors();
         assert!(errors.is_empty(), "{}: {errors:?}", item.query);
         // Queries with expectations are the questions; the others elaborate the one before.
         if !item.expectations.is_empty() {

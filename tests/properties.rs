@@ -10,10 +10,10 @@
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use supportkb::engine::EvalConfig;
 use supportkb::explain::{Justification, Proof};
-use supportkb::kb::{KnowledgeBase, SourceText};
-use supportkb::query::Answer;
+use supportkb::ir::Pred as IrPred;
+use supportkb::query::{Answer, LoadConfig, Session};
+use supportkb::source::{Code, SourceText};
 
 // ------------------------------------------------------------------ programs
 
@@ -157,18 +157,18 @@ impl Program {
             .any(|(p, f)| self.name(*p) == pred && f.as_slice() == t)
     }
 
-    fn load(&self) -> KnowledgeBase {
+    fn load(&self) -> Session {
         load_text(&self.render())
     }
 }
 
-fn load_text(text: &str) -> KnowledgeBase {
-    match KnowledgeBase::load(
+fn load_text(text: &str) -> Session {
+    match Session::load(
         vec![SourceText {
             name: "p.kb".into(),
             text: text.to_string(),
         }],
-        EvalConfig::default(),
+        LoadConfig::default(),
     ) {
         Ok(kb) => kb,
         Err(e) => {
@@ -515,8 +515,9 @@ fn program() -> impl Strategy<Value = Program> {
 
 // ------------------------------------------------------------------ reading the engine
 
-fn text_row(kb: &KnowledgeBase, row: &[u32]) -> Tuple {
-    kb.interner
+fn text_row(kb: &Session, row: &[u32]) -> Tuple {
+    kb.kb
+        .interner
         .decode(row)
         .iter()
         .map(|c| c.to_string())
@@ -524,13 +525,14 @@ fn text_row(kb: &KnowledgeBase, row: &[u32]) -> Tuple {
 }
 
 /// The engine's model, as text tuples, for every predicate of `p` (absent means empty).
-fn engine_db(kb: &KnowledgeBase, p: &Program) -> Db {
+fn engine_db(kb: &Session, p: &Program) -> Db {
     p.preds
         .iter()
         .map(|q| {
             let rel = kb
+                .kb
                 .model
-                .relation(&q.name)
+                .relation(&IrPred::user(q.name.as_str()))
                 .map(|r| r.rows().map(|row| text_row(kb, row)).collect())
                 .unwrap_or_default();
             (q.name.clone(), rel)
@@ -539,10 +541,10 @@ fn engine_db(kb: &KnowledgeBase, p: &Program) -> Db {
 }
 
 /// `(pred, tuple, height)` of every tuple the engine derived.
-fn engine_heights(kb: &KnowledgeBase, p: &Program) -> Vec<(String, Tuple, Option<u32>)> {
+fn engine_heights(kb: &Session, p: &Program) -> Vec<(String, Tuple, Option<u32>)> {
     let mut out = Vec::new();
     for q in &p.preds {
-        if let Some(rel) = kb.model.relation(&q.name) {
+        if let Some(rel) = kb.kb.model.relation(&IrPred::user(q.name.as_str())) {
             for row in rel.rows() {
                 out.push((q.name.clone(), text_row(kb, row), rel.height(row)));
             }
@@ -551,13 +553,13 @@ fn engine_heights(kb: &KnowledgeBase, p: &Program) -> Vec<(String, Tuple, Option
     out
 }
 
-fn ask(kb: &mut KnowledgeBase, q: &str) -> Answer {
+fn ask(kb: &mut Session, q: &str) -> Answer {
     kb.ask(q, Default::default())
         .unwrap_or_else(|e| panic!("query `{q}` failed: {e:?}"))
 }
 
 /// The rows of a conjunctive query, as text tuples.
-fn bindings(kb: &mut KnowledgeBase, q: &str) -> Rel {
+fn bindings(kb: &mut Session, q: &str) -> Rel {
     let Answer::Bindings(b) = ask(kb, q) else {
         panic!("`{q}` gets bindings");
     };
@@ -728,7 +730,7 @@ proptest! {
         for (name, rel) in &want {
             prop_assert_eq!(&reversed[name], rel, "predicate {}, clauses reversed", name);
         }
-        for name in kb.model.relations.keys() {
+        for (name, _) in kb.kb.model.user_relations() {
             prop_assert!(want.contains_key(name), "unexpected relation {}", name);
         }
         let unary_base = p.preds.iter().find(|q| q.layer == 0 && q.arity == 1);
@@ -817,9 +819,10 @@ proptest! {
 
 // ------------------------------------------------------------------ known shapes
 
-fn rows_of(kb: &KnowledgeBase, pred: &str) -> Rel {
-    kb.model
-        .relation(pred)
+fn rows_of(kb: &Session, pred: &str) -> Rel {
+    kb.kb
+        .model
+        .relation(&IrPred::user(pred))
         .map(|r| r.rows().map(|row| text_row(kb, row)).collect())
         .unwrap_or_default()
 }
@@ -839,7 +842,7 @@ fn transitive_closure_of_a_chain() {
     }
     text.push_str("path(X, Y) :- edge(X, Y).\npath(X, Z) :- path(X, Y), edge(Y, Z).\n");
     let mut kb = load_text(&text);
-    let path = kb.model.relation("path").expect("path");
+    let path = kb.kb.model.relation(&IrPred::user("path")).expect("path");
     assert_eq!(path.len(), 435);
     let rows = rows_of(&kb, "path");
     for i in 0..30 {
@@ -975,13 +978,13 @@ fn the_reference_agrees_on_the_known_shapes() {
 
 #[test]
 fn negation_through_recursion_is_rejected() {
-    let r = KnowledgeBase::load(
+    let r = Session::load(
         vec![SourceText {
             name: "p.kb".into(),
             text: "q(c0). p(X) :- q(X), !r(X). r(X) :- p(X).".into(),
         }],
-        EvalConfig::default(),
+        LoadConfig::default(),
     );
     let e = r.expect_err("unstratifiable");
-    assert!(e.diagnostics.iter().any(|d| d.code == "unstratifiable"));
+    assert!(e.diagnostics.iter().any(|d| d.code == Code::Unstratifiable));
 }

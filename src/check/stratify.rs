@@ -4,9 +4,8 @@
 //! Source: Apt, Blair and Walker, "Towards a theory of declarative knowledge" (1988) for
 //! stratified negation; Tarjan (1972) for the components.
 
-use super::builtins::Builtin;
-use crate::diag::Diagnostic;
-use crate::syntax::{Clause, Literal, Span};
+use crate::ir::{Literal, Pred, Rule};
+use crate::source::{Code, Diagnostic, Span};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One stratum: predicates evaluated together (a strongly connected component of the
@@ -14,64 +13,69 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stratum {
     /// The predicates defined in it.
-    pub preds: Vec<String>,
+    pub preds: Vec<Pred>,
     /// Whether some rule of it reads a predicate of the same stratum (needs iteration).
     pub recursive: bool,
 }
 
 struct Edge {
-    to: String,
+    to: Pred,
     negative: bool,
     span: Span,
 }
 
-/// Splits the predicates defined by `clauses` into strata in evaluation order.
+type Graph = BTreeMap<Pred, Vec<Edge>>;
+
+/// Splits the predicates defined by `rules` into strata in evaluation order.
 ///
-/// Errors: a negated literal whose predicate depends on the rule's own head, with the cycle
-/// named (`p -> !q -> r -> p`) and pointed at.
-pub fn stratify(clauses: &[Clause]) -> Result<Vec<Stratum>, Diagnostic> {
-    let mut graph: BTreeMap<String, Vec<Edge>> = BTreeMap::new();
-    for c in clauses {
-        let edges = graph.entry(c.head.pred.clone()).or_default();
-        for l in &c.body {
+/// Errors: every negated literal whose predicate depends on the rule's own head, each with
+/// its cycle named (`p -> !q -> r -> p`) and pointed at.
+pub fn stratify(rules: &[Rule]) -> Result<Vec<Stratum>, Vec<Diagnostic>> {
+    let mut graph: Graph = BTreeMap::new();
+    for r in rules {
+        let edges = graph.entry(r.head.pred.clone()).or_default();
+        for l in &r.body {
             let (a, negative) = match l {
                 Literal::Pos(a) => (a, false),
                 Literal::Neg(a) => (a, true),
-                Literal::Cmp { .. } => continue,
+                _ => continue,
             };
-            if Builtin::from_name(&a.pred).is_none() {
-                edges.push(Edge {
-                    to: a.pred.clone(),
-                    negative,
-                    span: l.span(),
-                });
-            }
+            edges.push(Edge {
+                to: a.pred.clone(),
+                negative,
+                span: l.span(),
+            });
         }
     }
-    let nodes: Vec<String> = graph.keys().cloned().collect();
+    let nodes: Vec<Pred> = graph.keys().cloned().collect();
     let comps = tarjan(&nodes, &graph);
-    let comp_of: HashMap<&str, usize> = comps
+    let comp_of: HashMap<&Pred, usize> = comps
         .iter()
         .enumerate()
-        .flat_map(|(i, c)| c.iter().map(move |p| (p.as_str(), i)))
+        .flat_map(|(i, c)| c.iter().map(move |p| (p, i)))
         .collect();
     let mut strata = Vec::with_capacity(comps.len());
+    let mut errors = Vec::new();
+    let mut reported = BTreeSet::new();
     for (ci, comp) in comps.iter().enumerate() {
         let mut recursive = false;
         for p in comp {
             for e in graph.get(p).into_iter().flatten() {
-                if comp_of.get(e.to.as_str()) == Some(&ci) {
-                    recursive = true;
-                    if e.negative {
-                        let cycle = cycle_through(&graph, &comp_of, ci, p, &e.to);
-                        return Err(Diagnostic::error(
-                            "unstratifiable",
+                if comp_of.get(&e.to) != Some(&ci) {
+                    continue;
+                }
+                recursive = true;
+                if e.negative && reported.insert((p.clone(), e.to.clone(), e.span)) {
+                    let cycle = cycle_through(&graph, &comp_of, ci, p, &e.to);
+                    errors.push(
+                        Diagnostic::error(
+                            Code::Unstratifiable,
                             format!("negation through recursion: {cycle}"),
                             e.span,
                         )
                         .with_label(format!("`{}` depends on `{p}` itself", e.to))
-                        .with_help("a predicate may not depend on its own negation; split the rule or remove the cycle"));
-                    }
+                        .with_help("a predicate may not depend on its own negation; split the rule or remove the cycle"),
+                    );
                 }
             }
         }
@@ -79,38 +83,42 @@ pub fn stratify(clauses: &[Clause]) -> Result<Vec<Stratum>, Diagnostic> {
         preds.sort();
         strata.push(Stratum { preds, recursive });
     }
-    Ok(strata)
+    if errors.is_empty() {
+        Ok(strata)
+    } else {
+        Err(errors)
+    }
 }
 
 /// `from -> !to -> … -> from`, the shortest path back inside the component.
 fn cycle_through(
-    graph: &BTreeMap<String, Vec<Edge>>,
-    comp_of: &HashMap<&str, usize>,
+    graph: &Graph,
+    comp_of: &HashMap<&Pred, usize>,
     comp: usize,
-    from: &str,
-    to: &str,
+    from: &Pred,
+    to: &Pred,
 ) -> String {
-    let mut prev: HashMap<String, (String, bool)> = HashMap::new();
-    let mut queue = std::collections::VecDeque::from([to.to_string()]);
-    let mut seen = BTreeSet::from([to.to_string()]);
+    let mut prev: HashMap<Pred, (Pred, bool)> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([to.clone()]);
+    let mut seen = BTreeSet::from([to.clone()]);
     while let Some(n) = queue.pop_front() {
-        if n == from {
+        if n == *from {
             break;
         }
         for e in graph.get(&n).into_iter().flatten() {
-            if comp_of.get(e.to.as_str()) == Some(&comp) && seen.insert(e.to.clone()) {
+            if comp_of.get(&e.to) == Some(&comp) && seen.insert(e.to.clone()) {
                 prev.insert(e.to.clone(), (n.clone(), e.negative));
                 queue.push_back(e.to.clone());
             }
         }
     }
     let mut path = vec![from.to_string()];
-    let mut cur = from.to_string();
-    while cur != to {
+    let mut cur = from.clone();
+    while cur != *to {
         let Some((p, neg)) = prev.get(&cur) else {
             break;
         };
-        path.push(if *neg { format!("!{p}") } else { p.clone() });
+        path.push(if *neg { format!("!{p}") } else { p.to_string() });
         cur = p.clone();
     }
     path.reverse();
@@ -126,14 +134,10 @@ fn cycle_through(
     s
 }
 
-fn tarjan(nodes: &[String], graph: &BTreeMap<String, Vec<Edge>>) -> Vec<Vec<String>> {
+fn tarjan(nodes: &[Pred], graph: &Graph) -> Vec<Vec<Pred>> {
     // Iterative Tarjan, so deep dependency chains cannot overflow the stack. Components come
     // out in reverse topological order of the "reads" relation, i.e. dependencies first.
-    let index_of: HashMap<&str, usize> = nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i))
-        .collect();
+    let index_of: HashMap<&Pred, usize> = nodes.iter().enumerate().map(|(i, n)| (n, i)).collect();
     let succ: Vec<Vec<usize>> = nodes
         .iter()
         .map(|n| {
@@ -141,7 +145,7 @@ fn tarjan(nodes: &[String], graph: &BTreeMap<String, Vec<Edge>>) -> Vec<Vec<Stri
                 .get(n)
                 .into_iter()
                 .flatten()
-                .filter_map(|e| index_of.get(e.to.as_str()).copied())
+                .filter_map(|e| index_of.get(&e.to).copied())
                 .collect()
         })
         .collect();
@@ -202,19 +206,28 @@ fn tarjan(nodes: &[String], graph: &BTreeMap<String, Vec<Edge>>) -> Vec<Vec<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::lower;
+    use crate::ir::ClauseId;
     use crate::syntax::parse_kb;
+
+    fn rules(src: &str) -> Vec<Rule> {
+        let p = parse_kb(src, 0).unwrap();
+        p.clauses
+            .iter()
+            .enumerate()
+            .map(|(i, c)| lower::clause(ClauseId(i), c))
+            .collect()
+    }
 
     #[test]
     fn dependencies_come_first() {
-        let p = parse_kb(
+        let s = stratify(&rules(
             "a(X) :- b(X). b(X) :- c(X), !d(X). c(1). d(2). r(X) :- r(X), c(X).",
-            0,
-        )
+        ))
         .unwrap();
-        let s = stratify(&p.clauses).unwrap();
         let pos = |n: &str| {
             s.iter()
-                .position(|st| st.preds.contains(&n.to_string()))
+                .position(|st| st.preds.contains(&Pred::user(n)))
                 .unwrap()
         };
         assert!(pos("c") < pos("b") && pos("d") < pos("b") && pos("b") < pos("a"));
@@ -224,20 +237,26 @@ mod tests {
 
     #[test]
     fn negation_through_recursion_names_the_cycle() {
-        let p = parse_kb(
+        let e = stratify(&rules(
             "p(X) :- q(X), !r(X).\nr(X) :- s(X).\ns(X) :- p(X).\nq(1).",
-            0,
-        )
-        .unwrap();
-        let e = stratify(&p.clauses).unwrap_err();
-        assert_eq!(e.code, "unstratifiable");
-        assert!(e.message.contains("p -> !r -> s -> p"), "{}", e.message);
-        let p = parse_kb("p(X) :- q(X), !p(X). q(1).", 0).unwrap();
+        ))
+        .unwrap_err();
+        assert_eq!(e[0].code, Code::Unstratifiable);
         assert!(
-            stratify(&p.clauses)
-                .unwrap_err()
-                .message
-                .contains("p -> !p")
+            e[0].message.contains("p -> !r -> s -> p"),
+            "{}",
+            e[0].message
         );
+        let e = stratify(&rules("p(X) :- q(X), !p(X). q(1).")).unwrap_err();
+        assert!(e[0].message.contains("p -> !p"));
+    }
+
+    #[test]
+    fn every_cycle_is_reported() {
+        let e = stratify(&rules(
+            "p(X) :- q(X), !p(X). q(1). a(X) :- q(X), !b(X). b(X) :- a(X).",
+        ))
+        .unwrap_err();
+        assert_eq!(e.len(), 2, "{e:?}");
     }
 }

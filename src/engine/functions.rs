@@ -7,9 +7,7 @@
 //! Ordering comparisons hold between two integers, two strings or two symbols; between
 //! values of different kinds they fail.
 
-use super::plan::compile_regex;
-use crate::check::Builtin;
-use crate::syntax::{ArithOp, CmpOp, Const};
+use crate::ir::{ArithOp, Builtin, CmpOp, Const, compile_regex};
 use std::cmp::Ordering;
 
 /// Why an expression has no value.

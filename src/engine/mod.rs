@@ -1,17 +1,14 @@
-//! Stages 3 and 4 — plan and evaluate: interning, rule planning, the magic-set rewrite for
-//! goal-directed predicates, and stratified semi-naive evaluation on datafrog that records
-//! each tuple's height.
+//! Stage 5 — engine: stratified semi-naive evaluation on datafrog of planned rules, each
+//! tuple with its height (the round of its first derivation); facts read from and written
+//! to files; the meaning of built-ins shared with the explainer and the proof checker.
 //!
-//! Enter through [`demand::rewrite`] then [`evaluate`]; read the result as a [`Model`].
+//! Enter through [`evaluate`]; read the result as a [`Model`].
 
-pub mod demand;
 pub mod eval;
+pub mod facts;
 pub mod functions;
-pub mod intern;
 pub mod model;
-pub mod plan;
 pub mod tuple;
 
-pub use eval::{EvalConfig, EvalError, EvalRule, Origin, evaluate};
-pub use intern::{Id, Interner, Row};
-pub use model::{Layered, Model, Relation};
+pub use eval::{EvalConfig, EvalError, FactRows, Limit, evaluate};
+pub use model::{EvalWarning, Layered, Model, Relation};

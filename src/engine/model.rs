@@ -3,7 +3,7 @@
 //! all have smaller heights, which is what lets the explainer rebuild a minimal-height proof
 //! top-down without recording derivations during evaluation.
 
-use super::intern::{Id, Row};
+use crate::ir::{Id, Pred, Row};
 use std::collections::BTreeMap;
 
 /// The tuples of one predicate, sorted, with their heights, stored flat: tuple `i` is
@@ -151,8 +151,8 @@ pub struct EvalWarning {
 /// The relations one evaluation derived.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
-    /// Relations by predicate name.
-    pub relations: BTreeMap<String, Relation>,
+    /// Relations by predicate.
+    pub relations: BTreeMap<Pred, Relation>,
     /// The largest height in this model (and in the model it extends).
     pub max_height: u32,
     /// Warnings, at most one per rule.
@@ -161,8 +161,15 @@ pub struct Model {
 
 impl Model {
     /// The relation of `pred`, if this model holds it.
-    pub fn relation(&self, pred: &str) -> Option<&Relation> {
+    pub fn relation(&self, pred: &Pred) -> Option<&Relation> {
         self.relations.get(pred)
+    }
+
+    /// The relations of the user's predicates, by name (demand and query relations aside).
+    pub fn user_relations(&self) -> impl Iterator<Item = (&str, &Relation)> {
+        self.relations
+            .iter()
+            .filter_map(|(p, r)| p.user_name().map(|n| (n, r)))
     }
 
     /// Total number of tuples.
@@ -188,14 +195,14 @@ pub struct Layered<'a> {
 
 impl<'a> Layered<'a> {
     /// The relation of `pred`, from `top` first.
-    pub fn relation(&self, pred: &str) -> Option<&'a Relation> {
+    pub fn relation(&self, pred: &Pred) -> Option<&'a Relation> {
         self.top
             .and_then(|t| t.relation(pred))
             .or_else(|| self.base.relation(pred))
     }
 
     /// The height of a tuple, if it holds.
-    pub fn height(&self, pred: &str, row: &[Id]) -> Option<u32> {
+    pub fn height(&self, pred: &Pred, row: &[Id]) -> Option<u32> {
         self.relation(pred).and_then(|r| r.height(row))
     }
 }

@@ -7,7 +7,7 @@
 //! slower than typed `(u32, u32)` tuples; the time went to row comparisons in datafrog's
 //! sorts and merges (see the engine benchmark in `benches/`).
 
-use super::intern::Id;
+use crate::ir::Id;
 use std::fmt::Debug;
 
 /// A row representation the evaluator is generic over.

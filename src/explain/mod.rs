@@ -1,38 +1,17 @@
-//! Stage 6 — explain: proof trees (*why*) rebuilt top-down from a model's heights, and
-//! *why not* reports for goals that do not hold.
+//! Stage 6 — explain: proof trees (*why*) rebuilt top-down from a model's heights, *why
+//! not* reports for goals that do not hold, and an independent proof checker.
 //!
-//! Enter through [`Explainer::prove`] and [`Explainer::why_not`]. The explainer reads only
-//! the model and the rules; it never re-runs the evaluator. [`checker`] checks proofs
-//! independently.
+//! Enter through [`Explainer::prove`] and [`Explainer::why_not`]; check proofs with
+//! [`checker::ProofChecker`]. The explainer reads only the model and the rules
+//! ([`search`]); it never re-runs the evaluator. The data it produces ([`proof`]) is what
+//! answers and traces carry.
 
 pub mod checker;
-mod proof;
-pub mod trace;
+pub mod proof;
+mod prove;
+pub mod search;
 mod whynot;
 
-pub use proof::{Explainer, Justification, Proof, Quote};
+pub use proof::{GroundAtom, Justification, Proof, Quote, Substitution};
+pub use prove::{Explainer, FactFiles};
 pub use whynot::{BlockCause, Blocked, RuleTrial, WhyNot};
-
-use crate::syntax::Const;
-use serde::{Deserialize, Serialize};
-use std::fmt;
-
-/// A ground atom for display and JSON: `pred(c1, …, cn)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroundAtom {
-    /// Predicate name.
-    pub pred: String,
-    /// Arguments.
-    pub args: Vec<Const>,
-}
-
-impl fmt::Display for GroundAtom {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.pred)?;
-        if !self.args.is_empty() {
-            let a: Vec<String> = self.args.iter().map(Const::to_string).collect();
-            write!(f, "({})", a.join(", "))?;
-        }
-        Ok(())
-    }
-}

@@ -4,11 +4,12 @@
 //! turn (down to the missing base fact, within a depth limit); a blocking negation shows the
 //! proof of the tuple that exists; a blocking built-in shows the values it compared.
 
-use super::GroundAtom;
-use super::proof::{Explainer, Proof, Subst, instantiate, term_value};
-use crate::check::{Builtin, order_body};
-use crate::diag::Location;
-use crate::syntax::{Const, Literal, Term};
+use super::proof::{Proof, Substitution};
+use super::prove::Explainer;
+use super::search::{Subst, instantiate, term_value};
+use crate::check::order_body;
+use crate::ir::{Atom, Const, Literal, Pred, Term};
+use crate::source::Location;
 use serde::{Deserialize, Serialize};
 
 /// Most partial bindings carried through one rule body.
@@ -19,6 +20,12 @@ const MAX_BINDINGS: usize = 10_000;
 pub struct WhyNot {
     /// The goal, `_` for arguments left open.
     pub goal: String,
+    /// The goal's predicate (to continue the report later).
+    #[serde(skip)]
+    pub pred: String,
+    /// The goal's arguments, `None` where open.
+    #[serde(skip)]
+    pub args: Vec<Option<Const>>,
     /// Whether some rule could derive it (otherwise only a fact could state it).
     pub has_rules: bool,
     /// Tuples of the same predicate that do hold and differ from the goal in one given
@@ -56,11 +63,7 @@ pub struct Blocked {
     /// How many partial bindings reached it.
     pub reached: usize,
     /// One of them.
-    #[serde(
-        serialize_with = "crate::render::json::substitution",
-        deserialize_with = "crate::render::json::substitution_de"
-    )]
-    pub example: Vec<(String, Const)>,
+    pub example: Substitution,
     /// Why it fails.
     pub cause: BlockCause,
 }
@@ -86,23 +89,21 @@ pub enum BlockCause {
 impl Explainer<'_> {
     /// Why `pred(args)` does not hold (`None` arguments are open), explaining blocking atoms
     /// down to `depth` levels.
-    pub fn why_not(&self, pred: &str, args: &[Option<Const>], depth: usize) -> WhyNot {
-        let goal = GroundAtom {
-            pred: pred.to_string(),
-            args: Vec::new(),
-        };
+    pub fn why_not(&self, pred: &Pred, args: &[Option<Const>], depth: usize) -> WhyNot {
         let shown: Vec<String> = args
             .iter()
             .map(|a| a.as_ref().map_or("_".to_string(), Const::to_string))
             .collect();
         let goal = if shown.is_empty() {
-            goal.pred
+            pred.to_string()
         } else {
-            format!("{}({})", goal.pred, shown.join(", "))
+            format!("{pred}({})", shown.join(", "))
         };
         let rule_ids = self.rules_for(pred);
         let mut out = WhyNot {
             goal,
+            pred: pred.to_string(),
+            args: args.to_vec(),
             has_rules: !rule_ids.is_empty(),
             instead: self.instead(pred, args),
             rules: Vec::new(),
@@ -114,7 +115,8 @@ impl Explainer<'_> {
             return out;
         }
         for ri in rule_ids {
-            let user = self.user_clause(ri);
+            let user = self.written(ri);
+            let view = self.view(ri);
             // Unify the head with the given arguments only.
             let mut seed = Subst::new();
             let mut unifies = true;
@@ -133,13 +135,17 @@ impl Explainer<'_> {
             if !unifies {
                 continue;
             }
-            let order = order_body(&user.body, &self.kb.inputs, &seed.keys().cloned().collect());
+            let order = order_body(
+                &user.body,
+                &self.kb.adornments,
+                &seed.keys().cloned().collect(),
+            );
             let mut bindings = vec![seed];
             for &i in &order.order {
                 let lit = &user.body[i];
                 let mut next = Vec::new();
                 for s in &bindings {
-                    for (e, _) in self.extend(lit, s, None) {
+                    for (e, _) in self.matcher.extend(lit, s, None) {
                         if next.len() < MAX_BINDINGS {
                             next.push(e);
                         }
@@ -148,17 +154,20 @@ impl Explainer<'_> {
                 if next.is_empty() {
                     let example = bindings[0].clone();
                     let cause = self.cause(lit, &example, depth);
-                    let mut ex: Vec<(String, Const)> = example.into_iter().collect();
+                    let mut ex: Vec<(String, Const)> = example
+                        .into_iter()
+                        .map(|(v, c)| (v.to_string(), c))
+                        .collect();
                     ex.sort();
                     out.rules.push(RuleTrial {
-                        rule: user.to_string(),
-                        location: self.sources.location(user.span),
+                        rule: view.text.clone(),
+                        location: self.sources.location(view.span),
                         blocked: Blocked {
                             literal: lit.to_string(),
                             location: self.sources.location(lit.span()),
                             instance: instantiate(lit, &bindings[0]),
                             reached: bindings.len(),
-                            example: ex,
+                            example: Substitution(ex),
                             cause,
                         },
                     });
@@ -174,14 +183,14 @@ impl Explainer<'_> {
 
     fn cause(&self, lit: &Literal, s: &Subst, depth: usize) -> BlockCause {
         match lit {
-            Literal::Pos(a) if Builtin::from_name(&a.pred).is_none() => {
+            Literal::Pos(a) => {
                 let args: Vec<Option<Const>> = a.args.iter().map(|t| term_value(t, s)).collect();
                 BlockCause::Missing {
                     why_not: Box::new(self.why_not(&a.pred, &args, depth - 1)),
                 }
             }
-            Literal::Neg(a) if Builtin::from_name(&a.pred).is_none() => {
-                let blocking = self.matches(a, s, None);
+            Literal::Neg(a) => {
+                let blocking = self.matcher.matches(a, s, None);
                 let proof = blocking.first().and_then(|(full, _)| {
                     let args: Option<Vec<Const>> = a
                         .args
@@ -206,10 +215,10 @@ impl Explainer<'_> {
         }
     }
 
-    fn first_tuple(&self, a: &crate::syntax::Atom, s: &Subst) -> Option<Proof> {
-        let rel = self.model.relation(&a.pred)?;
+    fn first_tuple(&self, a: &Atom, s: &Subst) -> Option<Proof> {
+        let rel = self.matcher.model.relation(&a.pred)?;
         for row in rel.rows() {
-            let vals = self.interner.decode(row);
+            let vals = self.matcher.interner.decode(row);
             let ok = a
                 .args
                 .iter()
@@ -224,14 +233,14 @@ impl Explainer<'_> {
 
     /// Tuples that hold and differ from the goal in exactly one given argument, agreeing on
     /// at least one: what the knowledge base states instead.
-    fn instead(&self, pred: &str, args: &[Option<Const>]) -> Vec<Proof> {
-        let Some(rel) = self.model.relation(pred) else {
+    fn instead(&self, pred: &Pred, args: &[Option<Const>]) -> Vec<Proof> {
+        let Some(rel) = self.matcher.model.relation(pred) else {
             return Vec::new();
         };
         let given = args.iter().filter(|a| a.is_some()).count();
         let mut out = Vec::new();
         for row in rel.rows() {
-            let vals = self.interner.decode(row);
+            let vals = self.matcher.interner.decode(row);
             let differ = args
                 .iter()
                 .zip(&vals)

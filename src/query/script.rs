@@ -3,10 +3,11 @@
 //! A query without expectations is only printed, unless it fails to run, which counts as a
 //! failed check.
 
-use super::{Answer, AskOptions, QueryError};
-use crate::diag::{Diagnostic, Location};
+use super::question::plain;
+use super::{Answer, AskOptions, QueryError, Session};
+use crate::engine::EvalError;
 use crate::explain::{Justification, Proof};
-use crate::kb::KnowledgeBase;
+use crate::source::{Diagnostic, Location};
 use crate::syntax::{Const, Expectation, parse_script, row_text};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -60,13 +61,6 @@ pub struct ScriptReport {
     pub rejected: bool,
 }
 
-fn plain(c: &Const) -> String {
-    match c {
-        Const::Str(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 fn rows_summary(rows: &[Vec<Const>]) -> String {
     if rows.is_empty() {
         return "no rows".into();
@@ -96,7 +90,18 @@ fn uses(p: &Proof, target: &str) -> bool {
     }
 }
 
-fn check(e: &Expectation, a: &Answer) -> (bool, String) {
+/// Whether an expectation held, and what the answer had.
+struct Outcome {
+    passed: bool,
+    actual: String,
+}
+
+fn check(e: &Expectation, a: &Answer) -> Outcome {
+    let (passed, actual) = check_pair(e, a);
+    Outcome { passed, actual }
+}
+
+fn check_pair(e: &Expectation, a: &Answer) -> (bool, String) {
     match e {
         Expectation::Verdict(c) => {
             let v = a.verdict();
@@ -142,7 +147,7 @@ fn check(e: &Expectation, a: &Answer) -> (bool, String) {
             };
             (found, actual)
         }
-        Expectation::Cites(source, line) => {
+        Expectation::Cites { source, line } => {
             let mut cited = Vec::new();
             for p in a.proofs() {
                 for q in p.quotes() {
@@ -174,20 +179,20 @@ fn check(e: &Expectation, a: &Answer) -> (bool, String) {
 /// folder; `None` when it names none or does not parse (running it reports the error).
 pub fn script_kb(path: &Path, text: &str) -> Option<PathBuf> {
     let script = parse_script(text, 0).ok()?;
-    let (kb, _) = script.kb?;
-    Some(path.parent().unwrap_or(Path::new(".")).join(kb))
+    let kb = script.kb?;
+    Some(path.parent().unwrap_or(Path::new(".")).join(kb.path))
 }
 
 /// Parses and runs a query file against `kb`.
 ///
 /// Errors: the file's syntax error (nothing runs).
 pub fn run_script(
-    kb: &mut KnowledgeBase,
+    session: &mut Session,
     name: &str,
     text: &str,
     opts: AskOptions,
 ) -> Result<ScriptReport, Diagnostic> {
-    let file = kb.sources.add(name, text);
+    let file = session.kb.sources.add(name, text);
     let items = parse_script(text, file)?.items;
     let mut report = ScriptReport {
         file: name.to_string(),
@@ -198,8 +203,8 @@ pub fn run_script(
         rejected: false,
     };
     for item in items {
-        let location = kb.sources.location(item.query.span());
-        let result = kb.answer(&item.query, opts);
+        let location = session.kb.sources.location(item.query.span());
+        let result = session.answer(&item.query, opts);
         let mut r = ItemResult {
             query: item.query.to_string(),
             location,
@@ -209,11 +214,11 @@ pub fn run_script(
         };
         match result {
             Ok(a) => {
-                for (e, span) in &item.expectations {
-                    let (passed, actual) = check(e, &a);
+                for e in &item.expectations {
+                    let Outcome { passed, actual } = check(&e.expectation, &a);
                     r.expectations.push(ExpectationResult {
-                        expectation: e.to_string(),
-                        location: kb.sources.location(*span),
+                        expectation: e.expectation.to_string(),
+                        location: session.kb.sources.location(e.span),
                         passed,
                         actual,
                     });
@@ -229,19 +234,19 @@ pub fn run_script(
             }
             Err(err) => {
                 let msg = match &err {
-                    QueryError::Invalid(d) => {
+                    QueryError::Invalid(d) | QueryError::Internal(d) => {
                         report.rejected = true;
-                        kb.sources.render(d, false)
+                        session.kb.sources.render(d, false)
                     }
                     QueryError::Eval(e) => {
-                        report.limit_hit |= matches!(e, crate::engine::EvalError::Limit { .. });
+                        report.limit_hit |= matches!(e, EvalError::Limit(_));
                         e.to_string()
                     }
                 };
-                for (e, span) in &item.expectations {
+                for e in &item.expectations {
                     r.expectations.push(ExpectationResult {
-                        expectation: e.to_string(),
-                        location: kb.sources.location(*span),
+                        expectation: e.expectation.to_string(),
+                        location: session.kb.sources.location(e.span),
                         passed: false,
                         actual: "the query failed".into(),
                     });

@@ -3,21 +3,42 @@
 //! and coverage: the clauses of each knowledge base that no proof used (as
 //! `opa test --coverage` lists unevaluated lines).
 
-use super::AskOptions;
 use super::script::{ScriptReport, run_script, script_kb};
-use crate::explain::Justification;
-use crate::kb::{KnowledgeBase, LoadError, read_paths, read_text};
+use super::{AskOptions, LoadConfig, LoadError, Session};
+use crate::source::{
+    Code, Diagnostic, SourceText, collect_files, io_reason, read_paths, read_text,
+};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The knowledge base a query file runs against: the one it names (`kb "PATH".`, relative
+/// to the file), else `explicit` (`--kb`), else (both empty) the embedded one.
+pub fn kb_paths_for(file: &Path, text: &str, explicit: &[PathBuf]) -> Vec<PathBuf> {
+    match script_kb(file, text) {
+        Some(p) => vec![p],
+        None => explicit.to_vec(),
+    }
+}
+
+/// The texts of the knowledge base at `paths`, or the embedded one when there are none.
+///
+/// Errors: as [`read_paths`].
+pub fn kb_texts(paths: &[PathBuf]) -> Result<Vec<SourceText>, Diagnostic> {
+    if paths.is_empty() {
+        Ok(super::embedded::sources())
+    } else {
+        read_paths(paths, "kb")
+    }
+}
 
 /// One query file's outcome.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileOutcome {
     /// The file.
     pub path: String,
-    /// The knowledge base it ran against (`embedded` or a path).
-    pub kb: String,
+    /// The knowledge base it ran against: its paths (none: the default one).
+    pub kb: Vec<String>,
     /// Its report, unless it could not run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<ScriptReport>,
@@ -38,13 +59,23 @@ impl FileOutcome {
     }
 }
 
+/// Whether a clause is a fact or a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClauseKind {
+    /// No body.
+    Fact,
+    /// A body.
+    Rule,
+}
+
 /// A clause no proof used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Uncovered {
     /// `file:line:col`.
     pub location: String,
-    /// `fact` or `rule`.
-    pub kind: &'static str,
+    /// Fact or rule.
+    pub kind: ClauseKind,
     /// The clause as written.
     pub clause: String,
 }
@@ -52,8 +83,8 @@ pub struct Uncovered {
 /// Coverage of one knowledge base.
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
-    /// The knowledge base (`embedded` or a path).
-    pub kb: String,
+    /// The knowledge base: its paths (none: the default one).
+    pub kb: Vec<String>,
     /// Its clauses.
     pub clauses: usize,
     /// Clauses some proof used.
@@ -85,73 +116,67 @@ pub struct SuiteReport {
 /// Every `.kbq` file under `paths` (folders recursively), sorted.
 ///
 /// Errors: a path that does not exist or cannot be read, or no `.kbq` file at all.
-pub fn collect_query_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub fn collect_query_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+    let io = |m: String| Diagnostic::unplaced(Code::Io, m);
     let mut out = Vec::new();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        let meta = std::fs::metadata(p)
+            .map_err(|e| io(format!("cannot read {}: {}", p.display(), io_reason(&e))))?;
         if meta.is_dir() {
-            crate::kb::collect_files(p, "kbq", &mut out)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            collect_files(p, "kbq", &mut out)
+                .map_err(|e| io(format!("cannot read {}: {}", p.display(), io_reason(&e))))?;
         } else {
             out.push(p.clone());
         }
     }
     if out.is_empty() {
-        return Err(format!(
+        return Err(io(format!(
             "no .kbq query file under {}",
             paths
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
-        ));
+        )));
     }
     Ok(out)
 }
 
-/// Runs the query files; `default_kb` loads the knowledge base of files that name none.
+/// Runs the query files, each against [`kb_paths_for`] with `explicit` (`--kb`); a
+/// knowledge base is loaded once for all the files that ask it.
 pub fn run_suite(
     files: &[PathBuf],
-    default_kb: &dyn Fn() -> Result<KnowledgeBase, LoadError>,
-    config: &crate::engine::EvalConfig,
+    explicit: &[PathBuf],
+    config: &LoadConfig,
     opts: AskOptions,
     coverage: bool,
 ) -> SuiteReport {
-    let mut kbs: BTreeMap<String, Result<KnowledgeBase, String>> = BTreeMap::new();
-    let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut kbs: BTreeMap<Vec<String>, Result<Session, String>> = BTreeMap::new();
+    let mut used: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
     let mut outcomes = Vec::new();
     let mut limit_hit = false;
     for path in files {
         let shown = path.display().to_string();
         let text = match read_text(path) {
             Ok(t) => t.text,
-            Err(e) => {
-                let error = e
-                    .diagnostics
-                    .iter()
-                    .map(|d| d.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("; ");
+            Err(d) => {
+                let error = d.message;
                 outcomes.push(FileOutcome {
                     path: shown,
-                    kb: String::new(),
+                    kb: Vec::new(),
                     report: None,
                     error: Some(error),
                 });
                 continue;
             }
         };
-        let kb_path = script_kb(path, &text);
-        let key = kb_path
-            .as_ref()
-            .map_or_else(|| "default".to_string(), |p| p.display().to_string());
+        let kb_paths = kb_paths_for(path, &text, explicit);
+        let key: Vec<String> = kb_paths.iter().map(|p| p.display().to_string()).collect();
         let kb = kbs.entry(key.clone()).or_insert_with(|| {
-            let loaded = match &kb_path {
-                Some(p) => read_paths(std::slice::from_ref(p))
-                    .and_then(|t| KnowledgeBase::load(t, config.clone())),
-                None => default_kb(),
-            };
-            loaded.map_err(|e| e.sources.render(&e.diagnostics, false))
+            kb_texts(&kb_paths)
+                .map_err(LoadError::from)
+                .and_then(|t| Session::load(t, config.clone()))
+                .map_err(|e| e.sources.render(&e.diagnostics, false))
         });
         let kb = match kb {
             Ok(kb) => kb,
@@ -172,9 +197,7 @@ pub fn run_suite(
                 for item in &report.items {
                     for p in item.answer.iter().flat_map(|a| a.proofs()) {
                         p.walk(&mut |n| {
-                            if let Justification::Fact { location, .. }
-                            | Justification::Rule { location, .. } = &n.by
-                            {
+                            if let Some(location) = n.location() {
                                 set.insert(location.to_string());
                             }
                         });
@@ -188,7 +211,7 @@ pub fn run_suite(
                 });
             }
             Err(d) => {
-                let error = kb.sources.render(&[d], false);
+                let error = kb.kb.sources.render(&[d], false);
                 outcomes.push(FileOutcome {
                     path: shown,
                     kb: key,
@@ -200,7 +223,7 @@ pub fn run_suite(
     }
     let coverage = coverage.then(|| {
         kbs.iter()
-            .filter_map(|(key, kb)| kb.as_ref().ok().map(|kb| (key, kb)))
+            .filter_map(|(key, kb)| kb.as_ref().ok().map(|kb| (key, &kb.kb)))
             .map(|(key, kb)| {
                 let set = used.get(key).cloned().unwrap_or_default();
                 let clauses = &kb.checked.program.clauses;
@@ -210,7 +233,11 @@ pub fn run_suite(
                     .filter(|(loc, _)| !set.contains(loc))
                     .map(|(location, c)| Uncovered {
                         location,
-                        kind: if c.is_fact() { "fact" } else { "rule" },
+                        kind: if c.is_fact() {
+                            ClauseKind::Fact
+                        } else {
+                            ClauseKind::Rule
+                        },
                         clause: c.to_string(),
                     })
                     .collect();
@@ -236,59 +263,4 @@ pub fn run_suite(
         limit_hit,
         rejected,
     }
-}
-
-/// The suite as JUnit XML: a test suite per file, a test case per check (a query with
-/// expectations), failures with expected and actual.
-pub fn junit(r: &SuiteReport) -> String {
-    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
-    let mut report = Report::new("supportkb");
-    for f in &r.files {
-        let mut suite = TestSuite::new(f.path.clone());
-        match (&f.report, &f.error) {
-            (Some(rep), _) => {
-                for item in &rep.items {
-                    if item.expectations.is_empty() && item.error.is_none() {
-                        continue;
-                    }
-                    let failures: Vec<String> = item
-                        .expectations
-                        .iter()
-                        .filter(|e| !e.passed)
-                        .map(|e| {
-                            format!(
-                                "{} at {}: expected {}, actual {}",
-                                e.expectation,
-                                e.location,
-                                e.expectation.trim_start_matches("expect "),
-                                e.actual
-                            )
-                        })
-                        .chain(item.error.iter().cloned())
-                        .collect();
-                    let status = if failures.is_empty() {
-                        TestCaseStatus::success()
-                    } else {
-                        let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                        s.set_message(failures.first().cloned().unwrap_or_default());
-                        s.set_description(failures.join("\n"));
-                        s
-                    };
-                    let mut case = TestCase::new(item.query.clone(), status);
-                    case.set_classname(f.path.clone());
-                    case.set_assertions(item.expectations.len());
-                    suite.add_test_case(case);
-                }
-            }
-            (None, error) => {
-                let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
-                s.set_message(error.clone().unwrap_or_default());
-                let mut case = TestCase::new("load", s);
-                case.set_classname(f.path.clone());
-                suite.add_test_case(case);
-            }
-        }
-        report.add_test_suite(suite);
-    }
-    report.to_string().unwrap_or_default()
 }

@@ -1,10 +1,10 @@
 //! Markdown for human reviewers: answers and audit traces as headings, tables and nested
 //! lists, every citation as a block quote.
 
-use crate::explain::trace::{Trace, Verification};
+use crate::audit::{Trace, Verification};
 use crate::explain::{BlockCause, Justification, Proof, Quote, WhyNot};
+use crate::ir::Const;
 use crate::query::Answer;
-use crate::syntax::Const;
 use std::fmt::Write;
 
 fn code(s: &str) -> String {
@@ -48,18 +48,14 @@ fn proof(p: &Proof, indent: &str, out: &mut String) {
             cites,
             notes,
         } => {
-            let with: Vec<String> = substitution
-                .iter()
-                .map(|(v, c)| format!("{v} = {c}"))
-                .collect();
             let _ = writeln!(
                 out,
                 "{indent}- {} — by rule {} ({location})",
                 code(&p.conclusion),
                 code(rule)
             );
-            if !with.is_empty() {
-                let _ = writeln!(out, "{indent}  with {}", code(&with.join(", ")));
+            if !substitution.is_empty() {
+                let _ = writeln!(out, "{indent}  with {}", code(&substitution.text()));
             }
             for q in cites.iter().chain(notes) {
                 quote(q, &format!("{indent}  "), out);
@@ -268,5 +264,78 @@ pub fn verification(v: &Verification) -> String {
             cell(p.problem.as_deref().unwrap_or("ok"))
         );
     }
+    out
+}
+
+fn expectation_lines(item: &crate::query::script::ItemResult, out: &mut String) {
+    for e in &item.expectations {
+        if e.passed {
+            let _ = writeln!(out, "- [x] {}", code(&e.expectation));
+        } else {
+            let _ = writeln!(
+                out,
+                "- [ ] {} ({}): actual {}",
+                code(&e.expectation),
+                e.location,
+                code(&e.actual)
+            );
+        }
+    }
+}
+
+/// A query file's report in Markdown: each query with its answer and its expectations as a
+/// checklist, then the totals.
+pub fn script_report(r: &crate::query::script::ScriptReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", cell(&r.file));
+    for item in &r.items {
+        let _ = writeln!(out, "## {} ({})\n", code(&item.query), item.location);
+        if let Some(a) = &item.answer {
+            out.push_str(&answer(a));
+            out.push('\n');
+        }
+        if let Some(e) = &item.error {
+            let _ = writeln!(out, "```text\n{}\n```\n", e.trim_end());
+        }
+        expectation_lines(item, &mut out);
+        out.push('\n');
+    }
+    let _ = writeln!(out, "**{} passed, {} failed**", r.passed, r.failed);
+    out
+}
+
+/// A suite's report in Markdown: a table of files, the failed checks, then the totals.
+pub fn suite_report(r: &crate::query::suite::SuiteReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "| file | passed | failed |\n| --- | --- | --- |");
+    for f in &r.files {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            cell(&f.path),
+            f.passed(),
+            f.failed()
+        );
+    }
+    for f in &r.files {
+        if let Some(e) = &f.error {
+            let _ = writeln!(
+                out,
+                "\n## {} could not run\n\n```text\n{}\n```",
+                cell(&f.path),
+                e.trim_end()
+            );
+        }
+        for item in f.report.iter().flat_map(|rep| &rep.items) {
+            if item.error.is_some() || item.expectations.iter().any(|e| !e.passed) {
+                let _ = writeln!(out, "\n## {} ({})\n", code(&item.query), item.location);
+                if let Some(e) = &item.error {
+                    let _ = writeln!(out, "```text\n{}\n```", e.trim_end());
+                }
+                expectation_lines(item, &mut out);
+            }
+        }
+    }
+    let _ = writeln!(out, "\n**{} passed, {} failed**", r.passed, r.failed);
     out
 }

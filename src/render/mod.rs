@@ -1,9 +1,17 @@
-//! Stage 7 — render: answers as text (proof trees drawn as trees), tables (tabled) and JSON
-//! (serde).
+//! Stage 9 — render: every document the tool prints — answers, query-file and suite
+//! reports, traces and their verification, knowledge-base summaries, diagnostics — as text
+//! (proof trees drawn as trees, tables by tabled), Markdown, or JSON (serde). One entry:
+//! [`render`], over the [`Render`] trait.
 
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod text;
+
+use crate::audit::{Trace, Verification};
+use crate::query::Answer;
+use crate::query::script::ScriptReport;
+use crate::query::suite::SuiteReport;
 
 /// Output formats of every command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -11,97 +19,119 @@ pub enum Format {
     /// Human-readable text; bindings as a table.
     #[default]
     Text,
-    /// One JSON document per answer.
+    /// One JSON document.
     Json,
-    /// Markdown, for reviewers (answers and traces; other output falls back to text).
+    /// Markdown, for reviewers.
     Markdown,
 }
 
-/// Writes `bytes` to `path` atomically: into a temporary file in the same folder, flushed to
-/// disk, then renamed over `path`, so a crash or Ctrl-C mid-write leaves the old file whole.
-/// A symbolic link is followed (its target is replaced, the link kept); the replaced file's
-/// permissions are kept (a new file gets 0644).
-///
-/// Errors: `path` is a folder or a special file (device, FIFO, socket), its folder cannot be
-/// written, the rename fails.
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::{Error, ErrorKind, Write};
-    let target = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+impl Format {
+    /// Its name as `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
         }
-        _ => path.to_path_buf(),
-    };
-    let existing = std::fs::metadata(&target).ok();
-    if let Some(m) = &existing
-        && !m.is_file()
-    {
-        let what = if m.is_dir() {
-            "a folder"
-        } else {
-            "not a regular file"
-        };
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            format!("{} is {what}", path.display()),
-        ));
     }
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
-        Error::new(
-            e.kind(),
-            format!("cannot write in {}: {}", dir.display(), e.kind()),
-        )
-    })?;
-    tmp.write_all(bytes)?;
-    let permissions = match &existing {
-        Some(m) => m.permissions(),
-        None => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::Permissions::from_mode(0o644)
-            }
-            #[cfg(not(unix))]
-            {
-                tmp.as_file().metadata()?.permissions()
-            }
-        }
-    };
-    tmp.as_file().set_permissions(permissions)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(&target).map_err(|e| {
-        Error::new(
-            e.error.kind(),
-            format!("cannot replace {}: {}", path.display(), e.error.kind()),
-        )
-    })?;
-    Ok(())
 }
 
-/// Writes `text` to standard output. A closed pipe (`supportkb … | head`) ends the process
-/// quietly with success, as Unix tools do, instead of a panic.
-pub fn emit(text: &str) {
+/// A document every format can show.
+pub trait Render {
+    /// As text for a terminal or a log.
+    fn text(&self) -> String;
+    /// As Markdown for a reviewer.
+    fn markdown(&self) -> String;
+    /// As JSON.
+    fn json(&self) -> serde_json::Value;
+}
+
+/// `doc` in `format`, ending with a line break.
+pub fn render(format: Format, doc: &dyn Render) -> String {
+    let mut s = match format {
+        Format::Text => doc.text(),
+        Format::Markdown => doc.markdown(),
+        Format::Json => serde_json::to_string_pretty(&doc.json()).unwrap_or_default(),
+    };
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
+fn to_json(v: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or_default()
+}
+
+impl Render for Answer {
+    fn text(&self) -> String {
+        text::answer(self)
+    }
+    fn markdown(&self) -> String {
+        markdown::answer(self)
+    }
+    fn json(&self) -> serde_json::Value {
+        to_json(self)
+    }
+}
+
+impl Render for ScriptReport {
+    fn text(&self) -> String {
+        text::script_report(self)
+    }
+    fn markdown(&self) -> String {
+        markdown::script_report(self)
+    }
+    fn json(&self) -> serde_json::Value {
+        to_json(self)
+    }
+}
+
+impl Render for SuiteReport {
+    fn text(&self) -> String {
+        text::suite_report(self)
+    }
+    fn markdown(&self) -> String {
+        markdown::suite_report(self)
+    }
+    fn json(&self) -> serde_json::Value {
+        to_json(self)
+    }
+}
+
+impl Render for Verification {
+    fn text(&self) -> String {
+        text::verification(self)
+    }
+    fn markdown(&self) -> String {
+        markdown::verification(self)
+    }
+    fn json(&self) -> serde_json::Value {
+        to_json(self)
+    }
+}
+
+impl Render for Trace {
+    fn text(&self) -> String {
+        markdown::trace(self)
+    }
+    fn markdown(&self) -> String {
+        markdown::trace(self)
+    }
+    fn json(&self) -> serde_json::Value {
+        to_json(self)
+    }
+}
+
+/// Writes `text` to standard output.
+///
+/// Errors: the write fails (a closed pipe is `BrokenPipe`: callers end quietly, as Unix
+/// tools do).
+pub fn emit(text: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        emit_err(&format!("error: cannot write to standard output: {e}\n"));
-        std::process::exit(2);
-    }
-}
-
-/// `println!` through [`emit`].
-#[macro_export]
-macro_rules! emit_line {
-    ($($arg:tt)*) => {
-        $crate::render::emit(&format!("{}\n", format!($($arg)*)))
-    };
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }
 
 /// Writes `text` to standard error, ignoring a closed or broken stream (a diagnostic that
@@ -109,12 +139,4 @@ macro_rules! emit_line {
 pub fn emit_err(text: &str) {
     use std::io::Write;
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
-}
-
-/// `eprintln!` through [`emit_err`].
-#[macro_export]
-macro_rules! err_line {
-    ($($arg:tt)*) => {
-        $crate::render::emit_err(&format!("{}\n", format!($($arg)*)))
-    };
 }

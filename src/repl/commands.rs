@@ -1,10 +1,14 @@
 //! The `:` commands of the interactive session.
 
-use super::{Flow, Session};
-use crate::kb::read_text;
+use super::session::{Flow, Outcome, Rebuilt, ReplSession};
+use crate::explain::GroundAtom;
+use crate::ir::Const;
+use crate::query::Session;
 use crate::query::script::run_script;
-use crate::render::{Format, text};
-use crate::syntax::{Clause, Const, parse_kb};
+use crate::query::suite::{kb_paths_for, kb_texts};
+use crate::render::{Format, render, text};
+use crate::source::{plural, read_text};
+use crate::syntax::{Clause, Term, parse_kb};
 use std::path::PathBuf;
 
 /// `(name, arguments, what it does)` of every command, for `:help`.
@@ -92,15 +96,50 @@ fn help(arg: &str) -> String {
     out
 }
 
-impl Session {
-    pub(super) fn command(&mut self, cmd: &str) -> (String, Flow) {
+fn script_outcome(
+    format: Format,
+    opts: crate::query::AskOptions,
+    session: &mut Session,
+    name: &str,
+    text: &str,
+) -> Outcome {
+    match run_script(session, name, text, opts) {
+        Ok(r) => {
+            let text = render(format, &r);
+            if r.failed > 0 {
+                Outcome::failed(text)
+            } else {
+                Outcome::ok(text)
+            }
+        }
+        Err(d) => Outcome::failed(session.kb.sources.render(&[d], false)),
+    }
+}
+
+impl ReplSession {
+    pub(super) fn command(&mut self, cmd: &str) -> Outcome {
         let cmd = cmd.trim();
         let (name, arg) = cmd
             .split_once(char::is_whitespace)
             .map_or((cmd, ""), |(n, a)| (n, a.trim()));
-        let out = match name {
-            "q" | "quit" | "exit" => return (String::new(), Flow::Quit),
-            "help" | "h" | "?" => help(arg),
+        match name {
+            "q" | "quit" | "exit" => Outcome {
+                text: String::new(),
+                failed: false,
+                flow: Flow::Quit,
+            },
+            "help" | "h" | "?" => {
+                let known = arg.is_empty()
+                    || COMMANDS
+                        .iter()
+                        .any(|(n, _, _)| *n == arg.trim_start_matches(':'));
+                let text = help(arg);
+                if known {
+                    Outcome::ok(text)
+                } else {
+                    Outcome::failed(text)
+                }
+            }
             "load" if !arg.is_empty() => self.load(arg),
             "reload" => self.rebuild(),
             "reset" => {
@@ -108,112 +147,94 @@ impl Session {
                 self.typed.clear();
                 self.assumed.clear();
                 self.retracted.clear();
-                match self.rebuild() {
-                    out if out.starts_with("added") || out.starts_with("removed") => {
-                        "reset: the knowledge base as loaded, without assumptions or additions\n"
-                            .to_string()
-                    }
-                    out => out,
+                match self.try_rebuild() {
+                    Rebuilt::Changed { .. } => Outcome::ok(
+                        "reset: the knowledge base as loaded, without assumptions or additions\n",
+                    ),
+                    Rebuilt::Cancelled => Outcome::failed("cancelled: nothing changed\n"),
+                    Rebuilt::Kept(e) => Outcome::failed(e.sources.render(&e.diagnostics, false)),
                 }
             }
-            "sources" => self.sources(),
-            "preds" => self.preds(),
+            "sources" => Outcome::ok(self.sources()),
+            "preds" => Outcome::ok(self.preds()),
             "facts" if !arg.is_empty() => self.facts(arg),
             "rules" if !arg.is_empty() => self.rules(arg),
             "format" => match arg {
                 "text" => self.set_format(Format::Text),
                 "json" => self.set_format(Format::Json),
                 "markdown" => self.set_format(Format::Markdown),
-                _ => "usage: :format text|json|markdown\n".into(),
+                _ => Outcome::failed("usage: :format text|json|markdown\n"),
             },
             "depth" => match arg.parse::<usize>() {
                 Ok(n) => {
                     self.opts.depth = Some(n);
-                    format!(
+                    Outcome::ok(format!(
                         "explanation depth: {n} (cut proofs get handles: `why #K` expands one)\n"
-                    )
+                    ))
                 }
-                Err(_) => "usage: :depth N\n".into(),
+                Err(_) => Outcome::failed("usage: :depth N\n"),
             },
             "assume" if !arg.is_empty() => self.assume(arg),
             "retract" if !arg.is_empty() => self.retract(arg),
-            "load" | "facts" | "rules" | "assume" | "retract" => help(name),
-            _ => format!("unknown command `:{name}`; :help lists the commands\n"),
-        };
-        (out, Flow::Continue)
+            "load" | "facts" | "rules" | "assume" | "retract" => Outcome::failed(help(name)),
+            _ => Outcome::failed(format!(
+                "unknown command `:{name}`; :help lists the commands\n"
+            )),
+        }
     }
 
-    fn set_format(&mut self, f: Format) -> String {
+    fn set_format(&mut self, f: Format) -> Outcome {
         self.format = f;
-        format!(
-            "format: {}\n",
-            match f {
-                Format::Text => "text",
-                Format::Json => "json",
-                Format::Markdown => "markdown",
-            }
-        )
+        Outcome::ok(format!("format: {}\n", f.name()))
     }
 
-    fn load(&mut self, path: &str) -> String {
+    fn load(&mut self, path: &str) -> Outcome {
         let p = PathBuf::from(path);
         let src = match read_text(&p) {
             Ok(s) => s,
-            Err(e) => {
-                return e
-                    .diagnostics
-                    .iter()
-                    .map(|d| format!("error: {}\n", d.message))
-                    .collect();
-            }
+            Err(d) => return Outcome::failed(format!("error: {}\n", d.message)),
         };
         if p.extension().is_some_and(|x| x == "kbq") {
             // A query file that names its knowledge base runs against that one, as `run` does.
-            if let Some(kb_path) = crate::query::script::script_kb(&p, &src.text) {
-                let loaded = crate::kb::read_paths(&[kb_path])
-                    .and_then(|t| crate::kb::KnowledgeBase::load(t, self.kb.config.clone()));
+            let named = kb_paths_for(&p, &src.text, &[]);
+            if !named.is_empty() {
+                let loaded = kb_texts(&named)
+                    .map_err(crate::query::LoadError::from)
+                    .and_then(|t| Session::load(t, self.kb().config.clone()));
                 return match loaded {
-                    Ok(mut kb) => match run_script(&mut kb, &src.name, &src.text, self.opts) {
-                        Ok(r) => text::script_report(&r),
-                        Err(d) => kb.sources.render(&[d], false),
-                    },
-                    Err(e) => e.sources.render(&e.diagnostics, false),
+                    Ok(mut s) => {
+                        script_outcome(self.format, self.opts, &mut s, &src.name, &src.text)
+                    }
+                    Err(e) => Outcome::failed(e.sources.render(&e.diagnostics, false)),
                 };
             }
-            return match run_script(&mut self.kb, &src.name, &src.text, self.opts) {
-                Ok(r) => match self.format {
-                    Format::Json => {
-                        format!("{}\n", serde_json::to_string_pretty(&r).unwrap_or_default())
-                    }
-                    Format::Text | Format::Markdown => text::script_report(&r),
-                },
-                Err(d) => self.errors(&[d]),
-            };
+            let (format, opts) = (self.format, self.opts);
+            return script_outcome(format, opts, &mut self.session, &src.name, &src.text);
         }
         self.loaded.push(p);
         let out = self.rebuild();
-        if !out.starts_with("added") {
+        if out.failed {
             self.loaded.pop();
         }
         out
     }
 
-    /// Parses `arg` as facts; the error to print otherwise.
-    fn facts_of(&mut self, arg: &str, what: &str) -> Result<Vec<Clause>, String> {
-        let file = self.kb.sources.add(format!("<{what}>"), arg);
-        let program = parse_kb(arg, file).map_err(|d| self.errors(&[d]))?;
+    /// Parses `arg` as facts; the outcome to print otherwise.
+    fn facts_of(&mut self, arg: &str, what: &str) -> Result<Vec<Clause>, Outcome> {
+        let file = self.session.kb.sources.add(format!("<{what}>"), arg);
+        let program = parse_kb(arg, file).map_err(|d| Outcome::failed(self.errors(&[d])))?;
         if program.clauses.is_empty()
             || program.clauses.iter().any(|c| !c.is_fact())
             || !program.sources.is_empty()
         {
-            return Err(format!(
+            return Err(Outcome::failed(format!(
                 "usage: :{what} FACT.  (ground facts only, e.g. :{what} status(peer_cache, supported, unconditional).)\n"
-            ));
+            )));
         }
         Ok(program.clauses)
     }
 
-    fn assume(&mut self, arg: &str) -> String {
+    fn assume(&mut self, arg: &str) -> Outcome {
         let facts = match self.facts_of(arg, "assume") {
             Ok(f) => f,
             Err(e) => return e,
@@ -221,15 +242,18 @@ impl Session {
         let n = self.assumed.len();
         self.assumed.extend(facts.iter().map(Clause::to_string));
         let out = self.rebuild();
-        if !out.starts_with("added") {
+        if out.failed {
             self.assumed.truncate(n);
             return out;
         }
         let shown: Vec<String> = facts.iter().map(Clause::to_string).collect();
-        format!("assumed {} (`:retract` takes it back)\n", shown.join(" "))
+        Outcome::ok(format!(
+            "assumed {} (`:retract` takes it back)\n",
+            shown.join(" ")
+        ))
     }
 
-    fn retract(&mut self, arg: &str) -> String {
+    fn retract(&mut self, arg: &str) -> Outcome {
         let facts = match self.facts_of(arg, "retract") {
             Ok(f) => f,
             Err(e) => return e,
@@ -237,49 +261,52 @@ impl Session {
         let mut done = Vec::new();
         for f in facts {
             let text = f.to_string();
+            let atom = GroundAtom {
+                pred: f.head.pred.clone(),
+                args: f
+                    .head
+                    .args
+                    .iter()
+                    .filter_map(|t| match t {
+                        Term::Const(c) => Some(c.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+            };
             if let Some(i) = self.assumed.iter().position(|a| *a == text) {
                 self.assumed.remove(i);
                 done.push(format!("took back the assumption {text}"));
-            } else if self
-                .kb
-                .checked
-                .program
-                .clauses
-                .iter()
-                .any(|c| c.is_fact() && c.to_string() == text)
-            {
-                self.retracted.push(text.clone());
+            } else if self.kb().is_written_fact(&atom.pred, &atom.args) {
+                self.retracted.push(atom);
                 done.push(format!("set aside {text} (`:reset` restores it)"));
             } else {
-                return format!(
+                return Outcome::failed(format!(
                     "no fact {text} to retract: neither assumed nor in the knowledge base\n"
-                );
+                ));
             }
         }
         let out = self.rebuild();
-        if out.starts_with("added") || out.starts_with("removed") {
-            format!("{}\n", done.join("\n"))
-        } else {
+        if out.failed {
             out
+        } else {
+            Outcome::ok(format!("{}\n", done.join("\n")))
         }
     }
 
     fn sources(&self) -> String {
-        let program = &self.kb.checked.program;
-        let mut rows = Vec::new();
-        for s in &program.sources {
-            let cites = program
-                .clauses
-                .iter()
-                .filter(|c| c.cites.iter().chain(&c.notes).any(|q| q.source == s.name))
-                .count();
-            rows.push(vec![
-                Const::Sym(s.name.clone()),
-                Const::Sym(s.title.clone()),
-                Const::Sym(s.url.clone().unwrap_or_default()),
-                Const::Int(cites as i64),
-            ]);
-        }
+        let rows: Vec<Vec<Const>> = self
+            .kb()
+            .source_summaries()
+            .into_iter()
+            .map(|s| {
+                vec![
+                    Const::Sym(s.name),
+                    Const::Sym(s.title),
+                    Const::Sym(s.url.unwrap_or_default()),
+                    Const::Int(s.cited_by as i64),
+                ]
+            })
+            .collect();
         let mut out = text::table(
             &[
                 "source".into(),
@@ -290,7 +317,7 @@ impl Session {
             &rows,
         );
         out.push_str("\nfiles:\n");
-        for t in &self.kb.texts {
+        for t in &self.kb().texts {
             out.push_str(&format!("  {}\n", t.name));
         }
         out
@@ -298,22 +325,19 @@ impl Session {
 
     fn preds(&self) -> String {
         let rows: Vec<Vec<Const>> = self
-            .kb
-            .checked
-            .preds
-            .values()
+            .kb()
+            .pred_summaries()
+            .into_iter()
             .map(|p| {
-                let n = self.kb.model.relation(&p.name).map_or(0, |r| r.len());
-                let inputs: Vec<String> = p.inputs.iter().map(|&i| p.column(i)).collect();
                 vec![
                     Const::Sym(format!("{}/{}", p.name, p.arity)),
-                    Const::Int(n as i64),
-                    Const::Sym(if inputs.is_empty() {
+                    Const::Int(p.tuples as i64),
+                    Const::Sym(if p.needs.is_empty() {
                         String::new()
                     } else {
-                        format!("needs {}", inputs.join(", "))
+                        format!("needs {}", p.needs.join(", "))
                     }),
-                    Const::Sym(p.doc.clone().unwrap_or_default()),
+                    Const::Sym(p.doc.unwrap_or_default()),
                 ]
             })
             .collect();
@@ -331,51 +355,37 @@ impl Session {
         )
     }
 
-    fn facts(&self, pred: &str) -> String {
-        let Some(info) = self.kb.checked.preds.get(pred) else {
-            return format!("unknown predicate `{pred}`; :preds lists them\n");
+    fn facts(&self, pred: &str) -> Outcome {
+        let Some(f) = self.kb().facts(pred) else {
+            return Outcome::failed(format!("unknown predicate `{pred}`; :preds lists them\n"));
         };
-        let rows: Vec<Vec<Const>> = self
-            .kb
-            .model
-            .relation(pred)
-            .map(|r| r.rows().map(|row| self.kb.interner.decode(row)).collect())
-            .unwrap_or_default();
-        if rows.is_empty() {
-            let why = if info.inputs.is_empty() {
-                ""
-            } else {
+        if f.rows.is_empty() {
+            let why = if f.goal_directed {
                 " (goal-directed: ask a question that gives its inputs)"
+            } else {
+                ""
             };
-            return format!("{pred} has no tuples{why}\n");
+            return Outcome::ok(format!("{pred} has no tuples{why}\n"));
         }
-        let header: Vec<String> = (0..info.arity).map(|i| info.column(i)).collect();
-        format!(
-            "{}\n{} tuple{}\n",
-            text::table(&header, &rows),
-            rows.len(),
-            if rows.len() == 1 { "" } else { "s" }
-        )
+        Outcome::ok(format!(
+            "{}\n{}\n",
+            text::table(&f.columns, &f.rows),
+            plural(f.rows.len(), "tuple")
+        ))
     }
 
-    fn rules(&self, pred: &str) -> String {
-        if !self.kb.checked.preds.contains_key(pred) {
-            return format!("unknown predicate `{pred}`; :preds lists them\n");
+    fn rules(&self, pred: &str) -> Outcome {
+        let Some(rules) = self.kb().rules(pred) else {
+            return Outcome::failed(format!("unknown predicate `{pred}`; :preds lists them\n"));
+        };
+        if rules.is_empty() {
+            return Outcome::ok(format!("{pred} has no rules (only facts: :facts {pred})\n"));
         }
-        let mut out = String::new();
-        for c in self
-            .kb
-            .checked
-            .program
-            .clauses
-            .iter()
-            .filter(|c| c.head.pred == pred && !c.is_fact())
-        {
-            out.push_str(&format!("{c}   [{}]\n", self.kb.sources.location(c.span)));
-        }
-        if out.is_empty() {
-            out = format!("{pred} has no rules (only facts: :facts {pred})\n");
-        }
-        out
+        Outcome::ok(
+            rules
+                .iter()
+                .map(|r| format!("{}   [{}]\n", r.text, r.location))
+                .collect::<String>(),
+        )
     }
 }

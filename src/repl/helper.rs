@@ -3,8 +3,8 @@
 //! atoms, variables, strings, comments and syntax errors.
 
 use crate::check::did_you_mean;
-use crate::kb::KnowledgeBase;
-use crate::syntax::{Const, is_incomplete, parse_kb, parse_query};
+use crate::query::KnowledgeBase;
+use crate::syntax::{is_incomplete, parse_kb, parse_query};
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::Hinter;
@@ -141,32 +141,16 @@ impl ReplHelper {
     /// Re-reads predicates and constants.
     pub fn refresh(&mut self, kb: &KnowledgeBase) {
         self.preds = kb
-            .checked
+            .pred_summaries()
+            .into_iter()
+            .map(|p| (p.name, p.arity))
+            .collect();
+        self.columns = self
             .preds
-            .values()
-            .map(|p| (p.name.clone(), p.arity))
+            .keys()
+            .map(|name| (name.clone(), kb.column_values(name, MAX_COLUMN_VALUES)))
             .collect();
-        self.columns.clear();
-        for (name, arity) in &self.preds {
-            let mut cols = vec![BTreeSet::new(); *arity];
-            if let Some(rel) = kb.model.relation(name) {
-                for row in rel.rows() {
-                    for (i, &id) in row.iter().enumerate() {
-                        if cols[i].len() < MAX_COLUMN_VALUES {
-                            cols[i].insert(kb.interner.value(id).to_string());
-                        }
-                    }
-                }
-            }
-            self.columns.insert(name.clone(), cols);
-        }
-        self.constants = kb
-            .interner
-            .values()
-            .iter()
-            .filter(|v| !matches!(v, Const::Str(s) if s.chars().count() > 40))
-            .map(Const::to_string)
-            .collect();
+        self.constants = kb.constants(40);
     }
 
     /// Candidates for the word ending at `pos`: (start of the word, (display, replacement)).

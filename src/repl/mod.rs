@@ -9,203 +9,40 @@
 
 mod commands;
 mod helper;
+mod session;
 
-use crate::diag::Diagnostic;
-use crate::engine::EvalError;
-use crate::kb::{KnowledgeBase, LoadError, SourceText, read_paths};
-use crate::query::{AskOptions, QueryError};
-use crate::render::{Format, emit, json, text};
-use crate::syntax::{is_incomplete, parse_kb};
-use crate::{emit_line, err_line};
+use crate::query::{AskOptions, KnowledgeBase};
+use crate::render::{Format, emit, emit_err};
+use crate::syntax::is_incomplete;
 use helper::ReplHelper;
 use rustyline::error::ReadlineError;
 use rustyline::history::{DefaultHistory, History};
 use rustyline::{Config, Editor};
+pub use session::{Flow, Outcome, ReplSession};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
-use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
 /// The prompt of a new statement.
 pub const PROMPT: &str = "supportkb> ";
 /// The prompt of a statement's further lines.
 pub const CONTINUATION: &str = "       ... ";
 
-/// The session state.
-pub struct Session {
-    /// The knowledge base, rebuilt when clauses, assumptions or files change.
-    pub kb: KnowledgeBase,
-    /// Output format.
-    pub format: Format,
-    /// Query options.
-    pub opts: AskOptions,
-    /// Where the knowledge base came from: `--kb` paths (empty for the embedded one).
-    base_paths: Vec<PathBuf>,
-    /// Files added with `:load`, re-read by `:reload`.
-    loaded: Vec<PathBuf>,
-    /// Clauses typed at the prompt, in order.
-    typed: Vec<String>,
-    /// Facts assumed with `:assume`, as written.
-    assumed: Vec<String>,
-    /// Facts of the knowledge base set aside with `:retract`, as printed.
-    retracted: Vec<String>,
-    /// Set by Ctrl-C while an evaluation runs.
-    cancel: Arc<AtomicBool>,
-    /// How many times the knowledge base was rebuilt (completion data follows it).
-    generation: u64,
+/// How a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplEnd {
+    /// Normally (`:quit`, Ctrl-D, end of a script whose statements all ran).
+    Ok,
+    /// A piped script had a statement that failed (it went on after it).
+    ScriptFailed,
+    /// The session could not start or read its input.
+    CannotStart,
 }
 
-/// What one statement asks of the loop.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Flow {
-    /// Read the next statement.
-    Continue,
-    /// Leave.
-    Quit,
-}
-
-impl Session {
-    /// A session over `kb`, built from `base_paths` (empty: the embedded knowledge base).
-    pub fn new(
-        mut kb: KnowledgeBase,
-        format: Format,
-        opts: AskOptions,
-        base_paths: Vec<PathBuf>,
-    ) -> Self {
-        let cancel = Arc::new(AtomicBool::new(false));
-        kb.config.cancel = Some(cancel.clone());
-        Session {
-            kb,
-            format,
-            opts,
-            base_paths,
-            loaded: Vec::new(),
-            typed: Vec::new(),
-            assumed: Vec::new(),
-            retracted: Vec::new(),
-            cancel,
-            generation: 0,
-        }
-    }
-
-    /// The flag Ctrl-C sets to stop a running evaluation.
-    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
-        self.cancel.clone()
-    }
-
-    fn errors(&self, d: &[Diagnostic]) -> String {
-        match self.format {
-            Format::Json => format!("{}\n", json::diagnostics(&self.kb.sources, d)),
-            Format::Text | Format::Markdown => self.kb.sources.render(d, false),
-        }
-    }
-
-    /// Runs one statement; returns what to print and whether to go on.
-    pub fn statement(&mut self, input: &str) -> (String, Flow) {
-        self.cancel.store(false, Ordering::Relaxed);
-        let line = input.trim();
-        if line.is_empty() {
-            return (String::new(), Flow::Continue);
-        }
-        if let Some(cmd) = line.strip_prefix(':') {
-            return self.command(cmd);
-        }
-        let looks_like_clauses =
-            !line.starts_with("?-") && !line.starts_with("why") && !line.contains('?');
-        if looks_like_clauses {
-            let file = self.kb.sources.add("<check>", input);
-            if parse_kb(input, file).is_ok() {
-                self.typed.push(input.to_string());
-                let out = self.rebuild();
-                if !out.starts_with("added") {
-                    self.typed.pop();
-                }
-                return (out, Flow::Continue);
-            }
-        }
-        match self.kb.ask(input, self.opts) {
-            Ok(a) => (
-                match self.format {
-                    Format::Json => {
-                        format!("{}\n", serde_json::to_string_pretty(&a).unwrap_or_default())
-                    }
-                    Format::Text => text::answer(&a),
-                    Format::Markdown => crate::render::markdown::answer(&a),
-                },
-                Flow::Continue,
-            ),
-            Err(QueryError::Invalid(d)) => {
-                // Show the knowledge-base reading's error when the input looks like clauses.
-                if looks_like_clauses {
-                    let file = self.kb.sources.add("<input>", input);
-                    if let Err(kd) = parse_kb(input, file) {
-                        return (self.errors(&[kd]), Flow::Continue);
-                    }
-                }
-                (self.errors(&d), Flow::Continue)
-            }
-            Err(QueryError::Eval(EvalError::Cancelled)) => ("cancelled\n".into(), Flow::Continue),
-            Err(QueryError::Eval(e)) => (format!("error: {e}\n"), Flow::Continue),
-        }
-    }
-
-    /// The texts of the session's knowledge base: its files, `:load`ed files, typed clauses
-    /// and assumptions.
-    fn texts(&self) -> Result<Vec<SourceText>, LoadError> {
-        let mut texts = if self.base_paths.is_empty() {
-            crate::kb::embedded_sources()
-        } else {
-            read_paths(&self.base_paths)?
-        };
-        if !self.loaded.is_empty() {
-            texts.extend(read_paths(&self.loaded)?);
-        }
-        for (i, t) in self.typed.iter().enumerate() {
-            texts.push(SourceText {
-                name: format!("<input {}>", i + 1),
-                text: t.clone(),
-            });
-        }
-        if !self.assumed.is_empty() {
-            texts.push(SourceText {
-                name: "<assumptions>".into(),
-                text: self.assumed.join("\n"),
-            });
-        }
-        Ok(texts)
-    }
-
-    /// Rebuilds the knowledge base; on failure keeps the old one and says why.
-    fn rebuild(&mut self) -> String {
-        let before = self.kb.checked.program.clauses.len();
-        let built = self
-            .texts()
-            .and_then(|t| KnowledgeBase::load_without(t, self.kb.config.clone(), &self.retracted));
-        match built {
-            Ok(mut kb) => {
-                let n = kb.checked.program.clauses.len() as i64 - before as i64;
-                kb.handles = std::mem::take(&mut self.kb.handles);
-                self.kb = kb;
-                self.generation += 1;
-                match n {
-                    1 => "added 1 clause\n".into(),
-                    n if n >= 0 => format!("added {n} clauses\n"),
-                    n => format!("removed {} clause{}\n", -n, if n == -1 { "" } else { "s" }),
-                }
-            }
-            Err(e) if e.diagnostics.iter().any(|d| d.code == "cancelled") => {
-                "cancelled: nothing changed\n".into()
-            }
-            Err(e) => match self.format {
-                Format::Json => format!("{}\n", json::diagnostics(&e.sources, &e.diagnostics)),
-                Format::Text | Format::Markdown => format!(
-                    "{}(nothing changed)\n",
-                    e.sources.render(&e.diagnostics, false)
-                ),
-            },
-        }
-    }
+/// Writes to standard output; false once the output is closed (`supportkb | head`), so the
+/// caller stops quietly.
+fn out(text: &str) -> bool {
+    emit(text).is_ok()
 }
 
 fn history_path() -> Option<PathBuf> {
@@ -263,14 +100,16 @@ pub fn run(
     format: Format,
     opts: AskOptions,
     base_paths: Vec<PathBuf>,
-) -> ExitCode {
-    let mut session = Session::new(kb, format, opts, base_paths);
+) -> ReplEnd {
+    let mut session = ReplSession::new(kb, format, opts, base_paths);
     if !std::io::stdin().is_terminal() {
         return script(&mut session);
     }
     let flag = session.cancel_flag();
     if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
-        err_line!("warning: Ctrl-C will not stop a running evaluation: {e}");
+        emit_err(&format!(
+            "warning: Ctrl-C will not stop a running evaluation: {e}\n"
+        ));
     }
     let config = Config::builder()
         .completion_type(rustyline::CompletionType::List)
@@ -279,12 +118,12 @@ pub fn run(
     let mut editor: Editor<ReplHelper, DefaultHistory> = match Editor::with_config(config) {
         Ok(e) => e,
         Err(e) => {
-            err_line!("error: cannot start the line editor: {e}");
-            return ExitCode::from(2);
+            emit_err(&format!("error: cannot start the line editor: {e}\n"));
+            return ReplEnd::CannotStart;
         }
     };
     editor.set_helper(Some(ReplHelper::new(
-        &session.kb,
+        session.kb(),
         std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     )));
     let history = history_path();
@@ -292,13 +131,16 @@ pub fn run(
         && h.exists()
         && let Err(e) = editor.load_history(h)
     {
-        err_line!("warning: cannot read the history file {}: {e}", h.display());
+        emit_err(&format!(
+            "warning: cannot read the history file {}: {e}\n",
+            h.display()
+        ));
     }
-    emit_line!(
-        "supportkb {} — {} facts and rules loaded. :help for help, :quit to leave.",
+    out(&format!(
+        "supportkb {} — {} facts and rules loaded. :help for help, :quit to leave.\n",
         env!("CARGO_PKG_VERSION"),
-        session.kb.checked.program.clauses.len()
-    );
+        session.kb().checked.program.clauses.len()
+    ));
     let mut completed_for = session.generation;
     loop {
         match read_statement(&mut editor) {
@@ -306,9 +148,8 @@ pub fn run(
                 if !stmt.trim().is_empty() {
                     let _ = editor.history_mut().add(stmt.trim());
                 }
-                let (out, flow) = session.statement(&stmt);
-                emit(&out);
-                if flow == Flow::Quit {
+                let o = session.statement(&stmt);
+                if !out(&o.text) || o.flow == Flow::Quit {
                     break;
                 }
                 // Completion data is rebuilt only when the knowledge base was: reading every
@@ -316,13 +157,13 @@ pub fn run(
                 if completed_for != session.generation
                     && let Some(h) = editor.helper_mut()
                 {
-                    h.refresh(&session.kb);
+                    h.refresh(session.kb());
                     completed_for = session.generation;
                 }
             }
             Ok(None) => break,
             Err(e) => {
-                err_line!("error: {e}");
+                emit_err(&format!("error: {e}\n"));
                 break;
             }
         }
@@ -334,13 +175,13 @@ pub fn run(
             .map_err(|e| e.to_string())
             .and_then(|_| save_history(&mut editor, h));
         if let Err(e) = saved {
-            err_line!(
-                "warning: cannot write the history file {}: {e}",
+            emit_err(&format!(
+                "warning: cannot write the history file {}: {e}\n",
                 h.display()
-            );
+            ));
         }
     }
-    ExitCode::SUCCESS
+    ReplEnd::Ok
 }
 
 /// Saves the history atomically: a crash or Ctrl-C mid-write leaves the old file whole.
@@ -359,19 +200,18 @@ fn save_history(
 }
 
 /// Runs piped standard input: statements accumulate line by line until complete.
-fn script(session: &mut Session) -> ExitCode {
+fn script(session: &mut ReplSession) -> ReplEnd {
     let mut input = Vec::new();
     if let Err(e) = std::io::stdin().read_to_end(&mut input) {
-        err_line!("error: cannot read standard input: {e}");
-        return ExitCode::from(2);
+        emit_err(&format!("error: cannot read standard input: {e}\n"));
+        return ReplEnd::CannotStart;
     }
     let Ok(input) = String::from_utf8(input) else {
-        err_line!("error: standard input is not UTF-8 text");
-        return ExitCode::from(2);
+        emit_err("error: standard input is not UTF-8 text\n");
+        return ReplEnd::CannotStart;
     };
     let mut buffer = String::new();
     let mut failed = false;
-    let is_error = |out: &str| out.starts_with("error") || out.contains("\"kind\": \"error\"");
     for line in input.lines() {
         if buffer.is_empty() && line.trim().is_empty() {
             continue;
@@ -381,22 +221,21 @@ fn script(session: &mut Session) -> ExitCode {
         if !buffer.trim_start().starts_with(':') && is_incomplete(&buffer) {
             continue;
         }
-        let (out, flow) = session.statement(&buffer);
-        failed |= is_error(&out);
-        emit(&out);
+        let o = session.statement(&buffer);
+        failed |= o.failed;
         buffer.clear();
-        if flow == Flow::Quit {
+        if !out(&o.text) || o.flow == Flow::Quit {
             break;
         }
     }
     if !buffer.trim().is_empty() {
-        let (out, _) = session.statement(&buffer);
-        failed |= is_error(&out);
-        emit(&out);
+        let o = session.statement(&buffer);
+        failed |= o.failed;
+        out(&o.text);
     }
     if failed {
-        ExitCode::from(2)
+        ReplEnd::ScriptFailed
     } else {
-        ExitCode::SUCCESS
+        ReplEnd::Ok
     }
 }

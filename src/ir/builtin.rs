@@ -1,5 +1,6 @@
 //! The built-in predicates: string tests and `length`. Each has a fixed arity and says which
-//! arguments must be bound before it runs (its mode).
+//! arguments must be bound before it runs (its mode). The checker resolves them by name
+//! once; later stages see [`Literal::Builtin`](super::Literal::Builtin).
 
 /// A built-in predicate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,5 +70,36 @@ impl Builtin {
             Builtin::Prefix => "prefix(S, P): S starts with P",
             Builtin::Suffix => "suffix(S, P): S ends with P",
         }
+    }
+}
+
+/// Most bytes a compiled pattern may take: a pathological pattern is an error, not an
+/// unbounded allocation.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Compiles the pattern of `matches(S, P)`: the pattern as written must be a valid regular
+/// expression (Rust `regex` syntax) on its own, and it then must match the whole string.
+///
+/// Errors: the pattern does not compile as written (`a)|(b` is rejected even though
+/// `^(?:a)|(b)$` would compile), or it is too large.
+pub fn compile_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()?;
+    regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_are_validated_as_written() {
+        // Guards: `a)|(b` was wrapped before it was validated, and matched "apple".
+        assert!(compile_regex("a)|(b").is_err());
+        let r = compile_regex("[a-z]+[0-9]+").unwrap();
+        assert!(r.is_match("cmg01") && !r.is_match("cmg01x"));
     }
 }

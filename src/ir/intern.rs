@@ -1,7 +1,7 @@
 //! Interning: every constant the evaluator sees is mapped once to a dense `u32` id, so tuples
 //! are rows of ids and equality is id equality.
 
-use crate::syntax::Const;
+use super::Const;
 use std::collections::HashMap;
 
 /// An interned constant.

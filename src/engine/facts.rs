@@ -1,21 +1,14 @@
-//! Facts from files and to files: TSV (tab-separated, fields taken verbatim, no quoting)
-//! and CSV (RFC 4180 quoting), chosen by the file's extension (`.csv` is CSV, anything else
-//! TSV). Rows stream from the reader; the column count is checked against the predicate's
-//! arity, and a bad row is an error naming the file and line.
+//! Facts from files and to files: the fields of TSV and CSV rows
+//! ([`crate::source::table`]) as constants, interned for the evaluator.
 //!
 //! A field becomes an integer if it is one (64-bit), a symbol if it is written like one
 //! (`peer_cache`: a lowercase letter, then letters, digits, `_`), and a string otherwise —
 //! so a file's values join with the constants written in `.kb` text.
 
-use crate::engine::{Id, Interner};
-use crate::syntax::Const;
+use crate::ir::{Const, Id, Interner};
+use crate::source::table::{each_row, write_rows as write_text_rows};
+use crate::source::{Code, Diagnostic, plural};
 use std::path::Path;
-
-/// Whether `path` is read and written as CSV (else TSV).
-fn is_csv(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-}
 
 /// The constant a field stands for.
 pub fn field_value(field: &str) -> Const {
@@ -46,57 +39,6 @@ fn field_text(c: &Const) -> String {
     }
 }
 
-/// Calls `f` with each row's line number and fields, until it returns `false`. Blank lines
-/// are no rows. TSV is read line by line (fields verbatim); CSV by the `csv` crate.
-fn each_row(
-    path: &Path,
-    mut f: impl FnMut(u64, Vec<&str>) -> Result<bool, String>,
-) -> Result<(), String> {
-    use std::io::BufRead;
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if is_csv(path) {
-        let mut r = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(file);
-        for (i, record) in r.records().enumerate() {
-            let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
-            let line = record.position().map_or(i as u64 + 1, |p| p.line());
-            if record.len() == 1 && record[0].is_empty() {
-                continue;
-            }
-            if !f(line, record.iter().collect())? {
-                break;
-            }
-        }
-        return Ok(());
-    }
-    let mut reader = std::io::BufReader::new(file);
-    let mut buf = Vec::new();
-    let mut line = 0u64;
-    loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        if n == 0 {
-            return Ok(());
-        }
-        line += 1;
-        let text = std::str::from_utf8(&buf)
-            .map_err(|_| format!("{}:{line}: not UTF-8 text", path.display()))?;
-        let text = text.strip_suffix('\n').unwrap_or(text);
-        let text = text.strip_suffix('\r').unwrap_or(text);
-        if text.is_empty() {
-            continue;
-        }
-        if !f(line, text.split('\t').collect())? {
-            return Ok(());
-        }
-    }
-}
-
 /// Reads the rows of `path` for a predicate of `arity` columns, interning their values.
 ///
 /// Errors: the file cannot be read, a row has another number of columns (`file:line`), a
@@ -105,15 +47,18 @@ pub fn read_rows(
     path: &Path,
     arity: usize,
     interner: &mut Interner,
-) -> Result<Vec<Vec<Id>>, String> {
+) -> Result<Vec<Vec<Id>>, Diagnostic> {
     let mut rows = Vec::new();
     each_row(path, |line, fields| {
         if fields.len() != arity {
-            return Err(format!(
-                "{}:{line}: expected {arity} column{}, found {}",
-                path.display(),
-                if arity == 1 { "" } else { "s" },
-                fields.len()
+            return Err(Diagnostic::unplaced(
+                Code::Input,
+                format!(
+                    "{}:{line}: expected {}, found {}",
+                    path.display(),
+                    plural(arity, "column"),
+                    fields.len()
+                ),
             ));
         }
         rows.push(
@@ -147,27 +92,12 @@ pub fn find_line(path: &Path, values: &[Const]) -> Option<u64> {
 ///
 /// Errors: the file cannot be written; a TSV value holding a tab or a line break (it could
 /// not be read back verbatim).
-pub fn write_rows(path: &Path, rows: &[Vec<Const>]) -> Result<(), String> {
-    let mut w = csv::WriterBuilder::new();
-    if !is_csv(path) {
-        w.delimiter(b'\t').quote_style(csv::QuoteStyle::Never);
-    }
-    let mut out = w.from_writer(Vec::new());
-    for r in rows {
-        let fields: Vec<String> = r.iter().map(field_text).collect();
-        if !is_csv(path)
-            && let Some(f) = fields.iter().find(|f| f.contains(['\t', '\n', '\r']))
-        {
-            return Err(format!(
-                "{}: the value {f:?} holds a tab or line break; write CSV (.csv) instead",
-                path.display()
-            ));
-        }
-        out.write_record(&fields).map_err(|e| e.to_string())?;
-    }
-    let bytes = out.into_inner().map_err(|e| e.to_string())?;
-    crate::render::write_atomic(path, &bytes)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+pub fn write_rows(path: &Path, rows: &[Vec<Const>]) -> Result<(), Diagnostic> {
+    let text: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(field_text).collect())
+        .collect();
+    write_text_rows(path, &text)
 }
 
 #[cfg(test)]
@@ -204,7 +134,7 @@ mod tests {
             find_line(&tsv, &[Const::Sym("c".into()), Const::Int(3)]),
             Some(4)
         );
-        let err = read_rows(&tsv, 3, &mut interner).unwrap_err();
+        let err = read_rows(&tsv, 3, &mut interner).unwrap_err().message;
         assert!(
             err.ends_with("e.tsv:1: expected 3 columns, found 2"),
             "{err}"
@@ -222,6 +152,7 @@ mod tests {
         assert!(
             write_rows(&out, &[vec![Const::Str("a\tb".into())]])
                 .unwrap_err()
+                .message
                 .contains("CSV")
         );
     }

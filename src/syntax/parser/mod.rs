@@ -1,18 +1,20 @@
 //! The pest parser (grammar in `grammar/kb.pest`) and the conversion of its parse tree
-//! into the AST of [`super::ast`], keeping the span of every node.
+//! into the AST, keeping the span of every node.
 
-use super::ast::*;
-use crate::diag::Diagnostic;
+mod errors;
+mod query;
+
+use super::*;
+use crate::source::{Code, Diagnostic};
+pub use errors::MAX_NESTING;
+use errors::{check_nesting, syntax_error};
 use pest::Parser as _;
 use pest::iterators::Pair;
+use query::{expectation, query};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/kb.pest"]
 struct KbParser;
-
-/// Deepest nesting of parentheses accepted; deeper input is rejected before pest's recursive
-/// descent could exhaust the stack.
-pub const MAX_NESTING: usize = 200;
 
 /// Parses a knowledge-base text (`.kb`) numbered `file` in its source map.
 ///
@@ -66,16 +68,16 @@ pub fn parse_script(text: &str, file: usize) -> Result<Script, Diagnostic> {
                     .find(|x| x.as_rule() == Rule::string)
                     .map(string_value)
                     .unwrap_or_default();
-                kb = Some((path, span));
+                kb = Some(KbUse { path, span });
             }
             Rule::expectation => {
                 let span = span_of(&p, file);
-                let e = expectation(p, file)?;
+                let expectation = expectation(p, file)?;
                 items
                     .last_mut()
                     .expect("grammar puts a query first")
                     .expectations
-                    .push((e, span));
+                    .push(ExpectationAt { expectation, span });
             }
             Rule::EOI | Rule::dot => {}
             _ => items.push(ScriptItem {
@@ -85,6 +87,42 @@ pub fn parse_script(text: &str, file: usize) -> Result<Script, Diagnostic> {
         }
     }
     Ok(Script { kb, items })
+}
+
+/// A statement typed at the REPL or piped to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Statement {
+    /// A query.
+    Query(Query),
+    /// Clauses and declarations to add to the knowledge base.
+    Clauses(Program),
+}
+
+/// Parses a REPL statement: a query if it reads as one, else knowledge-base text.
+///
+/// Errors: when it is neither, the syntax error of the reading that got further.
+pub fn parse_statement(text: &str, file: usize) -> Result<Statement, Diagnostic> {
+    let as_query = parse_query(text, file);
+    if let Ok(q) = as_query {
+        return Ok(Statement::Query(q));
+    }
+    let as_kb = parse_kb(text, file);
+    match (as_kb, as_query) {
+        (Ok(p), _) => Ok(Statement::Clauses(p)),
+        (Err(k), Err(q)) => {
+            let at = |d: &Diagnostic| d.span.map_or(0, |s| s.start);
+            // A line that starts like a query (`?-`, `why`, `p?`) is judged as one.
+            let query_like = text.trim_start().starts_with("?-")
+                || text.trim_start().starts_with("why ")
+                || text.trim_start().starts_with("why#")
+                || text.split_once('?').is_some_and(|(p, _)| {
+                    !p.trim().is_empty()
+                        && p.trim().chars().all(|c| c.is_alphanumeric() || c == '_')
+                });
+            Err(if query_like || at(&q) > at(&k) { q } else { k })
+        }
+        (Err(k), Ok(_)) => Err(k),
+    }
 }
 
 /// True when `text` is an unfinished statement: neither a query nor complete knowledge-base
@@ -117,165 +155,9 @@ fn strip_comment(line: &str) -> &str {
     line
 }
 
-fn check_nesting(text: &str, file: usize) -> Result<(), Diagnostic> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut in_comment = false;
-    for (i, c) in text.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-            continue;
-        }
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '%' => in_comment = true,
-            '"' => in_string = true,
-            '(' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Err(Diagnostic::error(
-                        "nesting",
-                        format!("parentheses nested deeper than {MAX_NESTING} levels"),
-                        Span {
-                            file,
-                            start: i,
-                            end: i + 1,
-                        },
-                    )
-                    .with_label("too deep"));
-                }
-            }
-            ')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-fn rule_name(r: &Rule) -> String {
-    match r {
-        Rule::symbol => "a name (lowercase identifier)",
-        Rule::variable => "a variable",
-        Rule::wildcard => "`_`",
-        Rule::integer => "an integer",
-        Rule::string => "a string",
-        Rule::atom => "an atom",
-        Rule::clause => "a clause",
-        Rule::body => "a rule body",
-        Rule::literal | Rule::negation => "a literal",
-        Rule::comparison => "a comparison",
-        Rule::cmp_op => "a comparison operator",
-        Rule::expr | Rule::product => "an expression",
-        Rule::add_op | Rule::mul_op => "an operator",
-        Rule::cite => "`@cite(…)`",
-        Rule::note => "`@note(…)`",
-        Rule::source_decl | Rule::kw_source => "`source`",
-        Rule::pred_decl | Rule::kw_decl => "`decl`",
-        Rule::EOI => "end of input",
-        Rule::query
-        | Rule::query_line
-        | Rule::conj_query
-        | Rule::question
-        | Rule::why
-        | Rule::why_not => "a query (`p? args`, `?- body`, `why atom` or `why not atom`)",
-        Rule::kb => "clauses",
-        Rule::query_file => "queries",
-        Rule::expectation | Rule::kw_expect => "`expect`",
-        Rule::expect_rows | Rule::expect_count | Rule::kw_rows => "`rows`",
-        Rule::expect_uses | Rule::kw_uses => "`uses`",
-        Rule::expect_cites | Rule::kw_cites => "`cites`",
-        Rule::row_literal => "a row `(…)`",
-        Rule::kb_use | Rule::kw_kb => "`kb \"PATH\".`",
-        Rule::expect_row | Rule::kw_row => "`row`",
-        Rule::expect_verdict => "a verdict",
-        Rule::kw_why => "`why`",
-        Rule::dot => "`.`",
-        Rule::comma => "`,`",
-        Rule::kw_verdict => "`verdict`",
-        Rule::string_body | Rule::escape => "string text",
-        Rule::kw_not => "`not`",
-        Rule::kw_url => "`url`",
-        Rule::input_decl => "`input`",
-        Rule::output_decl => "`output`",
-        // Keywords as written; any other rule by its name in words, never as an identifier.
-        other => {
-            let name = format!("{other:?}");
-            return match name.strip_prefix("kw_") {
-                Some(k) => format!("`{k}`"),
-                None => name.replace('_', " "),
-            };
-        }
-    }
-    .to_string()
-}
-
-fn syntax_error(e: pest::error::Error<Rule>, file: usize, text: &str) -> Diagnostic {
-    let (start, end) = match e.location {
-        pest::error::InputLocation::Pos(p) => (p, p),
-        pest::error::InputLocation::Span((s, e)) => (s, e),
-    };
-    let message = match &e.variant {
-        pest::error::ErrorVariant::ParsingError {
-            positives,
-            negatives,
-        } => {
-            let mut names: Vec<String> = positives.iter().map(rule_name).collect();
-            names.dedup();
-            let mut msg = if names.is_empty() {
-                "unexpected input".to_string()
-            } else {
-                format!("expected {}", join_or(&names))
-            };
-            if !negatives.is_empty() {
-                let neg: Vec<String> = negatives.iter().map(rule_name).collect();
-                msg.push_str(&format!(", found {}", join_or(&neg)));
-            }
-            msg
-        }
-        pest::error::ErrorVariant::CustomError { message } => message.clone(),
-    };
-    let label = if start == end { "here" } else { "unexpected" };
-    let d = Diagnostic::error(
-        "syntax",
-        format!("syntax error: {message}"),
-        Span {
-            file,
-            start,
-            end: end.max(start + 1),
-        },
-    )
-    .with_label(label);
-    if start >= text.trim_end().len() {
-        d.with_help("every clause, query and expectation ends with `.`")
-    } else {
-        d
-    }
-}
-
-fn join_or(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
-}
-
 fn span_of(p: &Pair<Rule>, file: usize) -> Span {
     let s = p.as_span();
-    Span {
-        file,
-        start: s.start(),
-        end: s.end(),
-    }
+    Span::new(file, s.start(), s.end())
 }
 
 fn string_value(p: Pair<Rule>) -> String {
@@ -285,7 +167,7 @@ fn string_value(p: Pair<Rule>) -> String {
 fn integer_value(p: &Pair<Rule>, file: usize) -> Result<i64, Diagnostic> {
     p.as_str().parse::<i64>().map_err(|_| {
         Diagnostic::error(
-            "integer-overflow",
+            Code::IntegerOverflow,
             format!("integer {} does not fit in 64 bits", p.as_str()),
             span_of(p, file),
         )
@@ -331,7 +213,7 @@ fn expr(p: Pair<Rule>, file: usize) -> Result<Expr, Diagnostic> {
                 operators += 1;
                 if operators > MAX_NESTING {
                     return Err(Diagnostic::error(
-                        "nesting",
+                        Code::Nesting,
                         format!("expression with more than {MAX_NESTING} operators"),
                         span,
                     )
@@ -493,96 +375,6 @@ fn pred_decl(p: Pair<Rule>, file: usize) -> PredDecl {
     }
 }
 
-fn query(p: Pair<Rule>, file: usize) -> Result<Query, Diagnostic> {
-    let span = span_of(&p, file);
-    match p.as_rule() {
-        Rule::conj_query => Ok(Query::Conjunctive {
-            body: body(p.into_inner().next().expect("body"), file)?,
-            span,
-        }),
-        Rule::why_handle => {
-            let n = p
-                .into_inner()
-                .find(|x| x.as_rule() == Rule::integer)
-                .expect("number");
-            let number = integer_value(&n, file)?;
-            Ok(Query::Handle {
-                number: usize::try_from(number).unwrap_or(0),
-                span,
-            })
-        }
-        Rule::why | Rule::why_not => {
-            let is_not = p.as_rule() == Rule::why_not;
-            let a = p
-                .into_inner()
-                .find(|x| x.as_rule() == Rule::atom)
-                .expect("atom");
-            let a = atom(a, file)?;
-            Ok(if is_not {
-                Query::WhyNot(a)
-            } else {
-                Query::Why(a)
-            })
-        }
-        Rule::question => {
-            let mut inner = p.into_inner();
-            let pred = inner.next().expect("predicate").as_str().to_string();
-            let args = inner.map(|t| term(t, file)).collect::<Result<_, _>>()?;
-            Ok(Query::Question { pred, args, span })
-        }
-        other => unreachable!("not a query: {other:?}"),
-    }
-}
-
-fn row_literal(p: Pair<Rule>, file: usize) -> Result<Vec<Const>, Diagnostic> {
-    p.into_inner().map(|c| constant(c, file)).collect()
-}
-
-fn expectation(p: Pair<Rule>, file: usize) -> Result<Expectation, Diagnostic> {
-    let inner = p
-        .into_inner()
-        .find(|x| x.as_rule() != Rule::kw_expect)
-        .expect("expectation body");
-    let rule = inner.as_rule();
-    let mut parts = inner.into_inner().filter(|x| {
-        !matches!(
-            x.as_rule(),
-            Rule::kw_rows | Rule::kw_row | Rule::kw_uses | Rule::kw_cites | Rule::kw_verdict
-        )
-    });
-    match rule {
-        Rule::expect_count => Ok(Expectation::Rows(integer_value(
-            &parts.next().expect("count"),
-            file,
-        )?)),
-        Rule::expect_rows => Ok(Expectation::ExactRows(
-            parts
-                .map(|r| row_literal(r, file))
-                .collect::<Result<_, _>>()?,
-        )),
-        Rule::expect_row => Ok(Expectation::Row(row_literal(
-            parts.next().expect("row"),
-            file,
-        )?)),
-        Rule::expect_uses => {
-            let target = parts.next().expect("target");
-            Ok(Expectation::Uses(match target.as_rule() {
-                Rule::string => string_value(target),
-                _ => target.as_str().to_string(),
-            }))
-        }
-        Rule::expect_cites => {
-            let source = parts.next().expect("source").as_str().to_string();
-            let line = parts.next().map(|l| integer_value(&l, file)).transpose()?;
-            Ok(Expectation::Cites(source, line))
-        }
-        _ => Ok(Expectation::Verdict(constant(
-            parts.next().expect("value"),
-            file,
-        )?)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -636,11 +428,11 @@ mod tests {
             0,
         )
         .unwrap();
-        assert_eq!(s.kb.as_ref().map(|k| k.0.as_str()), Some("lifecycle"));
+        assert_eq!(s.kb.as_ref().map(|k| k.path.as_str()), Some("lifecycle"));
         let s = s.items;
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].expectations.len(), 2);
-        let e: Vec<&Expectation> = s[1].expectations.iter().map(|(e, _)| e).collect();
+        let e: Vec<&Expectation> = s[1].expectations.iter().map(|e| &e.expectation).collect();
         assert_eq!(
             *e[0],
             Expectation::Row(vec![Const::Sym("b".into()), Const::Int(2)])
@@ -654,22 +446,63 @@ mod tests {
         );
         assert_eq!(*e[2], Expectation::Uses("q".into()));
         assert_eq!(*e[3], Expectation::Uses("q.kb:3".into()));
-        assert_eq!(*e[4], Expectation::Cites("cmg".into(), Some(59)));
-        assert_eq!(*e[5], Expectation::Cites("cmg".into(), None));
+        assert_eq!(
+            *e[4],
+            Expectation::Cites {
+                source: "cmg".into(),
+                line: Some(59)
+            }
+        );
+        assert_eq!(
+            *e[5],
+            Expectation::Cites {
+                source: "cmg".into(),
+                line: None
+            }
+        );
         assert_eq!(e[1].to_string(), "expect rows (b, 2), (c, \"x\")");
     }
 
     #[test]
     fn errors_point_at_the_problem() {
         let e = parse_kb("p(a).\nq(b) :- p(.\n", 0).unwrap_err();
-        assert_eq!(e.code, "syntax");
+        assert_eq!(e.code, Code::Syntax);
         assert_eq!(e.span.unwrap().start, 16);
         let e = parse_kb("p(99999999999999999999).", 0).unwrap_err();
-        assert_eq!(e.code, "integer-overflow");
+        assert_eq!(e.code, Code::IntegerOverflow);
         let deep = format!("p :- q({}1{}).", "(".repeat(5000), ")".repeat(5000));
-        assert_eq!(parse_kb(&deep, 0).unwrap_err().code, "nesting");
+        assert_eq!(parse_kb(&deep, 0).unwrap_err().code, Code::Nesting);
         let long = format!("p :- X = 1{}.", "+1".repeat(100_000));
-        assert_eq!(parse_kb(&long, 0).unwrap_err().code, "nesting");
+        assert_eq!(parse_kb(&long, 0).unwrap_err().code, Code::Nesting);
+    }
+
+    #[test]
+    fn statements_are_classified_by_the_grammar() {
+        // Guards: statements were once classified by searching for `?` and `why`.
+        for clauses in [
+            "note(a, \"is it?\").",
+            "whyte(a).",
+            "why(c).",
+            "p. q(X) :- p, r(X).",
+        ] {
+            assert!(
+                matches!(parse_statement(clauses, 0), Ok(Statement::Clauses(_))),
+                "{clauses}"
+            );
+        }
+        for q in [
+            "supported? peer_cache",
+            "?- p(X).",
+            "why p(a)",
+            "why not p(a).",
+            "why #2",
+        ] {
+            assert!(
+                matches!(parse_statement(q, 0), Ok(Statement::Query(_))),
+                "{q}"
+            );
+        }
+        assert!(parse_statement("supported? (", 0).is_err());
     }
 
     #[test]

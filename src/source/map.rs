@@ -1,77 +1,9 @@
-//! Diagnostics as data: every pass returns the problems it finds as [`Diagnostic`]s, and
-//! [`SourceMap::render`] prints them once, each with `file:line:col` and a caret under the
-//! offending text (through miette's graphical report handler).
+//! The texts a run has read, and positions in them: a [`Span`] resolves to a [`Location`]
+//! (`file:line:col`), and diagnostics render once with the offending line and a caret.
 
-use crate::syntax::Span;
+use super::{Diagnostic, Severity, Span};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 use std::fmt;
-
-/// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing; does not stop anything.
-    Warning,
-    /// The input is rejected.
-    Error,
-}
-
-/// One problem found in a source text.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Diagnostic {
-    /// Error or warning.
-    pub severity: Severity,
-    /// A stable code, e.g. `syntax`, `arity`, `unsafe-variable`, `unstratifiable`.
-    pub code: &'static str,
-    /// One sentence saying what is wrong.
-    pub message: String,
-    /// Where; `None` for problems of no single place.
-    #[serde(skip)]
-    pub span: Option<Span>,
-    /// The text under the caret.
-    pub label: Option<String>,
-    /// What to do about it (e.g. "did you mean `status`?").
-    pub help: Option<String>,
-}
-
-impl Diagnostic {
-    /// An error at `span`.
-    pub fn error(code: &'static str, message: impl Into<String>, span: Span) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            message: message.into(),
-            span: Some(span),
-            label: None,
-            help: None,
-        }
-    }
-
-    /// A warning at `span`.
-    pub fn warning(code: &'static str, message: impl Into<String>, span: Span) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, message, span)
-        }
-    }
-
-    /// Sets the text under the caret.
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the help line.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-
-    /// True for errors.
-    pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
-    }
-}
 
 /// One source text: a file's path (or a name such as `<query>`) and its contents.
 #[derive(Debug, Clone)]
@@ -105,6 +37,13 @@ impl fmt::Display for Location {
     }
 }
 
+/// Lines longer than this (in bytes) are shown as a window around the caret, not whole: a
+/// generated file with one huge line must give a short message.
+const MAX_SHOWN_LINE: usize = 200;
+
+/// Characters shown on each side of the caret in a long line.
+const WINDOW: usize = 60;
+
 impl SourceMap {
     /// Adds a text; returns its index for [`Span::file`].
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> usize {
@@ -115,9 +54,16 @@ impl SourceMap {
         self.files.len() - 1
     }
 
-    /// The text numbered `file`. Panics on an index this map did not hand out.
-    pub fn file(&self, file: usize) -> &SourceFile {
-        &self.files[file]
+    /// The text numbered `file`, if this map handed out that number.
+    pub fn get(&self, file: usize) -> Option<&SourceFile> {
+        self.files.get(file)
+    }
+
+    /// The name of text `file` (`<unknown>` for a number this map did not hand out).
+    pub fn name(&self, file: usize) -> &str {
+        self.files
+            .get(file)
+            .map_or("<unknown>", |f| f.name.as_str())
     }
 
     /// All texts, in the order they were added.
@@ -146,18 +92,9 @@ impl SourceMap {
         }
     }
 
-    /// The source text a span covers.
-    pub fn snippet(&self, span: Span) -> &str {
-        let Some(f) = self.files.get(span.file) else {
-            return "";
-        };
-        let s = floor_char_boundary(&f.text, span.start);
-        let e = floor_char_boundary(&f.text, span.end.max(s));
-        &f.text[s..e]
-    }
-
     /// Renders diagnostics for a terminal or a log: a header `error[code]: file:line:col:
-    /// message`, then the source line with a caret under the span, then the help.
+    /// message`, then the source line with a caret under the span, then the help. Long lines
+    /// are cut to a window around the caret.
     pub fn render(&self, diags: &[Diagnostic], color: bool) -> String {
         let theme = if color {
             GraphicalTheme::unicode()
@@ -176,17 +113,29 @@ impl SourceMap {
                 .map(|s| format!("{}: ", self.location(s)))
                 .unwrap_or_default();
             out.push_str(&format!("{kind}[{}]: {loc}{}\n", d.code, d.message));
-            let Some(span) = d.span.filter(|s| s.file < self.files.len()) else {
+            let Some((span, f)) = d.span.and_then(|s| self.files.get(s.file).map(|f| (s, f)))
+            else {
                 if let Some(h) = &d.help {
                     out.push_str(&format!("  help: {h}\n"));
                 }
                 continue;
             };
-            let f = &self.files[span.file];
             let start = floor_char_boundary(&f.text, span.start);
             let end = floor_char_boundary(&f.text, span.end.max(start));
+            let line_start = f.text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = f.text[start..]
+                .find('\n')
+                .map_or(f.text.len(), |i| start + i);
+            if line_end - line_start > MAX_SHOWN_LINE {
+                out.push_str(&window(
+                    d,
+                    &f.text[line_start..line_end],
+                    start - line_start,
+                ));
+                continue;
+            }
             let mut md = MietteDiagnostic::new(d.message.clone()).with_label(LabeledSpan::new(
-                Some(d.label.clone().unwrap_or_else(|| "here".into())),
+                Some(d.label_text().to_string()),
                 start,
                 end - start,
             ));
@@ -211,6 +160,24 @@ impl SourceMap {
     }
 }
 
+/// A long line as a window of [`WINDOW`] characters each side of the caret at byte `at`.
+fn window(d: &Diagnostic, line: &str, at: usize) -> String {
+    let before: Vec<char> = line[..at].chars().collect();
+    let after: Vec<char> = line[at..].chars().collect();
+    let skip = before.len().saturating_sub(WINDOW);
+    let lead = if skip > 0 { "…" } else { "" };
+    let tail = if after.len() > WINDOW { "…" } else { "" };
+    let shown_before: String = before[skip..].iter().collect();
+    let shown_after: String = after.iter().take(WINDOW).collect();
+    let pad = lead.chars().count() + before.len() - skip;
+    let mut out = format!("  │ {lead}{shown_before}{shown_after}{tail}\n");
+    out.push_str(&format!("  │ {}^ {}\n", " ".repeat(pad), d.label_text()));
+    if let Some(h) = &d.help {
+        out.push_str(&format!("  help: {h}\n"));
+    }
+    out
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
     while !s.is_char_boundary(i) {
@@ -219,7 +186,29 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// True if any diagnostic is an error.
-pub fn has_errors(diags: &[Diagnostic]) -> bool {
-    diags.iter().any(Diagnostic::is_error)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Code;
+
+    #[test]
+    fn locations_count_lines_and_characters() {
+        let mut m = SourceMap::default();
+        let f = m.add("a.kb", "p(a).\nq(é, b).");
+        let loc = m.location(Span::new(f, 13, 14));
+        assert_eq!(loc.to_string(), "a.kb:2:7");
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_caret() {
+        let mut m = SourceMap::default();
+        let text = format!("p({}, ?).", "a, ".repeat(30_000));
+        let at = text.find('?').unwrap();
+        let f = m.add("long.kb", text);
+        let d = Diagnostic::error(Code::Syntax, "syntax error", Span::new(f, at, at + 1));
+        let out = m.render(&[d], false);
+        assert!(out.len() < 1000, "{} bytes", out.len());
+        assert!(out.contains("long.kb:1:90005"), "{out}");
+        assert!(out.contains("…"), "{out}");
+    }
 }

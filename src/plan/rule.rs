@@ -1,4 +1,4 @@
-//! Rule planning: a checked rule body, in the order [`order_body`](crate::check::order_body)
+//! Rule compilation: a checked rule body, in the order [`order_body`](crate::check::order_body)
 //! chose, becomes a chain of *segments* over a binding row whose slots hold the variables
 //! bound so far.
 //!
@@ -15,10 +15,11 @@
 //! order; the atom's side is a keyed index (`(key, new values)`) that every rule reading the
 //! same atom shape shares ([`AtomShape`]).
 
-use super::intern::{Id, Interner};
-use crate::check::Builtin;
-use crate::diag::Diagnostic;
-use crate::syntax::{ArithOp, Atom, Clause, CmpOp, Const, Expr, Literal, Term};
+use crate::ir::{
+    ArithOp, Atom, Builtin, CmpOp, Const, Expr, Id, Interner, Literal, Pred, Rule, Term, Var,
+    compile_regex,
+};
+use crate::source::{Code, Diagnostic};
 use regex::Regex;
 use std::collections::{BTreeSet, HashMap};
 
@@ -42,7 +43,7 @@ pub enum Pat {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AtomShape {
     /// Predicate read.
-    pub pred: String,
+    pub pred: Pred,
     /// One pattern per argument.
     pub pats: Vec<Pat>,
 }
@@ -144,15 +145,24 @@ pub struct Segment {
     pub next: Option<Boundary>,
 }
 
+/// One argument of a rule's head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadArg {
+    /// The value in this slot of the last segment's row.
+    Slot(usize),
+    /// A constant.
+    Const(Id),
+}
+
 /// A compiled rule.
 #[derive(Debug, Clone)]
 pub struct RulePlan {
     /// Index of the rule in the program the plan was made from.
     pub rule: usize,
     /// Head predicate.
-    pub head_pred: String,
-    /// Head arguments: `Ok(slot)` of the last segment's row, or `Err(constant)`.
-    pub head: Vec<Result<usize, Id>>,
+    pub head_pred: Pred,
+    /// Head arguments.
+    pub head: Vec<HeadArg>,
     /// The segments, in order.
     pub segments: Vec<Segment>,
 }
@@ -179,57 +189,54 @@ impl RulePlan {
     }
 }
 
-/// Compiles whole-string regular expressions with a size limit, so a pathological pattern is
-/// an error rather than an unbounded allocation.
-pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
-    regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
-        .size_limit(1 << 20)
-        .build()
+/// The slots of a binding row: the variable each holds (`None` for a slot nothing reads).
+type Layout = Vec<Option<Var>>;
+
+/// Why a rule cannot be compiled although check accepted it: the planner and the checker
+/// disagree, a bug reported as such (never a panic).
+fn internal(what: &str, at: crate::source::Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::NotEvaluable,
+        format!("internal error: the planner met {what} that the checker should have rejected"),
+        at,
+    )
 }
 
-fn term_expr(t: &Term, layout: &[String], interner: &mut Interner) -> CExpr {
+fn term_expr(t: &Term, layout: &Layout, interner: &mut Interner) -> Option<CExpr> {
     match t {
-        Term::Var(v) => CExpr::Slot(slot(layout, v)),
-        Term::Const(c) => CExpr::Const(interner.intern(c)),
-        Term::Wildcard => unreachable!("safety rejects `_` in expressions"),
+        Term::Var(v) => slot(layout, v).map(CExpr::Slot),
+        Term::Const(c) => Some(CExpr::Const(interner.intern(c))),
+        Term::Wildcard => None,
     }
 }
 
-fn slot(layout: &[String], v: &str) -> usize {
-    layout
-        .iter()
-        .position(|x| x == v)
-        .expect("planned variable is bound")
+fn slot(layout: &Layout, v: &Var) -> Option<usize> {
+    layout.iter().position(|x| x.as_ref() == Some(v))
 }
 
-fn expr(e: &Expr, layout: &[String], interner: &mut Interner) -> CExpr {
-    match e {
-        Expr::Term(t) => term_expr(t, layout, interner),
+fn expr(e: &Expr, layout: &Layout, interner: &mut Interner) -> Option<CExpr> {
+    Some(match e {
+        Expr::Term(t) => term_expr(t, layout, interner)?,
         Expr::Binary(l, op, r) => CExpr::Binary(
-            Box::new(expr(l, layout, interner)),
+            Box::new(expr(l, layout, interner)?),
             *op,
-            Box::new(expr(r, layout, interner)),
+            Box::new(expr(r, layout, interner)?),
         ),
-    }
-}
-
-fn vars_of(l: &Literal) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    l.each_var(&mut |v| {
-        out.insert(v.to_string());
-    });
-    out
+    })
 }
 
 /// The shape of `a` against the bound variables; the new variables it binds, in order.
 /// Variables bound here that nothing in `live` reads become `Any`.
-fn shape(
-    a: &Atom,
-    bound: &[String],
-    live: &BTreeSet<String>,
-    interner: &mut Interner,
-) -> (AtomShape, Vec<String>, Vec<String>) {
-    let mut first_at: HashMap<&str, usize> = HashMap::new();
+/// An atom's shape against the bound variables, with the variables that form its join key
+/// and the new ones it binds, in argument order.
+struct Shaped {
+    shape: AtomShape,
+    key: Vec<Var>,
+    new: Vec<Var>,
+}
+
+fn shape(a: &Atom, bound: &Layout, live: &BTreeSet<Var>, interner: &mut Interner) -> Shaped {
+    let mut first_at: HashMap<&Var, usize> = HashMap::new();
     let mut pats = Vec::with_capacity(a.args.len());
     let mut key = Vec::new();
     let mut new = Vec::new();
@@ -237,12 +244,12 @@ fn shape(
         pats.push(match t {
             Term::Const(c) => Pat::Const(interner.intern(c)),
             Term::Wildcard => Pat::Any,
-            Term::Var(v) if bound.contains(v) => {
+            Term::Var(v) if bound.iter().any(|b| b.as_ref() == Some(v)) => {
                 key.push(v.clone());
                 Pat::Key
             }
             Term::Var(v) => {
-                if let Some(&j) = first_at.get(v.as_str()) {
+                if let Some(&j) = first_at.get(v) {
                     Pat::Same(j)
                 } else {
                     first_at.insert(v, i);
@@ -263,53 +270,44 @@ fn shape(
             }
         });
     }
-    // A repeated new variable is kept once; drop it if nothing later reads it.
-    (
-        AtomShape {
+    Shaped {
+        shape: AtomShape {
             pred: a.pred.clone(),
             pats,
         },
         key,
         new,
-    )
+    }
 }
 
-/// Compiles rule number `rule` (`clause`) with its body in `order`.
+/// Compiles rule number `index` with its body in `order`.
 ///
-/// Errors: a constant regular expression that does not compile.
+/// Errors: a constant regular expression that does not compile; an internal disagreement
+/// with the checker (a variable the order leaves unbound).
 pub fn compile(
-    rule: usize,
-    clause: &Clause,
+    index: usize,
+    rule: &Rule,
     order: &[usize],
     interner: &mut Interner,
 ) -> Result<RulePlan, Diagnostic> {
-    let lits: Vec<&Literal> = order.iter().map(|&i| &clause.body[i]).collect();
+    let lits: Vec<&Literal> = order.iter().map(|&i| &rule.body[i]).collect();
     // live_after[k]: variables read by literal k or later, or by the head.
     let mut live_after = vec![BTreeSet::new(); lits.len() + 1];
-    for t in &clause.head.args {
-        if let Term::Var(v) = t {
-            live_after[lits.len()].insert(v.clone());
-        }
-    }
+    live_after[lits.len()].extend(rule.head.args.iter().filter_map(Term::as_var).cloned());
     for k in (0..lits.len()).rev() {
         let mut s = live_after[k + 1].clone();
-        s.extend(vars_of(lits[k]));
+        s.extend(lits[k].vars());
         live_after[k] = s;
     }
-    let is_binary = |l: &Literal| matches!(l, Literal::Pos(a) | Literal::Neg(a) if Builtin::from_name(&a.pred).is_none());
-
     let mut segments: Vec<Segment> = Vec::new();
-    let mut layout: Vec<String> = Vec::new();
+    let mut layout: Layout = Vec::new();
     let mut k = 0;
     // The source.
-    if let Some(Literal::Pos(a)) = lits
-        .first()
-        .filter(|l| matches!(l, Literal::Pos(a) if Builtin::from_name(&a.pred).is_none()))
-    {
-        let (shape, _, new) = shape(a, &layout, &live_after[1], interner);
-        layout = new;
+    if let Some(Literal::Pos(a)) = lits.first() {
+        let shaped = shape(a, &layout, &live_after[1], interner);
+        layout = shaped.new.into_iter().map(Some).collect();
         segments.push(Segment {
-            start: Start::Scan(shape),
+            start: Start::Scan(shaped.shape),
             width: layout.len(),
             transforms: Vec::new(),
             next: None,
@@ -325,37 +323,45 @@ pub fn compile(
     }
     while k < lits.len() {
         let lit = lits[k];
-        if is_binary(lit) {
-            let (a, negated) = match lit {
-                Literal::Pos(a) => (a, false),
-                Literal::Neg(a) => (a, true),
-                Literal::Cmp { .. } => unreachable!(),
-            };
+        if let Literal::Pos(a) | Literal::Neg(a) = lit {
+            let negated = matches!(lit, Literal::Neg(_));
             let live = if negated {
                 BTreeSet::new()
             } else {
                 live_after[k + 1].clone()
             };
-            let (shape, key_vars, new_vars) = shape(a, &layout, &live, interner);
-            let rest: Vec<String> = layout
+            let shaped = shape(a, &layout, &live, interner);
+            let rest: Vec<Var> = layout
                 .iter()
-                .filter(|v| !key_vars.contains(v) && live_after[k + 1].contains(*v))
+                .flatten()
+                .filter(|v| !shaped.key.contains(v) && live_after[k + 1].contains(*v))
                 .cloned()
                 .collect();
-            let boundary = Boundary {
-                key: key_vars.iter().map(|v| slot(&layout, v)).collect(),
-                rest: rest.iter().map(|v| slot(&layout, v)).collect(),
+            let slots = |vars: &[Var]| -> Result<Vec<usize>, Diagnostic> {
+                vars.iter()
+                    .map(|v| {
+                        slot(&layout, v).ok_or_else(|| internal("an unbound variable", a.span))
+                    })
+                    .collect()
             };
-            segments.last_mut().expect("a source").next = Some(boundary);
-            layout = key_vars
+            let boundary = Boundary {
+                key: slots(&shaped.key)?,
+                rest: slots(&rest)?,
+            };
+            if let Some(last) = segments.last_mut() {
+                last.next = Some(boundary);
+            }
+            layout = shaped
+                .key
                 .into_iter()
                 .chain(rest)
-                .chain(if negated { Vec::new() } else { new_vars })
+                .chain(if negated { Vec::new() } else { shaped.new })
+                .map(Some)
                 .collect();
             let start = if negated {
-                Start::Anti(shape)
+                Start::Anti(shaped.shape)
             } else {
-                Start::Join(shape)
+                Start::Join(shaped.shape)
             };
             segments.push(Segment {
                 start,
@@ -365,23 +371,27 @@ pub fn compile(
             });
         } else {
             let t = transform(lit, &mut layout, interner)?;
-            segments.last_mut().expect("a source").transforms.push(t);
+            if let Some(last) = segments.last_mut() {
+                last.transforms.push(t);
+            }
         }
         k += 1;
     }
-    let head = clause
+    let head = rule
         .head
         .args
         .iter()
         .map(|t| match t {
-            Term::Var(v) => Ok(slot(&layout, v)),
-            Term::Const(c) => Err(interner.intern(c)),
-            Term::Wildcard => unreachable!("safety rejects `_` in heads"),
+            Term::Var(v) => slot(&layout, v)
+                .map(HeadArg::Slot)
+                .ok_or_else(|| internal("an unbound head variable", rule.span)),
+            Term::Const(c) => Ok(HeadArg::Const(interner.intern(c))),
+            Term::Wildcard => Err(internal("`_` in a head", rule.span)),
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     Ok(RulePlan {
-        rule,
-        head_pred: clause.head.pred.clone(),
+        rule: index,
+        head_pred: rule.head.pred.clone(),
         head,
         segments,
     })
@@ -389,81 +399,92 @@ pub fn compile(
 
 fn transform(
     lit: &Literal,
-    layout: &mut Vec<String>,
+    layout: &mut Layout,
     interner: &mut Interner,
 ) -> Result<Transform, Diagnostic> {
+    let span = lit.span();
+    let value = |t: &Term, layout: &Layout, interner: &mut Interner| {
+        term_expr(t, layout, interner).ok_or_else(|| internal("an unbound argument", span))
+    };
     match lit {
-        Literal::Pos(a) | Literal::Neg(a) => {
-            let builtin = Builtin::from_name(&a.pred).expect("built-in");
-            let negated = matches!(lit, Literal::Neg(_));
-            if builtin == Builtin::Length && !negated {
-                match &a.args[1] {
-                    Term::Var(v) if !layout.contains(v) => {
-                        let s = term_expr(&a.args[0], layout, interner);
-                        layout.push(v.clone());
-                        return Ok(Transform::Length(s));
-                    }
-                    Term::Wildcard => {
-                        let s = term_expr(&a.args[0], layout, interner);
-                        layout.push(String::new()); // an unnamed slot nothing reads
-                        return Ok(Transform::Length(s));
-                    }
-                    _ => {}
+        Literal::Builtin {
+            builtin,
+            args,
+            negated,
+            ..
+        } => {
+            if *builtin == Builtin::Length && !negated {
+                let unbound = match &args[1] {
+                    Term::Var(v) if slot(layout, v).is_none() => Some(Some(v.clone())),
+                    Term::Wildcard => Some(None), // an unnamed slot nothing reads
+                    _ => None,
+                };
+                if let Some(v) = unbound {
+                    let s = value(&args[0], layout, interner)?;
+                    layout.push(v);
+                    return Ok(Transform::Length(s));
                 }
             }
-            let args: Vec<CExpr> = a
-                .args
+            let cargs: Vec<CExpr> = args
                 .iter()
-                .map(|t| term_expr(t, layout, interner))
-                .collect();
-            let regex = match (builtin, &a.args[1]) {
-                (Builtin::Matches, Term::Const(c)) => {
-                    let text = match c {
-                        Const::Str(s) | Const::Sym(s) => s.clone(),
-                        Const::Int(n) => n.to_string(),
-                    };
-                    Some(compile_regex(&text).map_err(|e| {
-                        Diagnostic::error(
-                            "regex",
-                            format!("invalid regular expression: {}", first_line(&e.to_string())),
-                            a.span,
-                        )
-                        .with_label("this pattern")
-                    })?)
-                }
+                .map(|t| value(t, layout, interner))
+                .collect::<Result<_, _>>()?;
+            let regex = match (builtin, &args[1]) {
+                (Builtin::Matches, Term::Const(c)) => Some(constant_regex(c, span)?),
                 _ => None,
             };
             Ok(Transform::Builtin {
-                builtin,
-                args,
-                negated,
+                builtin: *builtin,
+                args: cargs,
+                negated: *negated,
                 regex,
             })
         }
         Literal::Cmp { lhs, op, rhs, .. } => {
             let unbound = |e: &Expr| match e {
-                Expr::Term(Term::Var(v)) if !layout.contains(v) => Some(v.clone()),
+                Expr::Term(Term::Var(v)) if slot(layout, v).is_none() => Some(v.clone()),
                 _ => None,
+            };
+            let compiled = |e: &Expr, layout: &Layout, interner: &mut Interner| {
+                expr(e, layout, interner).ok_or_else(|| internal("an unbound expression", span))
             };
             Ok(match (*op, unbound(lhs), unbound(rhs)) {
                 (CmpOp::Eq, Some(v), _) => {
-                    let e = expr(rhs, layout, interner);
-                    layout.push(v);
+                    let e = compiled(rhs, layout, interner)?;
+                    layout.push(Some(v));
                     Transform::Assign(e)
                 }
                 (CmpOp::Eq, None, Some(v)) => {
-                    let e = expr(lhs, layout, interner);
-                    layout.push(v);
+                    let e = compiled(lhs, layout, interner)?;
+                    layout.push(Some(v));
                     Transform::Assign(e)
                 }
                 _ => Transform::Cmp(
-                    expr(lhs, layout, interner),
+                    compiled(lhs, layout, interner)?,
                     *op,
-                    expr(rhs, layout, interner),
+                    compiled(rhs, layout, interner)?,
                 ),
             })
         }
+        Literal::Pos(_) | Literal::Neg(_) => Err(internal("an atom among filters", span)),
     }
+}
+
+/// A constant pattern of `matches`, compiled once.
+///
+/// Errors: [`Code::Regex`] at the literal.
+pub fn constant_regex(c: &Const, span: crate::source::Span) -> Result<Regex, Diagnostic> {
+    let text = match c {
+        Const::Str(s) | Const::Sym(s) => s.clone(),
+        Const::Int(n) => n.to_string(),
+    };
+    compile_regex(&text).map_err(|e| {
+        Diagnostic::error(
+            Code::Regex,
+            format!("invalid regular expression: {}", first_line(&e.to_string())),
+            span,
+        )
+    })
 }
 
 fn first_line(s: &str) -> String {

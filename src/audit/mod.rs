@@ -1,0 +1,9 @@
+//! Stage 8 — audit: traces of an answer with every proof and the exact knowledge base that
+//! gave it ([`trace`]), and their verification against today's knowledge base
+//! ([`verify`]).
+
+pub mod trace;
+pub mod verify;
+
+pub use trace::{TRACE_SCHEMA, Trace, TracedFile, explain, sha256, traced_files};
+pub use verify::{FileCheck, FileStatus, ProofCheck, Verification, verify};

@@ -1,0 +1,134 @@
+//! Audit traces: a question, its answer with every proof, and the exact knowledge base that
+//! gave it (each file's SHA-256), written as versioned JSON or as Markdown for a reviewer;
+//! and their verification against the knowledge base of today.
+//!
+//! The JSON schema is the serde shape of [`Trace`], named by [`TRACE_SCHEMA`]; a change
+//! that breaks readers bumps the version.
+
+use crate::query::{Answer, AskOptions, KnowledgeBase, QueryError, Session};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The schema name and version of traces this build writes and reads.
+pub const TRACE_SCHEMA: &str = "supportkb-trace/1";
+
+/// The program that wrote a trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    /// Always `supportkb`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// One knowledge-base file as it was when the trace was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TracedFile {
+    /// The path (or embedded name) the file was read from.
+    pub path: String,
+    /// The path relative to the knowledge base's folder: how verification pairs files.
+    pub key: String,
+    /// SHA-256 of its bytes, lowercase hex.
+    pub sha256: String,
+}
+
+/// An audit trace.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Trace {
+    /// [`TRACE_SCHEMA`].
+    pub schema: String,
+    /// The program that wrote it.
+    pub tool: Tool,
+    /// When, in RFC 3339 (UTC).
+    pub created: String,
+    /// The knowledge base's files.
+    pub knowledge_base: Vec<TracedFile>,
+    /// The question as asked.
+    pub question: String,
+    /// The answer, with its proofs (never cut by a depth limit).
+    pub answer: Answer,
+}
+
+/// SHA-256 of `text`, lowercase hex.
+pub fn sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The files of `kb` with their keys: names with their longest common folder removed.
+pub fn traced_files(kb: &KnowledgeBase) -> Vec<TracedFile> {
+    let names: Vec<&str> = kb.texts.iter().map(|t| t.name.as_str()).collect();
+    let common = common_folder(&names);
+    kb.texts
+        .iter()
+        .map(|t| TracedFile {
+            path: t.name.clone(),
+            key: t.name[common..].to_string(),
+            sha256: sha256(&t.text),
+        })
+        .collect()
+}
+
+fn common_folder(names: &[&str]) -> usize {
+    let Some(first) = names.first() else { return 0 };
+    let mut len = first.rfind('/').map_or(0, |i| i + 1);
+    for n in names {
+        while len > 0
+            && !(n.len() >= len
+                && n.as_bytes()[..len] == first.as_bytes()[..len]
+                && n.as_bytes()[len - 1] == b'/')
+        {
+            len = first[..len - 1].rfind('/').map_or(0, |i| i + 1);
+        }
+    }
+    len
+}
+
+/// Answers `question` over `kb` with whole proofs and wraps it in a trace.
+///
+/// Errors: as [`Session::ask`].
+pub fn explain(session: &mut Session, question: &str, proofs: usize) -> Result<Trace, QueryError> {
+    let answer = session.ask(
+        question,
+        AskOptions {
+            depth: None,
+            proofs,
+        },
+    )?;
+    Ok(Trace {
+        schema: TRACE_SCHEMA.to_string(),
+        tool: Tool {
+            name: "supportkb".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        created: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        knowledge_base: traced_files(&session.kb),
+        question: question.to_string(),
+        answer,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_drop_the_common_folder() {
+        assert_eq!(
+            common_folder(&["rules/cmg/a.kb", "rules/cmg/b.kb"]),
+            "rules/cmg/".len()
+        );
+        assert_eq!(
+            common_folder(&["/tmp/x/a.kb", "/tmp/x/sub/b.kb"]),
+            "/tmp/x/".len()
+        );
+        assert_eq!(common_folder(&["a.kb"]), 0);
+        assert_eq!(common_folder(&["d/a.kb", "e/b.kb"]), 0);
+        assert_eq!(
+            sha256("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! Lints: problems that do not stop a knowledge base from loading.
+
+use crate::source::{Code, Diagnostic};
+use crate::syntax::{Clause, Expr, Literal, Term};
+use std::collections::BTreeMap;
+
+/// `_` inside a comparison has no value to compute or compare with.
+pub(super) fn wildcards_in_expressions(body: &[Literal], errors: &mut Vec<Diagnostic>) {
+    for l in body {
+        if let Literal::Cmp { lhs, rhs, span, .. } = l
+            && (has_wildcard(lhs) || has_wildcard(rhs))
+        {
+            errors.push(
+                Diagnostic::error(
+                    Code::WildcardInExpression,
+                    "`_` in a comparison has no value",
+                    *span,
+                )
+                .with_label("`_` here")
+                .with_help("use a variable bound by a positive atom of the body"),
+            );
+        }
+    }
+}
+
+fn has_wildcard(e: &Expr) -> bool {
+    match e {
+        Expr::Term(t) => matches!(t, Term::Wildcard),
+        Expr::Binary(l, _, r) => has_wildcard(l) || has_wildcard(r),
+    }
+}
+
+pub(super) fn singleton_lint(c: &Clause, warnings: &mut Vec<Diagnostic>) {
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in &c.head.args {
+        if let Term::Var(v) = t {
+            *count.entry(v).or_default() += 1;
+        }
+    }
+    for l in &c.body {
+        l.each_var(&mut |v| *count.entry(v).or_default() += 1);
+    }
+    for (v, n) in count {
+        if n == 1 && !v.starts_with('_') {
+            warnings.push(
+                Diagnostic::warning(
+                    Code::SingletonVariable,
+                    format!("variable `{v}` occurs only once in this clause"),
+                    c.span,
+                )
+                .with_help(format!("write `_` (or `_{v}`) if any value will do")),
+            );
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Predicates: what `decl`s, heads and bodies say of each (arity, columns, documentation),
+//! and the errors of names and arities.
+
+use super::{PredInfo, did_you_mean};
+use crate::ir::Builtin;
+use crate::source::{Code, Diagnostic, Span, plural};
+use crate::syntax::{Atom, Literal, Program, Term};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(super) fn collect_preds(
+    program: &Program,
+    errors: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, PredInfo> {
+    let mut preds: BTreeMap<String, PredInfo> = BTreeMap::new();
+    for d in &program.decls {
+        if Builtin::from_name(&d.name).is_some() {
+            errors.push(Diagnostic::error(
+                Code::BuiltinRedefined,
+                format!("`{}` is a built-in and cannot be declared", d.name),
+                d.span,
+            ));
+            continue;
+        }
+        if let Some(prev) = preds.get(&d.name) {
+            errors.push(
+                Diagnostic::error(
+                    Code::DuplicateDecl,
+                    format!("`{}` is declared twice", d.name),
+                    d.span,
+                )
+                .with_help(format!("first declared with {} columns", prev.arity)),
+            );
+            continue;
+        }
+        preds.insert(
+            d.name.clone(),
+            PredInfo {
+                name: d.name.clone(),
+                arity: d.columns.len(),
+                columns: Some(d.columns.clone()),
+                doc: d.doc.clone(),
+                bound_args: BTreeSet::new(),
+                span: d.span,
+                facts: 0,
+                rules: 0,
+            },
+        );
+    }
+    // Heads define predicates; the first definition fixes the arity unless a decl did.
+    for c in &program.clauses {
+        let h = &c.head;
+        if Builtin::from_name(&h.pred).is_some() {
+            errors.push(
+                Diagnostic::error(
+                    Code::BuiltinRedefined,
+                    format!("`{}` is a built-in and cannot be defined", h.pred),
+                    h.span,
+                )
+                .with_label("built-in"),
+            );
+            continue;
+        }
+        let info = preds.entry(h.pred.clone()).or_insert_with(|| PredInfo {
+            name: h.pred.clone(),
+            arity: h.args.len(),
+            columns: None,
+            doc: None,
+            bound_args: BTreeSet::new(),
+            span: h.span,
+            facts: 0,
+            rules: 0,
+        });
+        if c.is_fact() {
+            info.facts += 1;
+        } else {
+            info.rules += 1;
+        }
+        arity_check(h, info.arity, info.span, errors);
+        if c.is_fact() {
+            for t in &h.args {
+                if matches!(t, Term::Var(_) | Term::Wildcard) {
+                    errors.push(
+                        Diagnostic::error(
+                            Code::NonGroundFact,
+                            format!("fact `{h}` has a variable; facts must be ground"),
+                            h.span,
+                        )
+                        .with_label("variable in a fact")
+                        .with_help("give a constant, or add a body that binds the variable"),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+    for c in &program.clauses {
+        body_atoms_known(&c.body, &preds, false, errors);
+    }
+    preds
+}
+
+/// Checks that every atom of `body` names a built-in or a known predicate with its arity;
+/// an unknown name gets a "did you mean". In a query, a wrong arity is reported without
+/// pointing elsewhere.
+pub(super) fn body_atoms_known(
+    body: &[Literal],
+    preds: &BTreeMap<String, PredInfo>,
+    in_query: bool,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for l in body {
+        let a = match l {
+            Literal::Pos(a) | Literal::Neg(a) => a,
+            Literal::Cmp { .. } => continue,
+        };
+        if let Some(b) = Builtin::from_name(&a.pred) {
+            arity_check(a, b.arity(), a.span, errors);
+        } else if let Some(info) = preds.get(&a.pred) {
+            arity_check(
+                a,
+                info.arity,
+                if in_query { a.span } else { info.span },
+                errors,
+            );
+        } else {
+            let candidates = preds
+                .keys()
+                .map(String::as_str)
+                .chain(Builtin::ALL.iter().map(|b| b.name()));
+            errors.push(unknown_predicate(&a.pred, a.span, candidates, in_query));
+        }
+    }
+}
+
+/// An unknown predicate, with the closest known name.
+pub fn unknown_predicate<'a>(
+    name: &str,
+    span: Span,
+    candidates: impl Iterator<Item = &'a str>,
+    in_query: bool,
+) -> Diagnostic {
+    let label = if in_query {
+        "not in the knowledge base"
+    } else {
+        "no fact, rule or decl defines it"
+    };
+    Diagnostic::error(
+        Code::UnknownPredicate,
+        format!("unknown predicate `{name}`"),
+        span,
+    )
+    .with_label(label)
+    .with_help_opt(did_you_mean(name, candidates).map(|s| format!("did you mean `{s}`?")))
+}
+
+pub(super) fn arity_check(a: &Atom, arity: usize, first: Span, errors: &mut Vec<Diagnostic>) {
+    if a.args.len() != arity {
+        let what = if a.span == first {
+            String::new()
+        } else {
+            " elsewhere".into()
+        };
+        errors.push(
+            Diagnostic::error(
+                Code::Arity,
+                format!(
+                    "`{}` takes {}{what}, here it has {}",
+                    a.pred,
+                    plural(arity, "argument"),
+                    a.args.len()
+                ),
+                a.span,
+            )
+            .with_label(plural(a.args.len(), "argument")),
+        );
+    }
+}

@@ -1,0 +1,150 @@
+//! The command line: global options and one subcommand each (clap).
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use supportkb::engine::EvalConfig;
+use supportkb::render::Format;
+
+/// Default of `--max-memory`, in MB: a third of a 24 GB machine.
+pub const DEFAULT_MAX_MEMORY_MB: u64 = 8192;
+
+/// Bytes each intermediate row is counted as by `--max-memory`.
+pub const BYTES_PER_ROW: u64 = 32;
+
+/// Global options and the subcommand.
+#[derive(Parser)]
+#[command(
+    name = "supportkb",
+    version,
+    about = "Ask documented support matrices questions and get answers you can audit.",
+    long_about = "Ask documented support matrices questions and get answers you can audit.\n\n\
+        Knowledge bases (.kb) are Datalog with citations of their source document. Without --kb, \
+        every command uses the embedded knowledge base of Microsoft Configuration Manager's \
+        \"Supported configurations for cloud management gateway\".",
+    after_help = "Queries:\n  \
+        supported? peer_cache                    a question: the verdict, then its proof\n  \
+        valid_cmg_name? \"cmg-prod\"               questions can supply goal-directed arguments\n  \
+        ?- status(F, not_supported, _).          all bindings, as a table\n  \
+        why supported(peer_cache, no, unconditional)      the proof tree down to cited facts\n  \
+        why not supported(peer_cache, yes, unconditional) the first literal each rule fails at\n\n\
+        Examples:\n  \
+        supportkb query 'supported? peer_cache'\n  \
+        supportkb run examples/cmg-audit.kbq\n  \
+        supportkb test examples/ --coverage --junit results.xml\n  \
+        supportkb --kb examples/lifecycle query 'can_upgrade? 2204 2304'\n  \
+        supportkb check rules/\n  \
+        supportkb explain 'supported? peer_cache' -o trace.json && supportkb verify trace.json\n\n\
+        Exit codes: 0 ok, 1 an expectation failed (or a verified trace no longer stands), 2 input \
+        rejected, 3 a resource limit was reached."
+)]
+pub struct Cli {
+    /// Load this .kb file or folder instead of the embedded CMG knowledge base (repeat for more).
+    #[arg(long, value_name = "PATH", global = true, action = clap::ArgAction::Append)]
+    pub kb: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Text, global = true)]
+    pub format: Format,
+    /// Cut explanations N levels down: cut proof nodes get handles `#K` that `why #K`
+    /// expands; `why not` follows rules N levels (default 4).
+    #[arg(long, global = true, value_name = "N")]
+    pub depth: Option<usize>,
+    /// Show up to K distinct derivations of each answer (other rules or premises), smallest first.
+    #[arg(long, default_value_t = 1, global = true, value_name = "K", value_parser = clap::value_parser!(u16).range(1..))]
+    pub proofs: u16,
+    /// Stop evaluation after deriving this many tuples.
+    #[arg(long, default_value_t = EvalConfig::default().max_tuples, global = true, value_name = "N")]
+    pub max_tuples: usize,
+    /// Read more facts from FOLDER: `PRED.tsv` or `PRED.csv` for any predicate PRED.
+    #[arg(long, global = true, value_name = "FOLDER")]
+    pub facts: Option<PathBuf>,
+    /// Bound the memory of every evaluation, in MB: intermediate rows are counted (each as
+    /// 32 bytes) and evaluation stops past the bound.
+    #[arg(long, default_value_t = DEFAULT_MAX_MEMORY_MB, global = true, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_memory: u64,
+    /// Stop evaluation after this many seconds (more than 0).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub timeout: Option<std::time::Duration>,
+    /// Do not record derivation heights (proofs then cannot be rebuilt); only for measuring
+    /// what heights cost.
+    #[arg(long, global = true, hide = true)]
+    pub no_heights: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Answer queries given as arguments, e.g. `supportkb query 'supported? peer_cache'`.
+    Query {
+        /// One or more queries (questions, `?- …`, `why …`, `why not …`).
+        #[arg(required = true)]
+        queries: Vec<String>,
+    },
+    /// Run a query file: print each answer, check its `expect` lines, end with `N passed, M failed`.
+    Run {
+        /// The .kbq file.
+        file: PathBuf,
+    },
+    /// Run every query file (.kbq) under the paths as tests: per-file results, then
+    /// `N passed, M failed`. A file runs against the knowledge base it names (`kb "PATH".`),
+    /// else --kb, else the embedded one.
+    Test {
+        /// Files or folders (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Also write the results as JUnit XML here (atomically).
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// List the facts and rules of each knowledge base that no proof used.
+        #[arg(long)]
+        coverage: bool,
+    },
+    /// Check knowledge-base files (syntax, arity, safety, stratification, citations, lints).
+    Check {
+        /// Files or folders; the embedded knowledge base (or --kb) when none.
+        paths: Vec<PathBuf>,
+        /// Also print the strata and each rule's plan (order of literals, join keys,
+        /// antijoins, filters); with PRED, only the rules of that predicate.
+        #[arg(long, value_name = "PRED", num_args = 0..=1, default_missing_value = "")]
+        plan: Option<String>,
+    },
+    /// Write an audit trace of one question: the answer, every proof with its rules,
+    /// substitutions and quoted citations, and the SHA-256 of every knowledge-base file.
+    Explain {
+        /// The question (any query form).
+        question: String,
+        /// Write the trace here (atomically) instead of to standard output. The format
+        /// follows the extension (.json, .md) unless --format says otherwise.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Re-check a JSON audit trace against today's knowledge base: changed files, the answer
+    /// asked again, every proof re-checked. Exit 0 only if the answer still stands.
+    Verify {
+        /// The trace (.json) written by `explain`.
+        trace: PathBuf,
+    },
+    /// Evaluate the knowledge base and write its outputs: every `output P to "FILE".`, and with
+    /// --output FOLDER each output predicate (every derived one when none is declared) as
+    /// FOLDER/P.tsv. Prints the tuple counts.
+    Eval {
+        /// Also write outputs into this folder.
+        #[arg(long, value_name = "FOLDER")]
+        output: Option<PathBuf>,
+    },
+    /// Interactive session (the default). Piped standard input runs as a script.
+    Repl,
+}
+
+/// `--timeout`: a positive, finite number of seconds, at most a year.
+pub fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= 365.0 * 24.0 * 3600.0) {
+        return Err(format!(
+            "`{s}`: give a number of seconds above 0 and at most a year"
+        ));
+    }
+    std::time::Duration::try_from_secs_f64(secs).map_err(|e| e.to_string())
+}

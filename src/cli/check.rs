@@ -1,0 +1,148 @@
+//! `supportkb check [PATH…] [--plan [PRED]]`: loads a knowledge base, prints its lints and a
+//! summary; with `--plan`, its strata and the plan of each rule.
+
+use super::Context;
+use super::output::{self, Exit};
+use serde::Serialize;
+use std::path::PathBuf;
+use supportkb::ir::Pred;
+use supportkb::plan::{display::plan_text, plan_rules};
+use supportkb::query::Session;
+use supportkb::render::{Format, Render, json};
+use supportkb::source::plural;
+
+/// What `check` reports of a knowledge base that loads.
+#[derive(Serialize)]
+struct CheckSummary {
+    kind: &'static str,
+    ok: bool,
+    files: Vec<String>,
+    clauses: usize,
+    predicates: usize,
+    tuples: usize,
+    goal_directed: Vec<String>,
+    diagnostics: Vec<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<String>,
+    #[serde(skip)]
+    warnings_text: String,
+}
+
+impl Render for CheckSummary {
+    fn text(&self) -> String {
+        let mut out = format!(
+            "ok: {}, {} clauses, {} predicates, {} tuples derived, {}\n",
+            plural(self.files.len(), "file"),
+            self.clauses,
+            self.predicates,
+            self.tuples,
+            plural(self.diagnostics.len(), "warning")
+        );
+        if !self.goal_directed.is_empty() {
+            out.push_str(&format!(
+                "goal-directed (questions must give these arguments): {}\n",
+                self.goal_directed.join("; ")
+            ));
+        }
+        if let Some(p) = &self.plan {
+            out.push('\n');
+            out.push_str(p);
+        }
+        out
+    }
+    fn markdown(&self) -> String {
+        let mut out = format!("```text\n{}```\n", self.text());
+        if !self.warnings_text.is_empty() {
+            out.push_str(&format!(
+                "\n## Warnings\n\n```text\n{}```\n",
+                self.warnings_text
+            ));
+        }
+        out
+    }
+    fn json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+/// The strata and every rule's plan (only `pred`'s rules when given).
+fn plans(session: &Session, pred: Option<&str>) -> String {
+    let kb = &session.kb;
+    let mut out = String::from("strata, in evaluation order:\n");
+    for (i, s) in kb.checked.strata.iter().enumerate() {
+        let names: Vec<String> = s.preds.iter().map(Pred::to_string).collect();
+        out.push_str(&format!(
+            "  {}: {}{}\n",
+            i + 1,
+            names.join(", "),
+            if s.recursive { " (recursive)" } else { "" }
+        ));
+    }
+    let mut interner = kb.interner.clone();
+    let plans = match plan_rules(&kb.rules, &mut interner) {
+        Ok(p) => p,
+        Err(d) => {
+            return format!(
+                "{out}\nno plan: {}\n",
+                d.first().map_or("", |d| d.message.as_str())
+            );
+        }
+    };
+    out.push_str("\nrules, as evaluated (slots of the binding row are #0, #1, …):\n");
+    for p in plans {
+        let wanted = pred.is_none_or(|w| {
+            w.is_empty() || matches!(&p.head_pred, Pred::User(n) | Pred::Demand(n) if n == w)
+        });
+        if wanted {
+            out.push_str(&format!("\n{}\n", kb.rules[p.rule]));
+            out.push_str(&plan_text(&p, &interner));
+        }
+    }
+    out
+}
+
+pub fn check(cx: &Context, paths: &[PathBuf], plan: Option<&str>) -> Exit {
+    let paths = if paths.is_empty() { &cx.kb } else { paths };
+    let session = match cx.session_at(paths) {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let kb = &session.kb;
+    let lints = kb.checked.warnings.clone();
+    if let Some(p) = plan
+        && !p.is_empty()
+        && !kb.checked.preds.contains_key(p)
+    {
+        let d = supportkb::source::Diagnostic::unplaced(
+            supportkb::source::Code::UnknownPredicate,
+            format!("--plan {p}: unknown predicate"),
+        );
+        return output::rejected(cx.format, d);
+    }
+    let warnings = kb.warnings();
+    if cx.format != Format::Json {
+        output::warnings(&kb.sources, &lints);
+    }
+    let summary = CheckSummary {
+        kind: "check",
+        ok: true,
+        files: kb.texts.iter().map(|t| t.name.clone()).collect(),
+        clauses: kb.checked.program.clauses.len(),
+        predicates: kb.checked.preds.len(),
+        tuples: kb.model.tuple_count(),
+        goal_directed: kb
+            .pred_summaries()
+            .into_iter()
+            .filter(|p| !p.needs.is_empty())
+            .map(|p| format!("{} (needs {})", p.name, p.needs.join(", ")))
+            .collect(),
+        diagnostics: warnings
+            .iter()
+            .map(|d| json::diagnostic(&kb.sources, d))
+            .collect(),
+        plan: plan.map(|p| plans(&session, Some(p))),
+        warnings_text: kb.sources.render(&warnings, false),
+    };
+    output::doc(cx.format, &summary);
+    Exit::Ok
+}

@@ -1,0 +1,85 @@
+//! `supportkb explain Q -o trace.json|trace.md` and `supportkb verify trace.json`.
+
+use super::Context;
+use super::output::{self, Exit};
+use std::path::Path;
+use supportkb::audit::{Trace, explain as trace_of, verify as verify_trace};
+use supportkb::render::{Format, Render, render};
+use supportkb::source::{Code, Diagnostic, io_reason, read_text, write_atomic};
+
+pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
+    let mut session = match cx.session() {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let trace = match trace_of(&mut session, question, cx.opts.proofs) {
+        Ok(t) => t,
+        Err(e) => return output::query_error(cx.format, &session.kb.sources, &e),
+    };
+    // The extension chooses the format unless --format asked for JSON or Markdown.
+    let as_json = match (
+        cx.format,
+        out.and_then(|p| p.extension()).and_then(|e| e.to_str()),
+    ) {
+        (Format::Json, _) => true,
+        (Format::Markdown, _) => false,
+        (Format::Text, Some("json")) => true,
+        _ => false,
+    };
+    let body = if as_json {
+        render(Format::Json, &trace)
+    } else {
+        trace.markdown()
+    };
+    match out {
+        None => output::print(&body),
+        Some(path) => {
+            if let Err(e) = write_atomic(path, body.as_bytes()) {
+                let d = Diagnostic::unplaced(
+                    Code::Io,
+                    format!("cannot write {}: {}", path.display(), io_reason(&e)),
+                );
+                return output::rejected(cx.format, d);
+            }
+            supportkb::render::emit_err(&format!(
+                "wrote {} ({}, verdict {})\n",
+                path.display(),
+                if as_json { "JSON" } else { "Markdown" },
+                trace.answer.verdict()
+            ));
+        }
+    }
+    Exit::Ok
+}
+
+pub fn verify(cx: &Context, path: &Path) -> Exit {
+    let text = match read_text(path) {
+        Ok(t) => t.text,
+        Err(d) => return output::rejected(cx.format, d),
+    };
+    let trace: Trace = match serde_json::from_str(&text) {
+        Ok(t) => t,
+        Err(e) => {
+            let d = Diagnostic::unplaced(
+                Code::Trace,
+                format!("{}:{}:{}: not a JSON trace: {e}", path.display(), e.line(), e.column()),
+            )
+            .with_help("`supportkb explain QUESTION -o trace.json` writes one; Markdown traces are for reading, not verifying");
+            return output::rejected(cx.format, d);
+        }
+    };
+    let mut session = match cx.session() {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    match verify_trace(&mut session, &trace) {
+        Ok(v) => {
+            output::doc(cx.format, &v);
+            if v.ok { Exit::Ok } else { Exit::Failed }
+        }
+        Err(mut d) => {
+            d.message = format!("{}: {}", path.display(), d.message);
+            output::rejected(cx.format, d)
+        }
+    }
+}

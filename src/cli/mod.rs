@@ -1,0 +1,108 @@
+//! The `supportkb` command: options parsed once into a [`Context`], one file per command,
+//! every document printed through the library's one render entry, and the exit-code policy
+//! in [`output`].
+
+pub mod args;
+mod check;
+mod eval;
+mod explain;
+pub mod output;
+mod query;
+mod run;
+
+use args::{BYTES_PER_ROW, Cli, Command};
+use output::Exit;
+use std::path::PathBuf;
+use supportkb::engine::EvalConfig;
+use supportkb::query::suite::kb_texts;
+use supportkb::query::{AskOptions, LoadConfig, LoadError, Session};
+use supportkb::render::Format;
+
+/// What every command reads from the global options.
+pub struct Context {
+    /// `--kb` paths (empty: the embedded knowledge base).
+    pub kb: Vec<PathBuf>,
+    /// `--format`.
+    pub format: Format,
+    /// `--depth`, `--proofs`.
+    pub opts: AskOptions,
+    /// Limits and `--facts`.
+    pub load: LoadConfig,
+}
+
+impl Context {
+    fn new(cli: &Cli) -> Self {
+        let eval = EvalConfig {
+            heights: !cli.no_heights,
+            max_tuples: cli.max_tuples,
+            max_rows: usize::try_from(cli.max_memory.saturating_mul(1 << 20) / BYTES_PER_ROW)
+                .unwrap_or(usize::MAX),
+            timeout: cli.timeout,
+            cancel: None,
+        };
+        Context {
+            kb: cli.kb.clone(),
+            format: cli.format,
+            opts: AskOptions {
+                depth: cli.depth,
+                proofs: usize::from(cli.proofs),
+            },
+            load: LoadConfig {
+                eval,
+                facts_dir: cli.facts.clone(),
+                retracted: Vec::new(),
+            },
+        }
+    }
+
+    /// Loads the knowledge base at `paths` (none: the embedded one) into a session; prints
+    /// the evaluation's warnings.
+    ///
+    /// Errors: the load error, printed; its exit code.
+    pub fn session_at(&self, paths: &[PathBuf]) -> Result<Session, Exit> {
+        let session = kb_texts(paths)
+            .map_err(LoadError::from)
+            .and_then(|t| Session::load(t, self.load.clone()))
+            .map_err(|e| output::load_error(self.format, &e))?;
+        // Lints are for `check`; evaluation warnings (overflow) matter to every answer.
+        output::warnings(&session.kb.sources, &session.kb.evaluation_warnings());
+        Ok(session)
+    }
+
+    /// The session of `--kb` (or the embedded knowledge base).
+    pub fn session(&self) -> Result<Session, Exit> {
+        self.session_at(&self.kb)
+    }
+}
+
+/// Runs the command line.
+pub fn run(cli: Cli) -> Exit {
+    let cx = Context::new(&cli);
+    let exit = match cli.command {
+        Some(Command::Check { paths, plan }) => check::check(&cx, &paths, plan.as_deref()),
+        Some(Command::Query { queries }) => query::query(&cx, &queries),
+        Some(Command::Run { file }) => run::run(&cx, &file),
+        Some(Command::Test {
+            paths,
+            junit,
+            coverage,
+        }) => run::test(&cx, &paths, junit.as_deref(), coverage),
+        Some(Command::Explain { question, output }) => {
+            explain::explain(&cx, &question, output.as_deref())
+        }
+        Some(Command::Verify { trace }) => explain::verify(&cx, &trace),
+        Some(Command::Eval { output }) => eval::eval(&cx, output.as_deref()),
+        Some(Command::Repl) | None => match cx.session() {
+            Ok(s) => match supportkb::repl::run(s.kb, cx.format, cx.opts, cx.kb.clone()) {
+                supportkb::repl::ReplEnd::Ok => Exit::Ok,
+                _ => Exit::Rejected,
+            },
+            Err(e) => e,
+        },
+    };
+    if output::stdout_closed() {
+        Exit::Ok
+    } else {
+        exit
+    }
+}

@@ -1,0 +1,256 @@
+//! The operators of a stratum's loop: a shared keyed index fed from a predicate's new
+//! tuples, and a rule segment (a scan, a keyed join or an antijoin, then the segment's
+//! filters and assignments) whose rows go to the next segment's keyed input or to the head.
+//!
+//! The joins are a merge join over datafrog's sorted batches (`recent` × all `stable`, then
+//! old × `recent`), written here rather than using datafrog's `from_join` so that an
+//! operator can stop in the middle when a limit is reached; the antijoin is a binary search
+//! in the sorted keys of a relation of a lower stratum.
+
+use super::limits::Guard;
+use crate::engine::tuple::Tuple;
+use crate::ir::{Id, Interner};
+use crate::plan::{AtomShape, Boundary, HeadArg, Transform};
+use datafrog::{Relation as DfRelation, Variable};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+/// A datafrog variable of `(key, value)` rows.
+pub(super) type Keyed<R> = Variable<(R, R)>;
+
+/// One operator of a stratum's loop.
+pub(super) enum Op<R: Tuple> {
+    /// Feeds a shared keyed index from its predicate's new tuples.
+    Index {
+        src: Variable<R>,
+        shape: AtomShape,
+        out: Keyed<R>,
+    },
+    /// A segment of a rule.
+    Segment {
+        rule: usize,
+        input: Input<R>,
+        transforms: Vec<Transform>,
+        sink: Sink<R>,
+    },
+}
+
+/// Where a segment's rows come from.
+pub(super) enum Input<R: Tuple> {
+    /// Tuples of an atom.
+    Scan { src: Variable<R>, shape: AtomShape },
+    /// One empty row (a rule whose body starts with a filter).
+    Unit { src: Variable<R> },
+    /// Keyed rows joined with an atom's keyed index.
+    Join {
+        left: Keyed<R>,
+        right: Keyed<R>,
+        key: usize,
+        rest: usize,
+        new: usize,
+    },
+    /// Keyed rows with no matching key in a relation of a lower stratum.
+    Anti {
+        left: Keyed<R>,
+        rel: Vec<R>,
+        key: usize,
+        rest: usize,
+    },
+}
+
+/// Where a segment's rows go.
+pub(super) enum Sink<R: Tuple> {
+    /// The next segment's keyed input.
+    Keyed { out: Keyed<R>, boundary: Boundary },
+    /// The head predicate.
+    Head {
+        out: Variable<R>,
+        head: Vec<HeadArg>,
+    },
+}
+
+/// What every operator shares while a stratum runs.
+pub(super) struct Ctx<'a> {
+    pub(super) interner: &'a RefCell<Interner>,
+    pub(super) warnings: &'a RefCell<BTreeMap<usize, String>>,
+    pub(super) guard: &'a Guard<'a>,
+}
+
+fn sink_push<R: Tuple>(sink: &Sink<R>, buf: &[Id], keyed: &mut Vec<(R, R)>, rows: &mut Vec<R>) {
+    match sink {
+        Sink::Keyed { boundary, .. } => keyed.push((
+            R::pack(boundary.key.iter().map(|&s| buf[s])),
+            R::pack(boundary.rest.iter().map(|&s| buf[s])),
+        )),
+        Sink::Head { head, .. } => rows.push(R::pack(head.iter().map(|h| match h {
+            HeadArg::Slot(s) => buf[*s],
+            HeadArg::Const(c) => *c,
+        }))),
+    }
+}
+
+fn sink_flush<R: Tuple>(sink: &Sink<R>, keyed: Vec<(R, R)>, rows: Vec<R>) {
+    match sink {
+        Sink::Keyed { out, .. } => out.insert(DfRelation::from_vec(keyed)),
+        Sink::Head { out, .. } => out.insert(DfRelation::from_vec(rows)),
+    }
+}
+
+/// Merge-joins two sorted runs on their keys, calling `f` on each matching pair until it
+/// returns false; returns false if it stopped early.
+fn join_runs<R: Tuple>(a: &[(R, R)], b: &[(R, R)], mut f: impl FnMut(&R, &R, &R) -> bool) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += gallop(&a[i..], |x| x.0 < b[j].0),
+            std::cmp::Ordering::Greater => j += gallop(&b[j..], |x| x.0 < a[i].0),
+            std::cmp::Ordering::Equal => {
+                let ca = a[i..].iter().take_while(|x| x.0 == a[i].0).count();
+                let cb = b[j..].iter().take_while(|x| x.0 == b[j].0).count();
+                for x in &a[i..i + ca] {
+                    for y in &b[j..j + cb] {
+                        if !f(&x.0, &x.1, &y.1) {
+                            return false;
+                        }
+                    }
+                }
+                i += ca;
+                j += cb;
+            }
+        }
+    }
+    true
+}
+
+/// Number of leading elements of `s` for which `less` holds (it holds on a prefix):
+/// exponential steps, then binary search, as datafrog's own gallop.
+fn gallop<T>(s: &[T], less: impl Fn(&T) -> bool) -> usize {
+    if s.first().is_none_or(|x| !less(x)) {
+        return 0;
+    }
+    let (mut lo, mut step) = (0, 1);
+    while lo + step < s.len() && less(&s[lo + step]) {
+        lo += step;
+        step <<= 1;
+    }
+    let (mut l, mut hi) = (lo + 1, (lo + step).min(s.len()));
+    while l < hi {
+        let mid = (l + hi) / 2;
+        if less(&s[mid]) { l = mid + 1 } else { hi = mid }
+    }
+    l
+}
+
+impl Ctx<'_> {
+    /// Runs one operator over the rows that are new since the last round.
+    pub(super) fn run<R: Tuple>(
+        &self,
+        op: &Op<R>,
+        buf: &mut Vec<Id>,
+        scratch: &mut (Vec<Id>, Vec<Id>),
+    ) {
+        let (rule, input, transforms, sink) = match op {
+            Op::Index { src, shape, out } => {
+                let (key, new) = scratch;
+                let mut rows = Vec::new();
+                for r in src.recent.borrow().iter() {
+                    buf.clear();
+                    r.unpack_into(shape.pats.len(), buf);
+                    if shape.split(buf, key, new) {
+                        rows.push((R::pack(key.iter().copied()), R::pack(new.iter().copied())));
+                    }
+                }
+                out.insert(DfRelation::from_vec(rows));
+                return;
+            }
+            Op::Segment {
+                rule,
+                input,
+                transforms,
+                sink,
+            } => (*rule, input, transforms, sink),
+        };
+        let mut keyed = Vec::new();
+        let mut rows = Vec::new();
+        let mut emit = |buf: &mut Vec<Id>| {
+            if self.apply(transforms, buf, rule) {
+                if !self.guard.tick() {
+                    return false;
+                }
+                sink_push(sink, buf, &mut keyed, &mut rows);
+            }
+            true
+        };
+        match input {
+            Input::Scan { src, shape } => {
+                let (key, new) = scratch;
+                for r in src.recent.borrow().iter() {
+                    buf.clear();
+                    r.unpack_into(shape.pats.len(), buf);
+                    if shape.split(buf, key, new) {
+                        buf.clear();
+                        buf.extend_from_slice(new);
+                        if !emit(buf) {
+                            break;
+                        }
+                    }
+                }
+            }
+            Input::Unit { src } => {
+                if !src.recent.borrow().is_empty() {
+                    buf.clear();
+                    emit(buf);
+                }
+            }
+            Input::Join {
+                left,
+                right,
+                key,
+                rest,
+                new,
+            } => {
+                let mut each = |k: &R, v: &R, n: &R| {
+                    buf.clear();
+                    k.unpack_into(*key, buf);
+                    v.unpack_into(*rest, buf);
+                    n.unpack_into(*new, buf);
+                    emit(buf)
+                };
+                // Semi-naive: new left × all right, old left × new right.
+                let lr = left.recent.borrow();
+                let rr = right.recent.borrow();
+                let go = right
+                    .stable
+                    .borrow()
+                    .iter()
+                    .all(|batch| join_runs(&lr, batch, &mut each))
+                    && left
+                        .stable
+                        .borrow()
+                        .iter()
+                        .all(|batch| join_runs(batch, &rr, &mut each));
+                if go {
+                    join_runs(&lr, &rr, &mut each);
+                }
+            }
+            Input::Anti {
+                left,
+                rel,
+                key,
+                rest,
+            } => {
+                for (k, v) in left.recent.borrow().iter() {
+                    if rel.binary_search(k).is_err() {
+                        buf.clear();
+                        k.unpack_into(*key, buf);
+                        v.unpack_into(*rest, buf);
+                        if !emit(buf) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        sink_flush(sink, keyed, rows);
+    }
+}

@@ -1,0 +1,206 @@
+//! Answers: what a question, a conjunctive query, `why` and `why not` give back, with their
+//! proofs, as data for rendering and traces.
+
+use super::collect_why_not_proofs;
+use crate::engine::EvalError;
+use crate::explain::{Proof, WhyNot};
+use crate::ir::Const;
+use crate::source::{Code, Diagnostic};
+use serde::{Deserialize, Serialize};
+
+/// Most proofs an answer carries.
+pub const MAX_PROOFS: usize = 10;
+
+/// Default depth of why-not explanations.
+pub const DEFAULT_DEPTH: usize = 4;
+
+/// Why a query got no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    /// The query is malformed or does not fit the knowledge base.
+    Invalid(Vec<Diagnostic>),
+    /// Evaluation stopped (limit, cancel).
+    Eval(EvalError),
+    /// The query passed the checks but could not be evaluated: an internal error.
+    Internal(Vec<Diagnostic>),
+}
+
+impl From<EvalError> for QueryError {
+    fn from(e: EvalError) -> Self {
+        match e {
+            EvalError::Program(d) => QueryError::Internal(d),
+            other => QueryError::Eval(other),
+        }
+    }
+}
+
+impl QueryError {
+    /// The error as diagnostics (limits and cancellation as unplaced ones).
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            QueryError::Invalid(d) | QueryError::Internal(d) => d.clone(),
+            QueryError::Eval(EvalError::Cancelled) => {
+                vec![Diagnostic::unplaced(
+                    Code::Cancelled,
+                    "evaluation cancelled",
+                )]
+            }
+            QueryError::Eval(e) => vec![Diagnostic::unplaced(Code::Limit, e.to_string())],
+        }
+    }
+}
+
+/// The answer to a question `p? a1 … ak`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QuestionAnswer {
+    /// The question as written.
+    pub question: String,
+    /// The goal asked, free columns as `_`.
+    pub goal: String,
+    /// The value of the first free column (the same for every row), `mixed: …` when rows
+    /// disagree (`N different answers` past four), `yes` for a fully given goal that holds, or `unknown`.
+    pub verdict: String,
+    /// Names of the free columns.
+    pub columns: Vec<String>,
+    /// Values of the free columns, one row per matching tuple.
+    pub rows: Vec<Vec<Const>>,
+    /// One proof per row (at most [`MAX_PROOFS`]).
+    pub proofs: Vec<Proof>,
+    /// When no tuple matches but the knowledge base states something else for the leading
+    /// given values (verdict `no`): those tuples, proved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instead: Vec<Proof>,
+    /// For an unknown answer: close constants the knowledge base does know.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<String>,
+    /// Proofs the independent checker rejected (always empty unless the engine is wrong).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proof_errors: Vec<String>,
+}
+
+/// The answer to a conjunctive query `?- …`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BindingsAnswer {
+    /// The query as written.
+    pub query: String,
+    /// The query's variables in order of first appearance.
+    pub vars: Vec<String>,
+    /// One row of values per binding, sorted.
+    pub rows: Vec<Vec<Const>>,
+    /// For the first rows (at most [`MAX_PROOFS`]): the proofs of the query's positive atoms
+    /// under that row, one list per row.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proofs: Vec<Vec<Proof>>,
+    /// Proofs the independent checker rejected (always empty unless the engine is wrong).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proof_errors: Vec<String>,
+}
+
+/// The answer to `why ATOM` or `why not ATOM`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WhyAnswer {
+    /// The query as written.
+    pub query: String,
+    /// Whether some tuple matches the atom.
+    pub holds: bool,
+    /// How many tuples match.
+    #[serde(default)]
+    pub matches: usize,
+    /// Proofs of the matching tuples (the first [`MAX_PROOFS`]).
+    pub proofs: Vec<Proof>,
+    /// When nothing matches: why not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why_not: Option<WhyNot>,
+    /// Proofs (here and inside the why-not report) the independent checker rejected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proof_errors: Vec<String>,
+}
+
+/// Any answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Answer {
+    /// `p? a…`
+    Question(QuestionAnswer),
+    /// `?- …`
+    Bindings(BindingsAnswer),
+    /// `why …`
+    Why(WhyAnswer),
+    /// `why not …`
+    WhyNot(WhyAnswer),
+}
+
+impl Answer {
+    /// The verdict expectations compare with: a question's verdict; for other queries `yes`
+    /// when something matches, else `unknown` (or `no` for `why not` of a goal that fails).
+    pub fn verdict(&self) -> String {
+        match self {
+            Answer::Question(q) => q.verdict.clone(),
+            Answer::Bindings(b) => if b.rows.is_empty() { "unknown" } else { "yes" }.into(),
+            Answer::Why(w) | Answer::WhyNot(w) => if w.holds { "yes" } else { "no" }.into(),
+        }
+    }
+
+    /// Every proof the answer carries, why-not reports included.
+    pub fn proofs(&self) -> Vec<&Proof> {
+        match self {
+            Answer::Question(q) => q.proofs.iter().chain(&q.instead).collect(),
+            Answer::Bindings(b) => b.proofs.iter().flatten().collect(),
+            Answer::Why(w) | Answer::WhyNot(w) => {
+                let mut v: Vec<&Proof> = w.proofs.iter().collect();
+                if let Some(n) = &w.why_not {
+                    collect_why_not_proofs(n, &mut v);
+                }
+                v
+            }
+        }
+    }
+
+    /// Proofs the independent checker rejected.
+    pub fn proof_errors(&self) -> &[String] {
+        match self {
+            Answer::Question(q) => &q.proof_errors,
+            Answer::Bindings(b) => &b.proof_errors,
+            Answer::Why(w) | Answer::WhyNot(w) => &w.proof_errors,
+        }
+    }
+
+    /// The rows expectations compare with.
+    pub fn rows(&self) -> Vec<Vec<Const>> {
+        match self {
+            Answer::Question(q) => q.rows.clone(),
+            Answer::Bindings(b) => b.rows.clone(),
+            Answer::Why(w) | Answer::WhyNot(w) => w
+                .proofs
+                .iter()
+                .filter_map(|p| p.atom.as_ref().map(|a| a.args.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// Options of one query.
+#[derive(Debug, Clone, Copy)]
+pub struct AskOptions {
+    /// Levels of explanation shown: proof trees are cut below it (each cut node gets a
+    /// handle `#K` that `why #K` expands), why-not reports stop following rules there.
+    /// `None`: proofs whole, why-not to [`DEFAULT_DEPTH`].
+    pub depth: Option<usize>,
+    /// Distinct derivations shown per answer (different rule or premises), smallest first.
+    pub proofs: usize,
+}
+
+impl Default for AskOptions {
+    fn default() -> Self {
+        AskOptions {
+            depth: None,
+            proofs: 1,
+        }
+    }
+}
+
+impl AskOptions {
+    pub(super) fn why_not_depth(&self) -> usize {
+        self.depth.unwrap_or(DEFAULT_DEPTH)
+    }
+}

@@ -1,0 +1,333 @@
+//! A knowledge base, loaded: its texts parsed, checked, rewritten for goal-directed
+//! evaluation and evaluated, with the facts its `input` declarations (and `--facts`) read
+//! from files. The pipeline of every stage below, in one place: [`KnowledgeBase::load`].
+
+use crate::check::{CheckedKb, check};
+use crate::engine::facts::{read_rows, write_rows};
+use crate::engine::{EvalConfig, EvalError, FactRows, Limit, Model, evaluate};
+use crate::explain::{FactFiles, GroundAtom};
+use crate::ir::{Const, Interner, Pred, Rule};
+use crate::source::{Code, Diagnostic, SourceMap, SourceText, Span, io_reason};
+use crate::syntax::{Program, parse_kb};
+use crate::transform::rewrite;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// How a knowledge base is loaded: evaluation limits, more facts, facts set aside.
+#[derive(Debug, Clone, Default)]
+pub struct LoadConfig {
+    /// Limits of every evaluation.
+    pub eval: EvalConfig,
+    /// A folder whose `PRED.tsv` / `PRED.csv` files hold more facts of `PRED` (`--facts`).
+    pub facts_dir: Option<PathBuf>,
+    /// Facts of the knowledge base set aside (hypothetically removed: the REPL's `:retract`).
+    pub retracted: Vec<GroundAtom>,
+}
+
+/// Why loading stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadFailure {
+    /// The input was rejected (syntax, check, a file).
+    Rejected,
+    /// A resource limit stopped the evaluation.
+    Limit(Limit),
+    /// The user cancelled it.
+    Cancelled,
+    /// The program passed the checks but could not be evaluated: an internal error.
+    Internal,
+}
+
+/// Why a knowledge base could not be loaded: its diagnostics, with the texts they point
+/// into.
+#[derive(Debug)]
+pub struct LoadError {
+    /// The texts read so far.
+    pub sources: SourceMap,
+    /// Errors (and warnings) found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What kind of failure.
+    pub failure: LoadFailure,
+}
+
+impl LoadError {
+    /// A rejection of no single place (a file that cannot be read).
+    pub fn unplaced(d: Diagnostic) -> Self {
+        LoadError {
+            sources: SourceMap::default(),
+            diagnostics: vec![d],
+            failure: LoadFailure::Rejected,
+        }
+    }
+
+    fn rejected(sources: &SourceMap, diagnostics: Vec<Diagnostic>) -> Self {
+        LoadError {
+            sources: sources.clone(),
+            diagnostics,
+            failure: LoadFailure::Rejected,
+        }
+    }
+}
+
+impl From<Diagnostic> for LoadError {
+    fn from(d: Diagnostic) -> Self {
+        LoadError::unplaced(d)
+    }
+}
+
+/// A loaded, checked and evaluated knowledge base.
+#[derive(Debug, Clone)]
+pub struct KnowledgeBase {
+    /// Every text read: the knowledge base's files, then queries as they come.
+    pub sources: SourceMap,
+    /// The texts the knowledge base was built from.
+    pub texts: Vec<SourceText>,
+    /// The checked program.
+    pub checked: CheckedKb,
+    /// The rules as evaluated (after the magic-set rewrite).
+    pub rules: Vec<Rule>,
+    /// The model of the knowledge base.
+    pub model: Model,
+    /// The interner of the model's rows.
+    pub interner: Interner,
+    /// How it was loaded (limits apply to every later evaluation too).
+    pub config: LoadConfig,
+    /// The files each predicate's facts were read from.
+    pub fact_files: FactFiles,
+}
+
+/// A written output: the predicate, the file and the rows written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenOutput {
+    /// The predicate.
+    pub pred: String,
+    /// The file.
+    pub path: PathBuf,
+    /// Rows written.
+    pub rows: usize,
+}
+
+/// `path` relative to the folder of the file a declaration at `span` was written in.
+fn relative_to_declaring(sources: &SourceMap, span: Span, path: &str) -> PathBuf {
+    let declared_in = Path::new(sources.name(span.file));
+    declared_in.parent().unwrap_or(Path::new(".")).join(path)
+}
+
+impl KnowledgeBase {
+    /// Parses, checks and evaluates `texts` as one knowledge base.
+    ///
+    /// Errors: every syntax error (the first per file) and every check error; a file of
+    /// facts that cannot be read; an evaluation stopped by a limit or cancelled.
+    pub fn load(texts: Vec<SourceText>, config: LoadConfig) -> Result<Self, LoadError> {
+        let mut sources = SourceMap::default();
+        let mut program = Program::default();
+        let mut errors = Vec::new();
+        for t in &texts {
+            let file = sources.add(t.name.clone(), t.text.clone());
+            match parse_kb(&t.text, file) {
+                Ok(p) => program.extend(p),
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(LoadError::rejected(&sources, errors));
+        }
+        if !config.retracted.is_empty() {
+            program
+                .clauses
+                .retain(|c| !(c.is_fact() && config.retracted.iter().any(|g| g.is_head_of(c))));
+        }
+        let checked = check(program).map_err(|d| LoadError::rejected(&sources, d))?;
+        let rules = rewrite(&checked);
+        let mut interner = Interner::default();
+        let (edb, fact_files) = read_inputs(&checked, &sources, &config, &mut interner)
+            .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
+        let model = evaluate(&rules, edb, None, &mut interner, &config.eval).map_err(|e| {
+            let failure = match &e {
+                EvalError::Program(_) => LoadFailure::Internal,
+                EvalError::Limit(l) => LoadFailure::Limit(*l),
+                EvalError::Cancelled => LoadFailure::Cancelled,
+            };
+            let diagnostics = match e {
+                EvalError::Program(d) => d,
+                EvalError::Limit(_) => vec![Diagnostic::unplaced(Code::Limit, e.to_string())],
+                EvalError::Cancelled => vec![Diagnostic::unplaced(Code::Cancelled, e.to_string())],
+            };
+            LoadError {
+                sources: sources.clone(),
+                diagnostics,
+                failure,
+            }
+        })?;
+        Ok(KnowledgeBase {
+            sources,
+            texts,
+            checked,
+            rules,
+            model,
+            interner,
+            config,
+            fact_files,
+        })
+    }
+
+    /// The embedded CMG knowledge base.
+    ///
+    /// Errors: only if the embedded files are broken (a test guards against that).
+    pub fn embedded(config: LoadConfig) -> Result<Self, LoadError> {
+        Self::load(super::embedded::sources(), config)
+    }
+
+    /// Writes the `output` predicates to their files (relative to the declaring file) and,
+    /// given `dir`, to `dir/PRED.tsv` — every derived predicate when none is declared.
+    ///
+    /// Errors: a file that cannot be written (the ones before it are written).
+    pub fn write_outputs(&self, dir: Option<&Path>) -> Result<Vec<WrittenOutput>, Diagnostic> {
+        let outputs = &self.checked.program.outputs;
+        let mut targets: Vec<(String, PathBuf)> = outputs
+            .iter()
+            .map(|d| {
+                (
+                    d.pred.clone(),
+                    relative_to_declaring(&self.sources, d.span, &d.path),
+                )
+            })
+            .collect();
+        if let Some(dir) = dir {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Diagnostic::unplaced(
+                    Code::Io,
+                    format!("cannot create {}: {}", dir.display(), io_reason(&e)),
+                )
+            })?;
+            let mut preds: Vec<String> = outputs.iter().map(|d| d.pred.clone()).collect();
+            if preds.is_empty() {
+                preds = self
+                    .checked
+                    .preds
+                    .values()
+                    .filter(|p| p.rules > 0 && p.bound_args.is_empty())
+                    .map(|p| p.name.clone())
+                    .collect();
+            }
+            preds.dedup();
+            targets.extend(preds.into_iter().map(|p| {
+                let f = dir.join(format!("{p}.tsv"));
+                (p, f)
+            }));
+        }
+        let mut written = Vec::new();
+        for (pred, path) in targets {
+            let rows = self.rows_of(&pred);
+            write_rows(&path, &rows)?;
+            written.push(WrittenOutput {
+                pred,
+                path,
+                rows: rows.len(),
+            });
+        }
+        Ok(written)
+    }
+
+    /// The tuples of a user predicate, decoded, sorted.
+    pub fn rows_of(&self, pred: &str) -> Vec<Vec<Const>> {
+        self.model
+            .relation(&Pred::user(pred))
+            .map(|r| r.rows().map(|row| self.interner.decode(row)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Number of tuples of a user predicate.
+    pub fn tuple_count(&self, pred: &str) -> usize {
+        self.model
+            .relation(&Pred::user(pred))
+            .map_or(0, |r| r.len())
+    }
+
+    /// Warnings of the checker and the evaluator, as diagnostics.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        let mut w = self.checked.warnings.clone();
+        w.extend(self.evaluation_warnings());
+        w
+    }
+
+    /// Warnings of the evaluator only (overflow, division by zero): they matter to every
+    /// answer, where lints matter to `check`.
+    pub fn evaluation_warnings(&self) -> Vec<Diagnostic> {
+        self.model
+            .warnings
+            .iter()
+            .map(|ew| {
+                Diagnostic::warning(
+                    Code::Arithmetic,
+                    ew.message.clone(),
+                    self.rules[ew.rule].span,
+                )
+            })
+            .collect()
+    }
+}
+
+/// Facts read from files: `input` declarations (paths relative to the declaring file) and,
+/// with `--facts DIR`, `DIR/PRED.tsv` or `DIR/PRED.csv` for every predicate.
+///
+/// Errors: an unreadable file or a bad row, at the declaration.
+fn read_inputs(
+    checked: &CheckedKb,
+    sources: &SourceMap,
+    config: &LoadConfig,
+    interner: &mut Interner,
+) -> Result<(FactRows, FactFiles), Diagnostic> {
+    let mut edb = FactRows::new();
+    let mut files = FactFiles::new();
+    let mut seen = HashSet::new();
+    let mut read = |pred: &str, path: PathBuf, span: Option<Span>| -> Result<(), Diagnostic> {
+        if !seen.insert((pred.to_string(), path.clone())) {
+            return Ok(());
+        }
+        let arity = checked.preds.get(pred).map_or(0, |p| p.arity);
+        let rows = read_rows(&path, arity, interner).map_err(|mut d| {
+            d.span = span;
+            d.label = Some("read here".into());
+            d
+        })?;
+        edb.entry(Pred::user(pred)).or_default().extend(rows);
+        files.entry(Pred::user(pred)).or_default().push(path);
+        Ok(())
+    };
+    for d in &checked.program.inputs {
+        let path = relative_to_declaring(sources, d.span, &d.path);
+        read(&d.pred, path, Some(d.span))?;
+    }
+    if let Some(dir) = &config.facts_dir {
+        if !dir.is_dir() {
+            return Err(Diagnostic::unplaced(
+                Code::Io,
+                format!("--facts {}: not a folder", dir.display()),
+            ));
+        }
+        for name in checked.preds.keys() {
+            for ext in ["tsv", "csv"] {
+                let path = dir.join(format!("{name}.{ext}"));
+                if path.is_file() {
+                    read(name, path, None)?;
+                }
+            }
+        }
+    }
+    Ok((edb, files))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_knowledge_base_loads_cleanly() {
+        let kb = KnowledgeBase::embedded(LoadConfig::default())
+            .unwrap_or_else(|e| panic!("{}", e.sources.render(&e.diagnostics, false)));
+        assert!(kb.texts.iter().all(|t| t.name.starts_with("rules/cmg/")));
+        assert!(kb.model.tuple_count() > 0);
+        let w = kb.warnings();
+        assert!(w.is_empty(), "{}", kb.sources.render(&w, false));
+    }
+}

@@ -1,0 +1,357 @@
+//! The session: a knowledge base and the state of a conversation with it (the handles of
+//! cut explanations). Every query becomes one rule `query#(Vars) :- body`; its literals on
+//! goal-directed predicates seed the magic-set demand, and only the predicates that demand
+//! affects are evaluated again, on top of the knowledge base's model.
+
+use super::answer::{Answer, AskOptions, BindingsAnswer, MAX_PROOFS, QueryError, WhyAnswer};
+use super::collect_why_not_proofs;
+use super::handles::Handle;
+use super::kb::{KnowledgeBase, LoadConfig, LoadError};
+use crate::check::check_query_body;
+use crate::engine::{Layered, Model, evaluate};
+use crate::explain::checker::{ModelTuples, ProofChecker};
+use crate::explain::search::Subst;
+use crate::explain::{Explainer, Proof};
+use crate::ir::{self, Const, FreshVars, Origin, Pred, Rule, Var};
+use crate::source::{Code, Diagnostic, SourceText, Span};
+use crate::syntax::{self as ast, Query, parse_query};
+use crate::transform::{affected, rewrite_extra};
+
+/// A knowledge base being asked questions.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The knowledge base.
+    pub kb: KnowledgeBase,
+    /// What the handles (`why #K`) of cut explanations stand for, numbered from 1.
+    pub(super) handles: Vec<Handle>,
+}
+
+/// A query rule evaluated over the knowledge base.
+pub(super) struct Evaluated {
+    pub rules: Vec<Rule>,
+    pub top: Model,
+}
+
+impl Session {
+    /// A session over a loaded knowledge base.
+    pub fn new(kb: KnowledgeBase) -> Self {
+        Session {
+            kb,
+            handles: Vec::new(),
+        }
+    }
+
+    /// Loads `texts` ([`KnowledgeBase::load`]) and starts a session.
+    ///
+    /// Errors: as [`KnowledgeBase::load`].
+    pub fn load(texts: Vec<SourceText>, config: LoadConfig) -> Result<Self, LoadError> {
+        KnowledgeBase::load(texts, config).map(Session::new)
+    }
+
+    /// A session over the embedded CMG knowledge base.
+    ///
+    /// Errors: only if the embedded files are broken.
+    pub fn embedded(config: LoadConfig) -> Result<Self, LoadError> {
+        KnowledgeBase::embedded(config).map(Session::new)
+    }
+
+    /// Replaces the knowledge base, keeping the handles (the REPL after a rebuild).
+    pub fn replace_kb(&mut self, kb: KnowledgeBase) {
+        self.kb = kb;
+    }
+
+    /// Number of handles handed out so far.
+    pub fn handle_count(&self) -> usize {
+        self.handles.len()
+    }
+
+    /// Parses `text` as one query, naming it `name` in diagnostics.
+    ///
+    /// Errors: the syntax error.
+    pub fn parse_query(&mut self, text: &str, name: &str) -> Result<Query, QueryError> {
+        let file = self.kb.sources.add(name, text);
+        parse_query(text, file).map_err(|d| QueryError::Invalid(vec![d]))
+    }
+
+    /// Parses and answers one query.
+    ///
+    /// Errors: as [`Session::parse_query`] and [`Session::answer`].
+    pub fn ask(&mut self, text: &str, opts: AskOptions) -> Result<Answer, QueryError> {
+        let q = self.parse_query(text, "<query>")?;
+        self.answer(&q, opts)
+    }
+
+    /// Answers a parsed query.
+    ///
+    /// Errors: [`QueryError::Invalid`] for an unknown predicate, a wrong arity, an unbound
+    /// variable or a goal-directed argument left free; [`QueryError::Eval`] when a limit
+    /// stops the evaluation.
+    pub fn answer(&mut self, q: &Query, opts: AskOptions) -> Result<Answer, QueryError> {
+        let (q, opts) = match q {
+            Query::Handle { number, span } => {
+                let q = self.resolve_handle(*number, *span)?;
+                // An expansion shows at least one more level, whatever the depth.
+                let depth = opts.depth.map(|d| d.max(1));
+                (q, AskOptions { depth, ..opts })
+            }
+            q => (q.clone(), opts),
+        };
+        let mut a = match &q {
+            Query::Handle { .. } => return Err(QueryError::Internal(Vec::new())),
+            Query::Conjunctive { body, span } => self.conjunctive(&q, body, *span)?,
+            Query::Question { pred, args, span } => self.question(&q, pred, args, *span, opts)?,
+            Query::Why(atom) | Query::WhyNot(atom) => {
+                self.why(&q, atom, matches!(q, Query::WhyNot(_)), opts)?
+            }
+        };
+        if let Some(depth) = opts.depth {
+            self.cut_answer(&mut a, depth);
+        }
+        Ok(a)
+    }
+
+    /// Checks `body` and evaluates it as the rule `query#(vars) :- body`.
+    pub(super) fn eval_query(
+        &mut self,
+        body: &[ast::Literal],
+        open: impl FnOnce(Vec<ir::Literal>) -> (Vec<ir::Literal>, Vec<Var>),
+        span: Span,
+    ) -> Result<(Evaluated, Vec<ir::Literal>, Vec<Var>), QueryError> {
+        let lowered = check_query_body(&self.kb.checked, body).map_err(QueryError::Invalid)?;
+        let (body, vars) = open(lowered);
+        let rule = Rule {
+            head: ir::Atom {
+                pred: Pred::Query,
+                args: vars.iter().cloned().map(ir::Term::Var).collect(),
+                span,
+            },
+            body: body.clone(),
+            origin: Origin::Query,
+            span,
+        };
+        let mut rules = self.kb.rules.clone();
+        rules.extend(rewrite_extra(&self.kb.checked, std::slice::from_ref(&rule)));
+        let touched = affected(&rules, &self.kb.checked.adornments, &[Pred::Query]);
+        let overlay: Vec<Rule> = rules
+            .iter()
+            .filter(|r| touched.contains(&r.head.pred))
+            .cloned()
+            .collect();
+        let top = evaluate(
+            &overlay,
+            Default::default(),
+            Some(&self.kb.model),
+            &mut self.kb.interner,
+            &self.kb.config.eval,
+        )?;
+        Ok((Evaluated { rules, top }, body, vars))
+    }
+
+    /// The rows of the query rule, sorted.
+    pub(super) fn query_rows(&self, ev: &Evaluated) -> Vec<Vec<Const>> {
+        let mut rows: Vec<Vec<Const>> = ev
+            .top
+            .relation(&Pred::Query)
+            .map(|r| r.rows().map(|row| self.kb.interner.decode(row)).collect())
+            .unwrap_or_default();
+        rows.sort();
+        rows
+    }
+
+    /// Runs the independent proof checker over `proofs`; returns its complaints.
+    pub(super) fn check_proofs(&self, ev: &Evaluated, proofs: &[&Proof]) -> Vec<String> {
+        let checker = ProofChecker::new(&self.kb.checked)
+            .with_sources(&self.kb.sources)
+            .with_file_preds(self.kb.fact_files.keys().map(|p| p.to_string()));
+        let tuples = ModelTuples {
+            model: Layered {
+                base: &self.kb.model,
+                top: Some(&ev.top),
+            },
+            interner: &self.kb.interner,
+        };
+        proofs
+            .iter()
+            .filter_map(|p| checker.check(p, &tuples).err())
+            .map(|e| e.to_string())
+            .collect()
+    }
+
+    pub(super) fn explainer<'a>(&'a self, ev: &'a Evaluated) -> Explainer<'a> {
+        Explainer::new(
+            &self.kb.checked,
+            &self.kb.sources,
+            &ev.rules,
+            Layered {
+                base: &self.kb.model,
+                top: Some(&ev.top),
+            },
+            &self.kb.interner,
+        )
+        .with_fact_files(&self.kb.fact_files)
+    }
+
+    /// Checks a proof (for example one read from a trace) against this knowledge base: its
+    /// conclusion is asked again, so goal-directed premises are in the model, and the
+    /// independent checker reads the result.
+    ///
+    /// Errors: why the proof does not check (including a conclusion that no longer parses
+    /// as a query of this knowledge base).
+    pub fn recheck(&mut self, proof: &Proof) -> Result<(), String> {
+        let Some(atom) = &proof.atom else {
+            return Err("the proof's root is not an atom".into());
+        };
+        let span = Span::default();
+        let goal = ast::Atom {
+            pred: atom.pred.clone(),
+            args: atom.args.iter().cloned().map(ast::Term::Const).collect(),
+            span,
+        };
+        let ev = match self.eval_query(&[ast::Literal::Pos(goal)], |b| (b, Vec::new()), span) {
+            Ok((ev, _, _)) => ev,
+            Err(e) => {
+                return Err(e
+                    .diagnostics()
+                    .first()
+                    .map_or_else(|| "invalid".to_string(), |d| d.message.clone()));
+            }
+        };
+        match self.check_proofs(&ev, &[proof]).into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
+
+    fn conjunctive(
+        &mut self,
+        q: &Query,
+        body: &[ast::Literal],
+        span: Span,
+    ) -> Result<Answer, QueryError> {
+        let (ev, lowered, vars) = self.eval_query(
+            body,
+            |b| {
+                let mut vars: Vec<Var> = Vec::new();
+                for l in &b {
+                    l.each_var(&mut |v| {
+                        if !vars.contains(v) {
+                            vars.push(v.clone());
+                        }
+                    });
+                }
+                (b, vars)
+            },
+            span,
+        )?;
+        let rows = self.query_rows(&ev);
+        let ex = self.explainer(&ev);
+        let proofs: Vec<Vec<Proof>> = rows
+            .iter()
+            .take(MAX_PROOFS)
+            .map(|row| {
+                let subst: Subst = vars.iter().cloned().zip(row.iter().cloned()).collect();
+                lowered
+                    .iter()
+                    .filter_map(|l| l.positive_atom())
+                    .filter_map(|a| ex.prove_instance(a, &subst))
+                    .collect()
+            })
+            .collect();
+        let proof_errors = self.check_proofs(&ev, &proofs.iter().flatten().collect::<Vec<_>>());
+        Ok(Answer::Bindings(BindingsAnswer {
+            query: q.to_string(),
+            vars: vars.iter().map(Var::to_string).collect(),
+            rows,
+            proofs,
+            proof_errors,
+        }))
+    }
+
+    fn why(
+        &mut self,
+        q: &Query,
+        atom: &ast::Atom,
+        is_not: bool,
+        opts: AskOptions,
+    ) -> Result<Answer, QueryError> {
+        if ir::Builtin::from_name(&atom.pred).is_some() {
+            let d = Diagnostic::error(
+                Code::BuiltinWhy,
+                format!(
+                    "`{}` is a built-in: it has no proof, only a value",
+                    atom.pred
+                ),
+                atom.span,
+            )
+            .with_help(format!(
+                "ask `?- {atom}.` to see whether it holds (and which values it binds)"
+            ));
+            return Err(QueryError::Invalid(vec![d]));
+        }
+        let (ev, open, vars) =
+            self.eval_query(&[ast::Literal::Pos(atom.clone())], open_single, atom.span)?;
+        let open = open_atom_of(&open);
+        let rows = self.query_rows(&ev);
+        let ex = self.explainer(&ev);
+        let proofs = super::proofs_for(&ex, &open, &vars, &rows, opts);
+        let why_not = rows.is_empty().then(|| {
+            let given: Vec<Option<Const>> = atom
+                .args
+                .iter()
+                .map(|t| match t {
+                    ast::Term::Const(c) => Some(c.clone()),
+                    _ => None,
+                })
+                .collect();
+            ex.why_not(&open.pred, &given, opts.why_not_depth())
+        });
+        let mut all: Vec<&Proof> = proofs.iter().collect();
+        if let Some(w) = &why_not {
+            collect_why_not_proofs(w, &mut all);
+        }
+        let proof_errors = self.check_proofs(&ev, &all);
+        let a = WhyAnswer {
+            query: q.to_string(),
+            holds: !rows.is_empty(),
+            matches: rows.len(),
+            proofs,
+            why_not,
+            proof_errors,
+        };
+        Ok(if is_not {
+            Answer::WhyNot(a)
+        } else {
+            Answer::Why(a)
+        })
+    }
+}
+
+/// Opens the `_` of a single-atom body with fresh variables: the query's columns are the
+/// atom's variables in order.
+pub(super) fn open_single(body: Vec<ir::Literal>) -> (Vec<ir::Literal>, Vec<Var>) {
+    let mut fresh = FreshVars::default();
+    let mut vars = Vec::new();
+    let body = body
+        .into_iter()
+        .map(|l| match l {
+            ir::Literal::Pos(a) => {
+                let (opened, v) = a.open_wildcards(&mut fresh);
+                vars = v;
+                ir::Literal::Pos(opened)
+            }
+            other => other,
+        })
+        .collect();
+    (body, vars)
+}
+
+/// The atom of a single-atom body.
+pub(super) fn open_atom_of(body: &[ir::Literal]) -> ir::Atom {
+    body.iter()
+        .find_map(|l| l.positive_atom().cloned())
+        .unwrap_or_else(|| ir::Atom {
+            pred: Pred::Query,
+            args: Vec::new(),
+            span: Span::default(),
+        })
+}

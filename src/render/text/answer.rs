@@ -1,0 +1,171 @@
+//! Answers as text: the verdict, the answer rows as a table, and the proofs.
+
+use super::proof::{proof, why_not};
+use super::{cell, table};
+use crate::query::{Answer, BindingsAnswer, QuestionAnswer, WhyAnswer};
+use crate::source::plural;
+use std::fmt::Write;
+
+/// Renders an answer as text.
+pub fn answer(a: &Answer) -> String {
+    let (mut out, errors) = match a {
+        Answer::Question(q) => (question(q), &q.proof_errors),
+        Answer::Bindings(b) => (bindings(b), &b.proof_errors),
+        Answer::Why(w) => (why(w), &w.proof_errors),
+        Answer::WhyNot(w) => (why_not_answer(w), &w.proof_errors),
+    };
+    for e in errors {
+        let _ = writeln!(out, "warning: a proof failed the independent check: {e}");
+    }
+    out
+}
+
+fn bindings(b: &BindingsAnswer) -> String {
+    let mut out = String::new();
+    if b.vars.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            if b.rows.is_empty() {
+                "no match"
+            } else {
+                "yes: the query holds"
+            }
+        );
+        for p in b.proofs.iter().flatten() {
+            let _ = writeln!(out, "\nbecause");
+            out.push_str(&proof(p));
+        }
+        return out;
+    }
+    if b.rows.is_empty() {
+        let _ = writeln!(out, "no bindings: nothing in the knowledge base matches");
+        return out;
+    }
+    let _ = writeln!(out, "{}", table(&b.vars, &b.rows));
+    let _ = writeln!(out, "{}", plural(b.rows.len(), "row"));
+    // The first rows' atoms, proved; `why` proves any other.
+    for (row, proofs) in b
+        .rows
+        .iter()
+        .zip(&b.proofs)
+        .filter(|(_, p)| !p.is_empty())
+        .take(3)
+    {
+        let vals: Vec<String> = b
+            .vars
+            .iter()
+            .zip(row)
+            .map(|(v, c)| format!("{v} = {c}"))
+            .collect();
+        let _ = writeln!(out, "\nbecause, for {}:", vals.join(", "));
+        for p in proofs {
+            out.push_str(&proof(p));
+        }
+    }
+    if b.rows.len() > 3 {
+        let _ = writeln!(
+            out,
+            "\n({} more rows; `why` proves any of their atoms)",
+            b.rows.len() - 3
+        );
+    }
+    out
+}
+
+fn question(q: &QuestionAnswer) -> String {
+    let mut out = String::new();
+    if q.rows.is_empty() && !q.instead.is_empty() {
+        let _ = writeln!(
+            out,
+            "no: {} does not hold; the knowledge base states otherwise",
+            q.goal
+        );
+        for p in &q.instead {
+            let _ = writeln!(out, "\ninstead");
+            out.push_str(&proof(p));
+        }
+        return out;
+    }
+    if q.rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "unknown: the knowledge base states nothing about {}",
+            q.goal
+        );
+        if !q.suggestions.is_empty() {
+            let s: Vec<String> = q.suggestions.iter().map(|s| format!("`{s}`")).collect();
+            let _ = writeln!(out, "  did you mean {}?", s.join(" or "));
+        }
+        return out;
+    }
+    let _ = writeln!(out, "{}", q.verdict);
+    if q.rows.len() == 1 && q.columns.len() > 1 {
+        for (name, v) in q.columns.iter().zip(&q.rows[0]).skip(1) {
+            let _ = writeln!(out, "  {name}: {}", cell(v));
+        }
+    } else if q.rows.len() > 1 {
+        let _ = writeln!(out, "{}", table(&q.columns, &q.rows));
+    }
+    // A long list shows a few proofs; `why` gives any other.
+    let shown = if q.rows.len() > 1 { 3 } else { q.proofs.len() };
+    for p in q.proofs.iter().take(shown) {
+        let _ = writeln!(out, "\nbecause");
+        out.push_str(&proof(p));
+    }
+    if q.rows.len() > shown {
+        let _ = writeln!(
+            out,
+            "\n({} more answers; `why {}` with the values proves any of them)",
+            q.rows.len() - shown,
+            q.goal
+        );
+    }
+    out
+}
+
+fn why(w: &WhyAnswer) -> String {
+    let mut out = String::new();
+    if !w.holds {
+        let _ = writeln!(out, "does not hold");
+        if let Some(n) = &w.why_not {
+            out.push_str(&why_not(n));
+        }
+        return out;
+    }
+    for (i, p) in w.proofs.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&proof(p));
+    }
+    if w.proofs.is_empty() {
+        let _ = writeln!(
+            out,
+            "it holds, but the proof search gave up (too many steps); ask about its premises with `why`"
+        );
+    } else if w.matches > w.proofs.len() {
+        let _ = writeln!(
+            out,
+            "\n({} tuples match; the first {} are proved — give more arguments to narrow it)",
+            w.matches,
+            w.proofs.len()
+        );
+    }
+    out
+}
+
+fn why_not_answer(w: &WhyAnswer) -> String {
+    let mut out = String::new();
+    if w.holds {
+        let _ = writeln!(out, "it holds:");
+        for p in &w.proofs {
+            out.push_str(&proof(p));
+        }
+        return out;
+    }
+    if let Some(n) = &w.why_not {
+        out.push_str(&why_not(n));
+    }
+    out
+}

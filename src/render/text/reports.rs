@@ -1,0 +1,161 @@
+//! Reports as text: query files, suites, and trace verifications.
+
+use super::answer::answer;
+use crate::audit::{FileStatus, Verification};
+use crate::query::script::{ItemResult, ScriptReport};
+use crate::query::suite::{ClauseKind, SuiteReport};
+use std::fmt::Write;
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+/// Renders a query file's report: each query with its answer and expectation outcomes
+/// (expected and actual side by side for failures), then `N passed, M failed`.
+pub fn script_report(r: &ScriptReport) -> String {
+    let mut out = String::new();
+    for item in &r.items {
+        let _ = writeln!(out, "── {}   [{}]", item.query, item.location);
+        if let Some(a) = &item.answer {
+            out.push_str(&answer(a));
+        }
+        if let Some(e) = &item.error {
+            let _ = writeln!(out, "error: {}", e.trim_end());
+        }
+        expectations(item, &mut out);
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{} passed, {} failed", r.passed, r.failed);
+    out
+}
+
+fn expectations(item: &ItemResult, out: &mut String) {
+    for e in item.expectations.iter().filter(|e| e.passed) {
+        let _ = writeln!(out, "  ✓ {}", e.expectation);
+    }
+    let failed: Vec<_> = item.expectations.iter().filter(|e| !e.passed).collect();
+    if failed.is_empty() {
+        return;
+    }
+    let mut b = Builder::default();
+    b.push_record(["✗ failed", "expected", "actual"]);
+    for e in failed {
+        b.push_record([
+            e.location.to_string(),
+            e.expectation.trim_start_matches("expect ").to_string(),
+            e.actual.clone(),
+        ]);
+    }
+    let mut t = b.build();
+    t.with(Style::rounded());
+    for line in t.to_string().lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+}
+
+/// Renders a test suite: a line per file, the failures of each (expected and actual side by
+/// side), coverage when asked, and last `N passed, M failed`.
+pub fn suite_report(r: &SuiteReport) -> String {
+    let mut out = String::new();
+    for f in &r.files {
+        let kb = if f.kb.is_empty() {
+            String::new()
+        } else {
+            format!(" (kb {})", f.kb.join(", "))
+        };
+        match &f.report {
+            Some(rep) => {
+                let mark = if rep.failed == 0 { "ok  " } else { "FAIL" };
+                let _ = writeln!(
+                    out,
+                    "{mark} {}{kb}: {} passed, {} failed",
+                    f.path, rep.passed, rep.failed
+                );
+                for item in rep
+                    .items
+                    .iter()
+                    .filter(|i| i.error.is_some() || i.expectations.iter().any(|e| !e.passed))
+                {
+                    let _ = writeln!(out, "  ── {}   [{}]", item.query, item.location);
+                    if let Some(e) = &item.error {
+                        for line in e.trim_end().lines() {
+                            let _ = writeln!(out, "  {line}");
+                        }
+                    }
+                    expectations(item, &mut out);
+                }
+            }
+            None => {
+                let _ = writeln!(out, "FAIL {}{kb}: could not run", f.path);
+                for line in f.error.as_deref().unwrap_or("").trim_end().lines() {
+                    let _ = writeln!(out, "  {line}");
+                }
+            }
+        }
+    }
+    for c in r.coverage.iter().flatten() {
+        let kb = if c.kb.is_empty() {
+            "the knowledge base".to_string()
+        } else {
+            c.kb.join(", ")
+        };
+        let _ = writeln!(
+            out,
+            "\ncoverage of {kb}: {} of {} clauses used by some proof; never used:",
+            c.covered, c.clauses
+        );
+        for u in &c.uncovered {
+            let kind = match u.kind {
+                ClauseKind::Fact => "fact",
+                ClauseKind::Rule => "rule",
+            };
+            let _ = writeln!(out, "  {}  {kind}  {}", u.location, u.clause);
+        }
+    }
+    let _ = writeln!(out, "{} passed, {} failed", r.passed, r.failed);
+    out
+}
+
+/// Renders a trace verification.
+pub fn verification(v: &Verification) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "question: {}", v.question);
+    for f in &v.files {
+        let what = match f.status {
+            FileStatus::Unchanged => "unchanged",
+            FileStatus::Changed => "CHANGED (SHA-256 differs)",
+            FileStatus::Missing => "MISSING from today's knowledge base",
+            FileStatus::Added => "ADDED since the trace",
+        };
+        let _ = writeln!(out, "  file {}: {what}", f.key);
+    }
+    let _ = writeln!(
+        out,
+        "answer: traced {}, now {}: {}",
+        v.traced_verdict,
+        v.current_verdict,
+        if v.answer_stands {
+            "it stands"
+        } else {
+            "IT CHANGED"
+        }
+    );
+    for p in &v.proofs {
+        match &p.problem {
+            None => {
+                let _ = writeln!(out, "  proof of {}: checks", p.conclusion);
+            }
+            Some(e) => {
+                let _ = writeln!(out, "  proof of {}: FAILS: {e}", p.conclusion);
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        if v.ok {
+            "verified: the answer still stands"
+        } else {
+            "not verified"
+        }
+    );
+    out
+}

@@ -1,0 +1,229 @@
+//! The REPL's session: the knowledge base as loaded plus what the user added (typed clauses,
+//! `:load`ed files, assumptions, retractions), rebuilt when they change, and the statement
+//! loop's single step with a typed outcome.
+
+use crate::engine::EvalError;
+use crate::explain::GroundAtom;
+use crate::query::suite::kb_texts;
+use crate::query::{AskOptions, KnowledgeBase, LoadError, LoadFailure, QueryError, Session};
+use crate::render::{Format, json, render};
+use crate::source::{Diagnostic, SourceText, read_paths};
+use crate::syntax::{Statement, parse_statement};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// What one statement asks of the loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Read the next statement.
+    Continue,
+    /// Leave.
+    Quit,
+}
+
+/// What one statement did: the text to print, whether it failed (a script's exit status
+/// comes from this, never from the text), and what the loop does next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// What to print.
+    pub text: String,
+    /// The statement was rejected or could not run.
+    pub failed: bool,
+    /// Go on or leave.
+    pub flow: Flow,
+}
+
+impl Outcome {
+    /// A statement that did its job.
+    pub fn ok(text: impl Into<String>) -> Self {
+        Outcome {
+            text: text.into(),
+            failed: false,
+            flow: Flow::Continue,
+        }
+    }
+
+    /// A statement that failed; the session goes on.
+    pub fn failed(text: impl Into<String>) -> Self {
+        Outcome {
+            text: text.into(),
+            failed: true,
+            flow: Flow::Continue,
+        }
+    }
+}
+
+/// How a rebuild of the knowledge base ended.
+#[derive(Debug)]
+pub(super) enum Rebuilt {
+    /// The new knowledge base is in place; `added` clauses more than before (negative: fewer).
+    Changed { added: i64 },
+    /// The old knowledge base is kept: the new texts were rejected.
+    Kept(LoadError),
+    /// Ctrl-C stopped the rebuild; the old knowledge base is kept.
+    Cancelled,
+}
+
+/// The REPL's state.
+pub struct ReplSession {
+    /// The knowledge base and the handles of cut explanations.
+    pub session: Session,
+    /// Output format.
+    pub format: Format,
+    /// Query options.
+    pub opts: AskOptions,
+    /// Where the knowledge base came from: `--kb` paths (empty for the embedded one).
+    pub(super) base_paths: Vec<PathBuf>,
+    /// Files added with `:load`, re-read by `:reload`.
+    pub(super) loaded: Vec<PathBuf>,
+    /// Clauses typed at the prompt, in order.
+    pub(super) typed: Vec<String>,
+    /// Facts assumed with `:assume`, as written.
+    pub(super) assumed: Vec<String>,
+    /// Facts of the knowledge base set aside with `:retract`.
+    pub(super) retracted: Vec<GroundAtom>,
+    /// Set by Ctrl-C while an evaluation runs.
+    cancel: Arc<AtomicBool>,
+    /// How many times the knowledge base was rebuilt (completion data follows it).
+    pub generation: u64,
+}
+
+impl ReplSession {
+    /// A session over `kb`, built from `base_paths` (empty: the embedded knowledge base).
+    pub fn new(
+        mut kb: KnowledgeBase,
+        format: Format,
+        opts: AskOptions,
+        base_paths: Vec<PathBuf>,
+    ) -> Self {
+        let cancel = Arc::new(AtomicBool::new(false));
+        kb.config.eval.cancel = Some(cancel.clone());
+        ReplSession {
+            session: Session::new(kb),
+            format,
+            opts,
+            base_paths,
+            loaded: Vec::new(),
+            typed: Vec::new(),
+            assumed: Vec::new(),
+            retracted: Vec::new(),
+            cancel,
+            generation: 0,
+        }
+    }
+
+    /// The knowledge base.
+    pub fn kb(&self) -> &KnowledgeBase {
+        &self.session.kb
+    }
+
+    /// The flag Ctrl-C sets to stop a running evaluation.
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        self.cancel.clone()
+    }
+
+    /// Diagnostics in the session's format.
+    pub(super) fn errors(&self, d: &[Diagnostic]) -> String {
+        self.errors_in(&self.session.kb.sources, d)
+    }
+
+    fn errors_in(&self, sources: &crate::source::SourceMap, d: &[Diagnostic]) -> String {
+        match self.format {
+            Format::Json => format!("{}\n", json::diagnostics(sources, d)),
+            Format::Text | Format::Markdown => sources.render(d, false),
+        }
+    }
+
+    /// Runs one statement: a query (answered), clauses (added to the session's knowledge
+    /// base) or a `:` command; the grammar decides which.
+    pub fn statement(&mut self, input: &str) -> Outcome {
+        self.cancel.store(false, Ordering::Relaxed);
+        let line = input.trim();
+        if line.is_empty() {
+            return Outcome::ok("");
+        }
+        if let Some(cmd) = line.strip_prefix(':') {
+            return self.command(cmd);
+        }
+        let file = self.session.kb.sources.add("<input>", input);
+        match parse_statement(input, file) {
+            Err(d) => Outcome::failed(self.errors(&[d])),
+            Ok(Statement::Clauses(_)) => {
+                self.typed.push(input.to_string());
+                let out = self.rebuild();
+                if out.failed {
+                    self.typed.pop();
+                }
+                out
+            }
+            Ok(Statement::Query(q)) => match self.session.answer(&q, self.opts) {
+                Ok(a) => Outcome::ok(render(self.format, &a)),
+                Err(QueryError::Eval(EvalError::Cancelled)) => Outcome::failed("cancelled\n"),
+                Err(QueryError::Eval(e)) => Outcome::failed(format!("error: {e}\n")),
+                Err(e) => Outcome::failed(self.errors(&e.diagnostics())),
+            },
+        }
+    }
+
+    /// The texts of the session's knowledge base: its files, `:load`ed files, typed clauses
+    /// and assumptions.
+    fn texts(&self) -> Result<Vec<SourceText>, LoadError> {
+        let mut texts = kb_texts(&self.base_paths)?;
+        if !self.loaded.is_empty() {
+            texts.extend(read_paths(&self.loaded, "kb")?);
+        }
+        for (i, t) in self.typed.iter().enumerate() {
+            texts.push(SourceText {
+                name: format!("<input {}>", i + 1),
+                text: t.clone(),
+            });
+        }
+        if !self.assumed.is_empty() {
+            texts.push(SourceText {
+                name: "<assumptions>".into(),
+                text: self.assumed.join("\n"),
+            });
+        }
+        Ok(texts)
+    }
+
+    /// Rebuilds the knowledge base; on failure keeps the old one.
+    pub(super) fn try_rebuild(&mut self) -> Rebuilt {
+        let before = self.session.kb.checked.program.clauses.len() as i64;
+        let mut config = self.session.kb.config.clone();
+        config.retracted = self.retracted.clone();
+        match self.texts().and_then(|t| KnowledgeBase::load(t, config)) {
+            Ok(kb) => {
+                let added = kb.checked.program.clauses.len() as i64 - before;
+                self.session.replace_kb(kb);
+                self.generation += 1;
+                Rebuilt::Changed { added }
+            }
+            Err(e) if e.failure == LoadFailure::Cancelled => Rebuilt::Cancelled,
+            Err(e) => Rebuilt::Kept(e),
+        }
+    }
+
+    /// Rebuilds the knowledge base and says what happened.
+    pub(super) fn rebuild(&mut self) -> Outcome {
+        match self.try_rebuild() {
+            Rebuilt::Changed { added: 1 } => Outcome::ok("added 1 clause\n"),
+            Rebuilt::Changed { added } if added >= 0 => {
+                Outcome::ok(format!("added {added} clauses\n"))
+            }
+            Rebuilt::Changed { added } => Outcome::ok(format!(
+                "removed {}\n",
+                crate::source::plural((-added) as usize, "clause")
+            )),
+            Rebuilt::Cancelled => Outcome::failed("cancelled: nothing changed\n"),
+            Rebuilt::Kept(e) => {
+                let mut text = self.errors_in(&e.sources, &e.diagnostics);
+                if self.format != Format::Json {
+                    text.push_str("(nothing changed)\n");
+                }
+                Outcome::failed(text)
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Diagnostics as data: a [`Code`] from one registry, a message, a place, and the label and
+//! help a reader needs. Every stage returns its problems as [`Diagnostic`]s; they are rendered
+//! once, as text ([`SourceMap::render`](super::SourceMap::render)) or JSON.
+
+use super::Span;
+use std::fmt;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; does not stop anything.
+    Warning,
+    /// The input is rejected.
+    Error,
+}
+
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal, $label:literal;)*) => {
+        /// Every kind of problem the tool reports, with its stable name (shown as
+        /// `error[NAME]` and in JSON as `code`) and the default text under the caret.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable name, e.g. `unknown-predicate`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// The text under the caret when the diagnostic gives none.
+            pub fn default_label(self) -> &'static str {
+                match self { $(Code::$variant => $label,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The text does not follow the grammar.
+    Syntax = "syntax", "here";
+    /// Parentheses or operators nested too deep to parse safely.
+    Nesting = "nesting", "too deep";
+    /// An integer literal outside 64 bits.
+    IntegerOverflow = "integer-overflow", "out of range";
+    /// An atom with the wrong number of arguments.
+    Arity = "arity", "wrong number of arguments";
+    /// A built-in predicate declared, defined or read from a file.
+    BuiltinRedefined = "builtin-redefined", "built-in";
+    /// `why` asked of a built-in.
+    BuiltinWhy = "builtin-why", "built-in";
+    /// A predicate declared twice.
+    DuplicateDecl = "duplicate-decl", "declared again here";
+    /// A source declared twice.
+    DuplicateSource = "duplicate-source", "declared again here";
+    /// A goal-directed argument left free by a query.
+    InputNeeded = "input-needed", "left free here";
+    /// A predicate read from a file without a `decl`.
+    InputUndeclared = "input-undeclared", "needs a decl";
+    /// A fact with a variable.
+    NonGroundFact = "non-ground-fact", "variable in a fact";
+    /// A rule the evaluator cannot run after rewriting (an internal inconsistency).
+    NotEvaluable = "not-evaluable", "unbound";
+    /// A regular expression that does not compile.
+    Regex = "regex", "this pattern";
+    /// A predicate nothing defines.
+    UnknownPredicate = "unknown-predicate", "no fact, rule or decl defines it";
+    /// A citation of an undeclared source.
+    UnknownSource = "unknown-source", "cited here";
+    /// A variable that no positive literal binds.
+    UnsafeVariable = "unsafe-variable", "unbound here";
+    /// Negation through recursion.
+    Unstratifiable = "unstratifiable", "negated here";
+    /// `_` inside an arithmetic expression or comparison.
+    WildcardInExpression = "wildcard-in-expression", "`_` here";
+    /// A variable used once in a clause.
+    SingletonVariable = "singleton-variable", "used once";
+    /// Overflow or division by zero made a literal fail.
+    Arithmetic = "arithmetic", "here";
+    /// `why #K` of a handle that does not exist.
+    NoHandle = "no-handle", "unknown handle";
+    /// A file that cannot be read or written.
+    Io = "io", "here";
+    /// A fact file (TSV/CSV) with a bad row.
+    Input = "input", "read here";
+    /// A resource limit stopped the work.
+    Limit = "limit", "here";
+    /// The user cancelled the work.
+    Cancelled = "cancelled", "here";
+    /// A trace that cannot be read.
+    Trace = "trace", "here";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One problem found in a source text (or in no single place).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What kind of problem.
+    pub code: Code,
+    /// One sentence saying what is wrong.
+    pub message: String,
+    /// Where; `None` for problems of no single place.
+    #[serde(skip)]
+    pub span: Option<Span>,
+    /// The text under the caret (the code's default label when `None`).
+    pub label: Option<String>,
+    /// What to do about it (e.g. "did you mean `status`?").
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `span`.
+    pub fn error(code: Code, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            span: Some(span),
+            label: None,
+            help: None,
+        }
+    }
+
+    /// A warning at `span`.
+    pub fn warning(code: Code, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message, span)
+        }
+    }
+
+    /// An error of no single place (a missing file, a limit).
+    pub fn unplaced(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            span: None,
+            ..Diagnostic::error(code, message, Span::default())
+        }
+    }
+
+    /// Sets the text under the caret.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the help line when there is one.
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The label shown under the caret.
+    pub fn label_text(&self) -> &str {
+        self.label
+            .as_deref()
+            .unwrap_or_else(|| self.code.default_label())
+    }
+}
+
+/// `n` and the noun, plural unless `n` is 1: `plural(2, "row")` is `2 rows`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_have_distinct_stable_names() {
+        let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        let n = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), n);
+        assert_eq!(Code::UnknownPredicate.to_string(), "unknown-predicate");
+        assert_eq!(plural(1, "row"), "1 row");
+        assert_eq!(plural(0, "row"), "0 rows");
+    }
+}

@@ -1,0 +1,93 @@
+//! Queries, query files and their expectations: parse tree to AST.
+
+use super::*;
+
+pub(super) fn query(p: Pair<Rule>, file: usize) -> Result<Query, Diagnostic> {
+    let span = span_of(&p, file);
+    match p.as_rule() {
+        Rule::conj_query => Ok(Query::Conjunctive {
+            body: body(p.into_inner().next().expect("body"), file)?,
+            span,
+        }),
+        Rule::why_handle => {
+            let n = p
+                .into_inner()
+                .find(|x| x.as_rule() == Rule::integer)
+                .expect("number");
+            let number = integer_value(&n, file)?;
+            Ok(Query::Handle {
+                number: usize::try_from(number).unwrap_or(0),
+                span,
+            })
+        }
+        Rule::why | Rule::why_not => {
+            let is_not = p.as_rule() == Rule::why_not;
+            let a = p
+                .into_inner()
+                .find(|x| x.as_rule() == Rule::atom)
+                .expect("atom");
+            let a = atom(a, file)?;
+            Ok(if is_not {
+                Query::WhyNot(a)
+            } else {
+                Query::Why(a)
+            })
+        }
+        Rule::question => {
+            let mut inner = p.into_inner();
+            let pred = inner.next().expect("predicate").as_str().to_string();
+            let args = inner.map(|t| term(t, file)).collect::<Result<_, _>>()?;
+            Ok(Query::Question { pred, args, span })
+        }
+        other => unreachable!("not a query: {other:?}"),
+    }
+}
+
+fn row_literal(p: Pair<Rule>, file: usize) -> Result<Vec<Const>, Diagnostic> {
+    p.into_inner().map(|c| constant(c, file)).collect()
+}
+
+pub(super) fn expectation(p: Pair<Rule>, file: usize) -> Result<Expectation, Diagnostic> {
+    let inner = p
+        .into_inner()
+        .find(|x| x.as_rule() != Rule::kw_expect)
+        .expect("expectation body");
+    let rule = inner.as_rule();
+    let mut parts = inner.into_inner().filter(|x| {
+        !matches!(
+            x.as_rule(),
+            Rule::kw_rows | Rule::kw_row | Rule::kw_uses | Rule::kw_cites | Rule::kw_verdict
+        )
+    });
+    match rule {
+        Rule::expect_count => Ok(Expectation::Rows(integer_value(
+            &parts.next().expect("count"),
+            file,
+        )?)),
+        Rule::expect_rows => Ok(Expectation::ExactRows(
+            parts
+                .map(|r| row_literal(r, file))
+                .collect::<Result<_, _>>()?,
+        )),
+        Rule::expect_row => Ok(Expectation::Row(row_literal(
+            parts.next().expect("row"),
+            file,
+        )?)),
+        Rule::expect_uses => {
+            let target = parts.next().expect("target");
+            Ok(Expectation::Uses(match target.as_rule() {
+                Rule::string => string_value(target),
+                _ => target.as_str().to_string(),
+            }))
+        }
+        Rule::expect_cites => {
+            let source = parts.next().expect("source").as_str().to_string();
+            let line = parts.next().map(|l| integer_value(&l, file)).transpose()?;
+            Ok(Expectation::Cites { source, line })
+        }
+        _ => Ok(Expectation::Verdict(constant(
+            parts.next().expect("value"),
+            file,
+        )?)),
+    }
+}
