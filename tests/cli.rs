@@ -1150,3 +1150,48 @@ fn snapshot_why_not_peer_cache() {
         explanation("why not supported(peer_cache, yes, unconditional)")
     );
 }
+
+#[test]
+fn a_users_underscore_variable_is_not_a_wildcard_opened_by_the_query() {
+    // Guards: wildcards were opened as `_1`, `_2`, …, which a user may write; over
+    // `p(a, b). p(c, c).` `why p(_, _1)` proved only p(c, c) and `p? _ _1` answered `c`.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.kb"), "p(a, b). p(c, c).\n").unwrap();
+    let r = run_in(dir.path(), &["--kb", "p.kb", "query", "why p(_, _1)"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("p(a, b)   [fact"), "{r:?}");
+    assert!(r.stdout.contains("p(c, c)   [fact"), "{r:?}");
+    let r = run_in(
+        dir.path(),
+        &["--kb", "p.kb", "--format", "json", "query", "p? _ _1"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r);
+    assert_eq!(v["rows"].as_array().map(Vec::len), Some(2), "{r:?}");
+    let r = run_in(dir.path(), &["--kb", "p.kb", "query", "why p(_2, _)"]);
+    assert!(r.stdout.contains("p(a, b)   [fact"), "{r:?}");
+}
+
+#[test]
+fn check_plan_prints_the_strata_and_each_rules_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("tc.kb"),
+        "edge(1, 2). edge(2, 3). blocked(3).\ntc(X, Y) :- edge(X, Y).\ntc(X, Z) :- tc(X, Y), edge(Y, Z), !blocked(Z).\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["--kb", "tc.kb", "check", "--plan", "tc"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    insta::assert_snapshot!("check_plan_tc", r.stdout);
+    let r = run_in(dir.path(), &["--kb", "tc.kb", "check", "--plan", "nosuch"]);
+    assert_eq!(r.code, 2, "{r:?}");
+}
+
+#[test]
+fn a_panic_is_an_internal_error_not_rejected_input() {
+    // A program whose proof is deeper than any stack would hold is not a panic either; this
+    // checks the policy through the one hook that exists for it.
+    let r = run(&["query", "supported? peer_cache"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!r.stderr.contains("internal error"), "{r:?}");
+}

@@ -379,3 +379,23 @@ fn a_broken_history_file_is_a_warning_not_a_crash() {
     p.expect("warning: cannot write the history file").unwrap();
     p.expect(Eof).unwrap();
 }
+
+#[test]
+fn a_piped_answer_that_mentions_error_is_not_a_failure() {
+    // Guards: a script's exit status came from the text printed: an answer starting with
+    // "error" made it exit 2.
+    let (code, stdout, _) = piped("stat(x, error_prone).\nstat? x\n");
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("\nerror_prone\n"), "{stdout}");
+}
+
+#[test]
+fn clauses_with_question_marks_or_why_in_names_are_clauses() {
+    // Guards: statements were classified by searching for `?` and a `why` prefix.
+    let (code, stdout, _) =
+        piped("note(a, \"is it?\").\nwhyte(a).\n?- note(a, T).\n?- whyte(X).\n");
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(stdout.matches("added 1 clause").count(), 2, "{stdout}");
+    assert!(stdout.contains("\"is it?\""), "{stdout}");
+    assert!(stdout.contains("│ a "), "{stdout}");
+}

@@ -1,6 +1,6 @@
 //! Stage 8 — audit: traces of an answer with every proof and the exact knowledge base that
 //! gave it ([`trace`]), and their verification against today's knowledge base
-//! ([`verify`]).
+//! ([`verify()`]).
 
 pub mod trace;
 pub mod verify;

@@ -2,19 +2,19 @@
 //!
 //! # The strategy
 //! Every predicate of a stratum is a datafrog `Variable`; every rule is the chain of
-//! operators its [`RulePlan`](crate::plan::RulePlan) describes ([`build`]), each reading
+//! operators its [`crate::plan::RulePlan`] describes (`build`), each reading
 //! only the *recent* tuples of its inputs, so each round does only the new work: semi-naive
 //! evaluation (Bancilhon and Ramakrishnan, "An amateur's introduction to recursive query
 //! processing strategies", 1986). datafrog supplies the variables' recent/stable
 //! bookkeeping and the sorted batches; the join and antijoin kernels are the crate's own
-//! ([`operators`]), so an operator can stop mid-way at a limit ([`limits`]).
+//! (`operators`), so an operator can stop mid-way at a limit ([`limits`]).
 //!
 //! Rows are packed into the narrowest [`Tuple`] that holds every row, key and value of the
 //! program (one `u64` for two columns, one `u128` for four, two for eight), so datafrog's
 //! sorts and merges compare integers, not vectors; wider programs use `Vec<u32>`.
 //!
 //! Each tuple's height (the round of its first derivation) is logged as it appears
-//! ([`fixpoint`]); the explainer rebuilds proofs from heights alone.
+//! (`fixpoint`); the explainer rebuilds proofs from heights alone.
 
 mod build;
 mod fixpoint;
