@@ -6,8 +6,8 @@
 //! that breaks readers bumps the version.
 
 use crate::query::{Answer, AskOptions, KnowledgeBase, QueryError, Session};
+pub use crate::source::sha256;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// The schema name and version of traces this build writes and reads.
 pub const TRACE_SCHEMA: &str = "supportkb-trace/1";
@@ -47,14 +47,6 @@ pub struct Trace {
     pub question: String,
     /// The answer, with its proofs (never cut by a depth limit).
     pub answer: Answer,
-}
-
-/// SHA-256 of `text`, lowercase hex.
-pub fn sha256(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The files of `kb` with their keys: names with their longest common folder removed.

@@ -1,5 +1,6 @@
 //! Lints: problems that do not stop a knowledge base from loading.
 
+use crate::ir::{self, Builtin, compile_regex};
 use crate::source::{Code, Diagnostic};
 use crate::syntax::{Clause, Expr, Literal, Term};
 use std::collections::BTreeMap;
@@ -50,6 +51,42 @@ pub(super) fn singleton_lint(c: &Clause, warnings: &mut Vec<Diagnostic>) {
                 )
                 .with_help(format!("write `_` (or `_{v}`) if any value will do")),
             );
+        }
+    }
+}
+
+/// A constant pattern of `matches` must compile as written.
+pub(super) fn constant_patterns(r: &ir::Rule, errors: &mut Vec<Diagnostic>) {
+    for l in &r.body {
+        if let ir::Literal::Builtin {
+            builtin: Builtin::Matches,
+            args,
+            span,
+            ..
+        } = l
+            && let Some(ir::Term::Const(c)) = args.get(1)
+        {
+            let text = match c {
+                crate::ir::Const::Str(s) | crate::ir::Const::Sym(s) => s.clone(),
+                crate::ir::Const::Int(n) => n.to_string(),
+            };
+            if let Err(e) = compile_regex(&text) {
+                let why = e.to_string();
+                let why = why
+                    .lines()
+                    .rfind(|l| !l.trim().is_empty())
+                    .unwrap_or(&why)
+                    .trim()
+                    .to_string();
+                errors.push(
+                    Diagnostic::error(
+                        Code::Regex,
+                        format!("invalid regular expression: {why}"),
+                        *span,
+                    )
+                    .with_label("this pattern"),
+                );
+            }
         }
     }
 }

@@ -15,11 +15,13 @@
 //! **Body order.** The order that proves a body safe ([`order_body`]) is the order the
 //! planner evaluates it in, so the two cannot disagree.
 
+pub mod citations;
 mod lints;
 pub mod lower;
 pub mod modes;
 mod preds;
 mod query;
+pub mod quotes;
 mod sources;
 pub mod stratify;
 mod suggest;
@@ -29,7 +31,7 @@ use crate::source::{Diagnostic, Span};
 use crate::syntax::Program;
 pub use modes::{BodyOrder, order_body, readiness};
 pub use preds::unknown_predicate;
-pub use query::check_query_body;
+pub use query::{CheckedQuery, PartialRead, check_query_body};
 use std::collections::{BTreeMap, BTreeSet};
 pub use stratify::{Stratum, stratify};
 pub use suggest::{closest, did_you_mean};
@@ -47,6 +49,12 @@ pub struct PredInfo {
     pub doc: Option<String>,
     /// 0-based argument positions a query must supply (goal-directed predicates).
     pub bound_args: BTreeSet<usize>,
+    /// Declared keys: each a set of 0-based columns that determine the others.
+    pub keys: Vec<BTreeSet<usize>>,
+    /// For a goal-directed predicate: whether some of its clauses (facts, or rules whose body
+    /// binds every argument) give tuples without the bound arguments, so a query that leaves
+    /// them free still gets those.
+    pub answers_without_inputs: bool,
     /// Where it was first defined, declared or used.
     pub span: Span,
     /// Number of facts.
@@ -81,6 +89,9 @@ pub struct CheckedKb {
     pub adornments: Adornments,
     /// Warnings (lints); never errors.
     pub warnings: Vec<Diagnostic>,
+    /// The citations and notes whose quote was found in their source's pinned text at the
+    /// cited line (by the span of the annotation).
+    pub verified: citations::Verified,
 }
 
 impl CheckedKb {
@@ -90,9 +101,19 @@ impl CheckedKb {
     }
 }
 
-/// Checks a program. `Ok` carries the warnings inside [`CheckedKb`]; `Err` carries every
-/// error found, followed by the warnings.
+/// Checks a program with no pinned source texts (see [`check_with`]).
+///
+/// Errors: as [`check_with`].
 pub fn check(program: Program) -> Result<CheckedKb, Vec<Diagnostic>> {
+    check_with(program, &citations::PinnedTexts::new())
+}
+
+/// Checks a program whose sources' pinned texts are `texts`. `Ok` carries the warnings
+/// inside [`CheckedKb`]; `Err` carries every error found, followed by the warnings.
+pub fn check_with(
+    program: Program,
+    texts: &citations::PinnedTexts,
+) -> Result<CheckedKb, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut preds = preds::collect_preds(&program, &mut errors);
@@ -102,12 +123,16 @@ pub fn check(program: Program) -> Result<CheckedKb, Vec<Diagnostic>> {
         lints::wildcards_in_expressions(&c.body, &mut errors);
         lints::singleton_lint(c, &mut warnings);
     }
+    let verified = citations::check_citations(&program, texts, &mut errors, &mut warnings);
     let rules: Vec<Rule> = program
         .clauses
         .iter()
         .enumerate()
         .map(|(i, c)| lower::clause(ClauseId(i), c))
         .collect();
+    for r in &rules {
+        lints::constant_patterns(r, &mut errors);
+    }
     let adornments = if errors.is_empty() {
         modes::infer_adornments(&rules, &mut errors)
     } else {
@@ -128,6 +153,10 @@ pub fn check(program: Program) -> Result<CheckedKb, Vec<Diagnostic>> {
     for (p, bound) in &adornments {
         if let Some(info) = p.user_name().and_then(|n| preds.get_mut(n)) {
             info.bound_args = bound.clone();
+            info.answers_without_inputs = rules.iter().any(|r| {
+                r.head.pred == *p
+                    && modes::minimal_seed(r, &adornments).is_some_and(|s| s.is_empty())
+            });
         }
     }
     Ok(CheckedKb {
@@ -137,6 +166,7 @@ pub fn check(program: Program) -> Result<CheckedKb, Vec<Diagnostic>> {
         strata,
         adornments,
         warnings,
+        verified,
     })
 }
 

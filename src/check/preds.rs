@@ -32,6 +32,26 @@ pub(super) fn collect_preds(
             );
             continue;
         }
+        let mut keys = Vec::new();
+        for k in &d.keys {
+            let mut key = BTreeSet::new();
+            for col in &k.columns {
+                match d.columns.iter().position(|c| c == col) {
+                    Some(i) => {
+                        key.insert(i);
+                    }
+                    None => errors.push(
+                        Diagnostic::error(
+                            Code::UnknownColumn,
+                            format!("`{}` has no column `{col}`", d.name),
+                            k.span,
+                        )
+                        .with_help(format!("its columns: {}", d.columns.join(", "))),
+                    ),
+                }
+            }
+            keys.push(key);
+        }
         preds.insert(
             d.name.clone(),
             PredInfo {
@@ -40,6 +60,8 @@ pub(super) fn collect_preds(
                 columns: Some(d.columns.clone()),
                 doc: d.doc.clone(),
                 bound_args: BTreeSet::new(),
+                keys,
+                answers_without_inputs: false,
                 span: d.span,
                 facts: 0,
                 rules: 0,
@@ -66,6 +88,8 @@ pub(super) fn collect_preds(
             columns: None,
             doc: None,
             bound_args: BTreeSet::new(),
+            keys: Vec::new(),
+            answers_without_inputs: false,
             span: h.span,
             facts: 0,
             rules: 0,

@@ -1,23 +1,52 @@
 //! Query bodies: checked against a checked knowledge base and lowered, so a query can be
 //! evaluated as one more rule.
+//!
+//! A query that leaves a goal-directed argument free is rejected when nothing could answer
+//! it; when the predicate has clauses that need no input (facts, rules whose body binds
+//! every argument), the query reads those, and says which rules it could not use.
 
 use super::preds::body_atoms_known;
-use super::{CheckedKb, lints, lower, order_body};
-use crate::ir::{self, Literal, Term};
-use crate::source::{Code, Diagnostic};
+use super::{CheckedKb, lints, lower, modes, order_body};
+use crate::ir::{self, Adornments, ClauseId, Literal, Term};
+use crate::source::{Code, Diagnostic, Span};
 use crate::syntax as ast;
 use std::collections::BTreeSet;
 
+/// A goal-directed predicate a query read without its bound arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartialRead {
+    /// The predicate.
+    pub pred: String,
+    /// Its bound arguments the query left free (0-based).
+    pub missing: Vec<usize>,
+    /// The rules that need them, so were not used.
+    pub unused: Vec<ClauseId>,
+    /// Where the query reads it.
+    pub span: Span,
+}
+
+/// A query body that passed the checks.
+#[derive(Debug, Clone)]
+pub struct CheckedQuery {
+    /// The body, lowered.
+    pub body: Vec<ir::Literal>,
+    /// The adornments to evaluate it under (those of the knowledge base, less the
+    /// predicates read without their inputs).
+    pub adornments: Adornments,
+    /// Goal-directed predicates read without their inputs.
+    pub partial: Vec<PartialRead>,
+}
+
 /// Checks a query body against `kb`: predicates known, arities right, and every variable
-/// bound, including the bound arguments of goal-directed predicates. Returns the body
-/// lowered.
+/// bound, including the bound arguments of goal-directed predicates (see the module's
+/// note). Returns the body lowered.
 ///
-/// Errors: every problem found; a goal-directed argument left free names the predicate and
-/// the argument.
+/// Errors: every problem found; a goal-directed argument left free, when nothing could
+/// answer without it, names the predicate and the argument.
 pub fn check_query_body(
     kb: &CheckedKb,
     body: &[ast::Literal],
-) -> Result<Vec<ir::Literal>, Vec<Diagnostic>> {
+) -> Result<CheckedQuery, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     lints::wildcards_in_expressions(body, &mut errors);
     body_atoms_known(body, &kb.preds, true, &mut errors);
@@ -25,21 +54,52 @@ pub fn check_query_body(
         return Err(errors);
     }
     let lowered: Vec<ir::Literal> = body.iter().map(lower::literal).collect();
-    let order = order_body(&lowered, &kb.adornments, &BTreeSet::new());
+    let mut adornments = kb.adornments.clone();
+    let mut partial = Vec::new();
+    let order = loop {
+        let order = order_body(&lowered, &adornments, &BTreeSet::new());
+        // A stuck atom of a predicate that answers without its inputs reads those answers.
+        let relaxed = order.stuck.iter().find_map(|&i| match &lowered[i] {
+            Literal::Pos(a) => {
+                let name = a.pred.user_name()?;
+                let info = kb.preds.get(name)?;
+                (adornments.contains_key(&a.pred) && info.answers_without_inputs)
+                    .then(|| (a.clone(), free_inputs(a, &adornments, &order.bound)))
+            }
+            _ => None,
+        });
+        let Some((a, missing)) = relaxed else {
+            break order;
+        };
+        let unused = kb
+            .rules
+            .iter()
+            .filter(|r| {
+                r.head.pred == a.pred
+                    && !r.is_fact()
+                    && modes::minimal_seed(r, &kb.adornments).is_none_or(|s| !s.is_empty())
+            })
+            .filter_map(|r| match r.origin {
+                ir::Origin::User(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        adornments.remove(&a.pred);
+        partial.push(PartialRead {
+            pred: a.pred.to_string(),
+            missing,
+            unused,
+            span: a.span,
+        });
+    };
     for &i in &order.stuck {
         let l = &lowered[i];
         match l {
-            Literal::Pos(a) | Literal::Neg(a) if kb.adornments.contains_key(&a.pred) => {
+            Literal::Pos(a) | Literal::Neg(a) if adornments.contains_key(&a.pred) => {
                 let name = a.pred.to_string();
                 let info = &kb.preds[&name];
-                let list: Vec<String> = info
-                    .bound_args
-                    .iter()
-                    .copied()
-                    .filter(|&p| {
-                        !matches!(&a.args[p], Term::Const(_))
-                            && !matches!(&a.args[p], Term::Var(v) if order.bound.contains(v))
-                    })
+                let list: Vec<String> = free_inputs(a, &adornments, &order.bound)
+                    .into_iter()
                     .map(|p| format!("argument {} (`{}`)", p + 1, info.column(p)))
                     .collect();
                 errors.push(
@@ -77,8 +137,26 @@ pub fn check_query_body(
         }
     }
     if errors.is_empty() {
-        Ok(lowered)
+        Ok(CheckedQuery {
+            body: lowered,
+            adornments,
+            partial,
+        })
     } else {
         Err(errors)
     }
+}
+
+/// The bound arguments of `a` that are neither constants nor bound variables.
+fn free_inputs(a: &ir::Atom, adorn: &Adornments, bound: &BTreeSet<ir::Var>) -> Vec<usize> {
+    adorn
+        .get(&a.pred)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|&p| {
+            !matches!(&a.args[p], Term::Const(_))
+                && !matches!(&a.args[p], Term::Var(v) if bound.contains(v))
+        })
+        .collect()
 }

@@ -107,6 +107,10 @@ pub enum Command {
         /// antijoins, filters); with PRED, only the rules of that predicate.
         #[arg(long, value_name = "PRED", num_args = 0..=1, default_missing_value = "")]
         plan: Option<String>,
+        /// Treat warnings (lints, quotes not found in their source's text, broken keys) as
+        /// errors: exit 2 when there is any.
+        #[arg(long)]
+        strict: bool,
     },
     /// Write an audit trace of one question: the answer, every proof with its rules,
     /// substitutions and quoted citations, and the SHA-256 of every knowledge-base file.

@@ -101,14 +101,13 @@ fn plans(session: &Session, pred: Option<&str>) -> String {
     out
 }
 
-pub fn check(cx: &Context, paths: &[PathBuf], plan: Option<&str>) -> Exit {
+pub fn check(cx: &Context, paths: &[PathBuf], plan: Option<&str>, strict: bool) -> Exit {
     let paths = if paths.is_empty() { &cx.kb } else { paths };
     let session = match cx.session_at(paths) {
         Ok(s) => s,
         Err(e) => return e,
     };
     let kb = &session.kb;
-    let lints = kb.checked.warnings.clone();
     if let Some(p) = plan
         && !p.is_empty()
         && !kb.checked.preds.contains_key(p)
@@ -119,9 +118,20 @@ pub fn check(cx: &Context, paths: &[PathBuf], plan: Option<&str>) -> Exit {
         );
         return output::rejected(cx.format, d);
     }
-    let warnings = kb.warnings();
+    let mut warnings = kb.warnings();
+    if strict && !warnings.is_empty() {
+        for w in &mut warnings {
+            w.severity = supportkb::source::Severity::Error;
+        }
+        output::diagnostics(cx.format, &kb.sources, &warnings);
+        supportkb::render::emit_err(&format!(
+            "rejected under --strict: {}\n",
+            plural(warnings.len(), "warning")
+        ));
+        return Exit::Rejected;
+    }
     if cx.format != Format::Json {
-        output::warnings(&kb.sources, &lints);
+        output::warnings(&kb.sources, &warnings);
     }
     let summary = CheckSummary {
         kind: "check",

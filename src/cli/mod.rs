@@ -79,7 +79,11 @@ impl Context {
 pub fn run(cli: Cli) -> Exit {
     let cx = Context::new(&cli);
     let exit = match cli.command {
-        Some(Command::Check { paths, plan }) => check::check(&cx, &paths, plan.as_deref()),
+        Some(Command::Check {
+            paths,
+            plan,
+            strict,
+        }) => check::check(&cx, &paths, plan.as_deref(), strict),
         Some(Command::Query { queries }) => query::query(&cx, &queries),
         Some(Command::Run { file }) => run::run(&cx, &file),
         Some(Command::Test {

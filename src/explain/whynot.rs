@@ -28,9 +28,14 @@ pub struct WhyNot {
     pub args: Vec<Option<Const>>,
     /// Whether some rule could derive it (otherwise only a fact could state it).
     pub has_rules: bool,
-    /// Tuples of the same predicate that do hold and differ from the goal in one given
-    /// argument: what the knowledge base says instead.
+    /// Tuples of the same predicate that do hold for the goal's subject: with
+    /// `contradicted`, tuples for the goal's declared key (so the answer is "no"); without,
+    /// what the knowledge base states about the subject, as information.
     pub instead: Vec<Proof>,
+    /// Whether a declared key makes `instead` a "no": the tuples agree with the goal on a
+    /// key and differ in a column it determines.
+    #[serde(default)]
+    pub contradicted: bool,
     /// One entry per rule whose head unifies with the goal.
     pub rules: Vec<RuleTrial>,
     /// True when the depth limit stopped the explanation here.
@@ -105,11 +110,13 @@ impl Explainer<'_> {
             pred: pred.to_string(),
             args: args.to_vec(),
             has_rules: !rule_ids.is_empty(),
-            instead: self.instead(pred, args),
+            instead: Vec::new(),
+            contradicted: false,
             rules: Vec::new(),
             depth_limited: false,
             handle: None,
         };
+        (out.instead, out.contradicted) = self.instead(pred, args);
         if depth == 0 {
             out.depth_limited = !rule_ids.is_empty();
             return out;
@@ -231,34 +238,53 @@ impl Explainer<'_> {
         None
     }
 
-    /// Tuples that hold and differ from the goal in exactly one given argument, agreeing on
-    /// at least one: what the knowledge base states instead.
-    fn instead(&self, pred: &Pred, args: &[Option<Const>]) -> Vec<Proof> {
+    /// What the knowledge base states instead of the goal, and whether it contradicts it:
+    /// tuples agreeing with the goal on a declared key (all of whose columns the goal
+    /// gives), which then differ where the key decides — a "no"; else, tuples that differ
+    /// from the goal in exactly one given argument and share its subject (its first
+    /// argument), as information.
+    fn instead(&self, pred: &Pred, args: &[Option<Const>]) -> (Vec<Proof>, bool) {
         let Some(rel) = self.matcher.model.relation(pred) else {
-            return Vec::new();
+            return (Vec::new(), false);
         };
+        let keys: Vec<&std::collections::BTreeSet<usize>> = pred
+            .user_name()
+            .and_then(|n| self.kb.preds.get(n))
+            .map(|info| {
+                info.keys
+                    .iter()
+                    .filter(|k| k.iter().all(|&i| args.get(i).is_some_and(Option::is_some)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let agrees = |vals: &[Const], i: usize| args[i].as_ref().is_none_or(|a| *a == vals[i]);
+        let rows: Vec<Vec<Const>> = rel
+            .rows()
+            .map(|r| self.matcher.interner.decode(r))
+            .collect();
+        let keyed: Vec<&Vec<Const>> = rows
+            .iter()
+            .filter(|v| keys.iter().any(|k| k.iter().all(|&i| agrees(v, i))))
+            .collect();
+        if !keyed.is_empty() {
+            let proofs = keyed
+                .iter()
+                .take(5)
+                .filter_map(|v| self.prove(pred, v))
+                .collect();
+            return (proofs, true);
+        }
         let given = args.iter().filter(|a| a.is_some()).count();
         let mut out = Vec::new();
-        for row in rel.rows() {
-            let vals = self.matcher.interner.decode(row);
-            let differ = args
-                .iter()
-                .zip(&vals)
-                .filter(|(a, v)| a.as_ref().is_some_and(|a| a != *v))
-                .count();
-            // Keep to the goal's subject (its first argument) when it is given.
-            let same_subject = args
-                .first()
-                .is_none_or(|a| a.as_ref().is_none_or(|a| a == &vals[0]));
-            if differ == 1 && given >= 2 && same_subject {
-                if let Some(p) = self.prove(pred, &vals) {
-                    out.push(p);
-                }
+        for vals in &rows {
+            let differ = (0..args.len()).filter(|&i| !agrees(vals, i)).count();
+            if differ == 1 && given >= 2 && agrees(vals, 0) {
+                out.extend(self.prove(pred, vals));
                 if out.len() == 5 {
                     break;
                 }
             }
         }
-        out
+        (out, false)
     }
 }

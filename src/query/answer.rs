@@ -50,6 +50,27 @@ impl QueryError {
     }
 }
 
+/// Rules a query could not use: it left free an argument of a goal-directed predicate
+/// that they need (the query answered from the predicate's other clauses).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnusedRules {
+    /// The predicate.
+    pub pred: String,
+    /// The columns the query would have to give.
+    pub needs: Vec<String>,
+    /// The rules, as written, with where.
+    pub rules: Vec<RuleRef>,
+}
+
+/// A rule as written, with where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleRef {
+    /// The rule.
+    pub rule: String,
+    /// Where it is written.
+    pub location: crate::source::Location,
+}
+
 /// The answer to a question `p? a1 … ak`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QuestionAnswer {
@@ -66,10 +87,19 @@ pub struct QuestionAnswer {
     pub rows: Vec<Vec<Const>>,
     /// One proof per row (at most [`MAX_PROOFS`]).
     pub proofs: Vec<Proof>,
-    /// When no tuple matches but the knowledge base states something else for the leading
-    /// given values (verdict `no`): those tuples, proved.
+    /// For verdict `no`: the tuples the knowledge base states for the question's key, proved.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub instead: Vec<Proof>,
+    /// For verdict `no`: which declared key makes the stated tuples a "no".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contradiction: Option<String>,
+    /// For verdict `unknown`: what the knowledge base does state about the subject (as
+    /// information, not a verdict), proved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stated: Vec<Proof>,
+    /// Rules the question could not use (a goal-directed argument left free).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unused_rules: Vec<UnusedRules>,
     /// For an unknown answer: close constants the knowledge base does know.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
@@ -87,6 +117,9 @@ pub struct BindingsAnswer {
     pub vars: Vec<String>,
     /// One row of values per binding, sorted.
     pub rows: Vec<Vec<Const>>,
+    /// Rules the query could not use (a goal-directed argument left free).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unused_rules: Vec<UnusedRules>,
     /// For the first rows (at most [`MAX_PROOFS`]): the proofs of the query's positive atoms
     /// under that row, one list per row.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -144,7 +177,7 @@ impl Answer {
     /// Every proof the answer carries, why-not reports included.
     pub fn proofs(&self) -> Vec<&Proof> {
         match self {
-            Answer::Question(q) => q.proofs.iter().chain(&q.instead).collect(),
+            Answer::Question(q) => q.proofs.iter().chain(&q.instead).chain(&q.stated).collect(),
             Answer::Bindings(b) => b.proofs.iter().flatten().collect(),
             Answer::Why(w) | Answer::WhyNot(w) => {
                 let mut v: Vec<&Proof> = w.proofs.iter().collect();

@@ -16,3 +16,18 @@ pub fn sources() -> Vec<SourceText> {
         })
         .collect()
 }
+
+/// Whether `t` is one of the embedded knowledge base's texts, unchanged.
+pub fn is_embedded(t: &SourceText) -> bool {
+    files::EMBEDDED
+        .iter()
+        .any(|(n, text)| *n == t.name && *text == t.text)
+}
+
+/// An embedded file other than the knowledge base's (a pinned source text), by its path.
+pub fn file(path: &str) -> Option<&'static str> {
+    files::EMBEDDED_TEXTS
+        .iter()
+        .find(|(n, _)| *n == path)
+        .map(|(_, t)| *t)
+}

@@ -49,7 +49,12 @@ impl Session {
         let mut proofs: Vec<&mut Proof> = Vec::new();
         let mut stopped: Vec<&mut WhyNot> = Vec::new();
         match a {
-            Answer::Question(q) => proofs.extend(q.proofs.iter_mut().chain(q.instead.iter_mut())),
+            Answer::Question(q) => proofs.extend(
+                q.proofs
+                    .iter_mut()
+                    .chain(q.instead.iter_mut())
+                    .chain(q.stated.iter_mut()),
+            ),
             Answer::Bindings(b) => proofs.extend(b.proofs.iter_mut().flatten()),
             Answer::Why(w) | Answer::WhyNot(w) => {
                 proofs.extend(w.proofs.iter_mut());

@@ -2,12 +2,13 @@
 //! evaluation and evaluated, with the facts its `input` declarations (and `--facts`) read
 //! from files. The pipeline of every stage below, in one place: [`KnowledgeBase::load`].
 
-use crate::check::{CheckedKb, check};
+use crate::check::citations::{LoadedText, PinnedTexts};
+use crate::check::{CheckedKb, check_with};
 use crate::engine::facts::{read_rows, write_rows};
 use crate::engine::{EvalConfig, EvalError, FactRows, Limit, Model, evaluate};
 use crate::explain::{FactFiles, GroundAtom};
 use crate::ir::{Const, Interner, Pred, Rule};
-use crate::source::{Code, Diagnostic, SourceMap, SourceText, Span, io_reason};
+use crate::source::{Code, Diagnostic, SourceMap, SourceText, Span, io_reason, read_text};
 use crate::syntax::{Program, parse_kb};
 use crate::transform::rewrite;
 use std::collections::HashSet;
@@ -93,6 +94,8 @@ pub struct KnowledgeBase {
     pub config: LoadConfig,
     /// The files each predicate's facts were read from.
     pub fact_files: FactFiles,
+    /// The pinned source texts, by source name (those that could be read).
+    pub pinned: Vec<(String, LoadedText)>,
 }
 
 /// A written output: the predicate, the file and the rows written.
@@ -136,7 +139,8 @@ impl KnowledgeBase {
                 .clauses
                 .retain(|c| !(c.is_fact() && config.retracted.iter().any(|g| g.is_head_of(c))));
         }
-        let checked = check(program).map_err(|d| LoadError::rejected(&sources, d))?;
+        let pinned = read_pinned(&program, &texts, &sources);
+        let checked = check_with(program, &pinned).map_err(|d| LoadError::rejected(&sources, d))?;
         let rules = rewrite(&checked);
         let mut interner = Interner::default();
         let (edb, fact_files) = read_inputs(&checked, &sources, &config, &mut interner)
@@ -158,6 +162,11 @@ impl KnowledgeBase {
                 failure,
             }
         })?;
+        let mut pinned: Vec<(String, LoadedText)> = pinned
+            .into_iter()
+            .filter_map(|(n, t)| t.ok().map(|t| (n, t)))
+            .collect();
+        pinned.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(KnowledgeBase {
             sources,
             texts,
@@ -167,6 +176,7 @@ impl KnowledgeBase {
             interner,
             config,
             fact_files,
+            pinned,
         })
     }
 
@@ -243,10 +253,11 @@ impl KnowledgeBase {
             .map_or(0, |r| r.len())
     }
 
-    /// Warnings of the checker and the evaluator, as diagnostics.
+    /// Warnings of the checker, the evaluator and the model (broken keys), as diagnostics.
     pub fn warnings(&self) -> Vec<Diagnostic> {
         let mut w = self.checked.warnings.clone();
         w.extend(self.evaluation_warnings());
+        w.extend(self.key_violations());
         w
     }
 
@@ -265,6 +276,35 @@ impl KnowledgeBase {
             })
             .collect()
     }
+}
+
+/// The pinned texts of the program's sources: each read relative to the file declaring it
+/// (from the binary when that file is the embedded knowledge base's).
+fn read_pinned(program: &Program, texts: &[SourceText], sources: &SourceMap) -> PinnedTexts {
+    let mut out = PinnedTexts::new();
+    for s in &program.sources {
+        let Some(pin) = &s.text else { continue };
+        let path = relative_to_declaring(sources, s.span, &pin.path);
+        let shown = path.display().to_string();
+        let declared_in = texts.get(s.span.file);
+        let embedded = declared_in
+            .filter(|t| super::embedded::is_embedded(t))
+            .and_then(|_| super::embedded::file(&shown));
+        let loaded = match embedded {
+            Some(text) => Ok(LoadedText {
+                path: shown,
+                text: text.to_string(),
+            }),
+            None => read_text(&path)
+                .map(|t| LoadedText {
+                    path: shown,
+                    text: t.text,
+                })
+                .map_err(|d| d.message),
+        };
+        out.insert(s.name.clone(), loaded);
+    }
+    out
 }
 
 /// Facts read from files: `input` declarations (paths relative to the declaring file) and,

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod embedded;
 mod handles;
 pub mod kb;
+mod keys;
 mod question;
 pub mod script;
 mod session;
@@ -18,7 +19,7 @@ pub mod suite;
 
 pub use answer::{
     Answer, AskOptions, BindingsAnswer, DEFAULT_DEPTH, MAX_PROOFS, QueryError, QuestionAnswer,
-    WhyAnswer,
+    RuleRef, UnusedRules, WhyAnswer,
 };
 pub use kb::{KnowledgeBase, LoadConfig, LoadError, LoadFailure, WrittenOutput};
 pub use session::Session;

@@ -4,7 +4,7 @@
 
 use super::answer::{Answer, AskOptions, QueryError, QuestionAnswer};
 use super::session::{Session, open_atom_of, open_single};
-use crate::check::{closest, unknown_predicate};
+use crate::check::{PredInfo, closest, unknown_predicate};
 use crate::explain::Proof;
 use crate::ir::{Const, Pred};
 use crate::source::{Code, Diagnostic, Span, plural};
@@ -17,6 +17,26 @@ pub(super) fn plain(c: &Const) -> String {
         Const::Str(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// Tuples matching a pattern, proved.
+struct Matching {
+    tuples: Vec<Vec<Const>>,
+    proofs: Vec<Proof>,
+    errors: Vec<String>,
+}
+
+/// What a question no tuple answers gets instead of rows.
+#[derive(Default)]
+struct Unanswered {
+    /// Why the answer is "no" (a declared key), when it is.
+    contradiction: Option<String>,
+    /// For "no": the tuples stated for the same key.
+    instead: Vec<Proof>,
+    /// For "unknown": what the knowledge base states about the subject.
+    stated: Vec<Proof>,
+    /// The checker's complaints about those proofs.
+    errors: Vec<String>,
 }
 
 impl Session {
@@ -82,14 +102,23 @@ impl Session {
                 } else {
                     Some(0)
                 });
-        // Nothing matches all the given values: if the knowledge base states something for
-        // the leading ones, the answer is "no" — it says otherwise — not "unknown".
-        let (instead, instead_errors) = if rows.is_empty() {
-            self.stated_instead(pred, args, &info.bound_args, span, opts)?
+        let mut proof_errors = self.check_proofs(&ev, &proofs.iter().collect::<Vec<_>>());
+        let unused_rules = self.unused_rules(&ev);
+        let given: Vec<Option<Const>> = goal
+            .args
+            .iter()
+            .map(|t| match t {
+                ast::Term::Const(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect();
+        let un = if rows.is_empty() {
+            self.unanswered(pred, &given, &info, span, opts)?
         } else {
-            (Vec::new(), Vec::new())
+            Unanswered::default()
         };
-        let verdict = if rows.is_empty() && !instead.is_empty() {
+        proof_errors.extend(un.errors);
+        let verdict = if rows.is_empty() && un.contradiction.is_some() {
             "no".to_string()
         } else if rows.is_empty() {
             "unknown".to_string()
@@ -106,9 +135,7 @@ impl Session {
         } else {
             "yes".to_string()
         };
-        let mut proof_errors = self.check_proofs(&ev, &proofs.iter().collect::<Vec<_>>());
-        proof_errors.extend(instead_errors);
-        let suggestions = if rows.is_empty() && instead.is_empty() {
+        let suggestions = if rows.is_empty() && un.contradiction.is_none() && un.stated.is_empty() {
             self.suggestions(&info.bound_args, pred, args)
         } else {
             Vec::new()
@@ -121,50 +148,185 @@ impl Session {
             columns: free_positions.iter().map(|&p| info.column(p)).collect(),
             rows,
             proofs,
-            instead,
+            instead: un.instead,
+            contradiction: un.contradiction,
+            stated: un.stated,
+            unused_rules,
             suggestions,
             proof_errors,
         }))
     }
 
-    /// For a question no tuple answers: the tuples that agree with its given values except
-    /// trailing ones (never a goal-directed input), with their proofs and what the checker
-    /// says of them; empty if none do.
-    fn stated_instead(
+    /// The tuples of `pred` matching `pattern` (`None` is any value), with their proofs
+    /// (one per tuple, for at most [`super::MAX_PROOFS`] tuples) and the checker's
+    /// complaints about them; `None` when the pattern leaves a goal-directed argument free.
+    fn matching(
         &mut self,
         pred: &str,
-        args: &[ast::Term],
-        bound_args: &BTreeSet<usize>,
+        pattern: &[Option<Const>],
+        info: &PredInfo,
         span: Span,
         opts: AskOptions,
-    ) -> Result<(Vec<Proof>, Vec<String>), QueryError> {
-        let arity = self.kb.checked.preds.get(pred).map_or(0, |p| p.arity);
-        for keep in (1..args.len()).rev() {
-            if bound_args.contains(&keep) || !matches!(args[keep], ast::Term::Const(_)) {
-                break;
-            }
-            let mut relaxed: Vec<ast::Term> = args[..keep].to_vec();
-            relaxed.resize(arity, ast::Term::Wildcard);
-            let goal = ast::Atom {
-                pred: pred.to_string(),
-                args: relaxed,
-                span,
-            };
-            let (ev, body, vars) =
-                self.eval_query(&[ast::Literal::Pos(goal)], open_single, span)?;
-            let rows = self.query_rows(&ev);
-            if !rows.is_empty() {
-                let open = open_atom_of(&body);
-                let ex = self.explainer(&ev);
-                let proofs =
-                    super::proofs_for(&ex, &open, &vars, &rows, AskOptions { proofs: 1, ..opts });
-                drop(ex);
-                // Every proof shown is checked, in every build.
-                let errors = self.check_proofs(&ev, &proofs.iter().collect::<Vec<_>>());
-                return Ok((proofs, errors));
+    ) -> Result<Option<Matching>, QueryError> {
+        if !info.answers_without_inputs && info.bound_args.iter().any(|&i| pattern[i].is_none()) {
+            return Ok(None);
+        }
+        let goal = ast::Atom {
+            pred: pred.to_string(),
+            args: pattern
+                .iter()
+                .map(|c| c.clone().map_or(ast::Term::Wildcard, ast::Term::Const))
+                .collect(),
+            span,
+        };
+        let (ev, body, vars) = self.eval_query(&[ast::Literal::Pos(goal)], open_single, span)?;
+        let rows = self.query_rows(&ev);
+        let open = open_atom_of(&body);
+        let ex = self.explainer(&ev);
+        let tuples: Vec<Vec<Const>> = rows
+            .iter()
+            .filter_map(|r| super::fill(&open, &vars, r))
+            .collect();
+        let one = AskOptions { proofs: 1, ..opts };
+        let proofs = super::proofs_for(&ex, &open, &vars, &rows, one);
+        drop(ex);
+        // Every proof shown is checked, in every build.
+        let errors = self.check_proofs(&ev, &proofs.iter().collect::<Vec<_>>());
+        Ok(Some(Matching {
+            tuples,
+            proofs,
+            errors,
+        }))
+    }
+
+    /// For a question no tuple answers: "no" when a declared key says the given columns
+    /// determine the asked ones and the knowledge base states otherwise for the same key
+    /// (for key columns the question leaves open: for every value of them the knowledge
+    /// base names); otherwise unknown, with what the knowledge base does state about the
+    /// subject as information.
+    fn unanswered(
+        &mut self,
+        pred: &str,
+        given: &[Option<Const>],
+        info: &PredInfo,
+        span: Span,
+        opts: AskOptions,
+    ) -> Result<Unanswered, QueryError> {
+        for key in &info.keys {
+            if let Some(un) = self.contradicted(pred, given, info, key, span, opts)? {
+                return Ok(un);
             }
         }
-        Ok((Vec::new(), Vec::new()))
+        // What the knowledge base states about the subject: the tuples agreeing with the
+        // leading given values.
+        for keep in (1..given.len()).rev() {
+            if given[..keep].iter().all(Option::is_none) {
+                break;
+            }
+            let mut pattern: Vec<Option<Const>> = given[..keep].to_vec();
+            pattern.resize(given.len(), None);
+            if pattern == given {
+                continue;
+            }
+            if let Some(m) = self.matching(pred, &pattern, info, span, opts)?
+                && !m.tuples.is_empty()
+            {
+                return Ok(Unanswered {
+                    stated: m.proofs,
+                    errors: m.errors,
+                    ..Unanswered::default()
+                });
+            }
+        }
+        Ok(Unanswered::default())
+    }
+
+    /// "No" by `key`, if the knowledge base states otherwise for the question's key values.
+    fn contradicted(
+        &mut self,
+        pred: &str,
+        given: &[Option<Const>],
+        info: &PredInfo,
+        key: &BTreeSet<usize>,
+        span: Span,
+        opts: AskOptions,
+    ) -> Result<Option<Unanswered>, QueryError> {
+        // Nothing to contradict unless the question gives a column the key determines.
+        if !given
+            .iter()
+            .enumerate()
+            .any(|(i, g)| g.is_some() && !key.contains(&i))
+        {
+            return Ok(None);
+        }
+        let pattern: Vec<Option<Const>> = given
+            .iter()
+            .enumerate()
+            .map(|(i, g)| if key.contains(&i) { g.clone() } else { None })
+            .collect();
+        let Some(m) = self.matching(pred, &pattern, info, span, opts)? else {
+            return Ok(None);
+        };
+        if m.tuples.is_empty() {
+            return Ok(None);
+        }
+        let key_cols: Vec<String> = key.iter().map(|&i| info.column(i)).collect();
+        let open: Vec<usize> = key
+            .iter()
+            .copied()
+            .filter(|&i| given[i].is_none())
+            .collect();
+        if open.is_empty() {
+            let reason = format!(
+                "`{pred}` has one answer per {} (its declared key), and the knowledge base states another one for these",
+                key_cols.join(" and ")
+            );
+            return Ok(Some(Unanswered {
+                contradiction: Some(reason),
+                instead: m.proofs,
+                stated: Vec::new(),
+                errors: m.errors,
+            }));
+        }
+        // The question leaves part of the key open: for every value of it the knowledge
+        // base names, the key is asked whole (so rules that need it apply), and each must
+        // be stated otherwise.
+        let named: BTreeSet<Vec<Const>> = self
+            .kb
+            .rows_of(pred)
+            .into_iter()
+            .map(|r| open.iter().map(|&i| r[i].clone()).collect())
+            .collect();
+        let mut instead = Vec::new();
+        let mut errors = m.errors;
+        for values in &named {
+            let mut whole = pattern.clone();
+            for (&i, v) in open.iter().zip(values) {
+                whole[i] = Some(v.clone());
+            }
+            let Some(mv) = self.matching(pred, &whole, info, span, opts)? else {
+                return Ok(None);
+            };
+            if mv.tuples.is_empty() {
+                return Ok(None);
+            }
+            instead.extend(mv.proofs);
+            errors.extend(mv.errors);
+        }
+        // Smallest proofs first: the row itself before what is derived from it.
+        instead.sort_by_key(|p| p.size());
+        let open_cols: Vec<String> = open.iter().map(|&i| info.column(i)).collect();
+        let reason = format!(
+            "`{pred}` has one answer per {} (its declared key), and for every {} the knowledge base names it states another one",
+            key_cols.join(" and "),
+            open_cols.join(" and ")
+        );
+        Ok(Some(Unanswered {
+            contradiction: Some(reason),
+            instead,
+            stated: Vec::new(),
+            errors,
+        }))
     }
 
     /// For each given constant the relation never has in that column: the closest ones it has.

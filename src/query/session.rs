@@ -3,11 +3,13 @@
 //! goal-directed predicates seed the magic-set demand, and only the predicates that demand
 //! affects are evaluated again, on top of the knowledge base's model.
 
-use super::answer::{Answer, AskOptions, BindingsAnswer, MAX_PROOFS, QueryError, WhyAnswer};
+use super::answer::{
+    Answer, AskOptions, BindingsAnswer, MAX_PROOFS, QueryError, RuleRef, UnusedRules, WhyAnswer,
+};
 use super::collect_why_not_proofs;
 use super::handles::Handle;
 use super::kb::{KnowledgeBase, LoadConfig, LoadError};
-use crate::check::check_query_body;
+use crate::check::{PartialRead, check_query_body};
 use crate::engine::{Layered, Model, evaluate};
 use crate::explain::checker::{ModelTuples, ProofChecker};
 use crate::explain::search::Subst;
@@ -30,6 +32,8 @@ pub struct Session {
 pub(super) struct Evaluated {
     pub rules: Vec<Rule>,
     pub top: Model,
+    /// Goal-directed predicates the query read without their inputs.
+    pub partial: Vec<PartialRead>,
 }
 
 impl Session {
@@ -117,8 +121,8 @@ impl Session {
         open: impl FnOnce(Vec<ir::Literal>) -> (Vec<ir::Literal>, Vec<Var>),
         span: Span,
     ) -> Result<(Evaluated, Vec<ir::Literal>, Vec<Var>), QueryError> {
-        let lowered = check_query_body(&self.kb.checked, body).map_err(QueryError::Invalid)?;
-        let (body, vars) = open(lowered);
+        let checked = check_query_body(&self.kb.checked, body).map_err(QueryError::Invalid)?;
+        let (body, vars) = open(checked.body);
         let rule = Rule {
             head: ir::Atom {
                 pred: Pred::Query,
@@ -130,8 +134,12 @@ impl Session {
             span,
         };
         let mut rules = self.kb.rules.clone();
-        rules.extend(rewrite_extra(&self.kb.checked, std::slice::from_ref(&rule)));
-        let touched = affected(&rules, &self.kb.checked.adornments, &[Pred::Query]);
+        rules.extend(rewrite_extra(
+            &self.kb.checked,
+            std::slice::from_ref(&rule),
+            &checked.adornments,
+        ));
+        let touched = affected(&rules, &checked.adornments, &[Pred::Query]);
         let overlay: Vec<Rule> = rules
             .iter()
             .filter(|r| touched.contains(&r.head.pred))
@@ -144,7 +152,41 @@ impl Session {
             &mut self.kb.interner,
             &self.kb.config.eval,
         )?;
-        Ok((Evaluated { rules, top }, body, vars))
+        let ev = Evaluated {
+            rules,
+            top,
+            partial: checked.partial,
+        };
+        Ok((ev, body, vars))
+    }
+
+    /// The rules a query could not use, for its answer.
+    pub(super) fn unused_rules(&self, ev: &Evaluated) -> Vec<UnusedRules> {
+        ev.partial
+            .iter()
+            .map(|p| {
+                let info = self.kb.checked.preds.get(&p.pred);
+                UnusedRules {
+                    pred: p.pred.clone(),
+                    needs: p
+                        .missing
+                        .iter()
+                        .map(|&i| info.map_or_else(|| format!("arg{}", i + 1), |f| f.column(i)))
+                        .collect(),
+                    rules: p
+                        .unused
+                        .iter()
+                        .map(|&id| {
+                            let c = self.kb.checked.clause(id);
+                            RuleRef {
+                                rule: c.to_string(),
+                                location: self.kb.sources.location(c.span),
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
     }
 
     /// The rows of the query rule, sorted.
@@ -261,6 +303,7 @@ impl Session {
         Ok(Answer::Bindings(BindingsAnswer {
             query: q.to_string(),
             vars: vars.iter().map(Var::to_string).collect(),
+            unused_rules: self.unused_rules(&ev),
             rows,
             proofs,
             proof_errors,

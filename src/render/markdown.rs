@@ -79,7 +79,7 @@ fn proof(p: &Proof, indent: &str, out: &mut String) {
 fn why_not(w: &WhyNot, indent: &str, out: &mut String) {
     let state = if w.depth_limited {
         "does not hold (not explained further: depth limit)".to_string()
-    } else if !w.instead.is_empty() {
+    } else if w.contradicted {
         "does not hold; the knowledge base says otherwise".to_string()
     } else if !w.has_rules {
         "is stated nowhere (unknown)".to_string()
@@ -145,11 +145,12 @@ pub fn answer(a: &Answer) -> String {
     match a {
         Answer::Question(q) => {
             let _ = writeln!(out, "**Verdict: {}**\n", q.verdict);
-            if q.rows.is_empty() && !q.instead.is_empty() {
+            if q.rows.is_empty() && q.contradiction.is_some() {
                 let _ = writeln!(
                     out,
-                    "{} does not hold; the knowledge base states otherwise:\n",
-                    code(&q.goal)
+                    "{} does not hold; the knowledge base states otherwise ({}):\n",
+                    code(&q.goal),
+                    q.contradiction.as_deref().unwrap_or_default()
                 );
                 for p in &q.instead {
                     proof(p, "", &mut out);
@@ -160,6 +161,15 @@ pub fn answer(a: &Answer) -> String {
                     "The knowledge base states nothing about {}.",
                     code(&q.goal)
                 );
+                if !q.stated.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "\nWhat it does state about the subject (information, not an answer):\n"
+                    );
+                    for p in &q.stated {
+                        proof(p, "", &mut out);
+                    }
+                }
                 if !q.suggestions.is_empty() {
                     let _ = writeln!(
                         out,

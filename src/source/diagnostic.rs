@@ -94,6 +94,24 @@ codes! {
     Cancelled = "cancelled", "here";
     /// A trace that cannot be read.
     Trace = "trace", "here";
+    /// A `key(…)` naming a column the `decl` does not have.
+    UnknownColumn = "unknown-column", "not a column";
+    /// Two tuples for one value of a declared key.
+    KeyViolation = "key-violation", "declared here";
+    /// A fact with no citation in a knowledge base that declares sources.
+    UncitedFact = "uncited-fact", "no @cite";
+    /// A citation or note quoting nothing.
+    EmptyQuote = "empty-quote", "empty";
+    /// A citation's line is not a line of the pinned text.
+    CitationLine = "citation-line", "no such line";
+    /// A quote that is not in the pinned text.
+    QuoteNotFound = "quote-not-found", "not in the source";
+    /// A quote that is in the pinned text, at another line than the one cited.
+    QuoteElsewhere = "quote-elsewhere", "at another line";
+    /// A pinned text that cannot be read.
+    SourceText = "source-text", "pinned here";
+    /// A pinned text whose SHA-256 is not the one the knowledge base pins.
+    SourceChanged = "source-changed", "pinned here";
 }
 
 impl fmt::Display for Code {

@@ -14,6 +14,15 @@ pub struct SourceText {
     pub text: String,
 }
 
+/// SHA-256 of `text`'s UTF-8 bytes, lowercase hex.
+pub fn sha256(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Largest knowledge-base or query file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 

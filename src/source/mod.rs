@@ -14,6 +14,8 @@ pub mod table;
 
 pub use atomic::write_atomic;
 pub use diagnostic::{Code, Diagnostic, Severity, plural};
-pub use files::{MAX_FILE_BYTES, SourceText, collect_files, io_reason, read_paths, read_text};
+pub use files::{
+    MAX_FILE_BYTES, SourceText, collect_files, io_reason, read_paths, read_text, sha256,
+};
 pub use map::{Location, SourceFile, SourceMap};
 pub use span::Span;

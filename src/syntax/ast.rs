@@ -265,7 +265,7 @@ impl fmt::Display for Clause {
     }
 }
 
-/// `source name "title" url "…".`
+/// `source name "title" url "…" text "FILE" sha256 "HEX".`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceDecl {
     /// The name citations use.
@@ -274,20 +274,47 @@ pub struct SourceDecl {
     pub title: String,
     /// Where the document is published, when given.
     pub url: Option<String>,
+    /// The source's text as the knowledge base cites it, when pinned.
+    pub text: Option<PinnedText>,
     /// Where it was declared.
     pub span: Span,
 }
 
-/// `decl pred(col, …) "doc".`: column names and documentation of a predicate.
+/// `text "FILE" sha256 "HEX"` of a source: the file holding the text citations quote
+/// (relative to the declaring file; `.md` is Markdown, anything else plain text) and the
+/// SHA-256 it must have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinnedText {
+    /// The path as written.
+    pub path: String,
+    /// The expected SHA-256, lowercase hex, when given.
+    pub sha256: Option<String>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `decl pred(col, …) key(col, …) "doc".`: column names, keys and documentation of a
+/// predicate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PredDecl {
     /// Predicate name.
     pub name: String,
     /// Column names; their count is the predicate's arity.
     pub columns: Vec<String>,
+    /// Keys: each a set of column names that determine the other columns.
+    pub keys: Vec<KeyDecl>,
     /// What the predicate means.
     pub doc: Option<String>,
     /// Where it was declared.
+    pub span: Span,
+}
+
+/// `key(col, …)` of a `decl`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyDecl {
+    /// The columns, by name.
+    pub columns: Vec<String>,
+    /// Where it was written.
     pub span: Span,
 }
 

@@ -3,15 +3,16 @@
 //! the arguments that must be bound: the *inputs* that [`check`](crate::check) inferred.
 //!
 //! # What this produces
-//! For a predicate `p` with bound arguments, every rule `p(…) :- body` gets the demand atom
-//! `demand#p(bound args)` prepended, so it only fires for demanded input values. Every
+//! For a predicate `p` with bound arguments, every rule `p(…) :- body` that needs them (its
+//! body only tests some of them) gets the demand atom `demand#p(bound args)` prepended, so
+//! it only fires for demanded input values; its other rules run bottom-up as any. Every
 //! literal on a goal-directed predicate `q`, in any rule or query, adds a demand rule
 //! `demand#q(its bound args) :- [demand of the rule's head], literals evaluated before it`
 //! (sideways information passing along the body order the planner uses). A query's constants
 //! thus seed the demand, which flows down to the rules that test it. Demand predicates are
 //! [`Pred::Demand`], never a user's name.
 
-use crate::check::{CheckedKb, order_body};
+use crate::check::{CheckedKb, modes::minimal_seed, order_body};
 use crate::ir::{Adornments, Atom, Literal, Origin, Pred, Rule, Term, Var};
 use std::collections::{BTreeSet, HashMap};
 
@@ -26,15 +27,20 @@ fn demand_atom(pred: &Pred, args: &[Term], bound: &BTreeSet<usize>, like: &Atom)
 
 /// Rewrites `kb`'s rules for goal-directed evaluation.
 pub fn rewrite(kb: &CheckedKb) -> Vec<Rule> {
-    rewrite_all(kb, kb.rules.iter())
+    rewrite_all(kb, &kb.adornments, kb.rules.iter())
 }
 
-/// Rewrites only `extra` rules (a query's) against `kb`'s adornments.
-pub fn rewrite_extra(kb: &CheckedKb, extra: &[Rule]) -> Vec<Rule> {
-    rewrite_all(kb, extra.iter())
+/// Rewrites only `extra` rules (a query's) under `adorn` (`kb`'s adornments, less any
+/// predicate the query reads without its inputs).
+pub fn rewrite_extra(kb: &CheckedKb, extra: &[Rule], adorn: &Adornments) -> Vec<Rule> {
+    rewrite_all(kb, adorn, extra.iter())
 }
 
-fn rewrite_all<'a>(kb: &CheckedKb, all: impl Iterator<Item = &'a Rule>) -> Vec<Rule> {
+fn rewrite_all<'a>(
+    kb: &CheckedKb,
+    adorn: &Adornments,
+    all: impl Iterator<Item = &'a Rule>,
+) -> Vec<Rule> {
     let stratum_of: HashMap<&Pred, usize> = kb
         .strata
         .iter()
@@ -47,15 +53,19 @@ fn rewrite_all<'a>(kb: &CheckedKb, all: impl Iterator<Item = &'a Rule>) -> Vec<R
             out.push(rule.clone());
             continue;
         }
-        out.extend(rewrite_rule(rule, &kb.adornments, &stratum_of));
+        out.extend(rewrite_rule(rule, adorn, &stratum_of));
     }
     out
 }
 
 fn rewrite_rule(rule: &Rule, adorn: &Adornments, stratum_of: &HashMap<&Pred, usize>) -> Vec<Rule> {
     let head = &rule.head;
+    // Only a rule that needs its head's bound arguments waits for demand; one whose body
+    // binds them runs bottom-up, so a query that gives no input still gets its tuples.
+    let needs_input = minimal_seed(rule, adorn).is_none_or(|seed| !seed.is_empty());
     let head_demand = adorn
         .get(&head.pred)
+        .filter(|_| needs_input)
         .map(|bound| demand_atom(&head.pred, &head.args, bound, head));
     let seed: BTreeSet<Var> = head_demand
         .iter()

@@ -14,6 +14,32 @@ pub fn answer(a: &Answer) -> String {
         Answer::Why(w) => (why(w), &w.proof_errors),
         Answer::WhyNot(w) => (why_not_answer(w), &w.proof_errors),
     };
+    let unused = match a {
+        Answer::Question(q) => &q.unused_rules[..],
+        Answer::Bindings(b) => &b.unused_rules[..],
+        _ => &[],
+    };
+    let answered = !a.rows().is_empty();
+    for u in unused {
+        let _ = writeln!(
+            out,
+            "\nnote: {} of `{}` not used: {} the {} to be given",
+            plural(u.rules.len(), "rule"),
+            u.pred,
+            if u.rules.len() == 1 {
+                "it needs"
+            } else {
+                "they need"
+            },
+            u.needs.join(" and "),
+        );
+        // With an answer, the note is enough; without one, the rules say what to ask.
+        if !answered {
+            for r in &u.rules {
+                let _ = writeln!(out, "  {}   [{}]", r.rule, r.location);
+            }
+        }
+    }
     for e in errors {
         let _ = writeln!(out, "warning: a proof failed the independent check: {e}");
     }
@@ -75,15 +101,29 @@ fn bindings(b: &BindingsAnswer) -> String {
 
 fn question(q: &QuestionAnswer) -> String {
     let mut out = String::new();
-    if q.rows.is_empty() && !q.instead.is_empty() {
+    if q.rows.is_empty() && q.contradiction.is_some() {
         let _ = writeln!(
             out,
             "no: {} does not hold; the knowledge base states otherwise",
             q.goal
         );
-        for p in &q.instead {
+        if let Some(why) = &q.contradiction {
+            let _ = writeln!(out, "  ({why})");
+        }
+        if let Some(p) = q.instead.first() {
             let _ = writeln!(out, "\ninstead");
             out.push_str(&proof(p));
+        }
+        if q.instead.len() > 1 {
+            let more: Vec<&str> = q.instead[1..]
+                .iter()
+                .map(|p| p.conclusion.as_str())
+                .collect();
+            let _ = writeln!(
+                out,
+                "\n(it also states {}; `why` proves each)",
+                more.join(", ")
+            );
         }
         return out;
     }
@@ -93,6 +133,16 @@ fn question(q: &QuestionAnswer) -> String {
             "unknown: the knowledge base states nothing about {}",
             q.goal
         );
+        if !q.stated.is_empty() {
+            let _ = writeln!(
+                out,
+                "  what it does state about the subject (information, not an answer):"
+            );
+            for p in &q.stated {
+                out.push('\n');
+                out.push_str(&proof(p));
+            }
+        }
         if !q.suggestions.is_empty() {
             let s: Vec<String> = q.suggestions.iter().map(|s| format!("`{s}`")).collect();
             let _ = writeln!(out, "  did you mean {}?", s.join(" or "));

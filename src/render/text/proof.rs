@@ -92,7 +92,7 @@ fn why_not_into(w: &WhyNot, ind: &str, out: &mut String) {
         );
         return;
     }
-    if !w.instead.is_empty() {
+    if w.contradicted {
         let _ = writeln!(
             out,
             "{ind}{} does not hold — no: the knowledge base says otherwise",
@@ -114,7 +114,15 @@ fn why_not_into(w: &WhyNot, ind: &str, out: &mut String) {
         let _ = writeln!(out, "{ind}{} does not hold:", w.goal);
     }
     if !w.instead.is_empty() {
-        let _ = writeln!(out, "{ind}  instead it states:");
+        let _ = writeln!(
+            out,
+            "{ind}  {}:",
+            if w.contradicted {
+                "instead it states"
+            } else {
+                "it states about the subject (information, not an answer)"
+            }
+        );
         for p in &w.instead {
             let sub_first = format!("{ind}    ");
             node(p, &sub_first, &sub_first, out);

@@ -91,6 +91,9 @@ fn rule_name(r: &Rule) -> String {
         Rule::string_body | Rule::escape => "string text",
         Rule::kw_not => "`not`",
         Rule::kw_url => "`url`",
+        Rule::source_text | Rule::kw_text => "`text \"FILE\"`",
+        Rule::kw_sha256 => "`sha256`",
+        Rule::key_decl | Rule::kw_key => "`key(…)`",
         Rule::input_decl => "`input`",
         Rule::output_decl => "`output`",
         // Keywords as written; any other rule by its name in words, never as an identifier.

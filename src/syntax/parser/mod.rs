@@ -324,10 +324,23 @@ fn source_decl(p: Pair<Rule>, file: usize) -> SourceDecl {
     let span = span_of(&p, file);
     let mut name = String::new();
     let mut strings = Vec::new();
+    let mut text = None;
     for part in p.into_inner() {
         match part.as_rule() {
             Rule::symbol => name = part.as_str().to_string(),
             Rule::string => strings.push(string_value(part)),
+            Rule::source_text => {
+                let span = span_of(&part, file);
+                let mut s = part
+                    .into_inner()
+                    .filter(|x| x.as_rule() == Rule::string)
+                    .map(string_value);
+                text = Some(PinnedText {
+                    path: s.next().unwrap_or_default(),
+                    sha256: s.next(),
+                    span,
+                });
+            }
             _ => {}
         }
     }
@@ -337,6 +350,7 @@ fn source_decl(p: Pair<Rule>, file: usize) -> SourceDecl {
         name,
         title,
         url: strings.next(),
+        text,
         span,
     }
 }
@@ -358,11 +372,20 @@ fn io_decl(p: Pair<Rule>, file: usize) -> IoDecl {
 fn pred_decl(p: Pair<Rule>, file: usize) -> PredDecl {
     let span = span_of(&p, file);
     let mut names = Vec::new();
+    let mut keys = Vec::new();
     let mut doc = None;
     for part in p.into_inner() {
         match part.as_rule() {
             Rule::symbol => names.push(part.as_str().to_string()),
             Rule::string => doc = Some(string_value(part)),
+            Rule::key_decl => keys.push(KeyDecl {
+                span: span_of(&part, file),
+                columns: part
+                    .into_inner()
+                    .filter(|x| x.as_rule() == Rule::symbol)
+                    .map(|x| x.as_str().to_string())
+                    .collect(),
+            }),
             _ => {}
         }
     }
@@ -370,6 +393,7 @@ fn pred_decl(p: Pair<Rule>, file: usize) -> PredDecl {
     PredDecl {
         name,
         columns: names,
+        keys,
         doc,
         span,
     }
