@@ -5,5 +5,8 @@
 pub mod trace;
 pub mod verify;
 
-pub use trace::{TRACE_SCHEMA, Trace, TracedFile, explain, sha256, traced_files};
-pub use verify::{FileCheck, FileStatus, ProofCheck, Verification, verify};
+pub use trace::{
+    TRACE_SCHEMA, TRACE_SCHEMAS_READ, Trace, TraceOptions, TracedFile, explain, sha256,
+    traced_files, traced_source_texts,
+};
+pub use verify::{Difference, FileCheck, FileStatus, ProofCheck, Verification, verify};

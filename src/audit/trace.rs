@@ -9,8 +9,25 @@ use crate::query::{Answer, AskOptions, KnowledgeBase, QueryError, Session};
 pub use crate::source::sha256;
 use serde::{Deserialize, Serialize};
 
-/// The schema name and version of traces this build writes and reads.
-pub const TRACE_SCHEMA: &str = "supportkb-trace/1";
+/// The schema name and version of traces this build writes.
+pub const TRACE_SCHEMA: &str = "supportkb-trace/2";
+
+/// Every schema this build reads (version 1 lacks the fields version 2 added: they read as
+/// their defaults).
+pub const TRACE_SCHEMAS_READ: &[&str] = &["supportkb-trace/1", TRACE_SCHEMA];
+
+/// How the answer of a trace was asked, so verification asks it the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceOptions {
+    /// Distinct derivations shown per answer (`--proofs`).
+    pub proofs: usize,
+}
+
+impl Default for TraceOptions {
+    fn default() -> Self {
+        TraceOptions { proofs: 1 }
+    }
+}
 
 /// The program that wrote a trace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,10 +60,32 @@ pub struct Trace {
     pub created: String,
     /// The knowledge base's files.
     pub knowledge_base: Vec<TracedFile>,
+    /// Whether the knowledge base was the one embedded in the tool (then `knowledge_base`
+    /// names its files as the repository does).
+    #[serde(default)]
+    pub embedded: bool,
+    /// The texts its sources pin, with their hashes (keyed by source name).
+    #[serde(default)]
+    pub source_texts: Vec<TracedFile>,
+    /// How the question was asked.
+    #[serde(default)]
+    pub options: TraceOptions,
     /// The question as asked.
     pub question: String,
     /// The answer, with its proofs (never cut by a depth limit).
     pub answer: Answer,
+}
+
+/// The pinned source texts of `kb`, keyed by source name.
+pub fn traced_source_texts(kb: &KnowledgeBase) -> Vec<TracedFile> {
+    kb.pinned
+        .iter()
+        .map(|(name, t)| TracedFile {
+            path: t.path.clone(),
+            key: name.clone(),
+            sha256: sha256(&t.text),
+        })
+        .collect()
 }
 
 /// The files of `kb` with their keys: names with their longest common folder removed.
@@ -97,6 +136,9 @@ pub fn explain(session: &mut Session, question: &str, proofs: usize) -> Result<T
         },
         created: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         knowledge_base: traced_files(&session.kb),
+        embedded: session.kb.texts == crate::query::embedded::sources(),
+        source_texts: traced_source_texts(&session.kb),
+        options: TraceOptions { proofs },
         question: question.to_string(),
         answer,
     })

@@ -21,6 +21,12 @@ struct CheckSummary {
     predicates: usize,
     tuples: usize,
     goal_directed: Vec<String>,
+    /// Citations and notes.
+    quotes: usize,
+    /// Of them, found at their line in their source's pinned text.
+    quotes_verified: usize,
+    /// Sources that pin their text.
+    sources_pinned: usize,
     diagnostics: Vec<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     plan: Option<String>,
@@ -38,9 +44,17 @@ impl Render for CheckSummary {
             self.tuples,
             plural(self.diagnostics.len(), "warning")
         );
+        if self.quotes > 0 {
+            out.push_str(&format!(
+                "quotes: {} of {} verified against the pinned texts of {}\n",
+                self.quotes_verified,
+                self.quotes,
+                plural(self.sources_pinned, "source")
+            ));
+        }
         if !self.goal_directed.is_empty() {
             out.push_str(&format!(
-                "goal-directed (questions must give these arguments): {}\n",
+                "goal-directed (rules that need these arguments apply when a question gives them): {}\n",
                 self.goal_directed.join("; ")
             ));
         }
@@ -144,8 +158,31 @@ pub fn check(cx: &Context, paths: &[PathBuf], plan: Option<&str>, strict: bool) 
             .pred_summaries()
             .into_iter()
             .filter(|p| !p.needs.is_empty())
-            .map(|p| format!("{} (needs {})", p.name, p.needs.join(", ")))
+            .map(|p| {
+                let partly = kb
+                    .checked
+                    .preds
+                    .get(&p.name)
+                    .is_some_and(|i| i.answers_without_inputs);
+                let how = if partly { "some rules need" } else { "needs" };
+                format!("{} ({how} {})", p.name, p.needs.join(", "))
+            })
             .collect(),
+        quotes: kb
+            .checked
+            .program
+            .clauses
+            .iter()
+            .map(|c| c.cites.len() + c.notes.len())
+            .sum(),
+        quotes_verified: kb.checked.verified.len(),
+        sources_pinned: kb
+            .checked
+            .program
+            .sources
+            .iter()
+            .filter(|s| s.text.is_some())
+            .count(),
         diagnostics: warnings
             .iter()
             .map(|d| json::diagnostic(&kb.sources, d))

@@ -68,11 +68,45 @@ pub fn verify(cx: &Context, path: &Path) -> Exit {
             return output::rejected(cx.format, d);
         }
     };
-    let mut session = match cx.session() {
+    // The knowledge base to verify against: --kb, else the one the trace records.
+    let (paths, against) = if !cx.kb.is_empty() {
+        let shown: Vec<String> = cx.kb.iter().map(|p| p.display().to_string()).collect();
+        (cx.kb.clone(), format!("--kb {}", shown.join(" ")))
+    } else if trace.embedded {
+        (
+            Vec::new(),
+            format!("the embedded knowledge base (supportkb {})", env!("CARGO_PKG_VERSION")),
+        )
+    } else {
+        let files: Vec<std::path::PathBuf> = trace
+            .knowledge_base
+            .iter()
+            .map(|f| std::path::PathBuf::from(&f.path))
+            .collect();
+        let gone: Vec<String> = files
+            .iter()
+            .filter(|f| !f.is_file())
+            .map(|f| f.display().to_string())
+            .collect();
+        if !gone.is_empty() {
+            let d = Diagnostic::unplaced(
+                Code::Trace,
+                format!(
+                    "{}: the trace was made with files that are not here: {}",
+                    path.display(),
+                    gone.join(", ")
+                ),
+            )
+            .with_help("pass --kb PATH to verify it against a knowledge base of your choice");
+            return output::rejected(cx.format, d);
+        }
+        (files, "the files the trace names".to_string())
+    };
+    let mut session = match cx.session_at(&paths) {
         Ok(s) => s,
         Err(e) => return e,
     };
-    match verify_trace(&mut session, &trace) {
+    match verify_trace(&mut session, &trace, &against) {
         Ok(v) => {
             output::doc(cx.format, &v);
             if v.ok { Exit::Ok } else { Exit::Failed }

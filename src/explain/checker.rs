@@ -95,7 +95,9 @@ impl<'a> ProofChecker<'a> {
 
     /// The quotes a clause's annotations give, as a proof shows them.
     fn quotes(&self, c: &Clause) -> (Vec<Quote>, Vec<Quote>) {
-        let q = |a: &Citation| Quote::from_citation(a, &self.kb.program.sources);
+        let q = |a: &Citation| {
+            Quote::from_citation(a, &self.kb.program.sources, self.kb.verified.contains(&a.span))
+        };
         (
             c.cites.iter().map(q).collect(),
             c.notes.iter().map(q).collect(),
@@ -159,6 +161,12 @@ impl<'a> ProofChecker<'a> {
                 "a proof's root and rule premises must be atoms".into(),
             );
         };
+        if p.conclusion != atom.to_string() {
+            return fail(
+                path,
+                format!("the node says it proves {}, its atom is {atom}", p.conclusion),
+            );
+        }
         if !tuples.holds(&atom.pred, &atom.args) {
             return fail(path, format!("{atom} is not a tuple of the model"));
         }
@@ -550,11 +558,18 @@ mod tests {
         if let Justification::Rule { substitution, .. } = &mut bad.by {
             substitution.0[0].1 = Const::Int(2);
         }
+        bad.conclusion = "ok(2)".into();
         bad.premises[0].atom.as_mut().unwrap().args[0] = Const::Int(2);
+        bad.premises[0].conclusion = "n(2)".into();
         let err = checker.check(&bad, &tuples).unwrap_err();
         assert!(
             err.message.contains("not a tuple") || err.message.contains("is false"),
             "{err}"
         );
+        // A node whose conclusion is not its atom.
+        let mut bad = good.clone();
+        bad.conclusion = "ok(2)".into();
+        let err = checker.check(&bad, &tuples).unwrap_err();
+        assert!(err.message.contains("says it proves ok(2)"), "{err}");
     }
 }

@@ -56,11 +56,15 @@ pub struct Quote {
     pub quote: String,
     /// Line of the source text, when given.
     pub line: Option<i64>,
+    /// Whether the quote was found at that line of the source's pinned text.
+    #[serde(default)]
+    pub verified: bool,
 }
 
 impl Quote {
-    /// A citation or note as shown, with its source's title and address from `sources`.
-    pub fn from_citation(c: &Citation, sources: &[SourceDecl]) -> Self {
+    /// A citation or note as shown, with its source's title and address from `sources`;
+    /// `verified` when its quote was found in the source's pinned text at its line.
+    pub fn from_citation(c: &Citation, sources: &[SourceDecl], verified: bool) -> Self {
         let decl = sources.iter().find(|s| s.name == c.source);
         Quote {
             source: c.source.clone(),
@@ -69,6 +73,7 @@ impl Quote {
             section: c.section.clone(),
             quote: c.quote.clone(),
             line: c.line,
+            verified,
         }
     }
 }

@@ -22,6 +22,11 @@ fn cell(s: &str) -> String {
 
 fn quote(q: &Quote, indent: &str, out: &mut String) {
     let line = q.line.map(|l| format!(", line {l}")).unwrap_or_default();
+    let line = if q.verified {
+        format!("{line} (verified)")
+    } else {
+        line
+    };
     let _ = writeln!(
         out,
         "{indent}> {} — {}{line}: “{}”",
@@ -264,6 +269,19 @@ pub fn verification(v: &Verification) -> String {
     let _ = writeln!(out, "| file | status |\n| --- | --- |");
     for f in &v.files {
         let _ = writeln!(out, "| {} | {:?} |", cell(&f.key), f.status);
+    }
+    if !v.differences.is_empty() {
+        let _ = writeln!(out, "\n| field | at | traced | now |\n| --- | --- | --- | --- |");
+        for d in &v.differences {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                d.field,
+                code(&d.path),
+                cell(&d.traced),
+                cell(&d.now)
+            );
+        }
     }
     let _ = writeln!(out, "\n| proof | check |\n| --- | --- |");
     for p in &v.proofs {

@@ -4,9 +4,12 @@ use crate::explain::{BlockCause, Justification, Proof, Quote, WhyNot};
 use crate::source::plural;
 use std::fmt::Write;
 
+/// `source § section, line N ✓: "quote"`; the mark says the quote was found at that line
+/// of the source's pinned text.
 fn quote_line(q: &Quote) -> String {
     let line = q.line.map(|l| format!(", line {l}")).unwrap_or_default();
-    format!("{} § {}{line}: \"{}\"", q.source, q.section, q.quote)
+    let mark = if q.verified { " ✓" } else { "" };
+    format!("{} § {}{line}{mark}: \"{}\"", q.source, q.section, q.quote)
 }
 
 /// Draws a proof tree.

@@ -118,6 +118,7 @@ pub fn suite_report(r: &SuiteReport) -> String {
 pub fn verification(v: &Verification) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "question: {}", v.question);
+    let _ = writeln!(out, "against: {}", v.knowledge_base);
     for f in &v.files {
         let what = match f.status {
             FileStatus::Unchanged => "unchanged",
@@ -138,6 +139,16 @@ pub fn verification(v: &Verification) -> String {
             "IT CHANGED"
         }
     );
+    for d in &v.differences {
+        let _ = writeln!(
+            out,
+            "  DIFFERS ({}) at {}: traced {}, now {}",
+            d.field,
+            d.path,
+            if d.traced.is_empty() { "nothing" } else { &d.traced },
+            if d.now.is_empty() { "nothing" } else { &d.now }
+        );
+    }
     for p in &v.proofs {
         match &p.problem {
             None => {
