@@ -147,7 +147,7 @@ fn peer_cache_is_not_supported_and_the_proof_ends_at_the_cited_row() {
         .unwrap_or_else(|| panic!("no status leaf:\n{r:?}"));
     assert!(lines[leaf].contains("[fact, rules/cmg/"), "{r:?}");
     assert!(
-        lines[leaf + 1].contains("row 'Peer cache', line 59: \"Peer cache Not supported.\""),
+        lines[leaf + 1].contains("row 'Peer cache', line 59 ✓: \"Peer cache Not supported.\""),
         "the leaf does not cite line 59:\n{r:?}"
     );
     assert!(r.stderr.is_empty(), "{r:?}");
@@ -188,7 +188,7 @@ fn a_hyphenated_cmg_name_is_ambiguous_with_both_readings_in_the_proof() {
         "{r:?}"
     );
     assert!(
-        r.stdout.contains("line 18:"),
+        r.stdout.contains("line 18 ✓:"),
         "the name rule is cited:\n{r:?}"
     );
 }
@@ -213,7 +213,7 @@ fn a_question_that_gives_the_whole_answer_is_told_yes() {
     let r = run(&["query", "supported? peer_cache no unconditional"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.starts_with("yes\n"), "{r:?}");
-    assert!(r.stdout.contains("line 59:"), "{r:?}");
+    assert!(r.stdout.contains("line 59 ✓:"), "{r:?}");
 }
 
 #[test]

@@ -88,7 +88,7 @@ fn writing_a_trace_follows_links_and_refuses_special_files() {
     assert!(
         std::fs::read_to_string(dir.path().join("t.json"))
             .unwrap()
-            .contains("supportkb-trace/1")
+            .contains("supportkb-trace/2")
     );
     let fifo = dir.path().join("fifo");
     assert!(

@@ -160,9 +160,14 @@ pub fn verify(
 }
 
 fn compare_files(then: &[TracedFile], now: &[TracedFile], prefix: &str) -> Vec<FileCheck> {
-    let now: BTreeMap<&str, &str> = now.iter().map(|f| (f.key.as_str(), f.sha256.as_str())).collect();
-    let then_map: BTreeMap<&str, &str> =
-        then.iter().map(|f| (f.key.as_str(), f.sha256.as_str())).collect();
+    let now: BTreeMap<&str, &str> = now
+        .iter()
+        .map(|f| (f.key.as_str(), f.sha256.as_str()))
+        .collect();
+    let then_map: BTreeMap<&str, &str> = then
+        .iter()
+        .map(|f| (f.key.as_str(), f.sha256.as_str()))
+        .collect();
     let mut out = Vec::new();
     for (key, old) in &then_map {
         let current = now.get(key).map(|h| h.to_string());
@@ -197,7 +202,12 @@ fn path_keys(
     trace: &Trace,
     now: &[TracedFile],
 ) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
-    let map = |files: &[TracedFile]| files.iter().map(|f| (f.path.clone(), f.key.clone())).collect();
+    let map = |files: &[TracedFile]| {
+        files
+            .iter()
+            .map(|f| (f.path.clone(), f.key.clone()))
+            .collect()
+    };
     (map(&trace.knowledge_base), map(now))
 }
 

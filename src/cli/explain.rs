@@ -75,7 +75,10 @@ pub fn verify(cx: &Context, path: &Path) -> Exit {
     } else if trace.embedded {
         (
             Vec::new(),
-            format!("the embedded knowledge base (supportkb {})", env!("CARGO_PKG_VERSION")),
+            format!(
+                "the embedded knowledge base (supportkb {})",
+                env!("CARGO_PKG_VERSION")
+            ),
         )
     } else {
         let files: Vec<std::path::PathBuf> = trace

@@ -96,7 +96,11 @@ impl<'a> ProofChecker<'a> {
     /// The quotes a clause's annotations give, as a proof shows them.
     fn quotes(&self, c: &Clause) -> (Vec<Quote>, Vec<Quote>) {
         let q = |a: &Citation| {
-            Quote::from_citation(a, &self.kb.program.sources, self.kb.verified.contains(&a.span))
+            Quote::from_citation(
+                a,
+                &self.kb.program.sources,
+                self.kb.verified.contains(&a.span),
+            )
         };
         (
             c.cites.iter().map(q).collect(),
@@ -164,7 +168,10 @@ impl<'a> ProofChecker<'a> {
         if p.conclusion != atom.to_string() {
             return fail(
                 path,
-                format!("the node says it proves {}, its atom is {atom}", p.conclusion),
+                format!(
+                    "the node says it proves {}, its atom is {atom}",
+                    p.conclusion
+                ),
             );
         }
         if !tuples.holds(&atom.pred, &atom.args) {

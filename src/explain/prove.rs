@@ -88,7 +88,11 @@ impl<'a> Explainer<'a> {
     }
 
     pub(super) fn quote(&self, c: &Citation) -> Quote {
-        Quote::from_citation(c, &self.kb.program.sources, self.kb.verified.contains(&c.span))
+        Quote::from_citation(
+            c,
+            &self.kb.program.sources,
+            self.kb.verified.contains(&c.span),
+        )
     }
 
     /// Rule `ri` of the evaluated program as a proof shows it.

@@ -271,7 +271,10 @@ pub fn verification(v: &Verification) -> String {
         let _ = writeln!(out, "| {} | {:?} |", cell(&f.key), f.status);
     }
     if !v.differences.is_empty() {
-        let _ = writeln!(out, "\n| field | at | traced | now |\n| --- | --- | --- | --- |");
+        let _ = writeln!(
+            out,
+            "\n| field | at | traced | now |\n| --- | --- | --- | --- |"
+        );
         for d in &v.differences {
             let _ = writeln!(
                 out,

@@ -145,7 +145,11 @@ pub fn verification(v: &Verification) -> String {
             "  DIFFERS ({}) at {}: traced {}, now {}",
             d.field,
             d.path,
-            if d.traced.is_empty() { "nothing" } else { &d.traced },
+            if d.traced.is_empty() {
+                "nothing"
+            } else {
+                &d.traced
+            },
             if d.now.is_empty() { "nothing" } else { &d.now }
         );
     }
