@@ -56,7 +56,11 @@ pub fn pipeline(data: &[u8]) {
         return;
     };
     for depth in [None, Some(1)] {
-        let opts = AskOptions { depth, proofs: 2 };
+        let opts = AskOptions {
+            depth,
+            proofs: 2,
+            ..AskOptions::default()
+        };
         if let Ok(a) = session.ask(text(query), opts) {
             for f in [Format::Text, Format::Markdown, Format::Json] {
                 let _ = render(f, &a);

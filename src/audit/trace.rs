@@ -21,11 +21,32 @@ pub const TRACE_SCHEMAS_READ: &[&str] = &["supportkb-trace/1", TRACE_SCHEMA];
 pub struct TraceOptions {
     /// Distinct derivations shown per answer (`--proofs`).
     pub proofs: usize,
+    /// Most answer rows proved (`--prove`).
+    #[serde(default = "default_rows_proved")]
+    pub rows_proved: usize,
+}
+
+fn default_rows_proved() -> usize {
+    crate::query::MAX_PROOFS
 }
 
 impl Default for TraceOptions {
     fn default() -> Self {
-        TraceOptions { proofs: 1 }
+        TraceOptions {
+            proofs: 1,
+            rows_proved: default_rows_proved(),
+        }
+    }
+}
+
+impl TraceOptions {
+    /// The options to ask the question with: whole proofs.
+    pub fn ask(&self) -> AskOptions {
+        AskOptions {
+            depth: None,
+            proofs: self.proofs.max(1),
+            rows_proved: self.rows_proved,
+        }
     }
 }
 
@@ -117,17 +138,20 @@ fn common_folder(names: &[&str]) -> usize {
     len
 }
 
-/// Answers `question` over `kb` with whole proofs and wraps it in a trace.
+/// Answers `question` over `kb` with whole proofs (`opts`' depth is ignored) and wraps it
+/// in a trace.
 ///
 /// Errors: as [`Session::ask`].
-pub fn explain(session: &mut Session, question: &str, proofs: usize) -> Result<Trace, QueryError> {
-    let answer = session.ask(
-        question,
-        AskOptions {
-            depth: None,
-            proofs,
-        },
-    )?;
+pub fn explain(
+    session: &mut Session,
+    question: &str,
+    opts: AskOptions,
+) -> Result<Trace, QueryError> {
+    let options = TraceOptions {
+        proofs: opts.proofs,
+        rows_proved: opts.rows_proved,
+    };
+    let answer = session.ask(question, options.ask())?;
     Ok(Trace {
         schema: TRACE_SCHEMA.to_string(),
         tool: Tool {
@@ -138,7 +162,7 @@ pub fn explain(session: &mut Session, question: &str, proofs: usize) -> Result<T
         knowledge_base: traced_files(&session.kb),
         embedded: session.kb.texts == crate::query::embedded::sources(),
         source_texts: traced_source_texts(&session.kb),
-        options: TraceOptions { proofs },
+        options,
         question: question.to_string(),
         answer,
     })

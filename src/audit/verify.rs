@@ -6,7 +6,7 @@
 //! checker. A trace edited after it was written cannot verify.
 
 use super::trace::{TRACE_SCHEMAS_READ, Trace, TracedFile, traced_files, traced_source_texts};
-use crate::query::{AskOptions, QueryError, Session};
+use crate::query::{QueryError, Session};
 use crate::source::{Code, Diagnostic};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -111,10 +111,7 @@ pub fn verify(
         "source ",
     ));
     let traced_verdict = trace.answer.verdict();
-    let opts = AskOptions {
-        depth: None,
-        proofs: trace.options.proofs.max(1),
-    };
+    let opts = trace.options.ask();
     let (current_verdict, answer_stands, differences) = match session.ask(&trace.question, opts) {
         Ok(a) => {
             let stands = a.verdict() == traced_verdict && a.rows() == trace.answer.rows();

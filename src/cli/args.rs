@@ -51,6 +51,10 @@ pub struct Cli {
     /// Show up to K distinct derivations of each answer (other rules or premises), smallest first.
     #[arg(long, default_value_t = 1, global = true, value_name = "K", value_parser = clap::value_parser!(u16).range(1..))]
     pub proofs: u16,
+    /// Prove at most N answer rows (a `why` with variables, a question or `?-` query with
+    /// many rows); the answer says how many of how many were proved.
+    #[arg(long, default_value_t = supportkb::query::MAX_PROOFS, global = true, value_name = "N")]
+    pub prove: usize,
     /// Stop evaluation after deriving this many tuples.
     #[arg(long, default_value_t = EvalConfig::default().max_tuples, global = true, value_name = "N")]
     pub max_tuples: usize,

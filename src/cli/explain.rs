@@ -12,7 +12,7 @@ pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
         Ok(s) => s,
         Err(e) => return e,
     };
-    let trace = match trace_of(&mut session, question, cx.opts.proofs) {
+    let trace = match trace_of(&mut session, question, cx.opts) {
         Ok(t) => t,
         Err(e) => return output::query_error(cx.format, &session.kb.sources, &e),
     };

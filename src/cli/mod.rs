@@ -46,6 +46,7 @@ impl Context {
             opts: AskOptions {
                 depth: cli.depth,
                 proofs: usize::from(cli.proofs),
+                rows_proved: cli.prove,
             },
             load: LoadConfig {
                 eval,

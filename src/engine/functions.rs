@@ -39,6 +39,8 @@ pub fn arith(op: ArithOp, a: i64, b: i64) -> Result<i64, ArithError> {
         ArithOp::Mul => a.checked_mul(b),
         ArithOp::Div | ArithOp::Rem if b == 0 => return Err(ArithError::DivisionByZero),
         ArithOp::Div => a.checked_div(b),
+        // The remainder of MIN / -1 is 0; only the quotient overflows.
+        ArithOp::Rem if b == -1 => Some(0),
         ArithOp::Rem => a.checked_rem(b),
     };
     r.ok_or(ArithError::Overflow)
@@ -118,6 +120,8 @@ mod tests {
         assert_eq!(arith(ArithOp::Div, 1, 0), Err(ArithError::DivisionByZero));
         assert_eq!(arith(ArithOp::Div, -7, 2), Ok(-3));
         assert_eq!(arith(ArithOp::Rem, -7, 2), Ok(-1));
+        // Guards: the remainder of MIN by -1 was reported as an overflow.
+        assert_eq!(arith(ArithOp::Rem, i64::MIN, -1), Ok(0));
         assert_eq!(arith(ArithOp::Div, i64::MIN, -1), Err(ArithError::Overflow));
     }
 

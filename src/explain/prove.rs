@@ -42,6 +42,8 @@ pub struct Explainer<'a> {
     rules_of: HashMap<&'a Pred, Vec<usize>>,
     facts: HashMap<(&'a Pred, Vec<Const>), ClauseId>,
     files: Option<&'a FactFiles>,
+    /// The goals a why-not report is explaining, outermost first.
+    pub(super) explaining: std::cell::RefCell<Vec<(Pred, Vec<Option<Const>>)>>,
 }
 
 impl<'a> Explainer<'a> {
@@ -78,6 +80,7 @@ impl<'a> Explainer<'a> {
             rules_of,
             facts,
             files: None,
+            explaining: Default::default(),
         }
     }
 

@@ -280,6 +280,37 @@ pub fn expr_value(e: &Expr, s: &Subst) -> Option<Const> {
     }
 }
 
+/// Why an expression has no value under a substitution: the first operation that is
+/// undefined (overflow, division by zero, a non-integer operand), shown with its values.
+pub fn undefined(e: &Expr, s: &Subst) -> Option<String> {
+    let Expr::Binary(l, op, r) = e else {
+        return None;
+    };
+    if let Some(u) = undefined(l, s).or_else(|| undefined(r, s)) {
+        return Some(u);
+    }
+    let (a, b) = (expr_value(l, s)?, expr_value(r, s)?);
+    let shown = format!("{} {} {}", show_expr(l, s), op_text(*op), show_expr(r, s));
+    let (Const::Int(x), Const::Int(y)) = (&a, &b) else {
+        let bad = if matches!(a, Const::Int(_)) { b } else { a };
+        return Some(format!("{shown} is undefined: {bad} is not an integer"));
+    };
+    functions::arith(*op, *x, *y)
+        .err()
+        .map(|err| format!("{shown} is undefined: {err}"))
+}
+
+fn op_text(op: crate::ir::ArithOp) -> &'static str {
+    use crate::ir::ArithOp::*;
+    match op {
+        Add => "+",
+        Sub => "-",
+        Mul => "*",
+        Div => "/",
+        Rem => "mod",
+    }
+}
+
 /// The arguments of `a` under `s`, if all are bound.
 pub fn ground_args(a: &Atom, s: &Subst) -> Option<Vec<Const>> {
     a.args.iter().map(|t| term_value(t, s)).collect()

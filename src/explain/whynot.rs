@@ -6,7 +6,7 @@
 
 use super::proof::{Proof, Substitution};
 use super::prove::Explainer;
-use super::search::{Subst, instantiate, term_value};
+use super::search::{Subst, instantiate, term_value, undefined};
 use crate::check::order_body;
 use crate::ir::{Atom, Const, Literal, Pred, Term};
 use crate::source::Location;
@@ -89,12 +89,36 @@ pub enum BlockCause {
     },
     /// A built-in or comparison that is false for the example binding.
     Fails,
+    /// A comparison with no value for the example binding (division by zero, overflow):
+    /// neither true nor false, so the literal fails.
+    Undefined {
+        /// What is undefined, with its values.
+        reason: String,
+    },
+    /// The goal is already being explained further up this report (recursion).
+    Circular,
 }
 
 impl Explainer<'_> {
     /// Why `pred(args)` does not hold (`None` arguments are open), explaining blocking atoms
     /// down to `depth` levels.
     pub fn why_not(&self, pred: &Pred, args: &[Option<Const>], depth: usize) -> WhyNot {
+        self.explaining
+            .borrow_mut()
+            .push((pred.clone(), args.to_vec()));
+        let out = self.why_not_inner(pred, args, depth);
+        self.explaining.borrow_mut().pop();
+        out
+    }
+
+    fn is_explaining(&self, pred: &Pred, args: &[Option<Const>]) -> bool {
+        self.explaining
+            .borrow()
+            .iter()
+            .any(|(p, a)| p == pred && a == args)
+    }
+
+    fn why_not_inner(&self, pred: &Pred, args: &[Option<Const>], depth: usize) -> WhyNot {
         let shown: Vec<String> = args
             .iter()
             .map(|a| a.as_ref().map_or("_".to_string(), Const::to_string))
@@ -192,6 +216,9 @@ impl Explainer<'_> {
         match lit {
             Literal::Pos(a) => {
                 let args: Vec<Option<Const>> = a.args.iter().map(|t| term_value(t, s)).collect();
+                if self.is_explaining(&a.pred, &args) {
+                    return BlockCause::Circular;
+                }
                 BlockCause::Missing {
                     why_not: Box::new(self.why_not(&a.pred, &args, depth - 1)),
                 }
@@ -215,6 +242,12 @@ impl Explainer<'_> {
                 });
                 match proof {
                     Some(p) => BlockCause::BlockedBy { proof: Box::new(p) },
+                    None => BlockCause::Fails,
+                }
+            }
+            Literal::Cmp { lhs, rhs, .. } => {
+                match undefined(lhs, s).or_else(|| undefined(rhs, s)) {
+                    Some(reason) => BlockCause::Undefined { reason },
                     None => BlockCause::Fails,
                 }
             }

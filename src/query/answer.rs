@@ -8,7 +8,7 @@ use crate::ir::Const;
 use crate::source::{Code, Diagnostic};
 use serde::{Deserialize, Serialize};
 
-/// Most proofs an answer carries.
+/// Most answer rows proved unless `--prove` says otherwise.
 pub const MAX_PROOFS: usize = 10;
 
 /// Default depth of why-not explanations.
@@ -144,6 +144,9 @@ pub struct WhyAnswer {
     /// When nothing matches: why not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why_not: Option<WhyNot>,
+    /// Rules the query could not use (a goal-directed argument left free).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unused_rules: Vec<UnusedRules>,
     /// Proofs (here and inside the why-not report) the independent checker rejected.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proof_errors: Vec<String>,
@@ -221,6 +224,9 @@ pub struct AskOptions {
     pub depth: Option<usize>,
     /// Distinct derivations shown per answer (different rule or premises), smallest first.
     pub proofs: usize,
+    /// Most answer rows proved (`--prove N`): an answer of more rows proves the first ones
+    /// and says how many it proved.
+    pub rows_proved: usize,
 }
 
 impl Default for AskOptions {
@@ -228,6 +234,7 @@ impl Default for AskOptions {
         AskOptions {
             depth: None,
             proofs: 1,
+            rows_proved: MAX_PROOFS,
         }
     }
 }

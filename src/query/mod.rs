@@ -35,7 +35,7 @@ pub fn collect_why_not_proofs<'a>(w: &'a WhyNot, out: &mut Vec<&'a Proof>) {
         match &t.blocked.cause {
             BlockCause::BlockedBy { proof } => out.push(proof),
             BlockCause::Missing { why_not } => collect_why_not_proofs(why_not, out),
-            BlockCause::Fails => {}
+            BlockCause::Fails | BlockCause::Undefined { .. } | BlockCause::Circular => {}
         }
     }
 }
@@ -52,8 +52,8 @@ fn fill(open: &Atom, vars: &[Var], row: &[Const]) -> Option<Vec<Const>> {
         .collect()
 }
 
-/// Proofs of each answer row (at most [`MAX_PROOFS`] rows): the minimal-height proof, or with
-/// `opts.proofs > 1` that many distinct derivations.
+/// Proofs of each answer row (at most `opts.rows_proved` rows): the minimal-height proof, or
+/// with `opts.proofs > 1` that many distinct derivations.
 fn proofs_for(
     ex: &Explainer<'_>,
     open: &Atom,
@@ -62,7 +62,7 @@ fn proofs_for(
     opts: AskOptions,
 ) -> Vec<Proof> {
     let mut out = Vec::new();
-    for r in rows.iter().take(MAX_PROOFS) {
+    for r in rows.iter().take(opts.rows_proved) {
         let Some(args) = fill(open, vars, r) else {
             continue;
         };

@@ -204,6 +204,7 @@ pub fn run_script(
     };
     for item in items {
         let location = session.kb.sources.location(item.query.span());
+        let location_of_query = location.clone();
         let result = session.answer(&item.query, opts);
         let mut r = ItemResult {
             query: item.query.to_string(),
@@ -221,6 +222,15 @@ pub fn run_script(
                         location: session.kb.sources.location(e.span),
                         passed,
                         actual,
+                    });
+                }
+                // A proof the independent checker rejects fails the query, whatever it expects.
+                if !a.proof_errors().is_empty() {
+                    r.expectations.push(ExpectationResult {
+                        expectation: "every proof checks".into(),
+                        location: location_of_query.clone(),
+                        passed: false,
+                        actual: a.proof_errors().join("; "),
                     });
                 }
                 if !r.expectations.is_empty() {

@@ -4,7 +4,7 @@
 //! affects are evaluated again, on top of the knowledge base's model.
 
 use super::answer::{
-    Answer, AskOptions, BindingsAnswer, MAX_PROOFS, QueryError, RuleRef, UnusedRules, WhyAnswer,
+    Answer, AskOptions, BindingsAnswer, QueryError, RuleRef, UnusedRules, WhyAnswer,
 };
 use super::collect_why_not_proofs;
 use super::handles::Handle;
@@ -102,7 +102,7 @@ impl Session {
         };
         let mut a = match &q {
             Query::Handle { .. } => return Err(QueryError::Internal(Vec::new())),
-            Query::Conjunctive { body, span } => self.conjunctive(&q, body, *span)?,
+            Query::Conjunctive { body, span } => self.conjunctive(&q, body, *span, opts)?,
             Query::Question { pred, args, span } => self.question(&q, pred, args, *span, opts)?,
             Query::Why(atom) | Query::WhyNot(atom) => {
                 self.why(&q, atom, matches!(q, Query::WhyNot(_)), opts)?
@@ -269,6 +269,7 @@ impl Session {
         q: &Query,
         body: &[ast::Literal],
         span: Span,
+        opts: AskOptions,
     ) -> Result<Answer, QueryError> {
         let (ev, lowered, vars) = self.eval_query(
             body,
@@ -289,7 +290,7 @@ impl Session {
         let ex = self.explainer(&ev);
         let proofs: Vec<Vec<Proof>> = rows
             .iter()
-            .take(MAX_PROOFS)
+            .take(opts.rows_proved)
             .map(|row| {
                 let subst: Subst = vars.iter().cloned().zip(row.iter().cloned()).collect();
                 lowered
@@ -359,6 +360,7 @@ impl Session {
             matches: rows.len(),
             proofs,
             why_not,
+            unused_rules: self.unused_rules(&ev),
             proof_errors,
         };
         Ok(if is_not {

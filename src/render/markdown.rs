@@ -117,6 +117,16 @@ fn why_not(w: &WhyNot, indent: &str, out: &mut String) {
             BlockCause::Fails => {
                 let _ = writeln!(out, "{indent}    - {} is false", code(&b.instance));
             }
+            BlockCause::Undefined { reason } => {
+                let _ = writeln!(out, "{indent}    - {reason}, so the comparison fails");
+            }
+            BlockCause::Circular => {
+                let _ = writeln!(
+                    out,
+                    "{indent}    - {} is already being explained above",
+                    code(&b.instance)
+                );
+            }
         }
     }
 }

@@ -17,7 +17,7 @@ pub fn answer(a: &Answer) -> String {
     let unused = match a {
         Answer::Question(q) => &q.unused_rules[..],
         Answer::Bindings(b) => &b.unused_rules[..],
-        _ => &[],
+        Answer::Why(w) | Answer::WhyNot(w) => &w.unused_rules[..],
     };
     let answered = !a.rows().is_empty();
     for u in unused {
@@ -197,9 +197,9 @@ fn why(w: &WhyAnswer) -> String {
     } else if w.matches > w.proofs.len() {
         let _ = writeln!(
             out,
-            "\n({} tuples match; the first {} are proved — give more arguments to narrow it)",
-            w.matches,
-            w.proofs.len()
+            "\n(proved {} of the {} matching tuples: --prove N proves more, more arguments narrow it)",
+            w.proofs.len(),
+            w.matches
         );
     }
     out

@@ -159,6 +159,19 @@ fn why_not_into(w: &WhyNot, ind: &str, out: &mut String) {
             BlockCause::Fails => {
                 let _ = writeln!(out, "{ind}    {} is false", b.instance);
             }
+            BlockCause::Undefined { reason } => {
+                let _ = writeln!(
+                    out,
+                    "{ind}    {reason}, so the comparison has no value and fails"
+                );
+            }
+            BlockCause::Circular => {
+                let _ = writeln!(
+                    out,
+                    "{ind}    {} is the goal being explained further up: it would need itself",
+                    b.instance
+                );
+            }
         }
     }
 }
