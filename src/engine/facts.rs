@@ -3,7 +3,17 @@
 //!
 //! A field becomes an integer if it is one (64-bit), a symbol if it is written like one
 //! (`peer_cache`: a lowercase letter, then letters, digits, `_`), and a string otherwise —
-//! so a file's values join with the constants written in `.kb` text.
+//! so a file's values join with the constants written in `.kb` text. Fields are taken
+//! verbatim.
+//!
+//! # Files that read back exactly
+//! A value that this reading would turn into another one (the string `"007"` reads as the
+//! integer 7, `"hq"` as a symbol, `""` is no field at all) is written as a string literal
+//! of the language (`"007"`, with `\"`, `\\`, `\t`, `\n`, `\r` escaped), and the file then
+//! starts with the line [`ENCODED_MARKER`]: in a file that starts so, a field written as a
+//! string literal is that string. A tuple of a predicate of no columns is the line `()`. So
+//! `eval --output` followed by `input` gives back the same values: strings stay strings,
+//! symbols symbols, integers integers.
 
 use crate::ir::{Const, Id, Interner};
 use crate::source::table::{each_row, write_rows as write_text_rows};
@@ -31,11 +41,58 @@ pub fn field_value(field: &str) -> Const {
     }
 }
 
-/// The text a constant is written as in a file.
-fn field_text(c: &Const) -> String {
-    match c {
+/// The first line of a file whose string literals are strings.
+pub const ENCODED_MARKER: &str = "#supportkb-facts/1";
+
+/// The line of a tuple of no columns.
+const EMPTY_TUPLE: &str = "()";
+
+/// The text a constant is written as, verbatim; `None` when reading it back verbatim would
+/// give another value.
+fn verbatim(c: &Const) -> Option<String> {
+    let text = match c {
         Const::Sym(s) | Const::Str(s) => s.clone(),
         Const::Int(i) => i.to_string(),
+    };
+    let reads_back = field_value(&text) == *c && !text.is_empty() && !text.starts_with('"');
+    let plain = !text.contains(['\t', '\n', '\r']);
+    (reads_back && plain).then_some(text)
+}
+
+/// The constant an encoded file's field stands for: a string literal is its string.
+fn encoded_value(field: &str) -> Const {
+    match field.strip_prefix('"').and_then(|f| f.strip_suffix('"')) {
+        Some(body) if field.len() >= 2 => Const::Str(crate::syntax::unescape(body)),
+        _ => field_value(field),
+    }
+}
+
+/// How a file's fields are read: verbatim, or encoded (it starts with the marker).
+fn reader_for(path: &Path) -> fn(&str) -> Const {
+    use std::io::BufRead;
+    let first = std::fs::File::open(path).ok().and_then(|f| {
+        let mut line = String::new();
+        std::io::BufReader::new(f).read_line(&mut line).ok()?;
+        Some(line)
+    });
+    let encoded = first.is_some_and(|l| {
+        let l = l.trim_end_matches(['\n', '\r']);
+        l == ENCODED_MARKER || l == format!("\"{ENCODED_MARKER}\"")
+    });
+    if encoded { encoded_value } else { field_value }
+}
+
+/// Whether a row is the marker line of an encoded file.
+fn is_marker(line: u64, fields: &[&str]) -> bool {
+    line == 1 && fields.len() == 1 && fields[0] == ENCODED_MARKER
+}
+
+/// The fields of a row, with a tuple of no columns as no fields.
+fn row_fields<'a>(fields: Vec<&'a str>) -> Vec<&'a str> {
+    if fields.len() == 1 && fields[0] == EMPTY_TUPLE {
+        Vec::new()
+    } else {
+        fields
     }
 }
 
@@ -49,7 +106,12 @@ pub fn read_rows(
     interner: &mut Interner,
 ) -> Result<Vec<Vec<Id>>, Diagnostic> {
     let mut rows = Vec::new();
+    let value = reader_for(path);
     each_row(path, |line, fields| {
+        if is_marker(line, &fields) {
+            return Ok(true);
+        }
+        let fields = row_fields(fields);
         if fields.len() != arity {
             return Err(Diagnostic::unplaced(
                 Code::Input,
@@ -61,12 +123,7 @@ pub fn read_rows(
                 ),
             ));
         }
-        rows.push(
-            fields
-                .iter()
-                .map(|f| interner.intern(&field_value(f)))
-                .collect(),
-        );
+        rows.push(fields.iter().map(|f| interner.intern(&value(f))).collect());
         Ok(true)
     })?;
     Ok(rows)
@@ -75,9 +132,12 @@ pub fn read_rows(
 /// The line of `path` holding the row `values`, for citing a fact read from a file.
 pub fn find_line(path: &Path, values: &[Const]) -> Option<u64> {
     let mut found = None;
+    let value = reader_for(path);
     each_row(path, |line, fields| {
-        if fields.len() == values.len()
-            && fields.iter().zip(values).all(|(f, v)| field_value(f) == *v)
+        let fields = row_fields(fields);
+        if !is_marker(line, &fields)
+            && fields.len() == values.len()
+            && fields.iter().zip(values).all(|(f, v)| value(f) == *v)
         {
             found = Some(line);
             return Ok(false);
@@ -88,15 +148,28 @@ pub fn find_line(path: &Path, values: &[Const]) -> Option<u64> {
     found
 }
 
-/// Writes rows (already decoded) to `path` atomically, TSV or CSV by extension.
+/// Writes rows (already decoded) to `path` atomically, TSV or CSV by extension, so they
+/// read back exactly (see the module's note on encoding).
 ///
-/// Errors: the file cannot be written; a TSV value holding a tab or a line break (it could
-/// not be read back verbatim).
+/// Errors: the file cannot be written.
 pub fn write_rows(path: &Path, rows: &[Vec<Const>]) -> Result<(), Diagnostic> {
-    let text: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| r.iter().map(field_text).collect())
-        .collect();
+    let encode = rows.iter().flatten().any(|c| verbatim(c).is_none());
+    let mut text: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 1);
+    if encode {
+        text.push(vec![ENCODED_MARKER.to_string()]);
+    }
+    for r in rows {
+        if r.is_empty() {
+            text.push(vec![EMPTY_TUPLE.to_string()]);
+            continue;
+        }
+        text.push(
+            r.iter()
+                // Only strings can fail to read back verbatim; their literal always does.
+                .map(|c| verbatim(c).unwrap_or_else(|| c.to_string()))
+                .collect(),
+        );
+    }
     write_text_rows(path, &text)
 }
 
@@ -149,11 +222,83 @@ mod tests {
         let data = vec![vec![Const::Sym("a".into()), Const::Int(1)]];
         write_rows(&out, &data).unwrap();
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "a\t1\n");
-        assert!(
-            write_rows(&out, &[vec![Const::Str("a\tb".into())]])
-                .unwrap_err()
-                .message
-                .contains("CSV")
+        // A tab inside a string no longer stops a TSV file: the string is encoded.
+        write_rows(&out, &[vec![Const::Str("a\tb".into())]]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            format!("{ENCODED_MARKER}\n\"a\\tb\"\n")
         );
+    }
+
+    fn round_trip(path: &Path, rows: &[Vec<Const>]) -> Vec<Vec<Const>> {
+        write_rows(path, rows).unwrap();
+        let arity = rows.first().map_or(0, Vec::len);
+        let mut interner = Interner::default();
+        read_rows(path, arity, &mut interner)
+            .unwrap()
+            .iter()
+            .map(|r| interner.decode(r))
+            .collect()
+    }
+
+    #[test]
+    fn written_facts_read_back_exactly() {
+        // Guards: "007", "1" and "" came back as 7, 1 and "\"\"", CSV rows holding "" were
+        // dropped, and a fact of no columns could not be read back.
+        let dir = tempfile::tempdir().unwrap();
+        let s = |x: &str| Const::Str(x.into());
+        let rows = vec![vec![s("007")], vec![s("1")], vec![s("")], vec![s("hq")]];
+        for file in ["vv.tsv", "vv.csv"] {
+            assert_eq!(round_trip(&dir.path().join(file), &rows), rows, "{file}");
+        }
+        let nullary: Vec<Vec<Const>> = vec![vec![]];
+        for file in ["z.tsv", "z.csv"] {
+            assert_eq!(
+                round_trip(&dir.path().join(file), &nullary),
+                nullary,
+                "{file}"
+            );
+        }
+        // Verbatim files stay verbatim.
+        let plain = vec![vec![
+            Const::Sym("hq".into()),
+            Const::Int(7),
+            s("Peer cache"),
+        ]];
+        let path = dir.path().join("p.tsv");
+        assert_eq!(round_trip(&path, &plain), plain);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "hq\t7\tPeer cache\n"
+        );
+    }
+
+    use proptest::prelude::*;
+
+    proptest::proptest! {
+        #[test]
+        fn random_relations_read_back_exactly(
+            rows in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::prop_oneof![
+                        "[a-z][a-z0-9_]{0,5}".prop_map(Const::Sym),
+                        proptest::num::i64::ANY.prop_map(Const::Int),
+                        "(\\PC|\t|\n|\r|\"|\\\\|,| ){0,8}".prop_map(Const::Str),
+                    ],
+                    3,
+                ),
+                1..12,
+            ),
+            csv in proptest::bool::ANY,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(if csv { "r.csv" } else { "r.tsv" });
+            let mut want = rows.clone();
+            want.sort();
+            want.dedup();
+            let mut got = round_trip(&path, &want);
+            got.sort();
+            prop_assert_eq!(got, want);
+        }
     }
 }

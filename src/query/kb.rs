@@ -227,6 +227,14 @@ impl KnowledgeBase {
         }
         let mut written = Vec::new();
         for (pred, path) in targets {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    Diagnostic::unplaced(
+                        Code::Io,
+                        format!("cannot create {}: {}", parent.display(), io_reason(&e)),
+                    )
+                })?;
+            }
             let rows = self.rows_of(&pred);
             write_rows(&path, &rows)?;
             written.push(WrittenOutput {

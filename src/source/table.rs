@@ -34,10 +34,8 @@ pub fn each_row(
             .from_reader(file);
         for (i, record) in r.records().enumerate() {
             let record = record.map_err(|e| input(format!("{}: {e}", path.display())))?;
+            // The reader skips blank lines itself; a record of one empty field is `""`.
             let line = record.position().map_or(i as u64 + 1, |p| p.line());
-            if record.len() == 1 && record[0].is_empty() {
-                continue;
-            }
             if !f(line, record.iter().collect())? {
                 break;
             }
@@ -72,10 +70,12 @@ pub fn each_row(
 /// Writes rows of text fields to `path` atomically, TSV or CSV by extension.
 ///
 /// Errors ([`Code::Io`]): the file cannot be written; a TSV field holding a tab or a line
-/// break (it could not be read back verbatim).
+/// break (it could not be read back verbatim; the caller encodes such values).
 pub fn write_rows(path: &Path, rows: &[Vec<String>]) -> Result<(), Diagnostic> {
     let io = |m: String| Diagnostic::unplaced(Code::Io, m);
     let mut w = csv::WriterBuilder::new();
+    // The marker line of an encoded file has one field, its rows any number.
+    w.flexible(true);
     if !is_csv(path) {
         w.delimiter(b'\t').quote_style(csv::QuoteStyle::Never);
     }

@@ -92,8 +92,8 @@ fn bindings(b: &BindingsAnswer) -> String {
     if b.rows.len() > 3 {
         let _ = writeln!(
             out,
-            "\n({} more rows; `why` proves any of their atoms)",
-            b.rows.len() - 3
+            "\n({} more; `why` proves any of their atoms)",
+            plural(b.rows.len() - 3, "row")
         );
     }
     out
