@@ -88,7 +88,7 @@ fn is_marker(line: u64, fields: &[&str]) -> bool {
 }
 
 /// The fields of a row, with a tuple of no columns as no fields.
-fn row_fields<'a>(fields: Vec<&'a str>) -> Vec<&'a str> {
+fn row_fields(fields: Vec<&str>) -> Vec<&str> {
     if fields.len() == 1 && fields[0] == EMPTY_TUPLE {
         Vec::new()
     } else {
