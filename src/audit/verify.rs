@@ -81,7 +81,8 @@ pub struct Verification {
     pub differences: Vec<Difference>,
     /// Every proof of the trace, re-checked.
     pub proofs: Vec<ProofCheck>,
-    /// The answer stands, no field differs, and every proof checks.
+    /// Every file has its traced hash, the answer stands, no field differs, and every
+    /// proof checks.
     pub ok: bool,
 }
 
@@ -142,7 +143,12 @@ pub fn verify(
             problem: session.recheck(p).err(),
         })
         .collect::<Vec<_>>();
-    let ok = answer_stands && differences.is_empty() && proofs.iter().all(|p| p.problem.is_none());
+    // A file whose hash differs is a field of the trace that does not re-derive.
+    let files_same = files.iter().all(|f| f.status == FileStatus::Unchanged);
+    let ok = answer_stands
+        && files_same
+        && differences.is_empty()
+        && proofs.iter().all(|p| p.problem.is_none());
     Ok(Verification {
         question: trace.question.clone(),
         knowledge_base: against.to_string(),
