@@ -257,6 +257,9 @@ fn trace_of(dir: &Path, question: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("t.json")).unwrap()).unwrap()
 }
 
+/// An edit of a trace, named by the field it forges.
+type Forgery = (&'static str, Box<dyn Fn(&mut Value)>);
+
 fn verify_edited(dir: &Path, edit: impl Fn(&mut Value)) -> Run {
     let mut t = trace_of(dir, "supported? peer_cache");
     edit(&mut t);
@@ -274,7 +277,7 @@ fn an_edited_trace_does_not_verify_and_the_edited_field_is_named() {
         ok.stdout.contains("against: the embedded knowledge base"),
         "{ok:?}"
     );
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let cases: Vec<Forgery> = vec![
         (
             "conclusion",
             Box::new(|t: &mut Value| {
