@@ -9,7 +9,7 @@ use crate::engine::{EvalConfig, EvalError, FactRows, Limit, Model, evaluate};
 use crate::explain::{FactFiles, GroundAtom};
 use crate::ir::{Const, Interner, Pred, Rule};
 use crate::source::{Code, Diagnostic, SourceMap, SourceText, Span, io_reason, read_text};
-use crate::syntax::{Program, parse_kb};
+use crate::syntax::Program;
 use crate::transform::rewrite;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -122,18 +122,11 @@ impl KnowledgeBase {
     /// facts that cannot be read; an evaluation stopped by a limit or cancelled.
     pub fn load(texts: Vec<SourceText>, config: LoadConfig) -> Result<Self, LoadError> {
         let mut sources = SourceMap::default();
-        let mut program = Program::default();
-        let mut errors = Vec::new();
-        for t in &texts {
-            let file = sources.add(t.name.clone(), t.text.clone());
-            match parse_kb(&t.text, file) {
-                Ok(p) => program.extend(p),
-                Err(d) => errors.push(d),
-            }
+        let loaded = super::include::load_all(texts, &mut sources);
+        if !loaded.errors.is_empty() {
+            return Err(LoadError::rejected(&sources, loaded.errors));
         }
-        if !errors.is_empty() {
-            return Err(LoadError::rejected(&sources, errors));
-        }
+        let (texts, mut program) = (loaded.texts, loaded.program);
         if !config.retracted.is_empty() {
             program
                 .clauses

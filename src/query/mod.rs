@@ -10,6 +10,7 @@ mod answer;
 pub mod catalog;
 pub mod embedded;
 mod handles;
+mod include;
 pub mod kb;
 mod keys;
 mod question;

@@ -110,6 +110,8 @@ codes! {
     QuoteElsewhere = "quote-elsewhere", "at another line";
     /// A pinned text that cannot be read.
     SourceText = "source-text", "pinned here";
+    /// An `include` that cannot be read, repeats a file, or closes a cycle.
+    Include = "include", "included here";
     /// A pinned text whose SHA-256 is not the one the knowledge base pins.
     SourceChanged = "source-changed", "pinned here";
 }

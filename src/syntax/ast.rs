@@ -330,9 +330,20 @@ pub struct IoDecl {
     pub span: Span,
 }
 
+/// `include "FILE".`: another knowledge-base file, relative to the including one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncludeDecl {
+    /// The path as written.
+    pub path: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
 /// The statements of one or more `.kb` texts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Program {
+    /// `include` declarations.
+    pub includes: Vec<IncludeDecl>,
     /// Clauses in source order.
     pub clauses: Vec<Clause>,
     /// Declared sources.
@@ -348,6 +359,7 @@ pub struct Program {
 impl Program {
     /// Appends the statements of `other`.
     pub fn extend(&mut self, other: Program) {
+        self.includes.extend(other.includes);
         self.clauses.extend(other.clauses);
         self.sources.extend(other.sources);
         self.decls.extend(other.decls);

@@ -95,6 +95,7 @@ fn rule_name(r: &Rule) -> String {
         Rule::kw_sha256 => "`sha256`",
         Rule::key_decl | Rule::kw_key => "`key(…)`",
         Rule::input_decl => "`input`",
+        Rule::include_decl | Rule::kw_include => "`include \"FILE\".`",
         Rule::output_decl => "`output`",
         // Keywords as written; any other rule by its name in words, never as an identifier.
         other => {

@@ -31,6 +31,15 @@ pub fn parse_kb(text: &str, file: usize) -> Result<Program, Diagnostic> {
             Rule::pred_decl => program.decls.push(pred_decl(pair, file)),
             Rule::input_decl => program.inputs.push(io_decl(pair, file)),
             Rule::output_decl => program.outputs.push(io_decl(pair, file)),
+            Rule::include_decl => {
+                let span = span_of(&pair, file);
+                let path = pair
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::string)
+                    .map(string_value)
+                    .unwrap_or_default();
+                program.includes.push(IncludeDecl { path, span });
+            }
             _ => {}
         }
     }
