@@ -66,10 +66,7 @@ pub(super) fn constant_patterns(r: &ir::Rule, errors: &mut Vec<Diagnostic>) {
         } = l
             && let Some(ir::Term::Const(c)) = args.get(1)
         {
-            let text = match c {
-                crate::ir::Const::Str(s) | crate::ir::Const::Sym(s) => s.clone(),
-                crate::ir::Const::Int(n) => n.to_string(),
-            };
+            let text = c.plain_text();
             if let Err(e) = compile_regex(&text) {
                 let why = e.to_string();
                 let why = why

@@ -50,20 +50,21 @@ const EMPTY_TUPLE: &str = "()";
 /// The text a constant is written as, verbatim; `None` when reading it back verbatim would
 /// give another value.
 fn verbatim(c: &Const) -> Option<String> {
-    let text = match c {
-        Const::Sym(s) | Const::Str(s) => s.clone(),
-        Const::Int(i) => i.to_string(),
-    };
+    let text = c.plain_text();
     let reads_back = field_value(&text) == *c && !text.is_empty() && !text.starts_with('"');
     let plain = !text.contains(['\t', '\n', '\r']);
     (reads_back && plain).then_some(text)
 }
 
-/// The constant an encoded file's field stands for: a string literal is its string.
+/// The constant an encoded file's field stands for: a string literal is its string, a
+/// version literal (`v"4.10"`) its version.
 fn encoded_value(field: &str) -> Const {
-    match field.strip_prefix('"').and_then(|f| f.strip_suffix('"')) {
-        Some(body) if field.len() >= 2 => Const::Str(crate::syntax::unescape(body)),
-        _ => field_value(field),
+    let literal = (field.len() >= 2 && field.starts_with('"') && field.ends_with('"'))
+        || (field.starts_with("v\"") && field.ends_with('"') && field.len() >= 3);
+    if literal {
+        Const::from_literal(field)
+    } else {
+        field_value(field)
     }
 }
 
@@ -165,7 +166,7 @@ pub fn write_rows(path: &Path, rows: &[Vec<Const>]) -> Result<(), Diagnostic> {
         }
         text.push(
             r.iter()
-                // Only strings can fail to read back verbatim; their literal always does.
+                // Strings and versions can fail to read back verbatim; their literal does not.
                 .map(|c| verbatim(c).unwrap_or_else(|| c.to_string()))
                 .collect(),
         );

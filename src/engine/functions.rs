@@ -50,7 +50,7 @@ pub fn arith(op: ArithOp, a: i64, b: i64) -> Result<i64, ArithError> {
 pub fn text(c: &Const) -> Option<&str> {
     match c {
         Const::Str(s) | Const::Sym(s) => Some(s),
-        Const::Int(_) => None,
+        Const::Int(_) | Const::Version(_) => None,
     }
 }
 
@@ -59,6 +59,7 @@ pub fn compare(a: &Const, op: CmpOp, b: &Const) -> bool {
     let ord = match (a, b) {
         (Const::Int(x), Const::Int(y)) => Some(x.cmp(y)),
         (Const::Str(x), Const::Str(y)) | (Const::Sym(x), Const::Sym(y)) => Some(x.cmp(y)),
+        (Const::Version(x), Const::Version(y)) => Some(x.cmp(y)),
         _ => None,
     };
     match op {
@@ -76,28 +77,70 @@ pub fn length(s: &Const) -> Option<i64> {
     text(s).map(|t| t.chars().count() as i64)
 }
 
-/// Whether the test built-in `b` holds on `args` (for `length`, `args[1]` is compared with
-/// the length). `regex` is the compiled pattern when the caller has one; otherwise it is
-/// compiled here, and an invalid pattern makes the test fail.
+/// The value of a function built-in (see [`Builtin`]) on its inputs (every argument but the
+/// last); `None` when it has none for them (wrong kind, out of range), or for a test.
+pub fn compute(b: Builtin, inputs: &[Const]) -> Option<Const> {
+    let str_of = |c: &Const| match c {
+        Const::Str(s) | Const::Sym(s) => Some(s.clone()),
+        _ => None,
+    };
+    Some(match b {
+        Builtin::Length => Const::Int(length(&inputs[0])?),
+        Builtin::Concat => Const::Str(format!(
+            "{}{}",
+            inputs[0].plain_text(),
+            inputs[1].plain_text()
+        )),
+        Builtin::Substr => {
+            let s = str_of(&inputs[0])?;
+            let (Const::Int(start), Const::Int(len)) = (&inputs[1], &inputs[2]) else {
+                return None;
+            };
+            let (start, len) = (usize::try_from(*start).ok()?, usize::try_from(*len).ok()?);
+            let chars: Vec<char> = s.chars().collect();
+            let end = start.checked_add(len)?;
+            if end > chars.len() {
+                return None;
+            }
+            Const::Str(chars[start..end].iter().collect())
+        }
+        Builtin::ToString => Const::Str(inputs[0].plain_text()),
+        Builtin::ToInt => {
+            let s = str_of(&inputs[0]).or_else(|| match &inputs[0] {
+                Const::Int(i) => Some(i.to_string()),
+                _ => None,
+            })?;
+            let digits = s.strip_prefix('-').unwrap_or(&s);
+            if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            Const::Int(s.parse().ok()?)
+        }
+        Builtin::Lower => Const::Str(str_of(&inputs[0])?.to_lowercase()),
+        Builtin::Upper => Const::Str(str_of(&inputs[0])?.to_uppercase()),
+        Builtin::Matches | Builtin::Contains | Builtin::Prefix | Builtin::Suffix => return None,
+    })
+}
+
+/// Whether the built-in `b` holds on `args`: a test on its arguments, or for a function
+/// whether its computed value equals the last argument. `regex` is the compiled pattern of
+/// `matches` when the caller has one; otherwise it is compiled here, and an invalid pattern
+/// makes the test fail.
 pub fn test(b: Builtin, args: &[Const], regex: Option<&regex::Regex>) -> bool {
+    if let Some(out) = b.output() {
+        return compute(b, &args[..out]).is_some_and(|v| v == args[out]);
+    }
     match b {
-        Builtin::Length => length(&args[0]).is_some_and(|n| args[1] == Const::Int(n)),
         Builtin::Matches => {
             let Some(s) = text(&args[0]) else {
                 return false;
             };
             match regex {
                 Some(r) => r.is_match(s),
-                None => {
-                    let pattern = match &args[1] {
-                        Const::Int(n) => n.to_string(),
-                        other => text(other).unwrap_or_default().to_string(),
-                    };
-                    compile_regex(&pattern).is_ok_and(|r| r.is_match(s))
-                }
+                None => compile_regex(&args[1].plain_text()).is_ok_and(|r| r.is_match(s)),
             }
         }
-        Builtin::Contains | Builtin::Prefix | Builtin::Suffix => {
+        _ => {
             let (Some(s), Some(t)) = (text(&args[0]), text(&args[1])) else {
                 return false;
             };
@@ -141,6 +184,34 @@ mod tests {
         ));
         assert!(!test(Builtin::Matches, &[s("a"), s("(")], None));
         assert!(test(Builtin::Contains, &[s("cmg--prod"), s("--")], None));
+    }
+
+    #[test]
+    fn string_functions() {
+        let s = |x: &str| Const::Str(x.into());
+        assert_eq!(
+            compute(Builtin::Concat, &[s("cmg"), Const::Int(1)]),
+            Some(s("cmg1"))
+        );
+        assert_eq!(
+            compute(Builtin::Substr, &[s("héllo"), Const::Int(1), Const::Int(3)]),
+            Some(s("éll"))
+        );
+        assert_eq!(
+            compute(Builtin::Substr, &[s("abc"), Const::Int(2), Const::Int(2)]),
+            None
+        );
+        assert_eq!(
+            compute(Builtin::Substr, &[s("abc"), Const::Int(-1), Const::Int(1)]),
+            None
+        );
+        assert_eq!(compute(Builtin::ToString, &[Const::Int(42)]), Some(s("42")));
+        assert_eq!(compute(Builtin::ToInt, &[s("-42")]), Some(Const::Int(-42)));
+        assert_eq!(compute(Builtin::ToInt, &[s("4.2")]), None);
+        assert_eq!(compute(Builtin::ToInt, &[s("")]), None);
+        assert_eq!(compute(Builtin::Upper, &[s("Straße")]), Some(s("STRASSE")));
+        assert!(test(Builtin::Lower, &[s("ABC"), s("abc")], None));
+        assert!(!test(Builtin::Lower, &[s("ABC"), s("ABC")], None));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use crate::check::order_body;
 use crate::engine::{Layered, functions};
-use crate::ir::{Adornments, Atom, Builtin, Const, Expr, Id, Interner, Literal, Term, Var};
+use crate::ir::{Adornments, Atom, Const, Expr, Id, Interner, Literal, Term, Var};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
@@ -143,13 +143,17 @@ impl<'a> Matcher<'a> {
                 ..
             } => {
                 let vals: Vec<Option<Const>> = args.iter().map(|t| term_value(t, subst)).collect();
-                if *builtin == Builtin::Length && !negated && vals[1].is_none() {
-                    let Some(n) = vals[0].as_ref().and_then(functions::length) else {
+                if let Some(out) = builtin.output().filter(|&o| !negated && vals[o].is_none()) {
+                    let Some(inputs) = vals[..out].iter().cloned().collect::<Option<Vec<_>>>()
+                    else {
+                        return Vec::new();
+                    };
+                    let Some(v) = functions::compute(*builtin, &inputs) else {
                         return Vec::new();
                     };
                     let mut s = subst.clone();
-                    if let Term::Var(v) = &args[1] {
-                        s.insert(v.clone(), Const::Int(n));
+                    if let Term::Var(x) = &args[out] {
+                        s.insert(x.clone(), v);
                     }
                     return vec![(s, 0)];
                 }

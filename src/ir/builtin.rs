@@ -1,12 +1,18 @@
-//! The built-in predicates: string tests and `length`. Each has a fixed arity and says which
-//! arguments must be bound before it runs (its mode). The checker resolves them by name
-//! once; later stages see [`Literal::Builtin`](super::Literal::Builtin).
+//! The built-in predicates: string tests, and functions that give a value (`length`,
+//! `concat`, `substr`, `to_string`, `to_int`, `lower`, `upper`). Each has a fixed arity and
+//! says which argument, if any, it binds (its output; the others must be bound before it
+//! runs). The checker resolves them by name once; later stages see
+//! [`Literal::Builtin`](super::Literal::Builtin).
+//!
+//! Semantics (DESIGN §4): strings count characters (Unicode scalar values), never bytes;
+//! positions are 0-based and a position or length out of range makes the literal fail; a
+//! function whose input is of the wrong kind fails. A function whose output is given is a
+//! test: it holds when the computed value equals it.
 
 /// A built-in predicate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Builtin {
-    /// `length(S, N)`: N is the number of characters (Unicode scalar values) of string or
-    /// symbol S. S must be bound; N is bound by it or tested.
+    /// `length(S, N)`: N is the number of characters of string or symbol S.
     Length,
     /// `matches(S, P)`: regular expression P (Rust `regex` syntax) matches the whole of S.
     Matches,
@@ -16,28 +22,42 @@ pub enum Builtin {
     Prefix,
     /// `suffix(S, P)`: S ends with P.
     Suffix,
+    /// `concat(A, B, C)`: C is the string of A's text followed by B's (strings, symbols,
+    /// integers and versions by their text).
+    Concat,
+    /// `substr(S, START, LEN, T)`: T is the LEN characters of S from character START
+    /// (0-based); out of range fails.
+    Substr,
+    /// `to_string(X, S)`: S is X's text as a string (`to_string(42, "42")`).
+    ToString,
+    /// `to_int(S, N)`: N is the integer string or symbol S writes (`to_int("42", 42)`);
+    /// fails on anything that is not an integer.
+    ToInt,
+    /// `lower(S, L)`: L is S (a string or symbol) in lower case, as a string.
+    Lower,
+    /// `upper(S, U)`: U is S (a string or symbol) in upper case, as a string.
+    Upper,
 }
 
 impl Builtin {
     /// The built-in called `name`, if any.
     pub fn from_name(name: &str) -> Option<Builtin> {
-        Some(match name {
-            "length" => Builtin::Length,
-            "matches" => Builtin::Matches,
-            "contains" => Builtin::Contains,
-            "prefix" => Builtin::Prefix,
-            "suffix" => Builtin::Suffix,
-            _ => return None,
-        })
+        Builtin::ALL.iter().copied().find(|b| b.name() == name)
     }
 
     /// Every built-in, for completion and documentation.
-    pub const ALL: [Builtin; 5] = [
+    pub const ALL: [Builtin; 11] = [
         Builtin::Length,
         Builtin::Matches,
         Builtin::Contains,
         Builtin::Prefix,
         Builtin::Suffix,
+        Builtin::Concat,
+        Builtin::Substr,
+        Builtin::ToString,
+        Builtin::ToInt,
+        Builtin::Lower,
+        Builtin::Upper,
     ];
 
     /// Its name.
@@ -48,17 +68,35 @@ impl Builtin {
             Builtin::Contains => "contains",
             Builtin::Prefix => "prefix",
             Builtin::Suffix => "suffix",
+            Builtin::Concat => "concat",
+            Builtin::Substr => "substr",
+            Builtin::ToString => "to_string",
+            Builtin::ToInt => "to_int",
+            Builtin::Lower => "lower",
+            Builtin::Upper => "upper",
         }
     }
 
-    /// Number of arguments (all take two).
+    /// Number of arguments.
     pub fn arity(self) -> usize {
-        2
+        match self {
+            Builtin::Concat => 3,
+            Builtin::Substr => 4,
+            _ => 2,
+        }
+    }
+
+    /// The argument a function binds (its last one); `None` for tests.
+    pub fn output(self) -> Option<usize> {
+        match self {
+            Builtin::Matches | Builtin::Contains | Builtin::Prefix | Builtin::Suffix => None,
+            b => Some(b.arity() - 1),
+        }
     }
 
     /// Whether argument `i` must be bound before the built-in runs.
     pub fn needs_bound(self, i: usize) -> bool {
-        !(self == Builtin::Length && i == 1)
+        self.output() != Some(i)
     }
 
     /// One line of documentation.
@@ -69,6 +107,14 @@ impl Builtin {
             Builtin::Contains => "contains(S, T): T occurs in S",
             Builtin::Prefix => "prefix(S, P): S starts with P",
             Builtin::Suffix => "suffix(S, P): S ends with P",
+            Builtin::Concat => "concat(A, B, C): C is A's text followed by B's",
+            Builtin::Substr => {
+                "substr(S, START, LEN, T): T is LEN characters of S from START (0-based)"
+            }
+            Builtin::ToString => "to_string(X, S): S is X's text",
+            Builtin::ToInt => "to_int(S, N): N is the integer S writes",
+            Builtin::Lower => "lower(S, L): L is S in lower case",
+            Builtin::Upper => "upper(S, U): U is S in upper case",
         }
     }
 }

@@ -89,8 +89,9 @@ pub fn plan_text(plan: &RulePlan, interner: &Interner) -> String {
                     )
                 }
                 Transform::Assign(e) => writeln!(out, "  bind #new = {}", cexpr(e, interner)),
-                Transform::Length(e) => {
-                    writeln!(out, "  bind #new = length({})", cexpr(e, interner))
+                Transform::Compute { builtin, inputs } => {
+                    let a: Vec<String> = inputs.iter().map(|e| cexpr(e, interner)).collect();
+                    writeln!(out, "  bind #new = {}({})", builtin.name(), a.join(", "))
                 }
             };
         }

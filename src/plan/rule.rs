@@ -106,8 +106,14 @@ pub enum Transform {
     },
     /// Appends a slot: `X = expr`.
     Assign(CExpr),
-    /// Appends a slot holding the character count of a string: `length(S, N)`.
-    Length(CExpr),
+    /// Appends a slot holding the value of a function built-in (`length(S, N)`,
+    /// `concat(A, B, C)`, …) of these inputs; the row is dropped when it has none.
+    Compute {
+        /// Which function.
+        builtin: Builtin,
+        /// Its inputs (every argument but the output).
+        inputs: Vec<CExpr>,
+    },
 }
 
 /// Where a segment's rows go.
@@ -176,7 +182,7 @@ impl RulePlan {
                 s.width
                     + s.transforms
                         .iter()
-                        .filter(|t| matches!(t, Transform::Assign(_) | Transform::Length(_)))
+                        .filter(|t| matches!(t, Transform::Assign(_) | Transform::Compute { .. }))
                         .count()
             })
             .chain(self.segments.iter().filter_map(|s| match &s.start {
@@ -413,16 +419,22 @@ fn transform(
             negated,
             ..
         } => {
-            if *builtin == Builtin::Length && !negated {
-                let unbound = match &args[1] {
+            if let Some(out) = builtin.output().filter(|_| !negated) {
+                let unbound = match &args[out] {
                     Term::Var(v) if slot(layout, v).is_none() => Some(Some(v.clone())),
                     Term::Wildcard => Some(None), // an unnamed slot nothing reads
                     _ => None,
                 };
                 if let Some(v) = unbound {
-                    let s = value(&args[0], layout, interner)?;
+                    let inputs = args[..out]
+                        .iter()
+                        .map(|t| value(t, layout, interner))
+                        .collect::<Result<_, _>>()?;
                     layout.push(v);
-                    return Ok(Transform::Length(s));
+                    return Ok(Transform::Compute {
+                        builtin: *builtin,
+                        inputs,
+                    });
                 }
             }
             let cargs: Vec<CExpr> = args
@@ -474,10 +486,7 @@ fn transform(
 ///
 /// Errors: [`Code::Regex`] at the literal.
 pub fn constant_regex(c: &Const, span: crate::source::Span) -> Result<Regex, Diagnostic> {
-    let text = match c {
-        Const::Str(s) | Const::Sym(s) => s.clone(),
-        Const::Int(n) => n.to_string(),
-    };
+    let text = c.plain_text();
     compile_regex(&text).map_err(|e| {
         Diagnostic::error(
             Code::Regex,

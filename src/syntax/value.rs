@@ -1,9 +1,10 @@
-//! Ground values: symbols, strings and 64-bit integers, written and read back as the
-//! language writes them.
+//! Ground values: symbols, strings, 64-bit integers and versions, written and read back as
+//! the language writes them.
 
 use std::fmt;
 
-/// A ground value: a symbol (`peer_cache`), a string (`"cmg-prod"`) or a 64-bit signed integer.
+/// A ground value: a symbol (`peer_cache`), a string (`"cmg-prod"`), a 64-bit signed
+/// integer, or a version (`v"10.0.19045"`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Const {
     /// A lowercase identifier.
@@ -12,6 +13,54 @@ pub enum Const {
     Str(String),
     /// A 64-bit signed integer.
     Int(i64),
+    /// A dotted numeric version.
+    Version(Version),
+}
+
+/// A dotted numeric version such as `10.0.19045`, `2203` or `4.10`, compared part by part
+/// as numbers: `4.9 < 4.10`, `10.0.19045 > 10.0.9999`. Trailing zero parts do not count:
+/// `2203` and `2203.0` are the same version (and print as `2203`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Version {
+    /// The parts, trailing zeros removed (at least one part).
+    parts: Vec<u64>,
+}
+
+impl Version {
+    /// Parses `1.2.3`: one or more parts of decimal digits separated by dots.
+    ///
+    /// Errors: anything else (a letter, an empty part, a part over 64 bits), with why.
+    pub fn parse(text: &str) -> Result<Version, String> {
+        let mut parts = Vec::new();
+        for p in text.split('.') {
+            if p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()) {
+                return Err(format!(
+                    "`{text}` is not a version: parts are decimal numbers separated by dots"
+                ));
+            }
+            parts.push(
+                p.parse::<u64>()
+                    .map_err(|_| format!("`{text}`: the part {p} does not fit in 64 bits"))?,
+            );
+        }
+        while parts.len() > 1 && parts.last() == Some(&0) {
+            parts.pop();
+        }
+        Ok(Version { parts })
+    }
+
+    /// The parts, trailing zeros removed.
+    pub fn parts(&self) -> &[u64] {
+        &self.parts
+    }
+}
+
+impl fmt::Display for Version {
+    /// `10.0.19045`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.parts.iter().map(u64::to_string).collect();
+        f.write_str(&parts.join("."))
+    }
 }
 
 impl fmt::Display for Const {
@@ -34,17 +83,46 @@ impl fmt::Display for Const {
                 write!(f, "\"")
             }
             Const::Int(i) => write!(f, "{i}"),
+            Const::Version(v) => write!(f, "v\"{v}\""),
         }
     }
 }
 
 impl Const {
     /// Reads a constant back from its [`Display`](fmt::Display) text: `"…"` is a string
-    /// (escapes resolved), anything else a symbol. Integers travel as JSON numbers.
+    /// (escapes resolved), `v"…"` a version, anything else a symbol. Integers travel as
+    /// JSON numbers.
     pub fn from_literal(text: &str) -> Const {
+        if let Some(v) = text
+            .strip_prefix("v\"")
+            .and_then(|t| t.strip_suffix('"'))
+            .and_then(|t| Version::parse(t).ok())
+        {
+            return Const::Version(v);
+        }
         match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
             Some(body) if text.len() >= 2 => Const::Str(unescape(body)),
             _ => Const::Sym(text.to_string()),
+        }
+    }
+
+    /// The text the value stands for, without literal syntax: a symbol's or string's
+    /// characters, an integer's or version's digits.
+    pub fn plain_text(&self) -> String {
+        match self {
+            Const::Sym(s) | Const::Str(s) => s.clone(),
+            Const::Int(i) => i.to_string(),
+            Const::Version(v) => v.to_string(),
+        }
+    }
+
+    /// The kind of value, as typed declarations name it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Const::Sym(_) => "symbol",
+            Const::Str(_) => "string",
+            Const::Int(_) => "integer",
+            Const::Version(_) => "version",
         }
     }
 }
@@ -93,5 +171,25 @@ impl<'de> serde::Deserialize<'de> for Const {
             Raw::Int(i) => Const::Int(i),
             Raw::Text(t) => Const::from_literal(&t),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_part_by_part() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        assert!(v("4.9") < v("4.10"));
+        assert!(v("10.0.19045") > v("10.0.9999"));
+        assert_eq!(v("2203"), v("2203.0"));
+        assert_eq!(v("2203.0").to_string(), "2203");
+        assert!(Version::parse("4.x").is_err());
+        assert!(Version::parse("4..1").is_err());
+        assert!(Version::parse("").is_err());
+        let c = Const::Version(v("5.00.9078.1000"));
+        assert_eq!(c.to_string(), "v\"5.0.9078.1000\"");
+        assert_eq!(Const::from_literal(&c.to_string()), c);
     }
 }

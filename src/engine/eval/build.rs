@@ -101,7 +101,7 @@ fn keeps_all(seg: &Segment, boundary: &crate::plan::Boundary) -> bool {
         .filter(|t| {
             matches!(
                 t,
-                crate::plan::Transform::Assign(_) | crate::plan::Transform::Length(_)
+                crate::plan::Transform::Assign(_) | crate::plan::Transform::Compute { .. }
             )
         })
         .count();

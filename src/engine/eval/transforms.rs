@@ -79,12 +79,13 @@ impl Ctx<'_> {
                         return false;
                     }
                 },
-                Transform::Length(e) => {
-                    let Some(n) = self.value(e, buf).ok().as_ref().and_then(functions::length)
-                    else {
+                Transform::Compute { builtin, inputs } => {
+                    let vals: Result<Vec<Const>, _> =
+                        inputs.iter().map(|a| self.value(a, buf)).collect();
+                    let Some(v) = vals.ok().and_then(|v| functions::compute(*builtin, &v)) else {
                         return false;
                     };
-                    let id = self.interner.borrow_mut().intern(&Const::Int(n));
+                    let id = self.interner.borrow_mut().intern(&v);
                     buf.push(id);
                 }
             }

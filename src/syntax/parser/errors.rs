@@ -55,6 +55,7 @@ fn rule_name(r: &Rule) -> String {
         Rule::wildcard => "`_`",
         Rule::integer => "an integer",
         Rule::string => "a string",
+        Rule::version | Rule::version_body => "a version (v\"1.2.3\")",
         Rule::atom => "an atom",
         Rule::clause => "a clause",
         Rule::body => "a rule body",

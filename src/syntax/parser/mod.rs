@@ -192,6 +192,13 @@ fn term(p: Pair<Rule>, file: usize) -> Result<Term, Diagnostic> {
         Rule::symbol => Term::Const(Const::Sym(p.as_str().to_string())),
         Rule::string => Term::Const(Const::Str(string_value(p))),
         Rule::integer => Term::Const(Const::Int(integer_value(&p, file)?)),
+        Rule::version => {
+            let span = span_of(&p, file);
+            let body = p.into_inner().next().map(|b| b.as_str()).unwrap_or("");
+            Term::Const(Const::Version(Version::parse(body).map_err(|why| {
+                Diagnostic::error(Code::IntegerOverflow, why, span).with_label("out of range")
+            })?))
+        }
         other => unreachable!("not a term: {other:?}"),
     })
 }
