@@ -110,3 +110,105 @@ fn a_folder_whose_files_include_each_other_reads_each_once() {
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("1 row"), "{r:?}");
 }
+
+#[test]
+fn versions_compare_part_by_part() {
+    let dir = folder(&[(
+        "v.kb",
+        "v(a, v\"4.9\"). v(b, v\"4.10\"). v(c, v\"10.0.19045\"). v(d, v\"10.0.9999\"). v(e, v\"2203.0\").\n\
+         newer(X, Y) :- v(X, A), v(Y, B), A > B.\n",
+    )]);
+    let ask = |q: &str| run_in(dir.path(), &["--kb", "v.kb", "query", q]);
+    for (q, want) in [
+        ("?- newer(b, a).", "yes"),
+        ("?- newer(a, b).", "no match"),
+        ("?- newer(c, d).", "yes"),
+        ("?- v(X, v\"2203\").", "│ e │"),
+    ] {
+        let r = ask(q);
+        assert_eq!(r.code, 0, "{q}\n{r:?}");
+        assert!(r.stdout.contains(want), "{q}\n{r:?}");
+    }
+    let r = ask("?- v(e, V).");
+    assert!(
+        r.stdout.contains("v\"2203\""),
+        "2203.0 prints as 2203:\n{r:?}"
+    );
+}
+
+#[test]
+fn string_functions_compute_with_checked_proofs() {
+    let dir = folder(&[(
+        "s.kb",
+        "name(\"Contoso CMG\").\nshort(N, S) :- name(N), substr(N, 0, 7, S).\n\
+         label(L) :- short(_, S), concat(S, \"-prod\", L).\n\
+         loud(U) :- name(N), upper(N, U).\nnum(I) :- to_int(\"17\", I).\nout(N) :- name(N), substr(N, 5, 50, _).\n\
+         text(T) :- to_string(42, T).\nquiet(L) :- name(N), lower(N, L).\n",
+    )]);
+    let ask = |q: &str| {
+        run_in(
+            dir.path(),
+            &["--kb", "s.kb", "--format", "json", "query", q],
+        )
+    };
+    for (q, want) in [
+        ("?- label(L).", "Contoso-prod"),
+        ("?- loud(U).", "CONTOSO CMG"),
+        ("?- quiet(L).", "contoso cmg"),
+        ("?- num(I).", "17"),
+        ("?- text(T).", "42"),
+    ] {
+        let r = ask(q);
+        assert_eq!(r.code, 0, "{q}\n{r:?}");
+        assert!(r.stdout.contains(want), "{q}\n{r:?}");
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert!(v.get("proof_errors").is_none(), "{q}: {v}");
+    }
+    // Out of range fails the literal.
+    let r = ask("?- out(N).");
+    assert!(r.stdout.contains("\"rows\": []"), "{r:?}");
+}
+
+#[test]
+fn typed_declarations_catch_mistyped_facts_rules_and_fields() {
+    let dir = folder(&[
+        (
+            "t.kb",
+            "decl os(name: symbol, build: version, year: integer) \"x\".\n\
+             os(win10, v\"10.0.19045\", 2022).\nos(win11, \"10.0.22631\", 2023).\n\
+             newer(A) :- os(A, B, _), B > 2022.\n",
+        ),
+        (
+            "f.kb",
+            "decl os(name: symbol, build: version) \"x\".\ninput os from \"os.tsv\".\n",
+        ),
+        (
+            "os.tsv",
+            "win10\t10.0.19045\nwin11\tv\"10.0.22631\"\nmac\tfourteen\n",
+        ),
+        ("untyped.kb", "p(1). q(X) :- p(X), X != c0, X = 1.\n"),
+    ]);
+    let r = run_in(dir.path(), &["--kb", "t.kb", "check"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains(
+            "error[type]: t.kb:3:11: argument 2 of `os` is a version, here it is a string"
+        ),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr
+            .contains("error[type]: t.kb:4:26: `B > 2022` compares a version with an integer"),
+        "{r:?}"
+    );
+    let r = run_in(dir.path(), &["--kb", "f.kb", "check"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("os.tsv:3:5: column `build`: `fourteen` is not a version"),
+        "{r:?}"
+    );
+    // Untyped programs keep today's behaviour: comparing kinds just fails.
+    let r = run_in(dir.path(), &["--kb", "untyped.kb", "check"]);
+    assert_eq!(r.code, 0, "{r:?}");
+}

@@ -25,6 +25,7 @@ pub mod quotes;
 mod sources;
 pub mod stratify;
 mod suggest;
+mod types;
 
 use crate::ir::{Adornments, ClauseId, Rule};
 use crate::source::{Diagnostic, Span};
@@ -45,6 +46,8 @@ pub struct PredInfo {
     pub arity: usize,
     /// Column names from a `decl`.
     pub columns: Option<Vec<String>>,
+    /// Column types from a `decl` (empty, or one per column: `None` untyped).
+    pub types: Vec<Option<crate::syntax::ColType>>,
     /// Documentation from a `decl`.
     pub doc: Option<String>,
     /// 0-based argument positions a query must supply (goal-directed predicates).
@@ -122,6 +125,9 @@ pub fn check_with(
     for c in &program.clauses {
         lints::wildcards_in_expressions(&c.body, &mut errors);
         lints::singleton_lint(c, &mut warnings);
+    }
+    if errors.is_empty() {
+        types::check_clauses(&preds, &program.clauses, &mut errors);
     }
     let verified = citations::check_citations(&program, texts, &mut errors, &mut warnings);
     let rules: Vec<Rule> = program

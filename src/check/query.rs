@@ -50,6 +50,9 @@ pub fn check_query_body(
     let mut errors = Vec::new();
     lints::wildcards_in_expressions(body, &mut errors);
     body_atoms_known(body, &kb.preds, true, &mut errors);
+    if errors.is_empty() {
+        super::types::check_types(&kb.preds, None, body, &mut errors);
+    }
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -18,6 +18,7 @@
 use crate::ir::{Const, Id, Interner};
 use crate::source::table::{each_row, write_rows as write_text_rows};
 use crate::source::{Code, Diagnostic, plural};
+use crate::syntax::{ColType, Version};
 use std::path::Path;
 
 /// The constant a field stands for.
@@ -47,11 +48,14 @@ pub const ENCODED_MARKER: &str = "#supportkb-facts/1";
 /// The line of a tuple of no columns.
 const EMPTY_TUPLE: &str = "()";
 
-/// The text a constant is written as, verbatim; `None` when reading it back verbatim would
-/// give another value.
-fn verbatim(c: &Const) -> Option<String> {
+/// The text a constant of column `col` is written as, verbatim; `None` when reading it back
+/// verbatim would give another value.
+fn verbatim(c: &Const, columns: &Columns, col: usize) -> Option<String> {
     let text = c.plain_text();
-    let reads_back = field_value(&text) == *c && !text.is_empty() && !text.starts_with('"');
+    let reads_back = columns.value(col, &text, false).as_ref() == Ok(c)
+        && !text.is_empty()
+        && !text.starts_with('"')
+        && !text.starts_with("v\"");
     let plain = !text.contains(['\t', '\n', '\r']);
     (reads_back && plain).then_some(text)
 }
@@ -68,19 +72,90 @@ fn encoded_value(field: &str) -> Const {
     }
 }
 
-/// How a file's fields are read: verbatim, or encoded (it starts with the marker).
-fn reader_for(path: &Path) -> fn(&str) -> Const {
+/// Whether `path` is an encoded file (it starts with the marker).
+fn is_encoded(path: &Path) -> bool {
     use std::io::BufRead;
     let first = std::fs::File::open(path).ok().and_then(|f| {
         let mut line = String::new();
         std::io::BufReader::new(f).read_line(&mut line).ok()?;
         Some(line)
     });
-    let encoded = first.is_some_and(|l| {
+    first.is_some_and(|l| {
         let l = l.trim_end_matches(['\n', '\r']);
         l == ENCODED_MARKER || l == format!("\"{ENCODED_MARKER}\"")
-    });
-    if encoded { encoded_value } else { field_value }
+    })
+}
+
+/// The columns of a predicate as its files are read: names (for messages) and types.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Columns {
+    /// Column names.
+    pub names: Vec<String>,
+    /// Column types (`None`, or no entry: untyped).
+    pub types: Vec<Option<ColType>>,
+}
+
+impl Columns {
+    /// `arity` untyped columns `arg1`, `arg2`, ….
+    pub fn untyped(arity: usize) -> Self {
+        Columns {
+            names: (1..=arity).map(|i| format!("arg{i}")).collect(),
+            types: Vec::new(),
+        }
+    }
+
+    fn arity(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The value of field `field` of column `col`.
+    ///
+    /// Errors: a field of a typed column that is not of its type, with why.
+    fn value(&self, col: usize, field: &str, encoded: bool) -> Result<Const, String> {
+        let Some(ty) = self.types.get(col).copied().flatten() else {
+            return Ok(if encoded {
+                encoded_value(field)
+            } else {
+                field_value(field)
+            });
+        };
+        if encoded && (field.starts_with('"') || field.starts_with("v\"")) {
+            let c = encoded_value(field);
+            return if ty.holds(&c) {
+                Ok(c)
+            } else {
+                Err(format!("{field} is not {}", ty.with_article()))
+            };
+        }
+        match ty {
+            ColType::String => Ok(Const::Str(field.to_string())),
+            ColType::Integer => field
+                .parse::<i64>()
+                .map(Const::Int)
+                .map_err(|_| format!("`{field}` is not an integer (64-bit)")),
+            ColType::Version => {
+                let text = field
+                    .strip_prefix("v\"")
+                    .and_then(|f| f.strip_suffix('"'))
+                    .unwrap_or(field);
+                Version::parse(text).map(Const::Version)
+            }
+            ColType::Symbol => match field_value(field) {
+                c @ Const::Sym(_) => Ok(c),
+                _ => Err(format!(
+                    "`{field}` is not a symbol (a lowercase letter, then letters, digits or _)"
+                )),
+            },
+        }
+    }
+}
+
+/// The 1-based character column where field `i` of a TSV row starts.
+fn tsv_column(fields: &[&str], i: usize) -> usize {
+    1 + fields[..i]
+        .iter()
+        .map(|f| f.chars().count() + 1)
+        .sum::<usize>()
 }
 
 /// Whether a row is the marker line of an encoded file.
@@ -97,17 +172,20 @@ fn row_fields(fields: Vec<&str>) -> Vec<&str> {
     }
 }
 
-/// Reads the rows of `path` for a predicate of `arity` columns, interning their values.
+/// Reads the rows of `path` for a predicate of these columns, interning their values.
 ///
 /// Errors: the file cannot be read, a row has another number of columns (`file:line`), a
-/// row is not UTF-8.
+/// field of a typed column is not of its type (`file:line:column` in TSV, the field's
+/// number in CSV), a row is not UTF-8.
 pub fn read_rows(
     path: &Path,
-    arity: usize,
+    columns: &Columns,
     interner: &mut Interner,
 ) -> Result<Vec<Vec<Id>>, Diagnostic> {
     let mut rows = Vec::new();
-    let value = reader_for(path);
+    let encoded = is_encoded(path);
+    let csv = crate::source::table::is_csv(path);
+    let arity = columns.arity();
     each_row(path, |line, fields| {
         if is_marker(line, &fields) {
             return Ok(true);
@@ -124,7 +202,22 @@ pub fn read_rows(
                 ),
             ));
         }
-        rows.push(fields.iter().map(|f| interner.intern(&value(f))).collect());
+        let mut row = Vec::with_capacity(arity);
+        for (i, f) in fields.iter().enumerate() {
+            let v = columns.value(i, f, encoded).map_err(|why| {
+                let at = if csv {
+                    format!("{}:{line}: field {}", path.display(), i + 1)
+                } else {
+                    format!("{}:{line}:{}", path.display(), tsv_column(&fields, i))
+                };
+                Diagnostic::unplaced(
+                    Code::Input,
+                    format!("{at}: column `{}`: {why}", columns.names[i]),
+                )
+            })?;
+            row.push(interner.intern(&v));
+        }
+        rows.push(row);
         Ok(true)
     })?;
     Ok(rows)
@@ -133,12 +226,20 @@ pub fn read_rows(
 /// The line of `path` holding the row `values`, for citing a fact read from a file.
 pub fn find_line(path: &Path, values: &[Const]) -> Option<u64> {
     let mut found = None;
-    let value = reader_for(path);
+    let encoded = is_encoded(path);
+    // The values' own kinds type the columns, so a typed file's line is found too.
+    let columns = Columns {
+        names: vec![String::new(); values.len()],
+        types: values.iter().map(ColType::of).map(Some).collect(),
+    };
     each_row(path, |line, fields| {
         let fields = row_fields(fields);
         if !is_marker(line, &fields)
             && fields.len() == values.len()
-            && fields.iter().zip(values).all(|(f, v)| value(f) == *v)
+            && fields
+                .iter()
+                .enumerate()
+                .all(|(i, f)| columns.value(i, f, encoded).as_ref() == Ok(&values[i]))
         {
             found = Some(line);
             return Ok(false);
@@ -149,12 +250,16 @@ pub fn find_line(path: &Path, values: &[Const]) -> Option<u64> {
     found
 }
 
-/// Writes rows (already decoded) to `path` atomically, TSV or CSV by extension, so they
-/// read back exactly (see the module's note on encoding).
+/// Writes rows (already decoded) of a predicate of these columns to `path` atomically, TSV
+/// or CSV by extension, so they read back exactly (see the module's note on encoding).
 ///
 /// Errors: the file cannot be written.
-pub fn write_rows(path: &Path, rows: &[Vec<Const>]) -> Result<(), Diagnostic> {
-    let encode = rows.iter().flatten().any(|c| verbatim(c).is_none());
+pub fn write_rows(path: &Path, rows: &[Vec<Const>], columns: &Columns) -> Result<(), Diagnostic> {
+    let encode = rows.iter().any(|r| {
+        r.iter()
+            .enumerate()
+            .any(|(i, c)| verbatim(c, columns, i).is_none())
+    });
     let mut text: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 1);
     if encode {
         text.push(vec![ENCODED_MARKER.to_string()]);
@@ -166,8 +271,9 @@ pub fn write_rows(path: &Path, rows: &[Vec<Const>]) -> Result<(), Diagnostic> {
         }
         text.push(
             r.iter()
+                .enumerate()
                 // Strings and versions can fail to read back verbatim; their literal does not.
-                .map(|c| verbatim(c).unwrap_or_else(|| c.to_string()))
+                .map(|(i, c)| verbatim(c, columns, i).unwrap_or_else(|| c.to_string()))
                 .collect(),
         );
     }
@@ -198,7 +304,7 @@ mod tests {
         let tsv = dir.path().join("e.tsv");
         std::fs::write(&tsv, "a\t1\nb\t\"x, y\"\n\nc\t3\n").unwrap();
         let mut interner = Interner::default();
-        let rows = read_rows(&tsv, 2, &mut interner).unwrap();
+        let rows = read_rows(&tsv, &Columns::untyped(2), &mut interner).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(
             interner.decode(&rows[1]),
@@ -208,7 +314,9 @@ mod tests {
             find_line(&tsv, &[Const::Sym("c".into()), Const::Int(3)]),
             Some(4)
         );
-        let err = read_rows(&tsv, 3, &mut interner).unwrap_err().message;
+        let err = read_rows(&tsv, &Columns::untyped(3), &mut interner)
+            .unwrap_err()
+            .message;
         assert!(
             err.ends_with("e.tsv:1: expected 3 columns, found 2"),
             "{err}"
@@ -216,15 +324,25 @@ mod tests {
 
         let csv = dir.path().join("e.csv");
         std::fs::write(&csv, "a,\"x, y\"\n").unwrap();
-        let rows = read_rows(&csv, 2, &mut interner).unwrap();
+        let rows = read_rows(&csv, &Columns::untyped(2), &mut interner).unwrap();
         assert_eq!(interner.decode(&rows[0])[1], Const::Str("x, y".into()));
 
         let out = dir.path().join("o.tsv");
         let data = vec![vec![Const::Sym("a".into()), Const::Int(1)]];
-        write_rows(&out, &data).unwrap();
+        write_rows(
+            &out,
+            &data,
+            &Columns::untyped(data.first().map_or(0, Vec::len)),
+        )
+        .unwrap();
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "a\t1\n");
         // A tab inside a string no longer stops a TSV file: the string is encoded.
-        write_rows(&out, &[vec![Const::Str("a\tb".into())]]).unwrap();
+        write_rows(
+            &out,
+            &[vec![Const::Str("a\tb".into())]],
+            &Columns::untyped(1),
+        )
+        .unwrap();
         assert_eq!(
             std::fs::read_to_string(&out).unwrap(),
             format!("{ENCODED_MARKER}\n\"a\\tb\"\n")
@@ -232,10 +350,15 @@ mod tests {
     }
 
     fn round_trip(path: &Path, rows: &[Vec<Const>]) -> Vec<Vec<Const>> {
-        write_rows(path, rows).unwrap();
+        write_rows(
+            path,
+            rows,
+            &Columns::untyped(rows.first().map_or(0, Vec::len)),
+        )
+        .unwrap();
         let arity = rows.first().map_or(0, Vec::len);
         let mut interner = Interner::default();
-        read_rows(path, arity, &mut interner)
+        read_rows(path, &Columns::untyped(arity), &mut interner)
             .unwrap()
             .iter()
             .map(|r| interner.decode(r))
@@ -275,6 +398,44 @@ mod tests {
     }
 
     use proptest::prelude::*;
+
+    #[test]
+    fn typed_columns_parse_each_field_by_its_type() {
+        let dir = tempfile::tempdir().unwrap();
+        let cols = Columns {
+            names: vec!["name".into(), "build".into(), "n".into(), "tag".into()],
+            types: vec![
+                Some(ColType::String),
+                Some(ColType::Version),
+                Some(ColType::Integer),
+                Some(ColType::Symbol),
+            ],
+        };
+        let good = dir.path().join("g.tsv");
+        std::fs::write(&good, "HQ\t10.0.19045\t007\thq\n").unwrap();
+        let mut interner = Interner::default();
+        let rows = read_rows(&good, &cols, &mut interner).unwrap();
+        assert_eq!(
+            interner.decode(&rows[0]),
+            vec![
+                Const::Str("HQ".into()),
+                Const::Version(Version::parse("10.0.19045").unwrap()),
+                Const::Int(7),
+                Const::Sym("hq".into())
+            ]
+        );
+        let bad = dir.path().join("b.tsv");
+        std::fs::write(&bad, "a\t1.0\t1\thq\nb\t2.0\tseven\thq\n").unwrap();
+        let err = read_rows(&bad, &cols, &mut interner).unwrap_err().message;
+        assert!(
+            err.ends_with("b.tsv:2:7: column `n`: `seven` is not an integer (64-bit)"),
+            "{err}"
+        );
+        let csv = dir.path().join("b.csv");
+        std::fs::write(&csv, "a,1.0,1,Not a symbol\n").unwrap();
+        let err = read_rows(&csv, &cols, &mut interner).unwrap_err().message;
+        assert!(err.contains("b.csv:1: field 4: column `tag`"), "{err}");
+    }
 
     proptest::proptest! {
         #[test]

@@ -29,6 +29,7 @@ impl Handle {
                 pred: a.pred.clone(),
                 args: a.args.iter().cloned().map(Term::Const).collect(),
                 span,
+                arg_spans: Vec::new(),
             }),
             Handle::WhyNot { pred, args } => Query::WhyNot(Atom {
                 pred: pred.clone(),
@@ -37,6 +38,7 @@ impl Handle {
                     .map(|a| a.clone().map_or(Term::Wildcard, Term::Const))
                     .collect(),
                 span,
+                arg_spans: Vec::new(),
             }),
         }
     }

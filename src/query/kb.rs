@@ -4,7 +4,7 @@
 
 use crate::check::citations::{LoadedText, PinnedTexts};
 use crate::check::{CheckedKb, check_with};
-use crate::engine::facts::{read_rows, write_rows};
+use crate::engine::facts::{Columns, read_rows, write_rows};
 use crate::engine::{EvalConfig, EvalError, FactRows, Limit, Model, evaluate};
 use crate::explain::{FactFiles, GroundAtom};
 use crate::ir::{Const, Interner, Pred, Rule};
@@ -229,7 +229,7 @@ impl KnowledgeBase {
                 })?;
             }
             let rows = self.rows_of(&pred);
-            write_rows(&path, &rows)?;
+            write_rows(&path, &rows, &self.columns_of(&pred))?;
             written.push(WrittenOutput {
                 pred,
                 path,
@@ -237,6 +237,17 @@ impl KnowledgeBase {
             });
         }
         Ok(written)
+    }
+
+    /// The columns of a user predicate as its files are read and written.
+    pub fn columns_of(&self, pred: &str) -> Columns {
+        self.checked
+            .preds
+            .get(pred)
+            .map_or_else(Columns::default, |p| Columns {
+                names: (0..p.arity).map(|i| p.column(i)).collect(),
+                types: p.types.clone(),
+            })
     }
 
     /// The tuples of a user predicate, decoded, sorted.
@@ -325,8 +336,15 @@ fn read_inputs(
         if !seen.insert((pred.to_string(), path.clone())) {
             return Ok(());
         }
-        let arity = checked.preds.get(pred).map_or(0, |p| p.arity);
-        let rows = read_rows(&path, arity, interner).map_err(|mut d| {
+        let columns = checked
+            .preds
+            .get(pred)
+            .map_or_else(Columns::default, |p| Columns {
+                names: (0..p.arity).map(|i| p.column(i)).collect(),
+                types: p.types.clone(),
+            });
+        // (The same columns as KnowledgeBase::columns_of, before there is a knowledge base.)
+        let rows = read_rows(&path, &columns, interner).map_err(|mut d| {
             d.span = span;
             d.label = Some("read here".into());
             d

@@ -78,6 +78,7 @@ impl Session {
             pred: pred.to_string(),
             args: full,
             span,
+            arg_spans: Vec::new(),
         };
         let (ev, body, vars) =
             self.eval_query(&[ast::Literal::Pos(goal.clone())], open_single, span)?;
@@ -178,6 +179,7 @@ impl Session {
                 .map(|c| c.clone().map_or(ast::Term::Wildcard, ast::Term::Const))
                 .collect(),
             span,
+            arg_spans: Vec::new(),
         };
         let (ev, body, vars) = self.eval_query(&[ast::Literal::Pos(goal)], open_single, span)?;
         let rows = self.query_rows(&ev);

@@ -248,6 +248,7 @@ impl Session {
             pred: atom.pred.clone(),
             args: atom.args.iter().cloned().map(ast::Term::Const).collect(),
             span,
+            arg_spans: Vec::new(),
         };
         let ev = match self.eval_query(&[ast::Literal::Pos(goal)], |b| (b, Vec::new()), span) {
             Ok((ev, _, _)) => ev,

@@ -94,6 +94,8 @@ codes! {
     Cancelled = "cancelled", "here";
     /// A trace that cannot be read.
     Trace = "trace", "here";
+    /// A value of the wrong type at a typed column, or a join or comparison across types.
+    Type = "type", "wrong type";
     /// A `key(…)` naming a column the `decl` does not have.
     UnknownColumn = "unknown-column", "not a column";
     /// Two tuples for one value of a declared key.

@@ -38,6 +38,15 @@ pub struct Atom {
     pub args: Vec<Term>,
     /// Where the atom was written.
     pub span: Span,
+    /// Where each argument was written (empty for atoms made by the tool).
+    pub arg_spans: Vec<Span>,
+}
+
+impl Atom {
+    /// Where argument `i` was written (the atom's span when unknown).
+    pub fn arg_span(&self, i: usize) -> Span {
+        self.arg_spans.get(i).copied().unwrap_or(self.span)
+    }
 }
 
 impl fmt::Display for Atom {
@@ -293,14 +302,83 @@ pub struct PinnedText {
     pub span: Span,
 }
 
-/// `decl pred(col, …) key(col, …) "doc".`: column names, keys and documentation of a
-/// predicate.
+/// The type of a declared column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ColType {
+    /// A symbol (`peer_cache`).
+    Symbol,
+    /// A string.
+    String,
+    /// A 64-bit integer.
+    Integer,
+    /// A version (`v"10.0.19045"`).
+    Version,
+}
+
+impl ColType {
+    /// The type called `name`, if any.
+    pub fn from_name(name: &str) -> Option<ColType> {
+        Some(match name {
+            "symbol" => ColType::Symbol,
+            "string" => ColType::String,
+            "integer" => ColType::Integer,
+            "version" => ColType::Version,
+            _ => return None,
+        })
+    }
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColType::Symbol => "symbol",
+            ColType::String => "string",
+            ColType::Integer => "integer",
+            ColType::Version => "version",
+        }
+    }
+
+    /// Its name with its article: `an integer`, `a version`.
+    pub fn with_article(self) -> &'static str {
+        match self {
+            ColType::Symbol => "a symbol",
+            ColType::String => "a string",
+            ColType::Integer => "an integer",
+            ColType::Version => "a version",
+        }
+    }
+
+    /// The type of a value.
+    pub fn of(c: &Const) -> ColType {
+        match c {
+            Const::Sym(_) => ColType::Symbol,
+            Const::Str(_) => ColType::String,
+            Const::Int(_) => ColType::Integer,
+            Const::Version(_) => ColType::Version,
+        }
+    }
+
+    /// Whether `c` is of this type.
+    pub fn holds(self, c: &Const) -> bool {
+        matches!(
+            (self, c),
+            (ColType::Symbol, Const::Sym(_))
+                | (ColType::String, Const::Str(_))
+                | (ColType::Integer, Const::Int(_))
+                | (ColType::Version, Const::Version(_))
+        )
+    }
+}
+
+/// `decl pred(col, …) key(col, …) "doc".`: column names (each with an optional type `col:
+/// integer`), keys and documentation of a predicate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PredDecl {
     /// Predicate name.
     pub name: String,
     /// Column names; their count is the predicate's arity.
     pub columns: Vec<String>,
+    /// Column types, one per column (`None`: untyped).
+    pub types: Vec<Option<ColType>>,
     /// Keys: each a set of column names that determine the other columns.
     pub keys: Vec<KeyDecl>,
     /// What the predicate means.

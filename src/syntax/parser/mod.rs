@@ -28,7 +28,7 @@ pub fn parse_kb(text: &str, file: usize) -> Result<Program, Diagnostic> {
         match pair.as_rule() {
             Rule::clause => program.clauses.push(clause(pair, file)?),
             Rule::source_decl => program.sources.push(source_decl(pair, file)),
-            Rule::pred_decl => program.decls.push(pred_decl(pair, file)),
+            Rule::pred_decl => program.decls.push(pred_decl(pair, file)?),
             Rule::input_decl => program.inputs.push(io_decl(pair, file)),
             Rule::output_decl => program.outputs.push(io_decl(pair, file)),
             Rule::include_decl => {
@@ -214,8 +214,18 @@ fn atom(p: Pair<Rule>, file: usize) -> Result<Atom, Diagnostic> {
     let span = span_of(&p, file);
     let mut inner = p.into_inner();
     let pred = inner.next().expect("atom has a name").as_str().to_string();
-    let args = inner.map(|t| term(t, file)).collect::<Result<_, _>>()?;
-    Ok(Atom { pred, args, span })
+    let mut args = Vec::new();
+    let mut arg_spans = Vec::new();
+    for t in inner {
+        arg_spans.push(span_of(&t, file));
+        args.push(term(t, file)?);
+    }
+    Ok(Atom {
+        pred,
+        args,
+        span,
+        arg_spans,
+    })
 }
 
 fn expr(p: Pair<Rule>, file: usize) -> Result<Expr, Diagnostic> {
@@ -385,14 +395,35 @@ fn io_decl(p: Pair<Rule>, file: usize) -> IoDecl {
     IoDecl { pred, path, span }
 }
 
-fn pred_decl(p: Pair<Rule>, file: usize) -> PredDecl {
+fn pred_decl(p: Pair<Rule>, file: usize) -> Result<PredDecl, Diagnostic> {
     let span = span_of(&p, file);
     let mut names = Vec::new();
+    let mut types = Vec::new();
     let mut keys = Vec::new();
     let mut doc = None;
     for part in p.into_inner() {
         match part.as_rule() {
             Rule::symbol => names.push(part.as_str().to_string()),
+            Rule::column => {
+                let mut inner = part.into_inner();
+                names.push(
+                    inner
+                        .next()
+                        .map(|n| n.as_str().to_string())
+                        .unwrap_or_default(),
+                );
+                types.push(match inner.next() {
+                    Some(t) => Some(ColType::from_name(t.as_str()).ok_or_else(|| {
+                        Diagnostic::error(
+                            Code::Syntax,
+                            format!("unknown column type `{}`", t.as_str()),
+                            span_of(&t, file),
+                        )
+                        .with_help("the types are symbol, string, integer and version")
+                    })?),
+                    None => None,
+                });
+            }
             Rule::string => doc = Some(string_value(part)),
             Rule::key_decl => keys.push(KeyDecl {
                 span: span_of(&part, file),
@@ -406,13 +437,14 @@ fn pred_decl(p: Pair<Rule>, file: usize) -> PredDecl {
         }
     }
     let name = names.remove(0);
-    PredDecl {
+    Ok(PredDecl {
         name,
         columns: names,
+        types,
         keys,
         doc,
         span,
-    }
+    })
 }
 
 #[cfg(test)]
