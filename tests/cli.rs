@@ -5,64 +5,10 @@
 //! Rejected knowledge bases are written into a temporary folder and named relative to it, so
 //! diagnostics show `name.kb:line:col` exactly as a user would see them.
 
-use assert_cmd::Command;
-use serde_json::Value;
+mod common;
+
+use common::*;
 use std::path::Path;
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-/// What one run of the command printed and returned.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit code {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn command(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("supportkb").expect("the supportkb binary is built");
-    cmd.current_dir(dir).env("NO_COLOR", "1");
-    cmd
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = command(dir).args(args).output().expect("supportkb runs");
-    Run {
-        code: out.status.code().expect("exited normally, not by a signal"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-/// Runs `supportkb ARGS…` from the crate root.
-fn run(args: &[&str]) -> Run {
-    run_in(Path::new(ROOT), args)
-}
-
-fn json(r: &Run) -> Value {
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{r:?}"))
-}
-
-/// The last non-empty line of `s`.
-fn last_line(s: &str) -> &str {
-    s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
-}
-
-/// Parses a `N passed, M failed` summary line.
-fn summary(line: &str) -> Option<(usize, usize)> {
-    let (passed, failed) = line.trim().split_once(" passed, ")?;
-    let failed = failed.strip_suffix(" failed")?;
-    Some((passed.parse().ok()?, failed.parse().ok()?))
-}
 
 /// Asserts that a run's report shows the expectation at `location` as failed, with what was
 /// expected and what was found: a row of the failures table `│ location │ expected │ actual │`.
@@ -84,49 +30,6 @@ fn assert_shows_failure(r: &Run, location: &str, expected: &str, actual: &str) {
             .lines()
             .any(|l| cells(l) == [location, expected, actual]),
         "no failure `{location}`: expected `{expected}`, actual `{actual}`:\n{r:?}"
-    );
-}
-
-/// Asserts that `stderr` has a diagnostic headed `file:line:col` (with `code` in brackets), and
-/// that the source excerpt under it underlines that very column of that line.
-fn assert_points_at(r: &Run, code: &str, file: &str, line: usize, col: usize) {
-    let header = format!("[{code}]: {file}:{line}:{col}:");
-    let lines: Vec<&str> = r.stderr.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| l.contains(&header))
-        .unwrap_or_else(|| panic!("no diagnostic headed `{header}`:\n{r:?}"));
-    // The excerpt shows the line as ` N │ text`, then an underline row `   · ──┬──`.
-    let src_prefix = format!("{line} │ ");
-    let src = lines[at..]
-        .iter()
-        .position(|l| l.trim_start().starts_with(&src_prefix))
-        .map(|i| at + i)
-        .unwrap_or_else(|| panic!("the excerpt does not show line {line}:\n{r:?}"));
-    let underline = lines[src + 1];
-    let gutter = lines[src].chars().position(|c| c == '│').unwrap();
-    assert_eq!(
-        underline.chars().position(|c| c == '·'),
-        Some(gutter),
-        "no underline row below line {line}:\n{r:?}"
-    );
-    let mark = underline
-        .chars()
-        .skip(gutter + 2)
-        .position(|c| c != ' ')
-        .unwrap_or_else(|| panic!("the underline row is empty:\n{r:?}"));
-    assert!(
-        underline
-            .chars()
-            .nth(gutter + 2 + mark)
-            .is_some_and(|c| "─┬^".contains(c)),
-        "the underline row has no caret or underline:\n{r:?}"
-    );
-    assert_eq!(
-        mark + 1,
-        col,
-        "the underline starts at column {} but the header says {col}:\n{r:?}",
-        mark + 1
     );
 }
 
@@ -337,8 +240,7 @@ fn one_rejected_query_among_several_sets_the_exit_code() {
 fn the_cmg_audit_passes() {
     let r = run(&["run", "examples/cmg-audit.kbq"]);
     assert_eq!(r.code, 0, "{r:?}");
-    let (passed, failed) = summary(last_line(&r.stdout))
-        .unwrap_or_else(|| panic!("the last line is not `N passed, M failed`:\n{r:?}"));
+    let Summary { passed, failed } = final_summary(&r);
     assert_eq!(failed, 0, "{r:?}");
     assert!(passed >= 20, "only {passed} expectations:\n{r:?}");
     assert!(!r.stdout.contains("✗"), "{r:?}");
@@ -358,7 +260,7 @@ fn every_cmg_query_file_in_examples_passes() {
         let path = format!("examples/{file}");
         let r = run(&["run", &path]);
         assert_eq!(r.code, 0, "{path}\n{r:?}");
-        let (passed, failed) = summary(last_line(&r.stdout))
+        let Summary { passed, failed } = summary(last_line(&r.stdout))
             .unwrap_or_else(|| panic!("{path}: no `N passed, M failed` line:\n{r:?}"));
         assert_eq!(failed, 0, "{path}\n{r:?}");
         assert!(passed > 0, "{path}\n{r:?}");
@@ -374,8 +276,7 @@ fn the_lifecycle_example_passes_against_its_own_knowledge_base() {
         "examples/lifecycle/lifecycle.kbq",
     ]);
     assert_eq!(r.code, 0, "{r:?}");
-    let (passed, failed) = summary(last_line(&r.stdout))
-        .unwrap_or_else(|| panic!("the last line is not `N passed, M failed`:\n{r:?}"));
+    let Summary { passed, failed } = final_summary(&r);
     assert_eq!(failed, 0, "{r:?}");
     assert!(passed >= 10, "only {passed} expectations:\n{r:?}");
     // Its proofs cite its own knowledge base, never the CMG one.
@@ -393,8 +294,7 @@ fn a_query_file_names_its_own_knowledge_base_relative_to_itself() {
     let elsewhere = tempfile::tempdir().unwrap();
     let r = run_in(elsewhere.path(), &["run", file.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{r:?}");
-    let (passed, failed) = summary(last_line(&r.stdout))
-        .unwrap_or_else(|| panic!("the last line is not `N passed, M failed`:\n{r:?}"));
+    let Summary { passed, failed } = final_summary(&r);
     assert_eq!(failed, 0, "{r:?}");
     assert!(passed >= 10, "{r:?}");
 }
@@ -485,7 +385,7 @@ fn a_query_file_with_a_syntax_error_is_rejected_before_any_query_runs() {
     let at = header.split(": ").nth(1).unwrap(); // bad.kbq:L:C
     let mut parts = at.split(':').skip(1).map(|n| n.parse::<usize>().unwrap());
     let (line, col) = (parts.next().unwrap(), parts.next().unwrap());
-    assert_points_at(&r, "syntax", "bad.kbq", line, col);
+    assert_error_at(&r.stderr, "syntax", "bad.kbq", line, col);
 }
 
 #[test]
@@ -811,7 +711,7 @@ fn rejected_knowledge_bases_point_at_the_error() {
         for r in [&check, &query] {
             assert_eq!(r.code, 2, "{}\n{r:?}", case.file);
             assert!(r.stdout.is_empty(), "{}\n{r:?}", case.file);
-            assert_points_at(r, case.code, case.file, case.line, case.col);
+            assert_error_at(&r.stderr, case.code, case.file, case.line, case.col);
             for s in case.says {
                 assert!(r.stderr.contains(s), "{}: no `{s}`\n{r:?}", case.file);
             }
@@ -837,7 +737,7 @@ fn a_syntax_error_is_rejected_with_its_position() {
         let at = header.split(": ").nth(1).unwrap();
         let mut parts = at.split(':').skip(1).map(|n| n.parse::<usize>().unwrap());
         let (line, col) = (parts.next().unwrap(), parts.next().unwrap());
-        assert_points_at(&r, "syntax", "syntax.kb", line, col);
+        assert_error_at(&r.stderr, "syntax", "syntax.kb", line, col);
     }
 }
 
@@ -892,14 +792,14 @@ fn a_query_with_a_syntax_error_is_rejected() {
     let r = run(&["query", "supported? peer_cache("]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.is_empty(), "{r:?}");
-    assert_points_at(&r, "syntax", "<query>", 1, 22);
+    assert_error_at(&r.stderr, "syntax", "<query>", 1, 22);
 }
 
 #[test]
 fn a_query_of_an_unknown_predicate_is_rejected_with_a_suggestion() {
     let r = run(&["query", "?- cmg_roles(R)."]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert_points_at(&r, "unknown-predicate", "<query>", 1, 4);
+    assert_error_at(&r.stderr, "unknown-predicate", "<query>", 1, 4);
     assert!(r.stderr.contains("`cmg_role`"), "{r:?}");
 }
 

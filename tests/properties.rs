@@ -7,13 +7,15 @@
 //! lower layers and `=`/`!=` tests. A layer is evaluated by applying all of its rules to the
 //! whole database until nothing changes; the layers are the strata by construction.
 
+mod common;
+
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use supportkb::explain::{Justification, Proof};
 use supportkb::ir::Pred as IrPred;
-use supportkb::query::{Answer, LoadConfig, Session};
-use supportkb::source::{Code, SourceText};
+use supportkb::query::{Answer, Session};
+use supportkb::source::Code;
 
 // ------------------------------------------------------------------ programs
 
@@ -163,23 +165,7 @@ impl Program {
 }
 
 fn load_text(text: &str) -> Session {
-    match Session::load(
-        vec![SourceText {
-            name: "p.kb".into(),
-            text: text.to_string(),
-        }],
-        LoadConfig::default(),
-    ) {
-        Ok(kb) => kb,
-        Err(e) => {
-            let msgs: Vec<String> = e
-                .diagnostics
-                .iter()
-                .map(|d| format!("{}: {}", d.code, d.message))
-                .collect();
-            panic!("load failed: {msgs:?}\n{text}")
-        }
-    }
+    common::load(text)
 }
 
 // ------------------------------------------------------------------ reference evaluator
@@ -978,13 +964,7 @@ fn the_reference_agrees_on_the_known_shapes() {
 
 #[test]
 fn negation_through_recursion_is_rejected() {
-    let r = Session::load(
-        vec![SourceText {
-            name: "p.kb".into(),
-            text: "q(c0). p(X) :- q(X), !r(X). r(X) :- p(X).".into(),
-        }],
-        LoadConfig::default(),
-    );
+    let r = common::try_load("q(c0). p(X) :- q(X), !r(X). r(X) :- p(X).");
     let e = r.expect_err("unstratifiable");
     assert!(e.diagnostics.iter().any(|d| d.code == Code::Unstratifiable));
 }

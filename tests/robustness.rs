@@ -1,27 +1,11 @@
 //! Bad input never panics, hangs or loses data: regression tests for inputs that once did
 //! (each names what it guards).
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn supportkb(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("supportkb")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .timeout(Duration::from_secs(60))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
 
 const CROSS: &str =
     "?- status(A,B,C), status(D,E,F), status(G,H,I), status(J,K,L), status(M,N,O), status(P,Q,R).";
@@ -31,12 +15,12 @@ fn limits_hold_inside_one_huge_join() {
     // Guards: a six-way cross product ran for minutes and was killed for memory before the
     // limits were checked inside an operator.
     let started = Instant::now();
-    let (code, _, err) = supportkb(Path::new(ROOT), &["--max-tuples", "1000", "query", CROSS]);
-    assert_eq!(code, 3, "{err}");
-    assert!(err.contains("derived tuples limit (1000)"), "{err}");
-    let (code, _, err) = supportkb(Path::new(ROOT), &["--timeout", "0.5", "query", CROSS]);
-    assert_eq!(code, 3, "{err}");
-    assert!(err.contains("evaluation time limit"), "{err}");
+    let r = run(&["--max-tuples", "1000", "query", CROSS]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(r.stderr.contains("derived tuples limit (1000)"), "{r:?}");
+    let r = run(&["--timeout", "0.5", "query", CROSS]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(r.stderr.contains("evaluation time limit"), "{r:?}");
     assert!(started.elapsed() < Duration::from_secs(20));
 }
 
@@ -44,17 +28,14 @@ fn limits_hold_inside_one_huge_join() {
 fn limit_values_are_checked() {
     // Guards: `--timeout 1e300` panicked; 0, negative and NaN silently meant "no limit".
     for bad in ["1e300", "0", "-1", "NaN", "soon"] {
-        let (code, _, err) = supportkb(
-            Path::new(ROOT),
-            &[
-                &format!("--timeout={bad}"),
-                "query",
-                "supported? peer_cache",
-            ],
-        );
-        assert_eq!(code, 2, "{bad}: {err}");
-        assert!(!err.contains("panicked"), "{err}");
-        assert!(err.contains("--timeout"), "{err}");
+        let r = run(&[
+            &format!("--timeout={bad}"),
+            "query",
+            "supported? peer_cache",
+        ]);
+        assert_eq!(r.code, 2, "{bad}: {r:?}");
+        assert!(!r.stderr.contains("panicked"), "{r:?}");
+        assert!(r.stderr.contains("--timeout"), "{r:?}");
     }
 }
 
@@ -62,9 +43,9 @@ fn limit_values_are_checked() {
 fn special_files_are_refused_not_read_forever() {
     // Guards: `--kb /dev/zero` was killed for memory; `check /dev/urandom` hung.
     for f in ["/dev/zero", "/dev/urandom"] {
-        let (code, _, err) = supportkb(Path::new(ROOT), &["check", f]);
-        assert_eq!(code, 2, "{err}");
-        assert!(err.contains("is not a regular file"), "{err}");
+        let r = run(&["check", f]);
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(r.stderr.contains("is not a regular file"), "{r:?}");
     }
 }
 
@@ -74,11 +55,11 @@ fn writing_a_trace_follows_links_and_refuses_special_files() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("t.json"), "old").unwrap();
     std::os::unix::fs::symlink("t.json", dir.path().join("link.json")).unwrap();
-    let (code, _, err) = supportkb(
+    let r = run_in(
         dir.path(),
         &["explain", "supported? peer_cache", "-o", "link.json"],
     );
-    assert_eq!(code, 0, "{err}");
+    assert_eq!(r.code, 0, "{r:?}");
     assert!(
         std::fs::symlink_metadata(dir.path().join("link.json"))
             .unwrap()
@@ -98,16 +79,16 @@ fn writing_a_trace_follows_links_and_refuses_special_files() {
             .unwrap()
             .success()
     );
-    let (code, _, err) = supportkb(
+    let r = run_in(
         dir.path(),
         &["explain", "supported? peer_cache", "-o", "fifo"],
     );
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("not a regular file"), "{err}");
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("not a regular file"), "{r:?}");
     let meta = std::fs::symlink_metadata(&fifo).unwrap();
     assert!(!meta.is_file(), "the FIFO is still a FIFO");
     // A temporary file never names itself in a message.
-    let (code, _, err) = supportkb(
+    let r = run_in(
         dir.path(),
         &[
             "explain",
@@ -116,19 +97,19 @@ fn writing_a_trace_follows_links_and_refuses_special_files() {
             "no/such/dir/t.json",
         ],
     );
-    assert_eq!(code, 2);
-    assert!(!err.contains(".tmp"), "{err}");
+    assert_eq!(r.code, 2);
+    assert!(!r.stderr.contains(".tmp"), "{r:?}");
 }
 
 #[test]
 fn verify_rejects_forged_citations_and_places() {
     // Guards: a trace whose quote or line was edited still verified.
     let dir = tempfile::tempdir().unwrap();
-    let (code, _, _) = supportkb(
+    let r = run_in(
         dir.path(),
         &["explain", "supported? peer_cache", "-o", "t.json"],
     );
-    assert_eq!(code, 0);
+    assert_eq!(r.code, 0);
     let path = dir.path().join("t.json");
     let original: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -136,31 +117,28 @@ fn verify_rejects_forged_citations_and_places() {
         let mut t = original.clone();
         edit(&mut t);
         std::fs::write(&path, serde_json::to_string(&t).unwrap()).unwrap();
-        supportkb(dir.path(), &["verify", "t.json"])
+        run_in(dir.path(), &["verify", "t.json"])
     };
-    let (code, out, _) = forge(&|t| {
+    let r = forge(&|t| {
         t["answer"]["proofs"][0]["premises"][0]["by"]["cites"][0]["quote"] =
             "Peer cache Supported.".into()
     });
-    assert_eq!(code, 1, "{out}");
-    assert!(out.contains("citations shown"), "{out}");
-    let (code, out, _) =
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("citations shown"), "{r:?}");
+    let r =
         forge(&|t| t["answer"]["proofs"][0]["premises"][0]["by"]["location"]["line"] = 7.into());
-    assert_eq!(code, 1, "{out}");
-    assert!(out.contains("is written at"), "{out}");
-    let (code, out, _) = forge(&|_| {});
-    assert_eq!(code, 0, "{out}");
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("is written at"), "{r:?}");
+    let r = forge(&|_| {});
+    assert_eq!(r.code, 0, "{r:?}");
 }
 
 #[test]
 fn remainder_is_mod_and_percent_starts_a_comment() {
     // Guards: `X % 2` silently read as `X` followed by a comment.
-    let (code, out, _) = supportkb(
-        Path::new(ROOT),
-        &["query", "?- X = 7 mod 2, Y = -7 mod 2, Z = -7 / 2."],
-    );
-    assert_eq!(code, 0);
-    assert!(out.contains("│ 1 │ -1 │ -3 │"), "{out}");
+    let r = run(&["query", "?- X = 7 mod 2, Y = -7 mod 2, Z = -7 / 2."]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("│ 1 │ -1 │ -3 │"), "{r:?}");
 }
 
 #[test]
@@ -181,32 +159,30 @@ fn a_closed_stderr_is_not_a_panic() {
 
 #[test]
 fn why_explains_predicates_not_built_ins_and_says_when_it_stops() {
-    let (code, _, err) = supportkb(Path::new(ROOT), &["query", "why length(\"abc\", 3)"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("is a built-in"), "{err}");
-    let (code, out, _) = supportkb(Path::new(ROOT), &["query", "why supported(X, Y, Z)"]);
-    assert_eq!(code, 0);
+    let r = run(&["query", "why length(\"abc\", 3)"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("is a built-in"), "{r:?}");
+    let r = run(&["query", "why supported(X, Y, Z)"]);
+    assert_eq!(r.code, 0);
     assert!(
-        out.contains("36 tuples match; the first 10 are proved"),
-        "{out}"
+        r.stdout
+            .contains("36 tuples match; the first 10 are proved"),
+        "{r:?}"
     );
 }
 
 #[test]
 fn a_folder_given_twice_is_read_once() {
-    let (code, out, err) = supportkb(
-        Path::new(ROOT),
-        &[
-            "--kb",
-            "rules/cmg",
-            "--kb",
-            "rules/cmg",
-            "query",
-            "supported? peer_cache",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("no\n"), "{out}");
+    let r = run(&[
+        "--kb",
+        "rules/cmg",
+        "--kb",
+        "rules/cmg",
+        "query",
+        "supported? peer_cache",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.starts_with("no\n"), "{r:?}");
 }
 
 #[test]
