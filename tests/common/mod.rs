@@ -111,49 +111,56 @@ pub fn final_summary(r: &Run) -> Summary {
         .unwrap_or_else(|| panic!("the last line is not `N passed, M failed`:\n{r:?}"))
 }
 
-/// Asserts that `stderr` has a diagnostic headed `file:line:col`, and that the source excerpt
-/// under it underlines that very column of that line.
-pub fn assert_points_at(stderr: &str, file: &str, line: usize, col: usize) {
+/// Whether `stderr` has a diagnostic headed `file:line:col` whose source excerpt underlines
+/// that very column of that line; the error says what is wrong.
+pub fn points_at(stderr: &str, file: &str, line: usize, col: usize) -> Result<(), String> {
     let header = format!(": {file}:{line}:{col}:");
     let lines: Vec<&str> = stderr.lines().collect();
     let at = lines
         .iter()
         .position(|l| (l.starts_with("error[") || l.starts_with("warning[")) && l.contains(&header))
-        .unwrap_or_else(|| panic!("no diagnostic headed `{file}:{line}:{col}`:\n{stderr}"));
+        .ok_or_else(|| format!("no diagnostic headed `{file}:{line}:{col}`"))?;
     // The excerpt shows the line as ` N │ text`, then an underline row `   · ──┬──`.
     let src_prefix = format!("{line} │ ");
     let src = lines[at..]
         .iter()
         .position(|l| l.trim_start().starts_with(&src_prefix))
         .map(|i| at + i)
-        .unwrap_or_else(|| panic!("the excerpt does not show line {line}:\n{stderr}"));
+        .ok_or_else(|| format!("the excerpt does not show line {line}"))?;
     let underline = lines
         .get(src + 1)
-        .unwrap_or_else(|| panic!("nothing below line {line}:\n{stderr}"));
-    let gutter = lines[src].chars().position(|c| c == '│').unwrap();
-    assert_eq!(
-        underline.chars().position(|c| c == '·'),
-        Some(gutter),
-        "no underline row below line {line}:\n{stderr}"
-    );
+        .ok_or_else(|| format!("nothing below line {line}"))?;
+    let gutter = lines[src].chars().position(|c| c == '│').unwrap_or(0);
+    if underline.chars().position(|c| c == '·') != Some(gutter) {
+        return Err(format!("no underline row below line {line}"));
+    }
     let mark = underline
         .chars()
         .skip(gutter + 2)
         .position(|c| c != ' ')
-        .unwrap_or_else(|| panic!("the underline row is empty:\n{stderr}"));
-    assert!(
-        underline
-            .chars()
-            .nth(gutter + 2 + mark)
-            .is_some_and(|c| "─┬^".contains(c)),
-        "the underline row has no caret or underline:\n{stderr}"
-    );
-    assert_eq!(
-        mark + 1,
-        col,
-        "the underline starts at column {} but the header says {col}:\n{stderr}",
-        mark + 1
-    );
+        .ok_or("the underline row is empty")?;
+    if !underline
+        .chars()
+        .nth(gutter + 2 + mark)
+        .is_some_and(|c| "─┬^".contains(c))
+    {
+        return Err("the underline row has no caret or underline".into());
+    }
+    if mark + 1 != col {
+        return Err(format!(
+            "the underline starts at column {} but the header says {col}",
+            mark + 1
+        ));
+    }
+    Ok(())
+}
+
+/// Asserts that `stderr` has a diagnostic headed `file:line:col`, and that the source excerpt
+/// under it underlines that very column of that line.
+pub fn assert_points_at(stderr: &str, file: &str, line: usize, col: usize) {
+    if let Err(e) = points_at(stderr, file, line, col) {
+        panic!("{e}:\n{stderr}");
+    }
 }
 
 /// Asserts that `stderr` has an error of `code` headed `file:line:col` whose excerpt
