@@ -266,7 +266,7 @@ fn bless(dir: &Path, out: &Outcome) {
 fn golden_cases() {
     let blessing = std::env::var_os("SUPPORTKB_BLESS").is_some_and(|v| v == "1");
     let dirs = case_dirs();
-    assert!(dirs.len() >= 30, "only {} case folders", dirs.len());
+    assert!(dirs.len() >= 50, "only {} case folders", dirs.len());
     let mut failures = Vec::new();
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
