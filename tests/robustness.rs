@@ -1,5 +1,10 @@
 //! Bad input never panics, hangs or loses data: regression tests for inputs that once did
 //! (each names what it guards).
+//!
+//! Each input the fuzzers found, `tests/fuzz_regressions/NAME.…`, has `NAME.expected` beside
+//! it stating what it must give (whether the knowledge base loads or which diagnostic codes
+//! reject it, the query's verdict, the exit code of the command line); a new regression input
+//! comes with one.
 
 mod common;
 
@@ -198,7 +203,7 @@ fn fuzz_regressions_and_the_project_files_never_panic() {
     ] {
         for e in std::fs::read_dir(Path::new(ROOT).join(dir)).unwrap() {
             let p = e.unwrap().path();
-            if p.is_file() {
+            if p.is_file() && p.extension().is_none_or(|x| x != "expected") {
                 inputs.push(p);
             }
         }
@@ -210,4 +215,198 @@ fn fuzz_regressions_and_the_project_files_never_panic() {
         supportkb::fuzzing::parse_query(&data);
         supportkb::fuzzing::pipeline(&data);
     }
+}
+
+// ---------------------------------------------------------------- what each regression gives
+
+/// What a fuzz regression input must give, read from `NAME.expected` beside `NAME.…`: lines
+/// `key: value`, `%` comments.
+///
+/// - `kb: loads` / `kb: rejected CODE…` (the error codes, in order) / `kb: limit`;
+/// - `warnings: CODE…`: the warnings of loading (absent: none);
+/// - `query: VERDICT` (answered, with that verdict) / `query: rejected CODE…` /
+///   `query: limit`; `rows: N` and `row: V, …` (the first row) of the answer;
+/// - `script: parses` / `script: rejected CODE` for a query file (`.kbq`);
+/// - `exit: N`: the exit code of the command line on it.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Outcome {
+    kb: Option<String>,
+    warnings: Vec<String>,
+    query: Option<String>,
+    rows: Option<String>,
+    row: Option<String>,
+    script: Option<String>,
+    exit: Option<i32>,
+}
+
+fn parse_expected(text: &str, file: &Path) -> Outcome {
+    let mut o = Outcome::default();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('%') {
+            continue;
+        }
+        let (key, value) = line
+            .split_once(": ")
+            .unwrap_or_else(|| panic!("{}: `{line}` is not `key: value`", file.display()));
+        let value = value.trim().to_string();
+        match key {
+            "kb" => o.kb = Some(value),
+            "warnings" => o.warnings = value.split_whitespace().map(String::from).collect(),
+            "query" => o.query = Some(value),
+            "rows" => o.rows = Some(value),
+            "row" => o.row = Some(value),
+            "script" => o.script = Some(value),
+            "exit" => o.exit = Some(value.parse().expect("exit: a number")),
+            other => panic!("{}: unknown key `{other}`", file.display()),
+        }
+    }
+    o
+}
+
+fn codes(ds: &[supportkb::source::Diagnostic], errors: bool) -> Vec<String> {
+    ds.iter()
+        .filter(|d| d.is_error() == errors)
+        .map(|d| d.code.to_string())
+        .collect()
+}
+
+/// What the library and the command line give on one regression input, under the limits
+/// of the fuzz pipeline (`supportkb::fuzzing::pipeline`).
+fn outcome(path: &Path, want: &Outcome) -> Outcome {
+    use supportkb::engine::EvalConfig;
+    use supportkb::query::{LoadConfig, LoadFailure, QueryError, Session};
+    use supportkb::source::SourceText;
+
+    let data = std::fs::read(path).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut got = Outcome::default();
+    if path.extension().is_some_and(|x| x == "kbq") {
+        let text = String::from_utf8(data).expect("a query file is text");
+        got.script = Some(match supportkb::syntax::parse_script(&text, 0) {
+            Ok(_) => "parses".into(),
+            Err(d) => format!("rejected {}", d.code),
+        });
+        std::fs::write(dir.path().join("f.kbq"), &text).unwrap();
+        got.exit = Some(run_in(dir.path(), &["run", "f.kbq"]).code);
+        return got;
+    }
+    let (kb, query) = match data.iter().position(|&b| b == 0) {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (&data[..], &b"?- p(X)."[..]),
+    };
+    let kb = String::from_utf8(kb.to_vec()).expect("the knowledge base is text");
+    let query = String::from_utf8(query.to_vec()).expect("the query is text");
+    let config = LoadConfig {
+        eval: EvalConfig {
+            max_tuples: 20_000,
+            max_rows: 2_000_000,
+            timeout: Some(Duration::from_secs(2)),
+            ..EvalConfig::default()
+        },
+        ..LoadConfig::default()
+    };
+    let texts = vec![SourceText {
+        name: "f.kb".into(),
+        text: kb.clone(),
+    }];
+    match Session::load(texts, config) {
+        Err(e) => {
+            got.warnings = codes(&e.diagnostics, false);
+            got.kb = Some(match e.failure {
+                LoadFailure::Rejected => {
+                    format!("rejected {}", codes(&e.diagnostics, true).join(" "))
+                }
+                LoadFailure::Limit(_) => "limit".into(),
+                other => format!("{other:?}"),
+            });
+        }
+        Ok(mut session) => {
+            got.kb = Some("loads".into());
+            got.warnings = codes(&session.kb.warnings(), false);
+            got.query = Some(match session.ask(&query, Default::default()) {
+                Ok(a) => {
+                    assert!(
+                        a.proof_errors().is_empty(),
+                        "{}: {:?}",
+                        path.display(),
+                        a.proof_errors()
+                    );
+                    let rows = a.rows();
+                    if want.rows.is_some() {
+                        got.rows = Some(rows.len().to_string());
+                    }
+                    if want.row.is_some() {
+                        got.row = rows.first().map(|r| {
+                            r.iter()
+                                .map(|c| c.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        });
+                    }
+                    a.verdict()
+                }
+                Err(QueryError::Invalid(d)) => format!("rejected {}", codes(&d, true).join(" ")),
+                Err(QueryError::Eval(_)) => "limit".into(),
+                Err(e) => format!("{e:?}"),
+            });
+        }
+    }
+    std::fs::write(dir.path().join("f.kb"), &kb).unwrap();
+    let args = [
+        "--max-tuples",
+        "20000",
+        "--timeout",
+        "2",
+        "--kb",
+        "f.kb",
+        "query",
+        &query,
+    ];
+    let r = run_in(dir.path(), &args);
+    assert!(!r.stderr.contains("panicked"), "{}:\n{r:?}", path.display());
+    got.exit = Some(r.code);
+    got
+}
+
+#[test]
+fn each_fuzz_regression_gives_what_it_must() {
+    let dir = Path::new(ROOT).join("tests/fuzz_regressions");
+    let mut inputs = Vec::new();
+    let mut expected = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "expected") {
+            expected.push(p);
+        } else {
+            inputs.push(p);
+        }
+    }
+    inputs.sort();
+    assert!(inputs.len() >= 14, "{inputs:?}");
+    let stem = |p: &Path| -> String {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        name.split('.').next().unwrap().to_string()
+    };
+    for e in &expected {
+        assert!(
+            inputs.iter().any(|i| stem(i) == stem(e)),
+            "{} belongs to no input",
+            e.display()
+        );
+    }
+    let mut failures = Vec::new();
+    for input in &inputs {
+        let file = dir.join(format!("{}.expected", stem(input)));
+        let text = std::fs::read_to_string(&file)
+            .unwrap_or_else(|_| panic!("{} has no {}", input.display(), file.display()));
+        let want = parse_expected(&text, &file);
+        let got = outcome(input, &want);
+        if got != want {
+            failures.push(format!(
+                "{}:\n  expected {want:?}\n  actual   {got:?}",
+                input.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
