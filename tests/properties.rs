@@ -1808,10 +1808,10 @@ fn magic_sets_keep_a_stratified_program_stratified() {
 }
 
 /// Found by `goal_directed_calls_anywhere_match_reference` (in its literals-reversed form).
-/// A recursive rule with a test written before a negated goal-directed call, the atom that
-/// binds the test's variable after it: the checker accepts it, then the rewritten program
-/// cannot be planned, "`X != b` cannot be evaluated: a variable it needs is never bound"
-/// (not-evaluable, exit 101 from the command line). With the test after `p(X)` it loads.
+/// A recursive rule with a test written before a negated goal-directed call: the checker
+/// accepts it, then the rewritten program cannot be planned, "`X != b` cannot be evaluated:
+/// a variable it needs is never bound" (not-evaluable, exit 101 from the command line). With the test written after the
+/// negation the same program loads. (Also the golden case `tests/cases/not-evaluable`.)
 #[test]
 #[ignore = "bug: a test before a negated goal-directed call in a recursive rule is not evaluable after the magic-set rewrite"]
 fn a_negated_goal_directed_call_after_a_test_in_a_recursive_rule() {
