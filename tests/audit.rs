@@ -2,32 +2,11 @@
 //! by `verify`, depth cuts with `why #K` handles, alternative derivations, and why-not
 //! reports that follow rules down to the missing base fact.
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 use serde_json::Value;
 use std::path::Path;
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn supportkb(dir: &Path, args: &[&str]) -> Out {
-    let out = Command::cargo_bin("supportkb")
-        .expect("binary")
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("runs");
-    Out {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8"),
-    }
-}
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -43,7 +22,7 @@ fn a_trace_verifies_until_the_knowledge_base_changes_its_answer() {
     let kb = dir.path().join("copy");
     copy_dir(&Path::new(ROOT).join("rules/cmg"), &kb);
 
-    let out = supportkb(
+    let out = run_in(
         dir.path(),
         &[
             "--kb",
@@ -79,7 +58,7 @@ fn a_trace_verifies_until_the_knowledge_base_changes_its_answer() {
     assert_eq!(leaf["by"]["cites"][0]["quote"], "Peer cache Not supported.");
     assert_eq!(leaf["by"]["cites"][0]["line"], 59);
 
-    let ok = supportkb(dir.path(), &["--kb", "copy", "verify", "t.json"]);
+    let ok = run_in(dir.path(), &["--kb", "copy", "verify", "t.json"]);
     assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
     assert!(
         ok.stdout.contains("verified: the answer still stands"),
@@ -97,7 +76,7 @@ fn a_trace_verifies_until_the_knowledge_base_changes_its_answer() {
     assert_ne!(text, edited, "the fact to edit is in features.kb");
     std::fs::write(&features, edited).unwrap();
 
-    let changed = supportkb(dir.path(), &["--kb", "copy", "verify", "t.json"]);
+    let changed = run_in(dir.path(), &["--kb", "copy", "verify", "t.json"]);
     assert_eq!(changed.code, 1, "{}", changed.stdout);
     assert!(
         changed.stdout.contains("file features.kb: CHANGED"),
@@ -118,7 +97,7 @@ fn a_trace_verifies_until_the_knowledge_base_changes_its_answer() {
     );
     assert!(changed.stdout.contains("FAILS"), "{}", changed.stdout);
 
-    let json = supportkb(
+    let json = run_in(
         dir.path(),
         &["--kb", "copy", "--format", "json", "verify", "t.json"],
     );
@@ -131,7 +110,7 @@ fn a_trace_verifies_until_the_knowledge_base_changes_its_answer() {
 #[test]
 fn verify_rejects_a_hand_corrupted_proof() {
     let dir = tempfile::tempdir().unwrap();
-    let out = supportkb(
+    let out = run_in(
         dir.path(),
         &["explain", "valid_cmg_name? \"cmg-prod\"", "-o", "t.json"],
     );
@@ -143,7 +122,7 @@ fn verify_rejects_a_hand_corrupted_proof() {
     assert_eq!(premise["atom"]["args"][2], "invalid");
     premise["atom"]["args"][2] = "valid".into();
     std::fs::write(&path, serde_json::to_string_pretty(&trace).unwrap()).unwrap();
-    let v = supportkb(dir.path(), &["verify", "t.json"]);
+    let v = run_in(dir.path(), &["verify", "t.json"]);
     assert_eq!(v.code, 1, "{}", v.stdout);
     assert!(v.stdout.contains("FAILS"), "{}", v.stdout);
     assert!(
@@ -156,7 +135,7 @@ fn verify_rejects_a_hand_corrupted_proof() {
 #[test]
 fn markdown_traces_are_for_people_and_verify_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let out = supportkb(
+    let out = run_in(
         dir.path(),
         &["explain", "supported? endpoint_protection", "-o", "t.md"],
     );
@@ -173,7 +152,7 @@ fn markdown_traces_are_for_people_and_verify_says_so() {
         ),
         "{md}"
     );
-    let v = supportkb(dir.path(), &["verify", "t.md"]);
+    let v = run_in(dir.path(), &["verify", "t.md"]);
     assert_eq!(v.code, 2);
     assert!(v.stderr.contains("not a JSON trace"), "{}", v.stderr);
 }
@@ -184,11 +163,11 @@ fn explain_never_leaves_a_half_written_file() {
     let target = dir.path().join("t.json");
     std::fs::write(&target, "old trace").unwrap();
     // A question that fails leaves the old file alone.
-    let bad = supportkb(dir.path(), &["explain", "nosuch? x", "-o", "t.json"]);
+    let bad = run_in(dir.path(), &["explain", "nosuch? x", "-o", "t.json"]);
     assert_eq!(bad.code, 2);
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "old trace");
     // A folder that does not exist is an error, not a panic.
-    let missing = supportkb(
+    let missing = run_in(
         dir.path(),
         &[
             "explain",
@@ -204,7 +183,7 @@ fn explain_never_leaves_a_half_written_file() {
         missing.stderr
     );
     // A good run replaces it whole, and no temporary file is left behind.
-    let good = supportkb(
+    let good = run_in(
         dir.path(),
         &["explain", "supported? peer_cache", "-o", "t.json"],
     );
@@ -223,17 +202,14 @@ fn explain_never_leaves_a_half_written_file() {
 
 #[test]
 fn depth_cuts_proofs_into_handles_that_expand() {
-    let out = supportkb(
-        Path::new(ROOT),
-        &[
-            "--depth",
-            "1",
-            "query",
-            "valid_cmg_name? \"cmg-prod\"",
-            "why #1",
-            "why #2",
-        ],
-    );
+    let out = run(&[
+        "--depth",
+        "1",
+        "query",
+        "valid_cmg_name? \"cmg-prod\"",
+        "why #1",
+        "why #2",
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let (first, rest) = out.stdout.split_once("why #1\n").expect("two answers");
     assert!(first.contains("`why #1` shows them"), "{first}");
@@ -251,7 +227,7 @@ fn depth_cuts_proofs_into_handles_that_expand() {
         "{rest}"
     );
 
-    let none = supportkb(Path::new(ROOT), &["query", "why #4"]);
+    let none = run(&["query", "why #4"]);
     assert_eq!(none.code, 2);
     assert!(
         none.stderr.contains("there is no handle #4"),
@@ -262,17 +238,14 @@ fn depth_cuts_proofs_into_handles_that_expand() {
 
 #[test]
 fn alternative_derivations_come_smallest_first() {
-    let out = supportkb(
-        Path::new(ROOT),
-        &[
-            "--proofs",
-            "3",
-            "--format",
-            "json",
-            "query",
-            "task_sequence? with_boot_image pxe",
-        ],
-    );
+    let out = run(&[
+        "--proofs",
+        "3",
+        "--format",
+        "json",
+        "query",
+        "task_sequence? with_boot_image pxe",
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
     let proofs = v["proofs"].as_array().unwrap();
@@ -292,15 +265,12 @@ fn alternative_derivations_come_smallest_first() {
             .any(|r| r.contains("content_for_pxe_or_multicast_deployments")),
         "{rules:?}"
     );
-    let one = supportkb(
-        Path::new(ROOT),
-        &[
-            "--format",
-            "json",
-            "query",
-            "task_sequence? with_boot_image pxe",
-        ],
-    );
+    let one = run(&[
+        "--format",
+        "json",
+        "query",
+        "task_sequence? with_boot_image pxe",
+    ]);
     let v1: Value = serde_json::from_str(&one.stdout).unwrap();
     assert_eq!(v1["proofs"].as_array().unwrap().len(), 1);
     assert!(v1["proof_errors"].is_null());
@@ -315,7 +285,7 @@ fn why_not_follows_two_levels_of_rules_to_the_missing_fact() {
          patched(srv2).\nok(A) :- runnable(A, _).\n",
     )
     .unwrap();
-    let out = supportkb(dir.path(), &["--kb", "k.kb", "query", "why not ok(app)"]);
+    let out = run_in(dir.path(), &["--kb", "k.kb", "query", "why not ok(app)"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let s = &out.stdout;
     assert!(s.contains("blocked at `runnable(A, _)`"), "{s}");
@@ -326,7 +296,7 @@ fn why_not_follows_two_levels_of_rules_to_the_missing_fact() {
         "{s}"
     );
     // The depth limit stops it, with a handle to go on.
-    let cut = supportkb(
+    let cut = run_in(
         dir.path(),
         &[
             "--kb",
@@ -352,10 +322,7 @@ fn why_not_follows_two_levels_of_rules_to_the_missing_fact() {
 
 #[test]
 fn a_blocking_negation_shows_the_proof_of_what_blocks_it() {
-    let out = supportkb(
-        Path::new(ROOT),
-        &["query", "why not role_supported(management_point, no)"],
-    );
+    let out = run(&["query", "why not role_supported(management_point, no)"]);
     assert_eq!(out.code, 0);
     let s = &out.stdout;
     assert!(s.contains("blocked at `!cmg_role(R)`"), "{s}");
@@ -369,13 +336,10 @@ fn a_blocking_negation_shows_the_proof_of_what_blocks_it() {
 
 #[test]
 fn comparisons_in_why_not_show_their_values() {
-    let out = supportkb(
-        Path::new(ROOT),
-        &[
-            "query",
-            "why not acp_token_authentication_available(2107, yes)",
-        ],
-    );
+    let out = run(&[
+        "query",
+        "why not acp_token_authentication_available(2107, yes)",
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout.contains("2107 >= 2203 is false"),

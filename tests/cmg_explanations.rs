@@ -2,14 +2,16 @@
 //! (`examples/cmg-audit.kbq`), each one's proofs also accepted by the independent checker.
 //! A change in the knowledge base or in the rendering shows up here as a diff to review.
 
+mod common;
+
+use supportkb::query::AskOptions;
 use supportkb::query::script::run_script;
-use supportkb::query::{AskOptions, LoadConfig, Session};
 use supportkb::render::text;
 
 #[test]
 fn the_twenty_questions_explain_themselves() {
-    let mut kb = Session::embedded(LoadConfig::default()).expect("embedded knowledge base");
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/cmg-audit.kbq");
+    let mut kb = common::embedded();
+    let path = std::path::Path::new(common::ROOT).join("examples/cmg-audit.kbq");
     let text = std::fs::read_to_string(path).expect("audit file");
     let report = run_script(
         &mut kb,

@@ -1,13 +1,14 @@
 //! The interactive session, driven in a pseudo-terminal, and the same statements piped in as a
 //! script.
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 use expectrl::process::unix::WaitStatus;
 use expectrl::{Eof, Expect, Session};
 use std::path::Path;
 use std::time::Duration;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const PROMPT: &str = "supportkb> ";
 const CONTINUATION: &str = "       ... ";
 
@@ -184,74 +185,63 @@ fn ctrl_d_leaves_the_session() {
 
 // ---------------------------------------------------------------- piped standard input
 
-fn piped(input: &str) -> (i32, String, String) {
-    let out = Command::cargo_bin("supportkb")
-        .unwrap()
-        .current_dir(ROOT)
-        .env("NO_COLOR", "1")
-        .write_stdin(input)
-        .output()
-        .unwrap();
-    (
-        out.status.code().expect("exited normally"),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+/// Runs `supportkb` from the crate root with `input` piped to it.
+fn piped(input: &str) -> Run {
+    run_with_stdin(Path::new(ROOT), &[], input)
 }
 
 #[test]
 fn piped_statements_run_as_a_script() {
-    let (code, stdout, stderr) = piped(
+    let r = piped(
         "supported? peer_cache\n\
          \n\
          r(X) :-\n  cmg_role(X).\n\
          ?- r(X).\n\
          :depth 1\n",
     );
-    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert_eq!(r.code, 0, "{r:?}");
     // No banner and no prompt: only the answers.
-    assert!(stdout.starts_with("no\n"), "{stdout}");
-    assert!(!stdout.contains(PROMPT), "{stdout}");
-    assert!(!stdout.contains("facts and rules loaded"), "{stdout}");
-    let added = stdout.find("added 1 clause\n");
-    let rows = stdout.find("2 rows\n");
-    assert!(
-        added.is_some() && rows.is_some() && added < rows,
-        "{stdout}"
-    );
-    let last = stdout.lines().last().unwrap_or("");
-    assert!(last.contains("depth: 1"), "the command ran last: {stdout}");
+    assert!(r.stdout.starts_with("no\n"), "{r:?}");
+    assert!(!r.stdout.contains(PROMPT), "{r:?}");
+    assert!(!r.stdout.contains("facts and rules loaded"), "{r:?}");
+    let added = r.stdout.find("added 1 clause\n");
+    let rows = r.stdout.find("2 rows\n");
+    assert!(added.is_some() && rows.is_some() && added < rows, "{r:?}");
+    let last = r.stdout.lines().last().unwrap_or("");
+    assert!(last.contains("depth: 1"), "the command ran last: {r:?}");
 }
 
 #[test]
 fn a_piped_script_goes_on_after_an_error_and_exits_2() {
-    let (code, stdout, _) = piped("p(a) q(b).\nsupported? software_metering\n");
-    assert_eq!(code, 2, "{stdout}");
-    assert!(stdout.starts_with("error[syntax]"), "{stdout}");
+    let r = piped("p(a) q(b).\nsupported? software_metering\n");
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.starts_with("error[syntax]"), "{r:?}");
     assert!(
-        stdout.contains("unknown: the knowledge base states nothing about"),
-        "the next statement still ran:\n{stdout}"
+        r.stdout
+            .contains("unknown: the knowledge base states nothing about"),
+        "the next statement still ran:\n{r:?}"
     );
 }
 
 #[test]
 fn a_piped_script_stops_at_quit() {
-    let (code, stdout, _) = piped("supported? peer_cache\n:quit\nsupported? software_updates\n");
-    assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.starts_with("no\n"), "{stdout}");
+    let r = piped("supported? peer_cache\n:quit\nsupported? software_updates\n");
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.starts_with("no\n"), "{r:?}");
     assert!(
-        !stdout.contains("yes"),
-        "nothing after :quit runs:\n{stdout}"
+        !r.stdout.contains("yes"),
+        "nothing after :quit runs:\n{r:?}"
     );
 }
 
 #[test]
 fn piped_json_format() {
-    let (code, stdout, _) = piped(":format json\nsupported? peer_cache\n");
-    assert_eq!(code, 0, "{stdout}");
-    let json = stdout
+    let r = piped(":format json\nsupported? peer_cache\n");
+    assert_eq!(r.code, 0, "{r:?}");
+    let json = r
+        .stdout
         .strip_prefix("format: json\n")
-        .unwrap_or_else(|| panic!("{stdout}"));
+        .unwrap_or_else(|| panic!("{r:?}"));
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
     assert_eq!(v["kind"], "question");
     assert_eq!(v["verdict"], "no");
@@ -259,14 +249,9 @@ fn piped_json_format() {
 
 #[test]
 fn piped_input_that_is_not_utf8_is_rejected() {
-    let out = Command::cargo_bin("supportkb")
-        .unwrap()
-        .current_dir(ROOT)
-        .write_stdin(&b"supported? caf\xe9\n"[..])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8"));
+    let r = run_with_stdin(Path::new(ROOT), &[], &b"supported? caf\xe9\n"[..]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("not UTF-8"), "{r:?}");
 }
 
 #[test]
@@ -333,31 +318,34 @@ fn assume_changes_an_answer_and_retract_restores_it() {
 
 #[test]
 fn commands_list_predicates_facts_rules_and_sources() {
-    let (code, out, _) = piped(
+    let r = piped(
         ":preds\n:facts cmg_role\n:rules role_supported\n:sources\n:help assume\n:facts nosuch\n",
     );
     // `:facts nosuch` fails, so the script exits 2 (its status comes from each statement's
     // outcome, no longer from whether a message starts with "error").
-    assert_eq!(code, 2, "{out}");
-    assert!(out.contains("supported/3"), "{out}");
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.contains("supported/3"), "{r:?}");
     assert!(
-        out.contains("needs name"),
-        "goal-directed inputs are listed: {out}"
+        r.stdout.contains("needs name"),
+        "goal-directed inputs are listed: {r:?}"
     );
-    assert!(out.contains("│ management_point"), "{out}");
+    assert!(r.stdout.contains("│ management_point"), "{r:?}");
     assert!(
-        out.contains("role_supported(R, no) :- !cmg_role(R).   [rules/cmg/general.kb:"),
-        "{out}"
-    );
-    assert!(
-        out.contains("Supported configurations for cloud management gateway"),
-        "{out}"
+        r.stdout
+            .contains("role_supported(R, no) :- !cmg_role(R).   [rules/cmg/general.kb:"),
+        "{r:?}"
     );
     assert!(
-        out.contains(":assume FACT.\n  add a hypothetical fact"),
-        "{out}"
+        r.stdout
+            .contains("Supported configurations for cloud management gateway"),
+        "{r:?}"
     );
-    assert!(out.contains("unknown predicate `nosuch`"), "{out}");
+    assert!(
+        r.stdout
+            .contains(":assume FACT.\n  add a hypothetical fact"),
+        "{r:?}"
+    );
+    assert!(r.stdout.contains("unknown predicate `nosuch`"), "{r:?}");
 }
 
 #[test]
@@ -384,18 +372,17 @@ fn a_broken_history_file_is_a_warning_not_a_crash() {
 fn a_piped_answer_that_mentions_error_is_not_a_failure() {
     // Guards: a script's exit status came from the text printed: an answer starting with
     // "error" made it exit 2.
-    let (code, stdout, _) = piped("stat(x, error_prone).\nstat? x\n");
-    assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("\nerror_prone\n"), "{stdout}");
+    let r = piped("stat(x, error_prone).\nstat? x\n");
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("\nerror_prone\n"), "{r:?}");
 }
 
 #[test]
 fn clauses_with_question_marks_or_why_in_names_are_clauses() {
     // Guards: statements were classified by searching for `?` and a `why` prefix.
-    let (code, stdout, _) =
-        piped("note(a, \"is it?\").\nwhyte(a).\n?- note(a, T).\n?- whyte(X).\n");
-    assert_eq!(code, 0, "{stdout}");
-    assert_eq!(stdout.matches("added 1 clause").count(), 2, "{stdout}");
-    assert!(stdout.contains("\"is it?\""), "{stdout}");
-    assert!(stdout.contains("│ a "), "{stdout}");
+    let r = piped("note(a, \"is it?\").\nwhyte(a).\n?- note(a, T).\n?- whyte(X).\n");
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout.matches("added 1 clause").count(), 2, "{r:?}");
+    assert!(r.stdout.contains("\"is it?\""), "{r:?}");
+    assert!(r.stdout.contains("│ a "), "{r:?}");
 }

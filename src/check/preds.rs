@@ -28,7 +28,10 @@ pub(super) fn collect_preds(
                     format!("`{}` is declared twice", d.name),
                     d.span,
                 )
-                .with_help(format!("first declared with {} columns", prev.arity)),
+                .with_help(format!(
+                    "first declared with {}",
+                    plural(prev.arity, "column")
+                )),
             );
             continue;
         }

@@ -37,11 +37,11 @@ struct CheckSummary {
 impl Render for CheckSummary {
     fn text(&self) -> String {
         let mut out = format!(
-            "ok: {}, {} clauses, {} predicates, {} tuples derived, {}\n",
+            "ok: {}, {}, {}, {} in the model, {}\n",
             plural(self.files.len(), "file"),
-            self.clauses,
-            self.predicates,
-            self.tuples,
+            plural(self.clauses, "clause"),
+            plural(self.predicates, "predicate"),
+            plural(self.tuples, "tuple"),
             plural(self.diagnostics.len(), "warning")
         );
         if self.quotes > 0 {
@@ -117,7 +117,7 @@ fn plans(session: &Session, pred: Option<&str>) -> String {
 
 pub fn check(cx: &Context, paths: &[PathBuf], plan: Option<&str>, strict: bool) -> Exit {
     let paths = if paths.is_empty() { &cx.kb } else { paths };
-    let session = match cx.session_at(paths) {
+    let session = match cx.load_at(paths) {
         Ok(s) => s,
         Err(e) => return e,
     };

@@ -61,13 +61,18 @@ impl Context {
     ///
     /// Errors: the load error, printed; its exit code.
     pub fn session_at(&self, paths: &[PathBuf]) -> Result<Session, Exit> {
-        let session = kb_texts(paths)
-            .map_err(LoadError::from)
-            .and_then(|t| Session::load(t, self.load.clone()))
-            .map_err(|e| output::load_error(self.format, &e))?;
+        let session = self.load_at(paths)?;
         // Lints are for `check`; evaluation warnings (overflow) matter to every answer.
         output::warnings(&session.kb.sources, &session.kb.evaluation_warnings());
         Ok(session)
+    }
+
+    /// As [`Context::session_at`], printing no warning (`check` prints them all).
+    pub fn load_at(&self, paths: &[PathBuf]) -> Result<Session, Exit> {
+        kb_texts(paths)
+            .map_err(LoadError::from)
+            .and_then(|t| Session::load(t, self.load.clone()))
+            .map_err(|e| output::load_error(self.format, &e))
     }
 
     /// The session of `--kb` (or the embedded knowledge base).
