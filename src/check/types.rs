@@ -81,8 +81,10 @@ impl Env {
             Expr::Term(t) => self.term(t),
             Expr::Binary(l, op, r) => {
                 for side in [l, r] {
+                    // As for comparisons: checked when a typed column gave the operand.
                     if let Some(t) = self.expr(side, span, errors)
                         && t != ColType::Integer
+                        && self.declared(side)
                     {
                         let sym = match op {
                             ArithOp::Add => "+",
@@ -189,7 +191,7 @@ pub(super) fn check_types(
                         } else {
                             ColType::String
                         };
-                        env.learn(v, t, a.arg_span(out), true, errors);
+                        env.learn(v, t, a.arg_span(out), false, errors);
                     }
                 }
                 Literal::Cmp {
