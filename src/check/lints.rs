@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 /// `_` inside a comparison has no value to compute or compare with.
 pub(super) fn wildcards_in_expressions(body: &[Literal], errors: &mut Vec<Diagnostic>) {
     for l in body {
+        if let Literal::Aggregate(g) = l {
+            wildcards_in_expressions(&g.body, errors);
+        }
         if let Literal::Cmp { lhs, rhs, span, .. } = l
             && (has_wildcard(lhs) || has_wildcard(rhs))
         {
@@ -38,11 +41,16 @@ pub(super) fn singleton_lint(c: &Clause, warnings: &mut Vec<Diagnostic>) {
             *count.entry(v).or_default() += 1;
         }
     }
+    // What an aggregate's body binds of its own is what it counts, not a mistake.
+    let mut counted: Vec<&str> = Vec::new();
     for l in &c.body {
         l.each_var(&mut |v| *count.entry(v).or_default() += 1);
+        if let Literal::Aggregate(g) = l {
+            g.each_inner_var(&mut |v| counted.push(v));
+        }
     }
     for (v, n) in count {
-        if n == 1 && !v.starts_with('_') {
+        if n == 1 && !v.starts_with('_') && !counted.contains(&v) {
             warnings.push(
                 Diagnostic::warning(
                     Code::SingletonVariable,

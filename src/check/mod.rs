@@ -15,6 +15,7 @@
 //! **Body order.** The order that proves a body safe ([`order_body`]) is the order the
 //! planner evaluates it in, so the two cannot disagree.
 
+mod aggregates;
 pub mod citations;
 mod lints;
 pub mod lower;
@@ -82,8 +83,11 @@ pub struct CheckedKb {
     /// The statements, as parsed.
     pub program: Program,
     /// Clause `i` of the program as a typed rule (facts included): `rules[i]` has origin
-    /// `Origin::User(ClauseId(i))`.
+    /// `Origin::User(ClauseId(i))`; then the auxiliary rules of the aggregates.
     pub rules: Vec<Rule>,
+    /// Number of aggregates in the program: their auxiliary rules follow the clauses' in
+    /// `rules`, and a query's aggregates are numbered from here.
+    pub aggregates: u32,
     /// Every predicate defined, declared or used (built-ins excluded).
     pub preds: BTreeMap<String, PredInfo>,
     /// Strata in evaluation order.
@@ -126,21 +130,19 @@ pub fn check_with(
         lints::wildcards_in_expressions(&c.body, &mut errors);
         lints::singleton_lint(c, &mut warnings);
     }
+    aggregates::check_clauses(&program.clauses, &mut errors, &mut warnings);
     if errors.is_empty() {
         types::check_clauses(&preds, &program.clauses, &mut errors);
     }
     let verified = citations::check_citations(&program, texts, &mut errors, &mut warnings);
-    let rules: Vec<Rule> = program
-        .clauses
-        .iter()
-        .enumerate()
-        .map(|(i, c)| lower::clause(ClauseId(i), c))
-        .collect();
+    let (rules, aggregates) = lower::program(&program.clauses);
     for r in &rules {
         lints::constant_patterns(r, &mut errors);
     }
     let adornments = if errors.is_empty() {
-        modes::infer_adornments(&rules, &mut errors)
+        let a = modes::infer_adornments(&rules, &mut errors);
+        aggregates::needs_no_inputs(&rules, &a, false, &mut errors);
+        a
     } else {
         Adornments::new()
     };
@@ -168,6 +170,7 @@ pub fn check_with(
     Ok(CheckedKb {
         program,
         rules,
+        aggregates,
         preds,
         strata,
         adornments,

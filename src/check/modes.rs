@@ -4,8 +4,9 @@
 //! # What this produces
 //! [`order_body`] orders a rule body so that every literal runs only once the variables it
 //! needs are bound: positive atoms bind their variables (a goal-directed predicate only once
-//! its bound arguments are), `X = expr` binds `X`, `length(S, N)` binds `N`; negations,
-//! comparisons and string tests only filter. Literals that can never become ready are
+//! its bound arguments are), `X = expr` binds `X`, `length(S, N)` binds `N`, an aggregate
+//! binds its result once its group is bound; negations, comparisons and string tests only
+//! filter. Literals that can never become ready are
 //! *stuck*: their unbound variables are unsafe. The planner runs bodies in this order, so
 //! the safety check and the evaluator cannot disagree.
 //!
@@ -108,6 +109,14 @@ pub fn readiness(lit: &Literal, adorn: &Adornments, bound: &BTreeSet<Var>) -> Op
             }
             None
         }
+        // Like a negation, an aggregate reads its group from the rest of the rule.
+        Literal::Aggregate(g) => g.group_vars().all(|v| bound.contains(v)).then(|| {
+            if bound.contains(&g.result) {
+                Vec::new()
+            } else {
+                vec![g.result.clone()]
+            }
+        }),
     }
 }
 
@@ -251,7 +260,7 @@ pub fn infer_adornments(rules: &[Rule], errors: &mut Vec<Diagnostic>) -> Adornme
 /// own predicate is read as an ordinary relation — so in `foo(X) :- X < Y, foo(Y).` the
 /// culprit is `X`, which nothing binds, not `Y`, which `foo(Y)` would bind if `X` did not
 /// make `foo` goal-directed.
-fn unsafe_vars(r: &Rule, adorn: &Adornments) -> Vec<Diagnostic> {
+pub(super) fn unsafe_vars(r: &Rule, adorn: &Adornments) -> Vec<Diagnostic> {
     let mut body_vars = BTreeSet::new();
     for l in &r.body {
         body_vars.extend(l.vars());
@@ -343,17 +352,11 @@ fn unbound(v: &Var, span: Span, head_only: bool) -> Diagnostic {
 mod tests {
     use super::*;
     use crate::check::lower;
-    use crate::ir::{ClauseId, Pred};
+    use crate::ir::Pred;
     use crate::syntax::parse_kb;
 
     fn rules(src: &str) -> Vec<Rule> {
-        parse_kb(src, 0)
-            .unwrap()
-            .clauses
-            .iter()
-            .enumerate()
-            .map(|(i, c)| lower::clause(ClauseId(i), c))
-            .collect()
+        lower::program(&parse_kb(src, 0).unwrap().clauses).0
     }
 
     #[test]

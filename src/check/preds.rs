@@ -141,6 +141,10 @@ pub(super) fn body_atoms_known(
         let a = match l {
             Literal::Pos(a) | Literal::Neg(a) => a,
             Literal::Cmp { .. } => continue,
+            Literal::Aggregate(g) => {
+                body_atoms_known(&g.body, preds, in_query, errors);
+                continue;
+            }
         };
         if let Some(b) = Builtin::from_name(&a.pred) {
             arity_check(a, b.arity(), a.span, errors);

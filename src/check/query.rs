@@ -35,6 +35,8 @@ pub struct CheckedQuery {
     pub adornments: Adornments,
     /// Goal-directed predicates read without their inputs.
     pub partial: Vec<PartialRead>,
+    /// The auxiliary rules of the query's aggregates (evaluated with it).
+    pub aux: Vec<ir::Rule>,
 }
 
 /// Checks a query body against `kb`: predicates known, arities right, and every variable
@@ -50,13 +52,19 @@ pub fn check_query_body(
     let mut errors = Vec::new();
     lints::wildcards_in_expressions(body, &mut errors);
     body_atoms_known(body, &kb.preds, true, &mut errors);
+    super::aggregates::check_aggregates(None, body, &mut errors, &mut Vec::new());
     if errors.is_empty() {
         super::types::check_types(&kb.preds, None, body, &mut errors);
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let lowered: Vec<ir::Literal> = body.iter().map(lower::literal).collect();
+    let mut lowerer = lower::Lowerer::starting_at(kb.aggregates);
+    let lowered = lowerer.body(None, body, None);
+    super::aggregates::needs_no_inputs(&lowerer.aux, &kb.adornments, true, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let mut adornments = kb.adornments.clone();
     let mut partial = Vec::new();
     let order = loop {
@@ -144,6 +152,7 @@ pub fn check_query_body(
             body: lowered,
             adornments,
             partial,
+            aux: lowerer.aux,
         })
     } else {
         Err(errors)

@@ -20,24 +20,38 @@ pub struct Stratum {
 
 struct Edge {
     to: Pred,
+    /// Negated, or aggregated: the predicate read must be complete first.
     negative: bool,
     span: Span,
 }
+
+/// How a cycle shows a predicate: an aggregate's relation as the aggregate is written.
+type Labels = HashMap<Pred, String>;
 
 type Graph = BTreeMap<Pred, Vec<Edge>>;
 
 /// Splits the predicates defined by `rules` into strata in evaluation order.
 ///
-/// Errors: every negated literal whose predicate depends on the rule's own head, each with
-/// its cycle named (`p -> !q -> r -> p`) and pointed at.
+/// An aggregate reads its auxiliary relation like a negation: complete, from a lower
+/// stratum.
+///
+/// Errors: every negated literal or aggregate whose predicate depends on the rule's own
+/// head, each with its cycle named (`p -> !q -> r -> p`) and pointed at.
 pub fn stratify(rules: &[Rule]) -> Result<Vec<Stratum>, Vec<Diagnostic>> {
     let mut graph: Graph = BTreeMap::new();
+    let mut labels = Labels::new();
     for r in rules {
         let edges = graph.entry(r.head.pred.clone()).or_default();
         for l in &r.body {
             let (a, negative) = match l {
                 Literal::Pos(a) => (a, false),
                 Literal::Neg(a) => (a, true),
+                Literal::Aggregate(g) => {
+                    let body: Vec<String> = g.body.iter().map(ToString::to_string).collect();
+                    let label = format!("{} : {{ {} }}", g.op.as_str(), body.join(", "));
+                    labels.insert(g.aux.pred.clone(), label);
+                    (&g.aux, true)
+                }
                 _ => continue,
             };
             edges.push(Edge {
@@ -66,15 +80,27 @@ pub fn stratify(rules: &[Rule]) -> Result<Vec<Stratum>, Vec<Diagnostic>> {
                 }
                 recursive = true;
                 if e.negative && reported.insert((p.clone(), e.to.clone(), e.span)) {
-                    let cycle = cycle_through(&graph, &comp_of, ci, p, &e.to);
-                    errors.push(
-                        Diagnostic::error(
-                            Code::Unstratifiable,
-                            format!("negation through recursion: {cycle}"),
-                            e.span,
+                    let cycle = cycle_through(&graph, &comp_of, ci, p, &e.to, &labels);
+                    let aggregate = labels.contains_key(&e.to);
+                    let (what, help) = if aggregate {
+                        (
+                            "aggregation through recursion",
+                            "an aggregate needs its relation complete before it counts; it may not read the predicate it helps define",
                         )
-                        .with_label(format!("`{}` depends on `{p}` itself", e.to))
-                        .with_help("a predicate may not depend on its own negation; split the rule or remove the cycle"),
+                    } else {
+                        (
+                            "negation through recursion",
+                            "a predicate may not depend on its own negation; split the rule or remove the cycle",
+                        )
+                    };
+                    let shown = labels
+                        .get(&e.to)
+                        .cloned()
+                        .unwrap_or_else(|| format!("`{}`", e.to));
+                    errors.push(
+                        Diagnostic::error(Code::Unstratifiable, format!("{what}: {cycle}"), e.span)
+                            .with_label(format!("{shown} depends on `{p}` itself"))
+                            .with_help(help),
                     );
                 }
             }
@@ -97,7 +123,13 @@ fn cycle_through(
     comp: usize,
     from: &Pred,
     to: &Pred,
+    labels: &Labels,
 ) -> String {
+    let show = |p: &Pred, neg: bool| match labels.get(p) {
+        Some(l) => l.clone(),
+        None if neg => format!("!{p}"),
+        None => p.to_string(),
+    };
     let mut prev: HashMap<Pred, (Pred, bool)> = HashMap::new();
     let mut queue = std::collections::VecDeque::from([to.clone()]);
     let mut seen = BTreeSet::from([to.clone()]);
@@ -118,12 +150,12 @@ fn cycle_through(
         let Some((p, neg)) = prev.get(&cur) else {
             break;
         };
-        path.push(if *neg { format!("!{p}") } else { p.to_string() });
+        path.push(show(p, *neg));
         cur = p.clone();
     }
     path.reverse();
     // path now runs to … from; prefix with from -> !to.
-    let mut s = format!("{from} -> !{to}");
+    let mut s = format!("{from} -> {}", show(to, true));
     for step in path.iter().skip(1) {
         s.push_str(" -> ");
         s.push_str(step);
@@ -207,16 +239,10 @@ fn tarjan(nodes: &[Pred], graph: &Graph) -> Vec<Vec<Pred>> {
 mod tests {
     use super::*;
     use crate::check::lower;
-    use crate::ir::ClauseId;
     use crate::syntax::parse_kb;
 
     fn rules(src: &str) -> Vec<Rule> {
-        let p = parse_kb(src, 0).unwrap();
-        p.clauses
-            .iter()
-            .enumerate()
-            .map(|(i, c)| lower::clause(ClauseId(i), c))
-            .collect()
+        lower::program(&parse_kb(src, 0).unwrap().clauses).0
     }
 
     #[test]

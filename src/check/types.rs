@@ -167,8 +167,19 @@ pub(super) fn check_types(
     errors: &mut Vec<Diagnostic>,
 ) {
     let mut env = Env::default();
+    // An aggregate's body shares the clause's variables (its group) and types its own.
+    let all: Vec<&Literal> = body
+        .iter()
+        .flat_map(|l| {
+            let inner: &[Literal] = match l {
+                Literal::Aggregate(g) => &g.body,
+                _ => &[],
+            };
+            std::iter::once(l).chain(inner)
+        })
+        .collect();
     // Positive atoms bind; negations test the values bound elsewhere.
-    for l in body {
+    for &l in &all {
         if let Literal::Pos(a) = l
             && Builtin::from_name(&a.pred).is_none()
         {
@@ -176,10 +187,43 @@ pub(super) fn check_types(
         }
     }
     // Built-in outputs and assignments, in as many passes as they feed each other.
-    for _ in 0..body.len().max(1) {
+    for _ in 0..all.len().max(1) {
         let before = env.vars.len();
-        for l in body {
+        for &l in &all {
             match l {
+                Literal::Aggregate(g) if !env.vars.contains_key(&g.result) => {
+                    let value = g.value.as_ref().and_then(|v| env.vars.get(v).copied());
+                    match g.op {
+                        crate::syntax::AggOp::Count => {
+                            env.learn(&g.result, ColType::Integer, g.span, false, errors)
+                        }
+                        crate::syntax::AggOp::Sum => {
+                            if let Some((t, _, true)) = value
+                                && t != ColType::Integer
+                            {
+                                errors.push(
+                                    Diagnostic::error(
+                                        Code::Type,
+                                        format!(
+                                            "`sum` adds integers; `{}` is {}",
+                                            g.value.as_deref().unwrap_or("_"),
+                                            t.with_article()
+                                        ),
+                                        g.span,
+                                    )
+                                    .with_label("sum of a non-integer"),
+                                );
+                            }
+                            let declared = value.is_some_and(|x| x.2);
+                            env.learn(&g.result, ColType::Integer, g.span, declared, errors)
+                        }
+                        crate::syntax::AggOp::Min | crate::syntax::AggOp::Max => {
+                            if let Some((t, _, declared)) = value {
+                                env.learn(&g.result, t, g.span, declared, errors)
+                            }
+                        }
+                    }
+                }
                 Literal::Pos(a) => {
                     if let Some(b) = Builtin::from_name(&a.pred)
                         && let Some(out) = b.output()
@@ -218,7 +262,7 @@ pub(super) fn check_types(
             break;
         }
     }
-    for l in body {
+    for &l in &all {
         match l {
             Literal::Neg(a) if Builtin::from_name(&a.pred).is_none() => {
                 atom_types(preds, a, &mut env, errors)

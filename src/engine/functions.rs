@@ -19,6 +19,8 @@ pub enum ArithError {
     DivisionByZero,
     /// An operand is not an integer.
     NotAnInteger(Const),
+    /// `min` or `max` over values of different kinds.
+    Incomparable(Const, Const),
 }
 
 impl std::fmt::Display for ArithError {
@@ -27,6 +29,57 @@ impl std::fmt::Display for ArithError {
             ArithError::Overflow => write!(f, "integer overflow"),
             ArithError::DivisionByZero => write!(f, "division by zero"),
             ArithError::NotAnInteger(c) => write!(f, "{c} is not an integer"),
+            ArithError::Incomparable(a, b) => {
+                write!(
+                    f,
+                    "{a} and {b} are of different kinds and cannot be compared"
+                )
+            }
+        }
+    }
+}
+
+/// The value of an aggregate over the values of one group's distinct bindings (for
+/// `count`, one entry per binding, whatever it holds). DESIGN §4: `count` and `sum` of no
+/// bindings are 0; `min` and `max` of none are `Ok(None)`, no value.
+///
+/// Errors: `sum` of a non-integer or past 64 bits; `min`/`max` over values of different
+/// kinds (integers, versions, strings, symbols each order only among themselves).
+pub fn aggregate<'a>(
+    op: crate::ir::AggOp,
+    values: impl IntoIterator<Item = &'a Const>,
+) -> Result<Option<Const>, ArithError> {
+    use crate::ir::AggOp;
+    let mut values = values.into_iter();
+    match op {
+        AggOp::Count => Ok(Some(Const::Int(values.count() as i64))),
+        AggOp::Sum => values
+            .try_fold(0i64, |acc, v| match v {
+                Const::Int(i) => arith(ArithOp::Add, acc, *i),
+                other => Err(ArithError::NotAnInteger(other.clone())),
+            })
+            .map(|s| Some(Const::Int(s))),
+        AggOp::Min | AggOp::Max => {
+            let want = if op == AggOp::Min {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+            let Some(mut best) = values.next() else {
+                return Ok(None);
+            };
+            for v in values {
+                let ord = match (v, best) {
+                    (Const::Int(x), Const::Int(y)) => x.cmp(y),
+                    (Const::Str(x), Const::Str(y)) | (Const::Sym(x), Const::Sym(y)) => x.cmp(y),
+                    (Const::Version(x), Const::Version(y)) => x.cmp(y),
+                    _ => return Err(ArithError::Incomparable(best.clone(), v.clone())),
+                };
+                if ord == want {
+                    best = v;
+                }
+            }
+            Ok(Some(best.clone()))
         }
     }
 }

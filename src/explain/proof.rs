@@ -157,6 +157,21 @@ pub enum Justification {
     },
     /// A built-in or comparison that holds, shown with its values.
     Builtin,
+    /// An aggregate and the value it takes over its group; the premises are the group's
+    /// members, one per distinct binding of the body's own variables (all of them: the
+    /// checker recomputes the value and counts the group in the model).
+    Aggregate {
+        /// The function.
+        op: crate::syntax::AggOp,
+        /// Its value.
+        value: Const,
+    },
+    /// One member of an aggregate's group: the binding of the aggregate's variables (group
+    /// and body); the premises are the body's literals under it, in written order.
+    Member {
+        /// The binding.
+        substitution: Substitution,
+    },
     /// A negated atom: no matching tuple exists.
     Absent,
 }

@@ -7,7 +7,9 @@ use super::proof::{GroundAtom, Justification, Proof, Quote, Substitution};
 use super::search::{Matcher, Subst, ground_args, instantiate, unify_head};
 use crate::check::CheckedKb;
 use crate::engine::Layered;
-use crate::ir::{Atom, ClauseId, Const, FreshVars, Interner, Literal, Origin, Pred, Rule, Var};
+use crate::ir::{
+    Aggregate, Atom, ClauseId, Const, FreshVars, Interner, Literal, Origin, Pred, Rule, Term, Var,
+};
 use crate::source::{Location, SourceMap, Span};
 use crate::syntax::Citation;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -312,7 +314,60 @@ impl<'a> Explainer<'a> {
             Literal::Pos(a) => self.prove_within(&a.pred, &ground_args(a, subst)?, budget),
             Literal::Neg(_) => Some(filter(Justification::Absent)),
             Literal::Builtin { .. } | Literal::Cmp { .. } => Some(filter(Justification::Builtin)),
+            Literal::Aggregate(g) => {
+                let value = subst.get(&g.result)?.clone();
+                let mut members = Vec::new();
+                for (m, h) in self.matcher.members(g, subst) {
+                    members.push(self.member(g, m, h, budget)?);
+                }
+                Some(Proof {
+                    premises: members,
+                    ..filter(Justification::Aggregate { op: g.op, value })
+                })
+            }
         }
+    }
+
+    /// One member of an aggregate's group: the binding `m` of its auxiliary atom (a tuple of
+    /// height `h`), with the body's literals proved under it.
+    fn member(&self, g: &Aggregate, m: Subst, h: u32, budget: &mut usize) -> Option<Proof> {
+        let mut fresh = FreshVars::default();
+        let body: Vec<Literal> = g
+            .body
+            .iter()
+            .map(|l| match l {
+                Literal::Pos(a) => Literal::Pos(a.open_wildcards(&mut fresh).0),
+                other => other.clone(),
+            })
+            .collect();
+        let (s, _) = self
+            .matcher
+            .first_solution(&body, m.clone(), Some(h), budget)?;
+        let mut premises = Vec::new();
+        for lit in &body {
+            premises.push(self.premise(lit, &s, budget)?);
+        }
+        // The group is the aggregate's; a member is told apart by its own variables.
+        let own: Vec<String> = g
+            .local_vars()
+            .filter_map(|v| m.get(v).map(|c| format!("{v} = {c}")))
+            .collect();
+        let substitution = Substitution(
+            g.aux
+                .args
+                .iter()
+                .filter_map(Term::as_var)
+                .filter_map(|v| m.get(v).map(|c| (v.to_string(), c.clone())))
+                .collect(),
+        );
+        Some(Proof {
+            conclusion: own.join(", "),
+            atom: None,
+            height: None,
+            by: Justification::Member { substitution },
+            premises,
+            handle: None,
+        })
     }
 
     /// The rules (indices into the evaluated program) defining `pred`, demand rules aside.

@@ -7,8 +7,9 @@
 //! ([`super::checker`]) has its own on purpose.
 
 use crate::check::order_body;
+use crate::engine::functions::ArithError;
 use crate::engine::{Layered, functions};
-use crate::ir::{Adornments, Atom, Const, Expr, Id, Interner, Literal, Term, Var};
+use crate::ir::{Adornments, Aggregate, Atom, Const, Expr, Id, Interner, Literal, Term, Var};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
@@ -123,6 +124,30 @@ impl<'a> Matcher<'a> {
         out
     }
 
+    /// The members of an aggregate's group under `subst` (which binds the group): one
+    /// substitution of the auxiliary atom's variables per tuple, in the relation's order.
+    pub fn members(&self, g: &Aggregate, subst: &Subst) -> Vec<(Subst, u32)> {
+        let mut seed = Subst::new();
+        for v in g.group_vars() {
+            let Some(c) = subst.get(v) else {
+                return Vec::new();
+            };
+            seed.insert(v.clone(), c.clone());
+        }
+        self.matches(&g.aux, &seed, None)
+    }
+
+    /// The aggregate's value under `subst`; `Ok(None)` when it has none (`min` or `max` of
+    /// an empty group).
+    pub fn aggregate_value(
+        &self,
+        g: &Aggregate,
+        subst: &Subst,
+    ) -> Result<Option<Const>, ArithError> {
+        let members: Vec<Subst> = self.members(g, subst).into_iter().map(|m| m.0).collect();
+        aggregate_of(g, &members)
+    }
+
     /// All extensions of `subst` that make `lit` hold, each with its premise height (0 for
     /// filters).
     pub fn extend(&self, lit: &Literal, subst: &Subst, below: Option<u32>) -> Vec<(Subst, u32)> {
@@ -164,6 +189,20 @@ impl<'a> Matcher<'a> {
                     keep()
                 } else {
                     Vec::new()
+                }
+            }
+            Literal::Aggregate(g) => {
+                let Ok(Some(value)) = self.aggregate_value(g, subst) else {
+                    return Vec::new();
+                };
+                match subst.get(&g.result) {
+                    Some(b) if *b != value => Vec::new(),
+                    Some(_) => keep(),
+                    None => {
+                        let mut s = subst.clone();
+                        s.insert(g.result.clone(), value);
+                        vec![(s, 0)]
+                    }
                 }
             }
             Literal::Cmp { lhs, op, rhs, .. } => {
@@ -231,6 +270,24 @@ impl<'a> Matcher<'a> {
         });
         found
     }
+}
+
+/// The value of aggregate `g` over these members (substitutions of its auxiliary atom's
+/// variables), by [`functions::aggregate`].
+///
+/// Errors: as that function's.
+pub fn aggregate_of(g: &Aggregate, members: &[Subst]) -> Result<Option<Const>, ArithError> {
+    let any = Const::Int(0);
+    let var = g
+        .value
+        .and_then(|c| g.aux.args.get(c))
+        .and_then(Term::as_var);
+    functions::aggregate(
+        g.op,
+        members
+            .iter()
+            .map(|m| var.and_then(|v| m.get(v)).unwrap_or(&any)),
+    )
 }
 
 /// `body` in the order it can run with `seed` bound; `None` if some literal never can.
@@ -363,6 +420,18 @@ pub fn instantiate(lit: &Literal, s: &Subst) -> String {
                 op.as_str(),
                 show_expr(rhs, s)
             )
+        }
+        Literal::Aggregate(g) => {
+            let body: Vec<String> = g.body.iter().map(|l| instantiate(l, s)).collect();
+            let value = g
+                .value
+                .and_then(|c| g.aux.args.get(c))
+                .map_or(String::new(), |v| format!(" {v}"));
+            let agg = format!("{}{value} : {{ {} }}", g.op.as_str(), body.join(", "));
+            match s.get(&g.result) {
+                Some(v) => format!("{agg} = {v}"),
+                None => format!("{} = {agg}", g.result),
+            }
         }
     }
 }

@@ -97,6 +97,12 @@ pub enum BlockCause {
     },
     /// The goal is already being explained further up this report (recursion).
     Circular,
+    /// An aggregate's value, or a comparison on it, that falls short: what the aggregate
+    /// reached and what was needed (`count = 2, needed N >= 3`).
+    Reached {
+        /// The value reached, over which group, and what was needed.
+        reason: String,
+    },
 }
 
 impl Explainer<'_> {
@@ -184,7 +190,10 @@ impl Explainer<'_> {
                 }
                 if next.is_empty() {
                     let example = bindings[0].clone();
-                    let cause = self.cause(lit, &example, depth);
+                    let cause = reached(&user.body, lit, &example).map_or_else(
+                        || self.cause(lit, &example, depth),
+                        |reason| BlockCause::Reached { reason },
+                    );
                     let mut ex: Vec<(String, Const)> = example
                         .into_iter()
                         .map(|(v, c)| (v.to_string(), c))
@@ -251,7 +260,32 @@ impl Explainer<'_> {
                     None => BlockCause::Fails,
                 }
             }
+            Literal::Aggregate(g) => self.aggregate_cause(g, s),
             _ => BlockCause::Fails,
+        }
+    }
+
+    /// Why an aggregate literal fails for a binding: no value, or not the one needed.
+    fn aggregate_cause(&self, g: &crate::ir::Aggregate, s: &Subst) -> BlockCause {
+        let shown: Vec<String> = g.body.iter().map(|l| instantiate(l, s)).collect();
+        let shown = shown.join(", ");
+        match self.matcher.aggregate_value(g, s) {
+            Ok(None) => BlockCause::Reached {
+                reason: format!(
+                    "{} of an empty group has no value: nothing matches {}",
+                    g.op.as_str(),
+                    shown
+                ),
+            },
+            Ok(Some(v)) => BlockCause::Reached {
+                reason: match s.get(&g.result) {
+                    Some(r) => format!("{} = {v}, needed {r}", g.op.as_str()),
+                    None => format!("{} = {v}", g.op.as_str()),
+                },
+            },
+            Err(e) => BlockCause::Undefined {
+                reason: format!("{} has no value: {e}", g.op.as_str()),
+            },
         }
     }
 
@@ -320,4 +354,24 @@ impl Explainer<'_> {
         }
         (out, false)
     }
+}
+
+/// For a comparison on the result of an aggregate of the same body: the value the
+/// aggregate reached and the comparison it needed to pass (`count = 2, needed N >= 3`).
+fn reached(body: &[Literal], lit: &Literal, s: &Subst) -> Option<String> {
+    let Literal::Cmp { .. } = lit else {
+        return None;
+    };
+    let vars = lit.vars();
+    let parts: Vec<String> = body
+        .iter()
+        .filter_map(|l| match l {
+            Literal::Aggregate(g) if vars.contains(&g.result) => {
+                let v = s.get(&g.result)?;
+                Some(format!("{} = {v}", g.op.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    (!parts.is_empty()).then(|| format!("{}, needed {lit}", parts.join(", ")))
 }

@@ -11,6 +11,7 @@ impl fmt::Display for Pred {
             // `#` cannot be written in a name, so these never read as a user's predicate.
             Pred::Demand(n) => write!(f, "demand#{n}"),
             Pred::Query => f.write_str("query#"),
+            Pred::Aggregate(n) => write!(f, "aggregate#{n}"),
         }
     }
 }
@@ -104,7 +105,25 @@ impl fmt::Display for Literal {
                 write_call(f, &builtin.name(), args)
             }
             Literal::Cmp { lhs, op, rhs, .. } => write!(f, "{lhs} {} {rhs}", op.as_str()),
+            Literal::Aggregate(g) => write!(f, "{g}"),
         }
+    }
+}
+
+impl fmt::Display for super::Aggregate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} = {}", self.result, self.op.as_str())?;
+        if let Some(v) = self.value.and_then(|c| self.aux.args.get(c)) {
+            write!(f, " {v}")?;
+        }
+        write!(f, " : {{ ")?;
+        for (i, l) in self.body.iter().enumerate() {
+            if i > 0 {
+                write!(f, ", ")?;
+            }
+            write!(f, "{l}")?;
+        }
+        write!(f, " }}")
     }
 }
 

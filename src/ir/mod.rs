@@ -17,7 +17,7 @@ mod display;
 pub mod intern;
 
 pub use crate::source::Span;
-pub use crate::syntax::{ArithOp, CmpOp, Const};
+pub use crate::syntax::{AggOp, ArithOp, CmpOp, Const};
 pub use builtin::{Builtin, compile_regex};
 pub use intern::{Id, Interner, Row};
 use std::collections::{BTreeSet, HashMap};
@@ -32,6 +32,9 @@ pub enum Pred {
     Demand(String),
     /// The head of the rule a query was turned into.
     Query,
+    /// The auxiliary relation of aggregate number `n` of a program: the distinct bindings of
+    /// its group and body variables ([`Aggregate`]).
+    Aggregate(u32),
 }
 
 impl Pred {
@@ -185,6 +188,42 @@ pub enum Literal {
         /// Where it was written.
         span: Span,
     },
+    /// An aggregate over the tuples of one group of its auxiliary relation.
+    Aggregate(Box<Aggregate>),
+}
+
+/// `result = op value : { body }`, resolved. The body becomes the auxiliary rule
+/// `aux(G1…Gk, L1…Lm) :- body` (group variables first, then the body's own variables), so
+/// the aggregated relation is complete (a lower stratum) before the value is taken; the
+/// literal reads the tuples of `aux` whose first `group` columns are the group's values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Aggregate {
+    /// The function.
+    pub op: AggOp,
+    /// The auxiliary atom: `Pred::Aggregate(n)` over the group, then the local variables.
+    pub aux: Atom,
+    /// Number of leading group columns of `aux` (variables the rest of the rule binds).
+    pub group: usize,
+    /// The column of `aux` whose values `sum`, `min` and `max` take.
+    pub value: Option<usize>,
+    /// The variable receiving the value.
+    pub result: Var,
+    /// The body as written (lowered), for proofs and explanations.
+    pub body: Vec<Literal>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl Aggregate {
+    /// The group variables, in `aux`'s order.
+    pub fn group_vars(&self) -> impl Iterator<Item = &Var> {
+        self.aux.args[..self.group].iter().filter_map(Term::as_var)
+    }
+
+    /// The body's own variables (what distinct bindings are taken of), in `aux`'s order.
+    pub fn local_vars(&self) -> impl Iterator<Item = &Var> {
+        self.aux.args[self.group..].iter().filter_map(Term::as_var)
+    }
 }
 
 impl Literal {
@@ -193,6 +232,7 @@ impl Literal {
         match self {
             Literal::Pos(a) | Literal::Neg(a) => a.span,
             Literal::Builtin { span, .. } | Literal::Cmp { span, .. } => *span,
+            Literal::Aggregate(g) => g.span,
         }
     }
 
@@ -212,7 +252,8 @@ impl Literal {
         }
     }
 
-    /// Calls `f` on every variable.
+    /// Calls `f` on every variable the rest of the rule can see (an aggregate's group and
+    /// result, not the variables of its body).
     pub fn each_var<'a>(&'a self, f: &mut impl FnMut(&'a Var)) {
         match self {
             Literal::Pos(a) | Literal::Neg(a) => a.args.iter().filter_map(Term::as_var).for_each(f),
@@ -220,6 +261,10 @@ impl Literal {
             Literal::Cmp { lhs, rhs, .. } => {
                 lhs.each_var(f);
                 rhs.each_var(f);
+            }
+            Literal::Aggregate(g) => {
+                g.group_vars().for_each(&mut *f);
+                f(&g.result);
             }
         }
     }
@@ -247,6 +292,9 @@ pub enum Origin {
     Demand,
     /// The rule a query was turned into.
     Query,
+    /// The auxiliary rule of an aggregate written in this clause (or, with `None`, in a
+    /// query).
+    Aggregate(Option<ClauseId>),
 }
 
 /// A rule (or, with an empty body, a fact) of the program.

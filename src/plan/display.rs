@@ -93,6 +93,21 @@ pub fn plan_text(plan: &RulePlan, interner: &Interner) -> String {
                     let a: Vec<String> = inputs.iter().map(|e| cexpr(e, interner)).collect();
                     writeln!(out, "  bind #new = {}({})", builtin.name(), a.join(", "))
                 }
+                Transform::Aggregate {
+                    op,
+                    pred,
+                    value,
+                    group,
+                } => {
+                    let g: Vec<String> = group.iter().map(|e| cexpr(e, interner)).collect();
+                    let of = value.map_or(String::new(), |c| format!(" of column {}", c + 1));
+                    writeln!(
+                        out,
+                        "  bind #new = {}{of} over {pred} where [{}]",
+                        op.as_str(),
+                        g.join(", ")
+                    )
+                }
             };
         }
         if let Some(b) = &seg.next {

@@ -106,6 +106,19 @@ pub enum Transform {
     },
     /// Appends a slot: `X = expr`.
     Assign(CExpr),
+    /// Appends a slot holding the value of an aggregate over the tuples of `pred` (an
+    /// aggregate's auxiliary relation, complete) whose leading columns are `group`'s values;
+    /// the row is dropped when there is none (`min`/`max` of an empty group).
+    Aggregate {
+        /// The function.
+        op: crate::ir::AggOp,
+        /// The auxiliary relation.
+        pred: Pred,
+        /// The column of `pred` whose values are taken (`sum`, `min`, `max`).
+        value: Option<usize>,
+        /// The group's values, in `pred`'s column order.
+        group: Vec<CExpr>,
+    },
     /// Appends a slot holding the value of a function built-in (`length(S, N)`,
     /// `concat(A, B, C)`, …) of these inputs; the row is dropped when it has none.
     Compute {
@@ -114,6 +127,16 @@ pub enum Transform {
         /// Its inputs (every argument but the output).
         inputs: Vec<CExpr>,
     },
+}
+
+impl Transform {
+    /// Whether it appends a slot to the row (rather than only filtering it).
+    pub fn appends(&self) -> bool {
+        matches!(
+            self,
+            Transform::Assign(_) | Transform::Compute { .. } | Transform::Aggregate { .. }
+        )
+    }
 }
 
 /// Where a segment's rows go.
@@ -178,13 +201,7 @@ impl RulePlan {
     pub fn max_width(&self) -> usize {
         self.segments
             .iter()
-            .map(|s| {
-                s.width
-                    + s.transforms
-                        .iter()
-                        .filter(|t| matches!(t, Transform::Assign(_) | Transform::Compute { .. }))
-                        .count()
-            })
+            .map(|s| s.width + s.transforms.iter().filter(|t| t.appends()).count())
             .chain(self.segments.iter().filter_map(|s| match &s.start {
                 Start::Scan(a) | Start::Join(a) | Start::Anti(a) => Some(a.pats.len()),
                 Start::Unit => None,
@@ -375,6 +392,38 @@ pub fn compile(
                 transforms: Vec::new(),
                 next: None,
             });
+        } else if let Literal::Aggregate(g) = lit {
+            let group = g
+                .group_vars()
+                .map(|v| {
+                    slot(&layout, v)
+                        .map(CExpr::Slot)
+                        .ok_or_else(|| internal("an unbound group variable", g.span))
+                })
+                .collect::<Result<_, _>>()?;
+            let t = Transform::Aggregate {
+                op: g.op,
+                pred: g.aux.pred.clone(),
+                value: g.value,
+                group,
+            };
+            let bound = slot(&layout, &g.result);
+            if let Some(last) = segments.last_mut() {
+                last.transforms.push(t);
+                // A result bound before is tested against the value.
+                if let Some(old) = bound {
+                    last.transforms.push(Transform::Cmp(
+                        CExpr::Slot(layout.len()),
+                        CmpOp::Eq,
+                        CExpr::Slot(old),
+                    ));
+                }
+            }
+            layout.push(if bound.is_some() {
+                None
+            } else {
+                Some(g.result.clone())
+            });
         } else {
             let t = transform(lit, &mut layout, interner)?;
             if let Some(last) = segments.last_mut() {
@@ -478,7 +527,9 @@ fn transform(
                 ),
             })
         }
-        Literal::Pos(_) | Literal::Neg(_) => Err(internal("an atom among filters", span)),
+        Literal::Pos(_) | Literal::Neg(_) | Literal::Aggregate(_) => {
+            Err(internal("an atom among filters", span))
+        }
     }
 }
 

@@ -120,7 +120,10 @@ fn why_not_parts<'a>(
         match &mut t.blocked.cause {
             BlockCause::BlockedBy { proof } => proofs.push(proof),
             BlockCause::Missing { why_not } => why_not_parts(why_not, proofs, stopped),
-            BlockCause::Fails | BlockCause::Undefined { .. } | BlockCause::Circular => {}
+            BlockCause::Fails
+            | BlockCause::Undefined { .. }
+            | BlockCause::Reached { .. }
+            | BlockCause::Circular => {}
         }
     }
 }

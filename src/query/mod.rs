@@ -36,7 +36,10 @@ pub fn collect_why_not_proofs<'a>(w: &'a WhyNot, out: &mut Vec<&'a Proof>) {
         match &t.blocked.cause {
             BlockCause::BlockedBy { proof } => out.push(proof),
             BlockCause::Missing { why_not } => collect_why_not_proofs(why_not, out),
-            BlockCause::Fails | BlockCause::Undefined { .. } | BlockCause::Circular => {}
+            BlockCause::Fails
+            | BlockCause::Undefined { .. }
+            | BlockCause::Reached { .. }
+            | BlockCause::Circular => {}
         }
     }
 }

@@ -139,7 +139,11 @@ impl Session {
             std::slice::from_ref(&rule),
             &checked.adornments,
         ));
-        let touched = affected(&rules, &checked.adornments, &[Pred::Query]);
+        // A query's aggregates are evaluated with it.
+        let mut roots = vec![Pred::Query];
+        roots.extend(checked.aux.iter().map(|r| r.head.pred.clone()));
+        rules.extend(checked.aux);
+        let touched = affected(&rules, &checked.adornments, &roots);
         let overlay: Vec<Rule> = rules
             .iter()
             .filter(|r| touched.contains(&r.head.pred))

@@ -72,6 +72,13 @@ fn proof(p: &Proof, indent: &str, out: &mut String) {
         Justification::Absent => {
             let _ = writeln!(out, "{indent}- {} — no such tuple", code(&p.conclusion));
         }
+        Justification::Aggregate { .. } => {
+            let members = crate::source::plural(p.premises.len(), "member");
+            let _ = writeln!(out, "{indent}- {} — over {members}", code(&p.conclusion));
+        }
+        Justification::Member { .. } => {
+            let _ = writeln!(out, "{indent}- member {}", code(&p.conclusion));
+        }
     }
     if let Some(h) = p.handle {
         let _ = writeln!(out, "{indent}  (premises cut: `why #{h}`)");
@@ -119,6 +126,9 @@ fn why_not(w: &WhyNot, indent: &str, out: &mut String) {
             }
             BlockCause::Undefined { reason } => {
                 let _ = writeln!(out, "{indent}    - {reason}, so the comparison fails");
+            }
+            BlockCause::Reached { reason } => {
+                let _ = writeln!(out, "{indent}    - {reason}");
             }
             BlockCause::Circular => {
                 let _ = writeln!(

@@ -114,6 +114,9 @@ codes! {
     SourceText = "source-text", "pinned here";
     /// An `include` that cannot be read, repeats a file, or closes a cycle.
     Include = "include", "included here";
+    /// An aggregate written so it cannot mean what it says (its result in its own body, a
+    /// value variable it does not bind, a body that needs inputs).
+    Aggregate = "aggregate", "this aggregate";
     /// A pinned text whose SHA-256 is not the one the knowledge base pins.
     SourceChanged = "source-changed", "pinned here";
 }

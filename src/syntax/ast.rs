@@ -182,6 +182,8 @@ pub enum Literal {
         /// Where it was written.
         span: Span,
     },
+    /// An aggregate `N = count : { … }`.
+    Aggregate(Box<super::Aggregate>),
 }
 
 impl Literal {
@@ -190,6 +192,7 @@ impl Literal {
         match self {
             Literal::Pos(a) | Literal::Neg(a) => a.span,
             Literal::Cmp { span, .. } => *span,
+            Literal::Aggregate(g) => g.span,
         }
     }
 
@@ -207,6 +210,10 @@ impl Literal {
                 lhs.each_var(f);
                 rhs.each_var(f);
             }
+            Literal::Aggregate(g) => {
+                f(&g.result);
+                g.each_inner_var(f);
+            }
         }
     }
 }
@@ -217,6 +224,7 @@ impl fmt::Display for Literal {
             Literal::Pos(a) => write!(f, "{a}"),
             Literal::Neg(a) => write!(f, "!{a}"),
             Literal::Cmp { lhs, op, rhs, .. } => write!(f, "{lhs} {} {rhs}", op.as_str()),
+            Literal::Aggregate(g) => write!(f, "{g}"),
         }
     }
 }

@@ -95,16 +95,7 @@ pub(super) fn build<R: Tuple>(
 /// Rows that keep every column of their segment cannot repeat unless the segment's input
 /// did, so datafrog's dedup against their history can be skipped; the head dedups.
 fn keeps_all(seg: &Segment, boundary: &crate::plan::Boundary) -> bool {
-    let assigned = seg
-        .transforms
-        .iter()
-        .filter(|t| {
-            matches!(
-                t,
-                crate::plan::Transform::Assign(_) | crate::plan::Transform::Compute { .. }
-            )
-        })
-        .count();
+    let assigned = seg.transforms.iter().filter(|t| t.appends()).count();
     boundary.key.len() + boundary.rest.len() >= seg.width + assigned
 }
 

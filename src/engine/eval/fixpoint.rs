@@ -42,6 +42,7 @@ pub(super) fn stratum<R: Tuple>(
         v.extend(fs);
         vars.insert(pred.clone(), v);
     }
+    super::aggregates::prepare(ctx, p.plans, preds, layered);
     let built = build::<R>(&mut iteration, vars, p.plans, preds, layered);
     let mut buf = Vec::new();
     let mut scratch = (Vec::new(), Vec::new());
@@ -105,5 +106,6 @@ pub(super) fn context<'a>(
         interner,
         warnings,
         guard,
+        tables: Default::default(),
     }
 }

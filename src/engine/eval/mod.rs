@@ -16,6 +16,7 @@
 //! Each tuple's height (the round of its first derivation) is logged as it appears
 //! (`fixpoint`); the explainer rebuilds proofs from heights alone.
 
+mod aggregates;
 mod build;
 mod fixpoint;
 pub mod limits;

@@ -13,7 +13,7 @@ use crate::ir::{Id, Interner};
 use crate::plan::{AtomShape, Boundary, HeadArg, Transform};
 use datafrog::{Relation as DfRelation, Variable};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A datafrog variable of `(key, value)` rows.
 pub(super) type Keyed<R> = Variable<(R, R)>;
@@ -74,6 +74,8 @@ pub(super) struct Ctx<'a> {
     pub(super) interner: &'a RefCell<Interner>,
     pub(super) warnings: &'a RefCell<BTreeMap<usize, String>>,
     pub(super) guard: &'a Guard<'a>,
+    /// The aggregate tables of the strata run so far.
+    pub(super) tables: RefCell<HashMap<super::aggregates::TableKey, super::aggregates::Table>>,
 }
 
 fn sink_push<R: Tuple>(sink: &Sink<R>, buf: &[Id], keyed: &mut Vec<(R, R)>, rows: &mut Vec<R>) {

@@ -79,6 +79,26 @@ impl Ctx<'_> {
                         return false;
                     }
                 },
+                Transform::Aggregate {
+                    op,
+                    pred,
+                    value,
+                    group,
+                } => {
+                    let ids: Vec<Id> = group
+                        .iter()
+                        .map(|e| match e {
+                            CExpr::Slot(s) => buf[*s],
+                            CExpr::Const(c) => *c,
+                            CExpr::Binary(..) => Id::MAX,
+                        })
+                        .collect();
+                    let key = (pred.clone(), *op, *value, group.len());
+                    let Some(id) = self.aggregate_value(&key, &ids) else {
+                        return false;
+                    };
+                    buf.push(id);
+                }
                 Transform::Compute { builtin, inputs } => {
                     let vals: Result<Vec<Const>, _> =
                         inputs.iter().map(|a| self.value(a, buf)).collect();

@@ -59,6 +59,13 @@ pub(super) fn node(p: &Proof, first: &str, rest: &str, out: &mut String) {
         Justification::Absent => {
             let _ = writeln!(out, "{first}{}   [no such tuple]", p.conclusion);
         }
+        Justification::Aggregate { .. } => {
+            let members = plural(p.premises.len(), "member");
+            let _ = writeln!(out, "{first}{}   [{members}]", p.conclusion);
+        }
+        Justification::Member { .. } => {
+            let _ = writeln!(out, "{first}member {}", p.conclusion);
+        }
     }
     if let Some(h) = p.handle {
         let _ = writeln!(
@@ -164,6 +171,9 @@ fn why_not_into(w: &WhyNot, ind: &str, out: &mut String) {
                     out,
                     "{ind}    {reason}, so the comparison has no value and fails"
                 );
+            }
+            BlockCause::Reached { reason } => {
+                let _ = writeln!(out, "{ind}    {reason}");
             }
             BlockCause::Circular => {
                 let _ = writeln!(

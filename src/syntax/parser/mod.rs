@@ -285,8 +285,61 @@ fn literal(p: Pair<Rule>, file: usize) -> Result<Literal, Diagnostic> {
             let rhs = expr(inner.next().expect("rhs"), file)?;
             Ok(Literal::Cmp { lhs, op, rhs, span })
         }
+        Rule::aggregate => aggregate(p, file),
         other => unreachable!("not a literal: {other:?}"),
     }
+}
+
+fn aggregate(p: Pair<Rule>, file: usize) -> Result<Literal, Diagnostic> {
+    let span = span_of(&p, file);
+    let mut inner = p.into_inner();
+    let result_pair = inner.next().expect("result");
+    let result = result_pair.as_str().to_string();
+    if result_pair.as_rule() != Rule::variable {
+        return Err(Diagnostic::error(
+            Code::Syntax,
+            format!("an aggregate's result is a variable: write `N = … : {{ … }}, N = {result}`"),
+            span_of(&result_pair, file),
+        ));
+    }
+    let op_pair = inner.next().expect("function");
+    let op = AggOp::parse(op_pair.as_str()).expect("grammar names the functions");
+    let mut value = None;
+    let mut body_pair = inner.next().expect("body");
+    if body_pair.as_rule() == Rule::variable {
+        value = Some((body_pair.as_str().to_string(), span_of(&body_pair, file)));
+        body_pair = inner.next().expect("body");
+    }
+    let at = span_of(&op_pair, file);
+    match (&value, op.takes_value()) {
+        (None, true) => {
+            return Err(Diagnostic::error(
+                Code::Syntax,
+                format!(
+                    "`{0}` needs the variable whose values it takes: `{result} = {0} V : {{ …, p(…, V) }}`",
+                    op.as_str()
+                ),
+                at,
+            ));
+        }
+        (Some((v, vspan)), false) => {
+            return Err(Diagnostic::error(
+                Code::Syntax,
+                format!(
+                    "`count` counts bindings and takes no variable: write `{result} = count : {{ … }}` (the body's own variables, `{v}` among them, are what is counted)"
+                ),
+                *vspan,
+            ));
+        }
+        _ => {}
+    }
+    Ok(Literal::Aggregate(Box::new(Aggregate {
+        result,
+        op,
+        value: value.map(|(v, _)| v),
+        body: body(body_pair, file)?,
+        span,
+    })))
 }
 
 fn body(p: Pair<Rule>, file: usize) -> Result<Vec<Literal>, Diagnostic> {
