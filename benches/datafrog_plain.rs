@@ -93,8 +93,16 @@ fn unreach(dir: &Path) -> usize {
         reach.from_join(&reach, &edge, |_x, _, &y| (y, ()));
     }
     let reach: Relation<u32> = Relation::from_map(&reach.complete(), |&(x, ())| x);
-    let unreach: Relation<u32> = Relation::from_antijoin(&node, &reach, |&x, _| x);
-    unreach.len()
+    // One round through a Variable: datafrog 2.0.1's `Relation::from_antijoin` returns an
+    // empty relation whatever its inputs (it reads only the recent tuples of its first input).
+    let mut it = Iteration::new();
+    let nodes = it.variable::<(u32, ())>("node");
+    let unreach = it.variable::<u32>("unreach");
+    nodes.insert(node);
+    while it.changed() {
+        unreach.from_antijoin(&nodes, &reach, |&x, _| x);
+    }
+    unreach.complete().len()
 }
 
 fn main() {
