@@ -129,10 +129,11 @@ fn versions_compare_part_by_part() {
         assert_eq!(r.code, 0, "{q}\n{r:?}");
         assert!(r.stdout.contains(want), "{q}\n{r:?}");
     }
+    // Equal, and shown as written.
     let r = ask("?- v(e, V).");
     assert!(
-        r.stdout.contains("v\"2203\""),
-        "2203.0 prints as 2203:\n{r:?}"
+        r.stdout.contains("v\"2203.0\""),
+        "2203.0 prints as written:\n{r:?}"
     );
 }
 
@@ -211,4 +212,167 @@ fn typed_declarations_catch_mistyped_facts_rules_and_fields() {
     // Untyped programs keep today's behaviour: comparing kinds just fails.
     let r = run_in(dir.path(), &["--kb", "untyped.kb", "check"]);
     assert_eq!(r.code, 0, "{r:?}");
+}
+
+#[test]
+fn aggregation_through_recursion_is_rejected_with_the_cycle() {
+    let dir = folder(&[(
+        "r.kb",
+        "edge(a, b). edge(b, c).\n\
+         reach(X, Y) :- edge(X, Y).\n\
+         reach(X, Z) :- reach(X, Y), edge(Y, Z), N = count : { reach(X, W) }, N < 5.\n",
+    )]);
+    let r = run_in(dir.path(), &["check", "r.kb"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains(
+            "r.kb:3:41: aggregation through recursion: reach -> count : { reach(X, W) } -> reach"
+        ),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn aggregate_misuses_are_errors_at_the_aggregate() {
+    for (text, line, col, says) in [
+        (
+            "p(1).\na(N) :- N = count : { p(N) }.\n",
+            2,
+            9,
+            "`N` receives the count, so it cannot also stand in the aggregate's body",
+        ),
+        (
+            "p(1).\nb(S) :- S = sum V : { p(X) }.\n",
+            2,
+            9,
+            "`V` does not occur in the aggregate's body",
+        ),
+        (
+            "q(1, 2).\nc(X, S) :- q(X, _), S = sum X : { q(X, Y) }.\n",
+            2,
+            21,
+            "`X` is also used outside the aggregate",
+        ),
+        (
+            "p(1).\ne(N) :- N = count : { p(X), X > Y }.\n",
+            2,
+            9,
+            "the aggregate's body does not bind `Y` by itself",
+        ),
+        (
+            "p(1).\ng(N) :- N = sum : { p(X) }.\n",
+            2,
+            13,
+            "`sum` needs the variable whose values it takes",
+        ),
+        (
+            "p(1).\nh(N) :- 2 = count : { p(X) }.\n",
+            2,
+            9,
+            "an aggregate's result is a variable",
+        ),
+    ] {
+        let dir = folder(&[("m.kb", text)]);
+        let r = run_in(dir.path(), &["check", "m.kb"]);
+        assert_eq!(r.code, 2, "{text}\n{r:?}");
+        let at = format!("m.kb:{line}:{col}: ");
+        assert!(
+            r.stderr.contains(&format!("{at}{says}")),
+            "{text}\nwant {at}{says}\n{r:?}"
+        );
+    }
+    // A count of nothing of its own counts 0 or 1: a warning, not an error.
+    let dir = folder(&[("w.kb", "p(1).\nd(N) :- N = count : { p(_) }.\n")]);
+    let r = run_in(dir.path(), &["check", "w.kb"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("counts one binding or none"), "{r:?}");
+}
+
+#[test]
+fn why_not_an_aggregate_says_what_it_reached() {
+    let dir = folder(&[(
+        "c.kb",
+        "f(a). f(b). c(a, x). c(a, y). cost(a, 3).\n\
+         many(F) :- f(F), N = count : { c(F, C) }, N >= 3.\n\
+         cheap(F) :- f(F), M = min V : { cost(F, V) }, M < 4.\n",
+    )]);
+    let r = run_in(
+        dir.path(),
+        &[
+            "--kb",
+            "c.kb",
+            "query",
+            "why not many(a)",
+            "why not cheap(b)",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("count = 2, needed N >= 3"), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("min of an empty group has no value: nothing matches cost(b, V)"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn the_cmg_knowledge_base_counts_what_its_table_says() {
+    let r = run_in(
+        Path::new("."),
+        &[
+            "query",
+            "unsupported_feature_count? N",
+            "?- several_conditions(F, N).",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    // Sixteen rows of the feature table read "Not supported." (lines 49-64 of the seed).
+    assert!(
+        r.stdout.contains("unsupported_feature_count? N\n16\n"),
+        "{r:?}"
+    );
+    assert!(r.stdout.contains("[16 members]"), "{r:?}");
+    // Client install is the one feature with two named conditions.
+    assert!(r.stdout.contains("│ client_install │ 2 │"), "{r:?}");
+    assert!(r.stdout.contains("1 row"), "{r:?}");
+}
+
+#[test]
+fn the_readme_language_example_is_the_driver_matrix_and_it_passes() {
+    // Every clause the README shows under "Types, versions, …" is written so in the
+    // example, and the example's query file passes.
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let section = readme
+        .split("### Types, versions, string functions, includes and aggregates")
+        .nth(1)
+        .unwrap();
+    let block = section
+        .split("```prolog")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let mut example = String::new();
+    for f in ["drivers.kb", "common.kb", "matrix.kb"] {
+        example.push_str(&std::fs::read_to_string(format!("examples/drivers/{f}")).unwrap());
+    }
+    let clauses: Vec<&str> = block
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('%'))
+        .collect();
+    assert!(clauses.len() >= 6, "{block}");
+    for c in clauses {
+        let c = c
+            .strip_suffix(" key(driver, server).")
+            .map_or(c.to_string(), |head| format!("{head} key(driver, server)"));
+        assert!(
+            example.contains(&c),
+            "README shows `{c}`, not in examples/drivers"
+        );
+    }
+    let r = run_in(Path::new("."), &["run", "examples/drivers/drivers.kbq"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains(" passed, 0 failed"), "{r:?}");
 }

@@ -19,11 +19,40 @@ pub enum Const {
 
 /// A dotted numeric version such as `10.0.19045`, `2203` or `4.10`, compared part by part
 /// as numbers: `4.9 < 4.10`, `10.0.19045 > 10.0.9999`. Trailing zero parts do not count:
-/// `2203` and `2203.0` are the same version (and print as `2203`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// `2203` and `2203.0` are the same version (equal, one tuple); each prints as written, and
+/// where both are written the tuple shows the form read first.
+#[derive(Debug, Clone)]
 pub struct Version {
-    /// The parts, trailing zeros removed (at least one part).
+    /// The parts, trailing zeros removed (at least one part): what compares.
     parts: Vec<u64>,
+    /// As written.
+    text: String,
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts == other.parts
+    }
+}
+
+impl Eq for Version {}
+
+impl std::hash::Hash for Version {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.parts.hash(h);
+    }
+}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts.cmp(&other.parts)
+    }
 }
 
 impl Version {
@@ -46,7 +75,10 @@ impl Version {
         while parts.len() > 1 && parts.last() == Some(&0) {
             parts.pop();
         }
-        Ok(Version { parts })
+        Ok(Version {
+            parts,
+            text: text.to_string(),
+        })
     }
 
     /// The parts, trailing zeros removed.
@@ -56,10 +88,9 @@ impl Version {
 }
 
 impl fmt::Display for Version {
-    /// `10.0.19045`.
+    /// As written: `10.0.19045`, `5.0`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.parts.iter().map(u64::to_string).collect();
-        f.write_str(&parts.join("."))
+        f.write_str(&self.text)
     }
 }
 
@@ -184,12 +215,13 @@ mod tests {
         assert!(v("4.9") < v("4.10"));
         assert!(v("10.0.19045") > v("10.0.9999"));
         assert_eq!(v("2203"), v("2203.0"));
-        assert_eq!(v("2203.0").to_string(), "2203");
+        assert_eq!(v("2203.0").to_string(), "2203.0");
+        assert_eq!(v("5.0").to_string(), "5.0");
         assert!(Version::parse("4.x").is_err());
         assert!(Version::parse("4..1").is_err());
         assert!(Version::parse("").is_err());
         let c = Const::Version(v("5.00.9078.1000"));
-        assert_eq!(c.to_string(), "v\"5.0.9078.1000\"");
+        assert_eq!(c.to_string(), "v\"5.00.9078.1000\"");
         assert_eq!(Const::from_literal(&c.to_string()), c);
     }
 }
