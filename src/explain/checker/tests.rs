@@ -185,7 +185,11 @@ fn rejects_a_corrupted_member_list() {
     // A member dropped: the value no longer follows from the list.
     let mut bad = good.clone();
     aggregate_of(&mut bad).premises.pop();
-    assert!(err_of(&bad).contains("the members give count = 1"), "{}", err_of(&bad));
+    assert!(
+        err_of(&bad).contains("the members give count = 1"),
+        "{}",
+        err_of(&bad)
+    );
 
     // A member listed twice.
     let mut bad = good.clone();
@@ -225,9 +229,7 @@ fn rejects_a_corrupted_member_list() {
 fn an_incomplete_group_is_rejected_even_when_the_value_agrees() {
     // `any(F)` holds when F has at least one condition; its proof may not list fewer
     // members than the model holds, even though `count >= 1` would still pass.
-    let mut s = session(
-        "f(a). c(a, x). c(a, y). any(F) :- f(F), N = count : { c(F, C) }, N >= 1.",
-    );
+    let mut s = session("f(a). c(a, x). c(a, y). any(F) :- f(F), N = count : { c(F, C) }, N >= 1.");
     let good = proof_of(&mut s, "why any(a)");
     let checker = ProofChecker::new(&s.kb.checked);
     let tuples = tuples_of(&s);
@@ -250,7 +252,8 @@ fn an_incomplete_group_is_rejected_even_when_the_value_agrees() {
     comparison.conclusion = "1 >= 1".into();
     let err = checker.check(&bad, &tuples).unwrap_err();
     assert!(
-        err.message.contains("the group has 2 members in the model, the proof lists 1"),
+        err.message
+            .contains("the group has 2 members in the model, the proof lists 1"),
         "{err}"
     );
 }
