@@ -199,6 +199,8 @@ fn fuzz_regressions_and_the_project_files_never_panic() {
         "rules/cmg",
         "examples",
         "examples/lifecycle",
+        "examples/drivers",
+        "examples/cmg-history/common",
     ] {
         for e in std::fs::read_dir(Path::new(ROOT).join(dir)).unwrap() {
             let p = e.unwrap().path();
