@@ -105,7 +105,9 @@ fn plans(session: &Session, pred: Option<&str>) -> String {
     out.push_str("\nrules, as evaluated (slots of the binding row are #0, #1, …):\n");
     for p in plans {
         let wanted = pred.is_none_or(|w| {
-            w.is_empty() || matches!(&p.head_pred, Pred::User(n) | Pred::Demand(n) if n == w)
+            w.is_empty()
+                || p.head_pred.original().to_string() == w
+                || matches!(&p.head_pred, Pred::Demand(n) if n.original().to_string() == w)
         });
         if wanted {
             out.push_str(&format!("\n{}\n", kb.rules[p.rule]));

@@ -124,13 +124,18 @@ impl<'a> Explainer<'a> {
         }
     }
 
-    /// The rule behind `ri` as the checker wrote it (for user rules, without the demand atom
-    /// of the magic-set rewrite).
-    pub(super) fn written(&self, ri: usize) -> &'a Rule {
-        match self.rules[ri].origin {
-            Origin::User(id) => &self.kb.rules[id.0],
-            _ => &self.rules[ri],
+    /// Rule `ri` as evaluated, without the demand atom the magic-set rewrite put first: the
+    /// written rule, reading the demand contexts its negations were given.
+    pub(super) fn without_demand(&self, ri: usize) -> Rule {
+        let mut rule = self.rules[ri].clone();
+        if rule
+            .body
+            .first()
+            .is_some_and(|l| matches!(l, Literal::Pos(a) if matches!(a.pred, Pred::Demand(_))))
+        {
+            rule.body.remove(0);
         }
+        rule
     }
 
     /// The height of a ground atom, if it holds.

@@ -152,7 +152,7 @@ impl Explainer<'_> {
             return out;
         }
         for ri in rule_ids {
-            let user = self.written(ri);
+            let user = self.without_demand(ri);
             let view = self.view(ri);
             // Unify the head with the given arguments only.
             let mut seed = Subst::new();

@@ -10,6 +10,8 @@ impl fmt::Display for Pred {
             Pred::User(n) => f.write_str(n),
             // `#` cannot be written in a name, so these never read as a user's predicate.
             Pred::Demand(n) => write!(f, "demand#{n}"),
+            Pred::Context(p, _) => write!(f, "{p}"),
+            Pred::Relaxed(p) => write!(f, "relaxed#{p}"),
             Pred::Query => f.write_str("query#"),
             Pred::Aggregate(n) => write!(f, "aggregate#{n}"),
         }

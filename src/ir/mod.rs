@@ -27,14 +27,23 @@ use std::collections::{BTreeSet, HashMap};
 pub enum Pred {
     /// A predicate of the knowledge base, by its name.
     User(String),
-    /// The demand predicate of a goal-directed user predicate (magic-set rewrite): the input
+    /// The demand predicate of a goal-directed predicate (magic-set rewrite): the input
     /// values some rule or query asks it for.
-    Demand(String),
+    Demand(Box<Pred>),
     /// The head of the rule a query was turned into.
     Query,
     /// The auxiliary relation of aggregate number `n` of a program: the distinct bindings of
     /// its group and body variables ([`Aggregate`]).
     Aggregate(u32),
+    /// Copy `k` of a predicate's rules, read by one negated literal or aggregate only, so
+    /// that the demand it gets comes from that literal alone (see
+    /// [`crate::transform::contexts`]). It shows as the predicate it copies.
+    Context(Box<Pred>, u32),
+    /// A superset of a predicate of a recursive stratum, computed without the negations of
+    /// that stratum that need demand: the demand of a negated goal-directed call whose input
+    /// only that stratum binds is taken from it (see [`crate::transform::relax`]). Never part
+    /// of an answer or a proof.
+    Relaxed(Box<Pred>),
 }
 
 impl Pred {
@@ -48,6 +57,14 @@ impl Pred {
         match self {
             Pred::User(n) => Some(n),
             _ => None,
+        }
+    }
+
+    /// The predicate a context copy copies (itself for any other).
+    pub fn original(&self) -> &Pred {
+        match self {
+            Pred::Context(p, _) => p.original(),
+            p => p,
         }
     }
 

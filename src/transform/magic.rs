@@ -12,35 +12,33 @@
 //! thus seed the demand, which flows down to the rules that test it. Demand predicates are
 //! [`Pred::Demand`], never a user's name.
 
+use super::relax::{relaxed_rules, underlying};
 use crate::check::{CheckedKb, modes::minimal_seed, order_body};
 use crate::ir::{Adornments, Atom, Literal, Origin, Pred, Rule, Term, Var};
 use std::collections::{BTreeSet, HashMap};
 
 fn demand_atom(pred: &Pred, args: &[Term], bound: &BTreeSet<usize>, like: &Atom) -> Atom {
-    let name = pred.user_name().unwrap_or_default().to_string();
     Atom {
-        pred: Pred::Demand(name),
+        pred: Pred::Demand(Box::new(pred.clone())),
         args: bound.iter().map(|&i| args[i].clone()).collect(),
         span: like.span,
     }
 }
 
-/// Rewrites `kb`'s rules for goal-directed evaluation.
+/// Rewrites `kb`'s rules for goal-directed evaluation, each negated call of a goal-directed
+/// predicate in its own demand context ([`super::contexts`]).
 pub fn rewrite(kb: &CheckedKb) -> Vec<Rule> {
-    rewrite_all(kb, &kb.adornments, kb.rules.iter())
+    let (rules, adorn) = super::contexts::separate(&kb.rules, &kb.adornments);
+    rewrite_all(kb, &adorn, &rules)
 }
 
 /// Rewrites only `extra` rules (a query's) under `adorn` (`kb`'s adornments, less any
 /// predicate the query reads without its inputs).
 pub fn rewrite_extra(kb: &CheckedKb, extra: &[Rule], adorn: &Adornments) -> Vec<Rule> {
-    rewrite_all(kb, adorn, extra.iter())
+    rewrite_all(kb, adorn, extra)
 }
 
-fn rewrite_all<'a>(
-    kb: &CheckedKb,
-    adorn: &Adornments,
-    all: impl Iterator<Item = &'a Rule>,
-) -> Vec<Rule> {
+fn rewrite_all(kb: &CheckedKb, adorn: &Adornments, all: &[Rule]) -> Vec<Rule> {
     let stratum_of: HashMap<&Pred, usize> = kb
         .strata
         .iter()
@@ -48,17 +46,44 @@ fn rewrite_all<'a>(
         .flat_map(|(i, s)| s.preds.iter().map(move |p| (p, i)))
         .collect();
     let mut out = Vec::new();
+    let mut relax = BTreeSet::new();
     for rule in all {
         if rule.is_fact() {
             out.push(rule.clone());
             continue;
         }
-        out.extend(rewrite_rule(rule, adorn, &stratum_of));
+        out.extend(rewrite_rule(rule, adorn, &stratum_of, &mut relax));
+    }
+    // The relaxed copies some demand rules read, rewritten in turn (they negate nothing that
+    // needs demand, so they ask for no further copies).
+    if !relax.is_empty() {
+        let strata: BTreeSet<usize> = relax
+            .iter()
+            .filter_map(|p: &Pred| stratum_of.get(underlying(p)).copied())
+            .collect();
+        let in_stratum = |p: &Pred| {
+            stratum_of
+                .get(underlying(p))
+                .is_some_and(|s| strata.contains(s))
+        };
+        let mut adorn = adorn.clone();
+        for (p, bound) in adorn.clone() {
+            adorn.insert(Pred::Relaxed(Box::new(p)), bound);
+        }
+        let mut more = BTreeSet::new();
+        for rule in relaxed_rules(all, &relax, &in_stratum) {
+            out.extend(rewrite_rule(&rule, &adorn, &stratum_of, &mut more));
+        }
     }
     out
 }
 
-fn rewrite_rule(rule: &Rule, adorn: &Adornments, stratum_of: &HashMap<&Pred, usize>) -> Vec<Rule> {
+fn rewrite_rule(
+    rule: &Rule,
+    adorn: &Adornments,
+    stratum_of: &HashMap<&Pred, usize>,
+    relax: &mut BTreeSet<Pred>,
+) -> Vec<Rule> {
     let head = &rule.head;
     // Only a rule that needs its head's bound arguments waits for demand; one whose body
     // binds them runs bottom-up, so a query that gives no input still gets its tuples.
@@ -83,20 +108,21 @@ fn rewrite_rule(rule: &Rule, adorn: &Adornments, stratum_of: &HashMap<&Pred, usi
         let Some(bound) = adorn.get(&atom.pred) else {
             continue;
         };
-        let own_stratum = stratum_of.get(&head.pred);
+        let own_stratum = stratum_of.get(underlying(&head.pred));
         let mut body: Vec<Literal> = head_demand.iter().cloned().map(Literal::Pos).collect();
         for j in binders(&rule.body, &order.order[..k], atom, bound, &seed, adorn) {
-            let lit = &rule.body[j];
+            let mut lit = rule.body[j].clone();
             // Under a negation, reading the head's own stratum would make the demand depend on
-            // the recursion the negation must come after; dropping it only widens the demand.
+            // the recursion the negation must come after: read its relaxed copy instead.
             if negated
-                && let Literal::Pos(a) = lit
+                && let Literal::Pos(a) = &mut lit
                 && own_stratum.is_some()
-                && stratum_of.get(&a.pred) == own_stratum
+                && stratum_of.get(underlying(&a.pred)) == own_stratum
             {
-                continue;
+                relax.insert(a.pred.clone());
+                a.pred = Pred::Relaxed(Box::new(a.pred.clone()));
             }
-            body.push(lit.clone());
+            body.push(lit);
         }
         out.push(Rule {
             head: demand_atom(&atom.pred, &atom.args, bound, atom),

@@ -424,37 +424,60 @@ pub struct ModelTuples<'a> {
     pub interner: &'a crate::ir::Interner,
 }
 
+impl ModelTuples<'_> {
+    /// The relations of `pred` and of its demand-context copies (which hold its tuples for
+    /// the inputs their literal asked), from the top layer where it has them.
+    fn relations(&self, pred: &Pred) -> Vec<&crate::engine::Relation> {
+        let mut out = Vec::new();
+        let mut names: Vec<&Pred> = Vec::new();
+        for m in self.model.top.into_iter().chain([self.model.base]) {
+            for (p, r) in &m.relations {
+                if p.original() == pred && !names.contains(&p) {
+                    names.push(p);
+                    out.push(r);
+                }
+            }
+        }
+        out
+    }
+}
+
 impl TupleSet for ModelTuples<'_> {
     fn holds(&self, pred: &str, args: &[Const]) -> bool {
         let row: Option<Vec<u32>> = args.iter().map(|c| self.interner.get(c)).collect();
-        row.is_some_and(|r| self.model.height(&Pred::user(pred), &r).is_some())
+        row.is_some_and(|r| {
+            self.relations(&Pred::user(pred))
+                .iter()
+                .any(|rel| rel.height(&r).is_some())
+        })
     }
 
     fn any_match(&self, pred: &str, pattern: &[Option<Const>]) -> bool {
-        let Some(rel) = self.model.relation(&Pred::user(pred)) else {
-            return false;
-        };
-        rel.rows().any(|row| {
-            row.len() == pattern.len()
-                && row
-                    .iter()
-                    .zip(pattern)
-                    .all(|(&id, p)| p.as_ref().is_none_or(|c| self.interner.value(id) == c))
+        self.relations(&Pred::user(pred)).iter().any(|rel| {
+            rel.rows().any(|row| {
+                row.len() == pattern.len()
+                    && row
+                        .iter()
+                        .zip(pattern)
+                        .all(|(&id, p)| p.as_ref().is_none_or(|c| self.interner.value(id) == c))
+            })
         })
     }
 
     fn group_size(&self, n: u32, group: &[Const]) -> usize {
-        let Some(rel) = self.model.relation(&Pred::Aggregate(n)) else {
-            return 0;
-        };
-        match group
+        let Some(prefix) = group
             .iter()
             .map(|c| self.interner.get(c))
             .collect::<Option<Vec<u32>>>()
-        {
-            Some(prefix) => rel.prefix_range(&prefix).len(),
-            None => 0,
-        }
+        else {
+            return 0;
+        };
+        // Every copy of an aggregate's relation holds all of it (its body needs no input).
+        self.relations(&Pred::Aggregate(n))
+            .iter()
+            .map(|rel| rel.prefix_range(&prefix).len())
+            .max()
+            .unwrap_or(0)
     }
 }
 
