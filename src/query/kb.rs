@@ -135,6 +135,12 @@ impl KnowledgeBase {
         let pinned = read_pinned(&program, &texts, &sources);
         let checked = check_with(program, &pinned).map_err(|d| LoadError::rejected(&sources, d))?;
         let rules = rewrite(&checked);
+        if let Err(errors) = crate::check::stratify(&rules) {
+            return Err(LoadError::rejected(
+                &sources,
+                crate::transform::relax::unorderable(errors),
+            ));
+        }
         let mut interner = Interner::default();
         let (edb, fact_files) = read_inputs(&checked, &sources, &config, &mut interner)
             .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
