@@ -128,6 +128,20 @@ impl Relation {
         self.find(row).map(|i| self.heights[i])
     }
 
+    /// Gives each tuple that `base` also holds `base`'s height when it is lower: a
+    /// re-evaluation over a model numbers its rounds after the model's, so a tuple it derives
+    /// again keeps the height of its first derivation (which the explainer's proofs follow).
+    pub fn lower_heights_to(&mut self, base: &Relation) {
+        for i in 0..self.len {
+            let row = &self.data[i * self.arity..(i + 1) * self.arity];
+            if let Some(h) = base.height(row)
+                && h < self.heights[i]
+            {
+                self.heights[i] = h;
+            }
+        }
+    }
+
     /// The height of tuple `i`.
     pub fn height_at(&self, i: usize) -> u32 {
         self.heights[i]

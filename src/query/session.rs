@@ -149,13 +149,19 @@ impl Session {
             .filter(|r| touched.contains(&r.head.pred))
             .cloned()
             .collect();
-        let top = evaluate(
+        let mut top = evaluate(
             &overlay,
             Default::default(),
             Some(&self.kb.model),
             &mut self.kb.interner,
             &self.kb.config.eval,
         )?;
+        // A tuple the knowledge base's model holds keeps its height there.
+        for (pred, rel) in &mut top.relations {
+            if let Some(base) = self.kb.model.relation(pred) {
+                rel.lower_heights_to(base);
+            }
+        }
         let ev = Evaluated {
             rules,
             top,
