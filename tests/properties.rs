@@ -1586,11 +1586,19 @@ proptest! {
     }
 
     /// The same, with goal-directed predicates called from any rule that does not recurse,
-    /// their input taken from derived predicates: the rewrite fails on such programs today
-    /// (the ignored tests at the end are the smallest cases found).
+    /// their input taken from derived predicates. Demand contexts and relaxed copies keep
+    /// these programs stratified; the one shape the rewrite still cannot order (a negated
+    /// goal-directed call whose input depends, through the demand of goal-directed calls, on
+    /// the negating rule's own result) must be rejected as such, never answered wrongly.
     #[test]
-    #[ignore = "the magic-set rewrite breaks stratification or evaluability when a goal-directed call takes its input from a derived predicate; see magic_sets_keep_a_stratified_program_stratified"]
     fn goal_directed_calls_anywhere_match_reference(p in program_calls_anywhere()) {
+        if let Err(e) = common::try_load(&p.render()) {
+            let unorderable = e.diagnostics.iter().all(|d| {
+                d.code == Code::NotEvaluable && d.message.contains("cannot be ordered")
+            });
+            prop_assert!(unorderable, "rejected: {:?}\n{}", e.diagnostics, p.render());
+            return Ok(());
+        }
         goal_directed_agree(&p)?;
         let kb = p.load();
         let want = reference(&p);
@@ -1795,7 +1803,6 @@ fn a_goal_directed_predicate_is_asked_with_its_input() {
 /// "negation through recursion: p -> !g -> demand#g -> p" (exit 101 from the command line):
 /// the demand of `g` is fed by `q`'s `p(X)`, and `p` negates `g`, which waits on its demand.
 #[test]
-#[ignore = "bug: the magic-set rewrite makes a stratified program unstratifiable (p -> !g -> demand#g -> p)"]
 fn magic_sets_keep_a_stratified_program_stratified() {
     let kb = common::try_load(
         "e(a). e(c).\ng(N) :- N != c.\np(X) :- e(X), !g(X).\nq(X) :- p(X), g(X).\nr(X) :- p(X), !g(X).\n",
@@ -1813,7 +1820,6 @@ fn magic_sets_keep_a_stratified_program_stratified() {
 /// a variable it needs is never bound" (not-evaluable, exit 101 from the command line). With the test written after the
 /// negation the same program loads. (Also the golden case `tests/cases/not-evaluable`.)
 #[test]
-#[ignore = "bug: a test before a negated goal-directed call in a recursive rule is not evaluable after the magic-set rewrite"]
 fn a_negated_goal_directed_call_after_a_test_in_a_recursive_rule() {
     let kb = common::try_load(
         "p(X) :- X != b, !g(X), p(X).\np(X) :- e(X).\ng(N) :- N != a.\ne(c). e(a).\n",
@@ -1827,7 +1833,6 @@ fn a_negated_goal_directed_call_after_a_test_in_a_recursive_rule() {
 /// `why p0` proves it at height 13: the question evaluates again every predicate that
 /// depends on a goal-directed one, numbering its rounds anew, and reports those heights.
 #[test]
-#[ignore = "bug: why reports the height of a re-evaluation, not the model's, for a tuple that depends on a goal-directed predicate"]
 fn why_reports_the_model_height_of_a_tuple_that_depends_on_a_goal_directed_predicate() {
     let text =
         "e0(c0).\ng0(N) :- length(N, A), A < 1.\np0 :- e0(A), g0(A).\np0 :- p1.\np1 :- e0(A).\n";
