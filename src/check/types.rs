@@ -186,10 +186,33 @@ pub(super) fn check_types(
             atom_types(preds, a, &mut env, errors);
         }
     }
-    // Built-in outputs and assignments, in as many passes as they feed each other.
+    learn_derived(&all, &mut env, errors);
+    test_literals(preds, &all, &mut env, errors);
+    if let Some(h) = head {
+        for (i, t) in h.args.iter().enumerate() {
+            let Some(want) = declared(preds, h, i) else {
+                continue;
+            };
+            let got = match t {
+                Term::Const(c) => Some(kind(c)),
+                Term::Var(v) => env.vars.get(v).map(|x| x.0),
+                Term::Wildcard => None,
+            };
+            if let Some(got) = got
+                && got != want
+            {
+                errors.push(mistyped(h, i, want, got));
+            }
+        }
+    }
+}
+
+/// Types learnt from built-in outputs, assignments and aggregates, in as many passes as they
+/// feed each other.
+fn learn_derived(all: &[&Literal], env: &mut Env, errors: &mut Vec<Diagnostic>) {
     for _ in 0..all.len().max(1) {
         let before = env.vars.len();
-        for &l in &all {
+        for &l in all {
             match l {
                 Literal::Aggregate(g) if !env.vars.contains_key(&g.result) => {
                     let value = g.value.as_ref().and_then(|v| env.vars.get(v).copied());
@@ -262,10 +285,20 @@ pub(super) fn check_types(
             break;
         }
     }
-    for &l in &all {
+}
+
+/// Negations and comparisons test values bound elsewhere: a comparison across types, where a
+/// typed column stands on one side, never holds.
+fn test_literals(
+    preds: &BTreeMap<String, PredInfo>,
+    all: &[&Literal],
+    env: &mut Env,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for &l in all {
         match l {
             Literal::Neg(a) if Builtin::from_name(&a.pred).is_none() => {
-                atom_types(preds, a, &mut env, errors)
+                atom_types(preds, a, env, errors)
             }
             Literal::Cmp { lhs, op, rhs, span } => {
                 let (l, r) = (env.expr(lhs, *span, errors), env.expr(rhs, *span, errors));
@@ -298,23 +331,6 @@ pub(super) fn check_types(
                 }
             }
             _ => {}
-        }
-    }
-    if let Some(h) = head {
-        for (i, t) in h.args.iter().enumerate() {
-            let Some(want) = declared(preds, h, i) else {
-                continue;
-            };
-            let got = match t {
-                Term::Const(c) => Some(kind(c)),
-                Term::Var(v) => env.vars.get(v).map(|x| x.0),
-                Term::Wildcard => None,
-            };
-            if let Some(got) = got
-                && got != want
-            {
-                errors.push(mistyped(h, i, want, got));
-            }
         }
     }
 }
