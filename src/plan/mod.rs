@@ -6,6 +6,7 @@
 //! Enter through [`plan_rules`].
 
 pub mod display;
+mod filters;
 pub mod rule;
 
 use crate::check::order_body;

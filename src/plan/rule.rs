@@ -16,8 +16,7 @@
 //! same atom shape shares ([`AtomShape`]).
 
 use crate::ir::{
-    ArithOp, Atom, Builtin, CmpOp, Const, Expr, Id, Interner, Literal, Pred, Rule, Term, Var,
-    compile_regex,
+    ArithOp, Atom, Builtin, CmpOp, Expr, Id, Interner, Literal, Pred, Rule, Term, Var,
 };
 use crate::source::{Code, Diagnostic};
 use regex::Regex;
@@ -213,11 +212,11 @@ impl RulePlan {
 }
 
 /// The slots of a binding row: the variable each holds (`None` for a slot nothing reads).
-type Layout = Vec<Option<Var>>;
+pub(super) type Layout = Vec<Option<Var>>;
 
 /// Why a rule cannot be compiled although check accepted it: the planner and the checker
 /// disagree, a bug reported as such (never a panic).
-fn internal(what: &str, at: crate::source::Span) -> Diagnostic {
+pub(super) fn internal(what: &str, at: crate::source::Span) -> Diagnostic {
     Diagnostic::error(
         Code::NotEvaluable,
         format!("internal error: the planner met {what} that the checker should have rejected"),
@@ -225,7 +224,7 @@ fn internal(what: &str, at: crate::source::Span) -> Diagnostic {
     )
 }
 
-fn term_expr(t: &Term, layout: &Layout, interner: &mut Interner) -> Option<CExpr> {
+pub(super) fn term_expr(t: &Term, layout: &Layout, interner: &mut Interner) -> Option<CExpr> {
     match t {
         Term::Var(v) => slot(layout, v).map(CExpr::Slot),
         Term::Const(c) => Some(CExpr::Const(interner.intern(c))),
@@ -233,11 +232,11 @@ fn term_expr(t: &Term, layout: &Layout, interner: &mut Interner) -> Option<CExpr
     }
 }
 
-fn slot(layout: &Layout, v: &Var) -> Option<usize> {
+pub(super) fn slot(layout: &Layout, v: &Var) -> Option<usize> {
     layout.iter().position(|x| x.as_ref() == Some(v))
 }
 
-fn expr(e: &Expr, layout: &Layout, interner: &mut Interner) -> Option<CExpr> {
+pub(super) fn expr(e: &Expr, layout: &Layout, interner: &mut Interner) -> Option<CExpr> {
     Some(match e {
         Expr::Term(t) => term_expr(t, layout, interner)?,
         Expr::Binary(l, op, r) => CExpr::Binary(
@@ -322,112 +321,32 @@ pub fn compile(
         s.extend(lits[k].vars());
         live_after[k] = s;
     }
-    let mut segments: Vec<Segment> = Vec::new();
-    let mut layout: Layout = Vec::new();
+    let mut c = Chain {
+        segments: Vec::new(),
+        layout: Vec::new(),
+    };
     let mut k = 0;
     // The source.
     if let Some(Literal::Pos(a)) = lits.first() {
-        let shaped = shape(a, &layout, &live_after[1], interner);
-        layout = shaped.new.into_iter().map(Some).collect();
-        segments.push(Segment {
-            start: Start::Scan(shaped.shape),
-            width: layout.len(),
-            transforms: Vec::new(),
-            next: None,
-        });
+        let shaped = shape(a, &c.layout, &live_after[1], interner);
+        c.layout = shaped.new.into_iter().map(Some).collect();
+        c.begin(Start::Scan(shaped.shape));
         k = 1;
     } else {
-        segments.push(Segment {
-            start: Start::Unit,
-            width: 0,
-            transforms: Vec::new(),
-            next: None,
-        });
+        c.begin(Start::Unit);
     }
     while k < lits.len() {
-        let lit = lits[k];
-        if let Literal::Pos(a) | Literal::Neg(a) = lit {
-            let negated = matches!(lit, Literal::Neg(_));
-            let live = if negated {
-                BTreeSet::new()
-            } else {
-                live_after[k + 1].clone()
-            };
-            let shaped = shape(a, &layout, &live, interner);
-            let rest: Vec<Var> = layout
-                .iter()
-                .flatten()
-                .filter(|v| !shaped.key.contains(v) && live_after[k + 1].contains(*v))
-                .cloned()
-                .collect();
-            let slots = |vars: &[Var]| -> Result<Vec<usize>, Diagnostic> {
-                vars.iter()
-                    .map(|v| {
-                        slot(&layout, v).ok_or_else(|| internal("an unbound variable", a.span))
-                    })
-                    .collect()
-            };
-            let boundary = Boundary {
-                key: slots(&shaped.key)?,
-                rest: slots(&rest)?,
-            };
-            if let Some(last) = segments.last_mut() {
-                last.next = Some(boundary);
-            }
-            layout = shaped
-                .key
-                .into_iter()
-                .chain(rest)
-                .chain(if negated { Vec::new() } else { shaped.new })
-                .map(Some)
-                .collect();
-            let start = if negated {
-                Start::Anti(shaped.shape)
-            } else {
-                Start::Join(shaped.shape)
-            };
-            segments.push(Segment {
-                start,
-                width: layout.len(),
-                transforms: Vec::new(),
-                next: None,
-            });
-        } else if let Literal::Aggregate(g) = lit {
-            let group = g
-                .group_vars()
-                .map(|v| {
-                    slot(&layout, v)
-                        .map(CExpr::Slot)
-                        .ok_or_else(|| internal("an unbound group variable", g.span))
-                })
-                .collect::<Result<_, _>>()?;
-            let t = Transform::Aggregate {
-                op: g.op,
-                pred: g.aux.pred.clone(),
-                value: g.value,
-                group,
-            };
-            let bound = slot(&layout, &g.result);
-            if let Some(last) = segments.last_mut() {
-                last.transforms.push(t);
-                // A result bound before is tested against the value.
-                if let Some(old) = bound {
-                    last.transforms.push(Transform::Cmp(
-                        CExpr::Slot(layout.len()),
-                        CmpOp::Eq,
-                        CExpr::Slot(old),
-                    ));
-                }
-            }
-            layout.push(if bound.is_some() {
-                None
-            } else {
-                Some(g.result.clone())
-            });
-        } else {
-            let t = transform(lit, &mut layout, interner)?;
-            if let Some(last) = segments.last_mut() {
-                last.transforms.push(t);
+        match lits[k] {
+            lit @ (Literal::Pos(a) | Literal::Neg(a)) => c.atom(
+                a,
+                matches!(lit, Literal::Neg(_)),
+                &live_after[k + 1],
+                interner,
+            )?,
+            Literal::Aggregate(g) => c.aggregate(g)?,
+            lit => {
+                let t = super::filters::transform(lit, &mut c.layout, interner)?;
+                c.push(t);
             }
         }
         k += 1;
@@ -437,10 +356,10 @@ pub fn compile(
         .args
         .iter()
         .map(|t| match t {
-            Term::Var(v) => slot(&layout, v)
+            Term::Var(v) => slot(&c.layout, v)
                 .map(HeadArg::Slot)
                 .ok_or_else(|| internal("an unbound head variable", rule.span)),
-            Term::Const(c) => Ok(HeadArg::Const(interner.intern(c))),
+            Term::Const(cst) => Ok(HeadArg::Const(interner.intern(cst))),
             Term::Wildcard => Err(internal("`_` in a head", rule.span)),
         })
         .collect::<Result<_, _>>()?;
@@ -448,109 +367,115 @@ pub fn compile(
         rule: index,
         head_pred: rule.head.pred.clone(),
         head,
-        segments,
+        segments: c.segments,
     })
 }
 
-fn transform(
-    lit: &Literal,
-    layout: &mut Layout,
-    interner: &mut Interner,
-) -> Result<Transform, Diagnostic> {
-    let span = lit.span();
-    let value = |t: &Term, layout: &Layout, interner: &mut Interner| {
-        term_expr(t, layout, interner).ok_or_else(|| internal("an unbound argument", span))
-    };
-    match lit {
-        Literal::Builtin {
-            builtin,
-            args,
-            negated,
-            ..
-        } => {
-            if let Some(out) = builtin.output().filter(|_| !negated) {
-                let unbound = match &args[out] {
-                    Term::Var(v) if slot(layout, v).is_none() => Some(Some(v.clone())),
-                    Term::Wildcard => Some(None), // an unnamed slot nothing reads
-                    _ => None,
-                };
-                if let Some(v) = unbound {
-                    let inputs = args[..out]
-                        .iter()
-                        .map(|t| value(t, layout, interner))
-                        .collect::<Result<_, _>>()?;
-                    layout.push(v);
-                    return Ok(Transform::Compute {
-                        builtin: *builtin,
-                        inputs,
-                    });
-                }
-            }
-            let cargs: Vec<CExpr> = args
-                .iter()
-                .map(|t| value(t, layout, interner))
-                .collect::<Result<_, _>>()?;
-            let regex = match (builtin, &args[1]) {
-                (Builtin::Matches, Term::Const(c)) => Some(constant_regex(c, span)?),
-                _ => None,
-            };
-            Ok(Transform::Builtin {
-                builtin: *builtin,
-                args: cargs,
-                negated: *negated,
-                regex,
-            })
-        }
-        Literal::Cmp { lhs, op, rhs, .. } => {
-            let unbound = |e: &Expr| match e {
-                Expr::Term(Term::Var(v)) if slot(layout, v).is_none() => Some(v.clone()),
-                _ => None,
-            };
-            let compiled = |e: &Expr, layout: &Layout, interner: &mut Interner| {
-                expr(e, layout, interner).ok_or_else(|| internal("an unbound expression", span))
-            };
-            Ok(match (*op, unbound(lhs), unbound(rhs)) {
-                (CmpOp::Eq, Some(v), _) => {
-                    let e = compiled(rhs, layout, interner)?;
-                    layout.push(Some(v));
-                    Transform::Assign(e)
-                }
-                (CmpOp::Eq, None, Some(v)) => {
-                    let e = compiled(lhs, layout, interner)?;
-                    layout.push(Some(v));
-                    Transform::Assign(e)
-                }
-                _ => Transform::Cmp(
-                    compiled(lhs, layout, interner)?,
-                    *op,
-                    compiled(rhs, layout, interner)?,
-                ),
-            })
-        }
-        Literal::Pos(_) | Literal::Neg(_) | Literal::Aggregate(_) => {
-            Err(internal("an atom among filters", span))
+/// A rule's segments as they are built, and the slots of the current binding row.
+struct Chain {
+    segments: Vec<Segment>,
+    layout: Layout,
+}
+
+impl Chain {
+    /// Starts a segment whose row is the current layout.
+    fn begin(&mut self, start: Start) {
+        self.segments.push(Segment {
+            start,
+            width: self.layout.len(),
+            transforms: Vec::new(),
+            next: None,
+        });
+    }
+
+    /// Adds a transform to the current segment.
+    fn push(&mut self, t: Transform) {
+        if let Some(last) = self.segments.last_mut() {
+            last.transforms.push(t);
         }
     }
-}
 
-/// A constant pattern of `matches`, compiled once.
-///
-/// Errors: [`Code::Regex`] at the literal.
-pub fn constant_regex(c: &Const, span: crate::source::Span) -> Result<Regex, Diagnostic> {
-    let text = c.plain_text();
-    compile_regex(&text).map_err(|e| {
-        Diagnostic::error(
-            Code::Regex,
-            format!("invalid regular expression: {}", first_line(&e.to_string())),
-            span,
-        )
-    })
-}
+    /// A positive atom (a keyed join) or a negated one (an antijoin): ends the current
+    /// segment with a boundary carrying the variables still `live`, and starts the next.
+    fn atom(
+        &mut self,
+        a: &Atom,
+        negated: bool,
+        live_after: &BTreeSet<Var>,
+        interner: &mut Interner,
+    ) -> Result<(), Diagnostic> {
+        let live = if negated {
+            BTreeSet::new()
+        } else {
+            live_after.clone()
+        };
+        let shaped = shape(a, &self.layout, &live, interner);
+        let rest: Vec<Var> = self
+            .layout
+            .iter()
+            .flatten()
+            .filter(|v| !shaped.key.contains(v) && live_after.contains(*v))
+            .cloned()
+            .collect();
+        let slots = |vars: &[Var]| -> Result<Vec<usize>, Diagnostic> {
+            vars.iter()
+                .map(|v| {
+                    slot(&self.layout, v).ok_or_else(|| internal("an unbound variable", a.span))
+                })
+                .collect()
+        };
+        let boundary = Boundary {
+            key: slots(&shaped.key)?,
+            rest: slots(&rest)?,
+        };
+        if let Some(last) = self.segments.last_mut() {
+            last.next = Some(boundary);
+        }
+        self.layout = shaped
+            .key
+            .into_iter()
+            .chain(rest)
+            .chain(if negated { Vec::new() } else { shaped.new })
+            .map(Some)
+            .collect();
+        self.begin(if negated {
+            Start::Anti(shaped.shape)
+        } else {
+            Start::Join(shaped.shape)
+        });
+        Ok(())
+    }
 
-fn first_line(s: &str) -> String {
-    s.lines()
-        .rfind(|l| !l.trim().is_empty())
-        .unwrap_or(s)
-        .trim()
-        .to_string()
+    /// An aggregate: appends its value for the row's group; a result bound before is
+    /// tested against it.
+    fn aggregate(&mut self, g: &crate::ir::Aggregate) -> Result<(), Diagnostic> {
+        let group = g
+            .group_vars()
+            .map(|v| {
+                slot(&self.layout, v)
+                    .map(CExpr::Slot)
+                    .ok_or_else(|| internal("an unbound group variable", g.span))
+            })
+            .collect::<Result<_, _>>()?;
+        self.push(Transform::Aggregate {
+            op: g.op,
+            pred: g.aux.pred.clone(),
+            value: g.value,
+            group,
+        });
+        let bound = slot(&self.layout, &g.result);
+        if let Some(old) = bound {
+            self.push(Transform::Cmp(
+                CExpr::Slot(self.layout.len()),
+                CmpOp::Eq,
+                CExpr::Slot(old),
+            ));
+        }
+        self.layout.push(if bound.is_some() {
+            None
+        } else {
+            Some(g.result.clone())
+        });
+        Ok(())
+    }
 }

@@ -1,0 +1,114 @@
+//! Filters and assignments on a binding row: the comparisons, built-in tests, function
+//! built-ins and `X = expr` of a rule body, compiled against the row's layout.
+
+use super::rule::{CExpr, Layout, Transform, expr, internal, slot, term_expr};
+use crate::ir::{Builtin, CmpOp, Const, Expr, Interner, Literal, Term, compile_regex};
+use crate::source::{Code, Diagnostic};
+use regex::Regex;
+
+/// The transform of a filter literal; appends to `layout` the variable it binds, if any.
+///
+/// Errors: an internal disagreement with the checker (an unbound argument), a constant
+/// pattern that does not compile.
+pub(super) fn transform(
+    lit: &Literal,
+    layout: &mut Layout,
+    interner: &mut Interner,
+) -> Result<Transform, Diagnostic> {
+    let span = lit.span();
+    let value = |t: &Term, layout: &Layout, interner: &mut Interner| {
+        term_expr(t, layout, interner).ok_or_else(|| internal("an unbound argument", span))
+    };
+    match lit {
+        Literal::Builtin {
+            builtin,
+            args,
+            negated,
+            ..
+        } => {
+            if let Some(out) = builtin.output().filter(|_| !negated) {
+                let unbound = match &args[out] {
+                    Term::Var(v) if slot(layout, v).is_none() => Some(Some(v.clone())),
+                    Term::Wildcard => Some(None), // an unnamed slot nothing reads
+                    _ => None,
+                };
+                if let Some(v) = unbound {
+                    let inputs = args[..out]
+                        .iter()
+                        .map(|t| value(t, layout, interner))
+                        .collect::<Result<_, _>>()?;
+                    layout.push(v);
+                    return Ok(Transform::Compute {
+                        builtin: *builtin,
+                        inputs,
+                    });
+                }
+            }
+            let cargs: Vec<CExpr> = args
+                .iter()
+                .map(|t| value(t, layout, interner))
+                .collect::<Result<_, _>>()?;
+            let regex = match (builtin, &args[1]) {
+                (Builtin::Matches, Term::Const(c)) => Some(constant_regex(c, span)?),
+                _ => None,
+            };
+            Ok(Transform::Builtin {
+                builtin: *builtin,
+                args: cargs,
+                negated: *negated,
+                regex,
+            })
+        }
+        Literal::Cmp { lhs, op, rhs, .. } => {
+            let unbound = |e: &Expr| match e {
+                Expr::Term(Term::Var(v)) if slot(layout, v).is_none() => Some(v.clone()),
+                _ => None,
+            };
+            let compiled = |e: &Expr, layout: &Layout, interner: &mut Interner| {
+                expr(e, layout, interner).ok_or_else(|| internal("an unbound expression", span))
+            };
+            Ok(match (*op, unbound(lhs), unbound(rhs)) {
+                (CmpOp::Eq, Some(v), _) => {
+                    let e = compiled(rhs, layout, interner)?;
+                    layout.push(Some(v));
+                    Transform::Assign(e)
+                }
+                (CmpOp::Eq, None, Some(v)) => {
+                    let e = compiled(lhs, layout, interner)?;
+                    layout.push(Some(v));
+                    Transform::Assign(e)
+                }
+                _ => Transform::Cmp(
+                    compiled(lhs, layout, interner)?,
+                    *op,
+                    compiled(rhs, layout, interner)?,
+                ),
+            })
+        }
+        Literal::Pos(_) | Literal::Neg(_) | Literal::Aggregate(_) => {
+            Err(internal("an atom among filters", span))
+        }
+    }
+}
+
+/// A constant pattern of `matches`, compiled once.
+///
+/// Errors: [`Code::Regex`] at the literal.
+pub fn constant_regex(c: &Const, span: crate::source::Span) -> Result<Regex, Diagnostic> {
+    let text = c.plain_text();
+    compile_regex(&text).map_err(|e| {
+        Diagnostic::error(
+            Code::Regex,
+            format!("invalid regular expression: {}", first_line(&e.to_string())),
+            span,
+        )
+    })
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
+        .to_string()
+}
