@@ -14,7 +14,7 @@
 
 mod aggregate;
 
-use super::proof::{Justification, Proof, Quote};
+use super::proof::{GroundAtom, Justification, Proof, Quote};
 use crate::check::CheckedKb;
 use crate::engine::functions;
 use crate::ir::{Atom, Const, Expr, Literal, Pred, Rule, Term};
@@ -151,6 +151,8 @@ impl<'a> ProofChecker<'a> {
         self.node(proof, tuples, &mut path)
     }
 
+    /// Checks a node whose conclusion is an atom (the root, a positive premise), then its
+    /// premises.
     pub(super) fn node(
         &self,
         p: &Proof,
@@ -182,116 +184,147 @@ impl<'a> ProofChecker<'a> {
         if !tuples.holds(&atom.pred, &atom.args) {
             return fail(path, format!("{atom} is not a tuple of the model"));
         }
-        match &p.by {
+        let checked = match &p.by {
             Justification::Fact {
                 location,
                 cites,
                 notes,
             } => {
-                // The same fact may be written more than once: one of them must match.
-                let same: Vec<&Written> = self
-                    .facts
-                    .get(atom.pred.as_str())
-                    .into_iter()
-                    .flatten()
-                    .filter(|w| {
-                        w.rule.head.args.len() == atom.args.len()
-                            && w.rule
-                                .head
-                                .args
-                                .iter()
-                                .zip(&atom.args)
-                                .all(|(t, a)| matches!(t, Term::Const(c) if c == a))
+                self.fact(atom, location, cites, notes)
+                    .and_then(|()| match p.premises.is_empty() {
+                        true => Ok(()),
+                        false => Err("a fact has no premises".into()),
                     })
-                    .collect();
-                let clause = if same.is_empty() { None } else { Some(same) };
-                match clause {
-                    Some(cs) => {
-                        let checks: Vec<Result<(), String>> = cs
-                            .iter()
-                            .map(|w| self.same_annotations(w.clause, location, cites, notes))
-                            .collect();
-                        if let Some(Err(m)) = checks
-                            .iter()
-                            .find(|r| r.is_err())
-                            .filter(|_| checks.iter().all(Result::is_err))
-                        {
-                            return fail(path, m.clone());
-                        }
-                    }
-                    None if self.file_preds.contains(&atom.pred) => {}
-                    None => {
-                        return fail(path, format!("{atom} is not a fact of the knowledge base"));
-                    }
-                }
-                if !p.premises.is_empty() {
-                    return fail(path, "a fact has no premises".into());
-                }
             }
-            Justification::Rule {
-                rule,
-                substitution,
-                location,
-                cites,
-                notes,
-            } => {
-                let Some(written) = self.rules.get(rule) else {
-                    return fail(path, format!("no rule `{rule}` in the knowledge base"));
-                };
-                // The same rule may be written more than once: the one at the proof's place.
-                let checks: Vec<Result<(), String>> = written
-                    .iter()
-                    .map(|w| self.same_annotations(w.clause, location, cites, notes))
-                    .collect();
-                let Some(k) = checks.iter().position(Result::is_ok) else {
-                    return fail(
-                        path,
-                        checks.into_iter().find_map(Result::err).unwrap_or_default(),
-                    );
-                };
-                let clause = written[k].rule;
-                let mut s: Subst = substitution.0.iter().cloned().collect();
-                let head = instantiate_atom(&clause.head, &s);
-                if head.as_deref() != Some(atom.args.as_slice())
-                    || !same_pred(&clause.head.pred, &atom.pred)
-                {
-                    return fail(
-                        path,
-                        format!("the substitution does not make the head of `{rule}` equal {atom}"),
-                    );
-                }
-                if p.premises.len() != clause.body.len() {
-                    return fail(
-                        path,
-                        format!(
-                            "`{rule}` has {} body literals, the proof {} premises",
-                            clause.body.len(),
-                            p.premises.len()
-                        ),
-                    );
-                }
-                for (lit, premise) in clause.body.iter().zip(&p.premises) {
-                    if let Literal::Aggregate(g) = lit {
-                        self.aggregate(g, premise, &s, tuples, path)?;
-                        continue;
-                    }
-                    if let Err(m) = self.literal(lit, premise, &mut s, tuples) {
-                        path.push(premise.conclusion.clone());
-                        return fail(path, m);
-                    }
-                    if let (Literal::Pos(_), Some(_)) = (lit, &premise.atom) {
-                        self.node(premise, tuples, path)?;
-                    }
-                }
-            }
+            Justification::Rule { .. } => return self.rule_node(p, atom, tuples, path),
             Justification::Builtin
             | Justification::Absent
             | Justification::Aggregate { .. }
             | Justification::Member { .. } => {
-                return fail(
-                    path,
-                    "a built-in, negation or aggregate cannot conclude an atom".into(),
-                );
+                Err("a built-in, negation or aggregate cannot conclude an atom".into())
+            }
+        };
+        if let Err(m) = checked {
+            return fail(path, m);
+        }
+        path.pop();
+        Ok(())
+    }
+
+    /// A fact leaf: a fact clause of the knowledge base, word for word, with its annotations
+    /// and place (the same fact may be written more than once: one of them must match), or
+    /// a row of a fact file.
+    fn fact(
+        &self,
+        atom: &GroundAtom,
+        location: &Location,
+        cites: &[Quote],
+        notes: &[Quote],
+    ) -> Result<(), String> {
+        let same: Vec<&Written> = self
+            .facts
+            .get(atom.pred.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|w| {
+                w.rule.head.args.len() == atom.args.len()
+                    && w.rule
+                        .head
+                        .args
+                        .iter()
+                        .zip(&atom.args)
+                        .all(|(t, a)| matches!(t, Term::Const(c) if c == a))
+            })
+            .collect();
+        if same.is_empty() {
+            return if self.file_preds.contains(&atom.pred) {
+                Ok(())
+            } else {
+                Err(format!("{atom} is not a fact of the knowledge base"))
+            };
+        }
+        let checks: Vec<Result<(), String>> = same
+            .iter()
+            .map(|w| self.same_annotations(w.clause, location, cites, notes))
+            .collect();
+        match checks.iter().find(|r| r.is_ok()) {
+            Some(_) => Ok(()),
+            None => checks.into_iter().find_map(Result::err).map_or(Ok(()), Err),
+        }
+    }
+
+    /// A rule node: a clause of the knowledge base (by its text, at the proof's place) whose
+    /// head the substitution makes the node's atom, one premise per body literal, each
+    /// checked in turn.
+    fn rule_node(
+        &self,
+        p: &Proof,
+        atom: &GroundAtom,
+        tuples: &dyn TupleSet,
+        path: &mut Vec<String>,
+    ) -> Result<(), ProofError> {
+        let fail = |path: &Vec<String>, m: String| {
+            Err(ProofError {
+                path: path.clone(),
+                message: m,
+            })
+        };
+        let Justification::Rule {
+            rule,
+            substitution,
+            location,
+            cites,
+            notes,
+        } = &p.by
+        else {
+            return fail(path, "not a rule node".into());
+        };
+        let Some(written) = self.rules.get(rule) else {
+            return fail(path, format!("no rule `{rule}` in the knowledge base"));
+        };
+        // The same rule may be written more than once: the one at the proof's place.
+        let checks: Vec<Result<(), String>> = written
+            .iter()
+            .map(|w| self.same_annotations(w.clause, location, cites, notes))
+            .collect();
+        let Some(k) = checks.iter().position(Result::is_ok) else {
+            return fail(
+                path,
+                checks.into_iter().find_map(Result::err).unwrap_or_default(),
+            );
+        };
+        let clause = written[k].rule;
+        let mut s: Subst = substitution.0.iter().cloned().collect();
+        let head = instantiate_atom(&clause.head, &s);
+        if head.as_deref() != Some(atom.args.as_slice())
+            || !same_pred(&clause.head.pred, &atom.pred)
+        {
+            return fail(
+                path,
+                format!("the substitution does not make the head of `{rule}` equal {atom}"),
+            );
+        }
+        if p.premises.len() != clause.body.len() {
+            return fail(
+                path,
+                format!(
+                    "`{rule}` has {} body literals, the proof {} premises",
+                    clause.body.len(),
+                    p.premises.len()
+                ),
+            );
+        }
+        for (lit, premise) in clause.body.iter().zip(&p.premises) {
+            if let Literal::Aggregate(g) = lit {
+                self.aggregate(g, premise, &s, tuples, path)?;
+                continue;
+            }
+            if let Err(m) = self.literal(lit, premise, &mut s, tuples) {
+                path.push(premise.conclusion.clone());
+                return fail(path, m);
+            }
+            if let (Literal::Pos(_), Some(_)) = (lit, &premise.atom) {
+                self.node(premise, tuples, path)?;
             }
         }
         path.pop();
