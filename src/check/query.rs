@@ -104,48 +104,7 @@ pub fn check_query_body(
         });
     };
     for &i in &order.stuck {
-        let l = &lowered[i];
-        match l {
-            Literal::Pos(a) | Literal::Neg(a) if adornments.contains_key(&a.pred) => {
-                let name = a.pred.to_string();
-                let info = &kb.preds[&name];
-                let list: Vec<String> = free_inputs(a, &adornments, &order.bound)
-                    .into_iter()
-                    .map(|p| format!("argument {} (`{}`)", p + 1, info.column(p)))
-                    .collect();
-                errors.push(
-                    Diagnostic::error(
-                        Code::InputNeeded,
-                        format!(
-                            "`{name}` is goal-directed: the query must give its {}",
-                            list.join(" and ")
-                        ),
-                        a.span,
-                    )
-                    .with_help(format!("give a value, e.g. `{name}? \"…\"`")),
-                );
-            }
-            l => {
-                let vars: Vec<String> = l
-                    .vars()
-                    .into_iter()
-                    .filter(|v| !order.bound.contains(v))
-                    .map(|v| format!("`{v}`"))
-                    .collect();
-                let msg = match vars.as_slice() {
-                    [] => "`_` stands where a value is needed".to_string(),
-                    [one] => format!("variable {one} is not bound (range restriction)"),
-                    [init @ .., last] => format!(
-                        "variables {} and {last} are not bound (range restriction)",
-                        init.join(", ")
-                    ),
-                };
-                errors.push(
-                    Diagnostic::error(Code::UnsafeVariable, msg, l.span())
-                        .with_help("bind it with a positive atom of the query; negations, comparisons and built-ins only test values"),
-                );
-            }
-        }
+        errors.push(stuck(kb, &lowered[i], &adornments, &order.bound));
     }
     if errors.is_empty() {
         Ok(CheckedQuery {
@@ -171,4 +130,51 @@ fn free_inputs(a: &ir::Atom, adorn: &Adornments, bound: &BTreeSet<ir::Var>) -> V
                 && !matches!(&a.args[p], Term::Var(v) if bound.contains(v))
         })
         .collect()
+}
+
+/// Why a literal of a query never became ready: a goal-directed predicate's input left free,
+/// or a variable nothing binds.
+fn stuck(
+    kb: &CheckedKb,
+    l: &Literal,
+    adornments: &Adornments,
+    bound: &BTreeSet<ir::Var>,
+) -> Diagnostic {
+    match l {
+        Literal::Pos(a) | Literal::Neg(a) if adornments.contains_key(&a.pred) => {
+            let name = a.pred.to_string();
+            let info = &kb.preds[&name];
+            let list: Vec<String> = free_inputs(a, adornments, bound)
+                .into_iter()
+                .map(|p| format!("argument {} (`{}`)", p + 1, info.column(p)))
+                .collect();
+            Diagnostic::error(
+                Code::InputNeeded,
+                format!(
+                    "`{name}` is goal-directed: the query must give its {}",
+                    list.join(" and ")
+                ),
+                a.span,
+            )
+            .with_help(format!("give a value, e.g. `{name}? \"…\"`"))
+        }
+        l => {
+            let vars: Vec<String> = l
+                .vars()
+                .into_iter()
+                .filter(|v| !bound.contains(v))
+                .map(|v| format!("`{v}`"))
+                .collect();
+            let msg = match vars.as_slice() {
+                [] => "`_` stands where a value is needed".to_string(),
+                [one] => format!("variable {one} is not bound (range restriction)"),
+                [init @ .., last] => format!(
+                    "variables {} and {last} are not bound (range restriction)",
+                    init.join(", ")
+                ),
+            };
+            Diagnostic::error(Code::UnsafeVariable, msg, l.span())
+                .with_help("bind it with a positive atom of the query; negations, comparisons and built-ins only test values")
+        }
+    }
 }
