@@ -151,74 +151,79 @@ impl Explainer<'_> {
             out.depth_limited = !rule_ids.is_empty();
             return out;
         }
-        for ri in rule_ids {
-            let user = self.without_demand(ri);
-            let view = self.view(ri);
-            // Unify the head with the given arguments only.
-            let mut seed = Subst::new();
-            let mut unifies = true;
-            for (t, a) in user.head.args.iter().zip(args) {
-                match (t, a) {
-                    (Term::Const(c), Some(v)) if c != v => unifies = false,
-                    (Term::Var(x), Some(v)) => {
-                        if seed.get(x).is_some_and(|b| b != v) {
-                            unifies = false;
-                        }
-                        seed.insert(x.clone(), v.clone());
+        // A rule whose body holds for some binding derives a tuple the goal's open
+        // arguments allow, so it is not a reason for "not"; it is left out.
+        out.rules = rule_ids
+            .into_iter()
+            .filter_map(|ri| self.trial(ri, args, depth))
+            .collect();
+        out
+    }
+
+    /// Rule `ri` tried against the goal's given arguments: the first literal (in the order
+    /// the body runs) where every binding dies, with how many reached it and an example.
+    /// `None` when the head does not unify or the body holds.
+    fn trial(&self, ri: usize, args: &[Option<Const>], depth: usize) -> Option<RuleTrial> {
+        let user = self.without_demand(ri);
+        let view = self.view(ri);
+        // Unify the head with the given arguments only.
+        let mut seed = Subst::new();
+        for (t, a) in user.head.args.iter().zip(args) {
+            match (t, a) {
+                (Term::Const(c), Some(v)) if c != v => return None,
+                (Term::Var(x), Some(v)) => {
+                    if seed.get(x).is_some_and(|b| b != v) {
+                        return None;
                     }
-                    _ => {}
+                    seed.insert(x.clone(), v.clone());
+                }
+                _ => {}
+            }
+        }
+        let order = order_body(
+            &user.body,
+            &self.kb.adornments,
+            &seed.keys().cloned().collect(),
+        );
+        let mut bindings = vec![seed];
+        for &i in &order.order {
+            let lit = &user.body[i];
+            let mut next = Vec::new();
+            for s in &bindings {
+                for (e, _) in self.matcher.extend(lit, s, None) {
+                    if next.len() < MAX_BINDINGS {
+                        next.push(e);
+                    }
                 }
             }
-            if !unifies {
+            if !next.is_empty() {
+                bindings = next;
                 continue;
             }
-            let order = order_body(
-                &user.body,
-                &self.kb.adornments,
-                &seed.keys().cloned().collect(),
+            let example = bindings[0].clone();
+            let cause = reached(&user.body, lit, &example).map_or_else(
+                || self.cause(lit, &example, depth),
+                |reason| BlockCause::Reached { reason },
             );
-            let mut bindings = vec![seed];
-            for &i in &order.order {
-                let lit = &user.body[i];
-                let mut next = Vec::new();
-                for s in &bindings {
-                    for (e, _) in self.matcher.extend(lit, s, None) {
-                        if next.len() < MAX_BINDINGS {
-                            next.push(e);
-                        }
-                    }
-                }
-                if next.is_empty() {
-                    let example = bindings[0].clone();
-                    let cause = reached(&user.body, lit, &example).map_or_else(
-                        || self.cause(lit, &example, depth),
-                        |reason| BlockCause::Reached { reason },
-                    );
-                    let mut ex: Vec<(String, Const)> = example
-                        .into_iter()
-                        .map(|(v, c)| (v.to_string(), c))
-                        .collect();
-                    ex.sort();
-                    out.rules.push(RuleTrial {
-                        rule: view.text.clone(),
-                        location: self.sources.location(view.span),
-                        blocked: Blocked {
-                            literal: lit.to_string(),
-                            location: self.sources.location(lit.span()),
-                            instance: instantiate(lit, &bindings[0]),
-                            reached: bindings.len(),
-                            example: Substitution(ex),
-                            cause,
-                        },
-                    });
-                    break;
-                }
-                bindings = next;
-            }
-            // A rule whose body holds for some binding derives a tuple the goal's open
-            // arguments allow, so it is not a reason for "not"; it is left out.
+            let mut ex: Vec<(String, Const)> = example
+                .into_iter()
+                .map(|(v, c)| (v.to_string(), c))
+                .collect();
+            ex.sort();
+            return Some(RuleTrial {
+                rule: view.text.clone(),
+                location: self.sources.location(view.span),
+                blocked: Blocked {
+                    literal: lit.to_string(),
+                    location: self.sources.location(lit.span()),
+                    instance: instantiate(lit, &bindings[0]),
+                    reached: bindings.len(),
+                    example: Substitution(ex),
+                    cause,
+                },
+            });
         }
-        out
+        None
     }
 
     fn cause(&self, lit: &Literal, s: &Subst, depth: usize) -> BlockCause {
