@@ -44,6 +44,8 @@ fn cexpr(e: &CExpr, interner: &Interner) -> String {
 }
 
 /// The steps of `plan`, indented by two spaces; slots of the binding row are `#0`, `#1`, ….
+/// One line per segment start and per transform, in order: a flat list of arms, kept as one
+/// piece so the printed order is the order read.
 pub fn plan_text(plan: &RulePlan, interner: &Interner) -> String {
     let mut out = String::new();
     for seg in &plan.segments {

@@ -331,6 +331,9 @@ impl<'a> ProofChecker<'a> {
         Ok(())
     }
 
+    /// Whether `premise` shows `lit` holding under `s`: an instance of a positive atom, an
+    /// absent negated one, a built-in or comparison that holds. One match over the literal
+    /// kinds, each arm checking its own kind, so it is kept as one piece.
     pub(super) fn literal(
         &self,
         lit: &Literal,
