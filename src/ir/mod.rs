@@ -37,11 +37,11 @@ pub enum Pred {
     Aggregate(u32),
     /// Copy `k` of a predicate's rules, read by one negated literal or aggregate only, so
     /// that the demand it gets comes from that literal alone (see
-    /// [`crate::transform::contexts`]). It shows as the predicate it copies.
+    /// the transform stage's demand contexts). It shows as the predicate it copies.
     Context(Box<Pred>, u32),
     /// A superset of a predicate of a recursive stratum, computed without the negations of
     /// that stratum that need demand: the demand of a negated goal-directed call whose input
-    /// only that stratum binds is taken from it (see [`crate::transform::relax`]). Never part
+    /// only that stratum binds is taken from it (the transform stage's relaxed copies). Never part
     /// of an answer or a proof.
     Relaxed(Box<Pred>),
 }

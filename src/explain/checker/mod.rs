@@ -516,6 +516,3 @@ impl TupleSet for ModelTuples<'_> {
             .unwrap_or(0)
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,8 +1,11 @@
-//! The checker against the explainer's proofs, and against corrupted ones.
+//! The independent proof checker against the explainer's proofs, and against corrupted
+//! ones (member lists of aggregates among them).
 
-use super::*;
-use crate::query::{Answer, Session};
-use crate::source::SourceText;
+use supportkb::explain::checker::{ModelTuples, ProofChecker};
+use supportkb::explain::{Justification, Proof};
+use supportkb::ir::Const;
+use supportkb::query::{Answer, Session};
+use supportkb::source::SourceText;
 
 fn session(text: &str) -> Session {
     Session::load(
@@ -17,7 +20,7 @@ fn session(text: &str) -> Session {
 
 fn tuples_of(s: &Session) -> ModelTuples<'_> {
     ModelTuples {
-        model: crate::engine::Layered {
+        model: supportkb::engine::Layered {
             base: &s.kb.model,
             top: None,
         },
