@@ -4,6 +4,7 @@
 
 pub mod args;
 mod check;
+mod coverage;
 mod eval;
 mod explain;
 pub mod output;
@@ -102,6 +103,11 @@ pub fn run(cli: Cli) -> Exit {
         }
         Some(Command::Verify { trace }) => explain::verify(&cx, &trace),
         Some(Command::Eval { output }) => eval::eval(&cx, output.as_deref()),
+        Some(Command::Coverage {
+            source,
+            uncovered,
+            fail_under,
+        }) => coverage::coverage(&cx, source.as_deref(), uncovered, fail_under),
         Some(Command::Repl) | None => match cx.session() {
             Ok(s) => match supportkb::repl::run(s.kb, cx.format, cx.opts, cx.kb.clone()) {
                 supportkb::repl::ReplEnd::Ok => Exit::Ok,

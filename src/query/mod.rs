@@ -8,6 +8,7 @@
 
 mod answer;
 pub mod catalog;
+pub mod coverage;
 pub mod embedded;
 mod handles;
 mod include;

@@ -3,6 +3,7 @@
 //! (proof trees drawn as trees, tables by tabled), Markdown, or JSON (serde). One entry:
 //! [`render`], over the [`Render`] trait.
 
+pub mod coverage;
 pub mod json;
 pub mod junit;
 pub mod markdown;
