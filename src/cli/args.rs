@@ -161,6 +161,22 @@ pub enum Command {
         #[arg(long, value_name = "PERCENT")]
         fail_under: Option<f64>,
     },
+    /// Where does the document talk about X? Ranked full-text search (BM25, words stemmed)
+    /// over the statements of the pinned source texts, the quotes and notes of sources that
+    /// pin none, and the predicates' documentation. Each hit shows its source line, the
+    /// clauses citing it and a question to ask about it.
+    #[command(after_help = "Examples:\n  \
+        supportkb search peer cache\n  \
+        supportkb search ipv6 clients --limit 3\n  \
+        supportkb search token authentication --format json")]
+    Search {
+        /// The words to look for (any order; each word found counts).
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// Show at most N hits.
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        limit: usize,
+    },
     /// Interactive session (the default). Piped standard input runs as a script.
     Repl,
 }

@@ -10,6 +10,7 @@ mod explain;
 pub mod output;
 mod query;
 mod run;
+mod search;
 
 use args::{BYTES_PER_ROW, Cli, Command};
 use output::Exit;
@@ -103,6 +104,7 @@ pub fn run(cli: Cli) -> Exit {
         }
         Some(Command::Verify { trace }) => explain::verify(&cx, &trace),
         Some(Command::Eval { output }) => eval::eval(&cx, output.as_deref()),
+        Some(Command::Search { words, limit }) => search::search(&cx, &words, limit),
         Some(Command::Coverage {
             source,
             uncovered,

@@ -16,6 +16,7 @@ pub mod kb;
 mod keys;
 mod question;
 pub mod script;
+pub mod search;
 mod session;
 pub mod suite;
 

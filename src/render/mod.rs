@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod search;
 pub mod text;
 
 use crate::audit::{Trace, Verification};
