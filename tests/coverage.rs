@@ -169,7 +169,7 @@ fn a_source_to_cover_must_be_declared_and_pin_a_text() {
     memo_kb(dir.path(), "");
     let r = run_in(dir.path(), &["--kb", "memo.kb", "coverage", "--source", "mem"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("--source mem: the knowledge base declares no such source"), "{r:?}");
+    assert!(r.stderr.contains("the knowledge base declares no source `mem`"), "{r:?}");
     assert!(r.stderr.contains("did you mean `memo`?"), "{r:?}");
     let r = run_in(dir.path(), &["--kb", "memo.kb", "coverage", "--source", "other"]);
     assert_eq!(r.code, 2, "{r:?}");

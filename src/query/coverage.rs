@@ -127,7 +127,7 @@ impl KnowledgeBase {
                 let names = program.sources.iter().map(|s| s.name.as_str());
                 return Err(Diagnostic::unplaced(
                     Code::UnknownSource,
-                    format!("--source {name}: the knowledge base declares no such source"),
+                    format!("the knowledge base declares no source `{name}`"),
                 )
                 .with_help_opt(did_you_mean(name, names).map(|s| format!("did you mean `{s}`?"))));
             }

@@ -64,6 +64,9 @@ fn shown<'a>(s: &'a SourceCoverage, view: CoverageView) -> impl Iterator<Item = 
 pub fn text(r: &CoverageReport, view: CoverageView) -> String {
     let mut out = String::new();
     for s in &r.sources {
+        if shown(s, view).next().is_none() {
+            continue;
+        }
         let _ = writeln!(out, "{} \"{}\" ({})", s.source, s.title, s.text);
         let _ = writeln!(
             out,
