@@ -406,5 +406,8 @@ fn search_and_coverage_in_a_session() {
     assert!(out.contains("cmg: 100% covered: 70 statements"), "{out:?}");
     p.send_line(":search").unwrap();
     answer(&mut p, ":search WORDS");
+    // An unknown subject points to the row it may mean.
+    p.send_line("supported? console").unwrap();
+    answer(&mut p, "supported? configuration_manager_console   (cmg line 54");
     quit(&mut p);
 }

@@ -14,6 +14,7 @@ mod handles;
 mod include;
 pub mod kb;
 mod keys;
+pub mod pointers;
 mod question;
 pub mod script;
 pub mod search;

@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod pointers;
 pub mod search;
 pub mod text;
 
