@@ -125,7 +125,11 @@ pub fn check_citations(
 }
 
 /// Checks one annotation; where its quote stands when it is at its line.
-fn verify(a: &Citation, text: Option<&Lines>, warnings: &mut Vec<Diagnostic>) -> Option<(Pos, Pos)> {
+fn verify(
+    a: &Citation,
+    text: Option<&Lines>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<(Pos, Pos)> {
     let quote = squash(&a.quote);
     if quote.is_empty() {
         warnings.push(Diagnostic::warning(
@@ -145,9 +149,7 @@ fn verify(a: &Citation, text: Option<&Lines>, warnings: &mut Vec<Diagnostic>) ->
         ));
         return None;
     }
-    let Some(text) = text else {
-        return None;
-    };
+    let text = text?;
     let line = a.line.and_then(|l| usize::try_from(l).ok());
     if let Some(l) = line
         && l > text.len()

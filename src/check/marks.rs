@@ -61,7 +61,12 @@ pub fn attribute(
         let statements = split(&loaded.text, lines, path.ends_with(".md"));
         let mut cited = vec![Vec::new(); statements.len()];
         for c in &program.clauses {
-            for a in c.cites.iter().chain(&c.notes).filter(|a| a.source == s.name) {
+            for a in c
+                .cites
+                .iter()
+                .chain(&c.notes)
+                .filter(|a| a.source == s.name)
+            {
                 let Some(&(from, to)) = citations.quoted.get(&a.span) else {
                     continue;
                 };
@@ -158,8 +163,10 @@ fn apply(
         MarkPlace::Line { line, quote } => {
             let l = *line;
             if l <= 0 {
-                return line_warning(format!("line {l} is not a line of a text (lines count from 1)"))
-                    .map(|d| d.with_label("not a line"));
+                return line_warning(format!(
+                    "line {l} is not a line of a text (lines count from 1)"
+                ))
+                .map(|d| d.with_label("not a line"));
             }
             let Some(l) = usize::try_from(l).ok().filter(|&l| l <= text.lines) else {
                 return line_warning(past_end(l)).map(|d| d.with_label("past the end"));

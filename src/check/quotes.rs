@@ -126,7 +126,13 @@ impl Lines {
             {
                 let end = i + quote.len();
                 let &(end_line, at) = starts.iter().rev().find(|(_, s)| *s < end)?;
-                return Some((Pos { line, col: i }, Pos { line: end_line, col: end - at }));
+                return Some((
+                    Pos { line, col: i },
+                    Pos {
+                        line: end_line,
+                        col: end - at,
+                    },
+                ));
             }
             if joined.len() >= first.len() + quote.len() || next - line >= MAX_SPAN {
                 return None;

@@ -178,7 +178,9 @@ fn block_end(lines: &Lines, n: usize, raw: Option<&[&str]>) -> usize {
     // A table's separator line reads as empty, yet the table goes on past it.
     let goes_on = |l: usize| {
         lines.line(l).is_some_and(|t| !t.is_empty())
-            || (l <= lines.len() && shape(l) == Some(Shape::Table) && shape(n) == Some(Shape::Table))
+            || (l <= lines.len()
+                && shape(l) == Some(Shape::Table)
+                && shape(n) == Some(Shape::Table))
     };
     while goes_on(end + 1) {
         if let Some(raw) = raw {
@@ -372,7 +374,9 @@ fn sentences(lines: &Lines, n: usize, end: usize, kind: StatementKind, out: &mut
     };
     // A list item's bullet is not part of its first sentence.
     let mut from = match kind {
-        StatementKind::ListItem => joined.len() - list_marker(&joined).map_or(joined.len(), str::len),
+        StatementKind::ListItem => {
+            joined.len() - list_marker(&joined).map_or(joined.len(), str::len)
+        }
         _ => 0,
     };
     let first = from;
@@ -443,7 +447,11 @@ mod tests {
                 (5, ListItem, "Item two.".into()),
                 (7, TableHeader, "Feature Support".into()),
                 (8, TableRow, "Peer cache Not supported.".into()),
-                (9, TableRow, "Client install (with token authentication)".into()),
+                (
+                    9,
+                    TableRow,
+                    "Client install (with token authentication)".into()
+                ),
                 (11, TableRow, "A = B".into()),
                 (13, Heading, "Next steps".into()),
                 (15, Navigation, "Go on:".into()),

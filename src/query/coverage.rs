@@ -4,9 +4,9 @@
 //! neither; and the share covered (cited or marked).
 
 use super::kb::KnowledgeBase;
+use crate::check::did_you_mean;
 use crate::check::marks::SourceStatements;
 use crate::check::statements::StatementKind;
-use crate::check::did_you_mean;
 use crate::source::{Code, Diagnostic, Location, Span};
 use serde::Serialize;
 
@@ -178,10 +178,13 @@ impl KnowledgeBase {
                     .iter()
                     .filter_map(|q| self.citing_clause(q.annotation, q.whole))
                     .collect();
-                let not_encoded = t.marked[i].and_then(|m| program.unencoded.get(m)).map(|m| MarkRef {
-                    reason: m.reason.clone(),
-                    location: self.sources.location(m.span),
-                });
+                let not_encoded =
+                    t.marked[i]
+                        .and_then(|m| program.unencoded.get(m))
+                        .map(|m| MarkRef {
+                            reason: m.reason.clone(),
+                            location: self.sources.location(m.span),
+                        });
                 let covered = if !cited_by.is_empty() {
                     Covered::Cited
                 } else if not_encoded.is_some() {
@@ -221,9 +224,12 @@ impl KnowledgeBase {
 
     /// The clause carrying the annotation written at `span`.
     pub fn citing_clause(&self, span: Span, whole: bool) -> Option<CitingClause> {
-        let c = self.checked.program.clauses.iter().find(|c| {
-            c.cites.iter().chain(&c.notes).any(|a| a.span == span)
-        })?;
+        let c = self
+            .checked
+            .program
+            .clauses
+            .iter()
+            .find(|c| c.cites.iter().chain(&c.notes).any(|a| a.span == span))?;
         let annotation = if c.notes.iter().any(|a| a.span == span) {
             "note"
         } else {

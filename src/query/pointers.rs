@@ -94,7 +94,10 @@ impl Session {
             if info.bound_args.contains(&i) {
                 continue;
             }
-            let column: BTreeSet<Const> = rel.rows().map(|r| self.kb.interner.value(r[i]).clone()).collect();
+            let column: BTreeSet<Const> = rel
+                .rows()
+                .map(|r| self.kb.interner.value(r[i]).clone())
+                .collect();
             if !column.contains(c) {
                 unknown.push((i, c.clone()));
                 columns.push(column);
@@ -106,14 +109,19 @@ impl Session {
             if want.is_empty() {
                 continue;
             }
-            out.words.extend(super::search::index::words(&plain(c)).into_iter().map(|w| w.written));
+            out.words.extend(
+                super::search::index::words(&plain(c))
+                    .into_iter()
+                    .map(|w| w.written),
+            );
             let mut holding = Vec::new();
             let mut sharing: Vec<(usize, usize, &Const)> = Vec::new();
             let subjects: Vec<(&Const, BTreeSet<String>)> = column
                 .iter()
                 .map(|v| (v, stems(&plain(v)).into_iter().collect()))
                 .collect();
-            let rare = |w: &String| subjects.iter().filter(|(_, h)| h.contains(w)).count() <= COMMON;
+            let rare =
+                |w: &String| subjects.iter().filter(|(_, h)| h.contains(w)).count() <= COMMON;
             for (v, have) in &subjects {
                 let shared: Vec<&String> = want.intersection(have).collect();
                 let distinctive = shared.iter().filter(|w| rare(w)).count();
@@ -130,7 +138,8 @@ impl Session {
             };
             if holding.len() >= 2 {
                 out.could_mean = holding.iter().map(|v| self.meant(v, ask(v))).collect();
-                out.could_mean.sort_by_key(|m| m.line.as_ref().map_or(usize::MAX, |l| l.line));
+                out.could_mean
+                    .sort_by_key(|m| m.line.as_ref().map_or(usize::MAX, |l| l.line));
             } else {
                 sharing.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
                 let near: Vec<&Const> = holding
@@ -162,22 +171,30 @@ impl Session {
     /// The first statement a fact about `v` (its first argument) cites.
     fn line_of_subject(&self, v: &Const) -> Option<LinePointer> {
         let kb = &self.kb;
-        kb.checked.program.clauses.iter().filter(|c| c.is_fact()).find_map(|c| {
-            if !matches!(c.head.args.first(), Some(Term::Const(x)) if x == v) {
-                return None;
-            }
-            c.cites.iter().find_map(|a| {
-                kb.checked.statements.iter().find_map(|t| {
-                    let i = t.cited.iter().position(|q| q.iter().any(|q| q.annotation == a.span))?;
-                    Some(LinePointer {
-                        source: t.source.clone(),
-                        line: t.statements[i].line(),
-                        text: t.statements[i].text.clone(),
-                        ask: None,
+        kb.checked
+            .program
+            .clauses
+            .iter()
+            .filter(|c| c.is_fact())
+            .find_map(|c| {
+                if !matches!(c.head.args.first(), Some(Term::Const(x)) if x == v) {
+                    return None;
+                }
+                c.cites.iter().find_map(|a| {
+                    kb.checked.statements.iter().find_map(|t| {
+                        let i = t
+                            .cited
+                            .iter()
+                            .position(|q| q.iter().any(|q| q.annotation == a.span))?;
+                        Some(LinePointer {
+                            source: t.source.clone(),
+                            line: t.statements[i].line(),
+                            text: t.statements[i].text.clone(),
+                            ask: None,
+                        })
                     })
                 })
             })
-        })
     }
 
     /// The statements nearest `words`, those the clauses of `pred` cite first; none already
@@ -215,13 +232,18 @@ impl Session {
             let st = &t.statements[statement];
             // The same statement again (a copy of the document pinned as another source, a
             // row with its status cell that its copy lost) is not another pointer.
-            let same = |other: &String| st.text.starts_with(other.as_str()) || other.starts_with(&st.text);
+            let same =
+                |other: &String| st.text.starts_with(other.as_str()) || other.starts_with(&st.text);
             if already.iter().any(same) || out.iter().any(|p| same(&p.text)) {
                 continue;
             }
             let spans: Vec<_> = t.cited[statement].iter().map(|q| q.annotation).collect();
-            let (source, lines, line, stext) =
-                (t.source.clone(), (st.line(), st.end_line()), st.line(), st.text.clone());
+            let (source, lines, line, stext) = (
+                t.source.clone(),
+                (st.line(), st.end_line()),
+                st.line(),
+                st.text.clone(),
+            );
             let ask = self.question_about(&spans, &source, lines);
             out.push(LinePointer {
                 source,
@@ -263,7 +285,13 @@ impl Session {
         let lines = self.lines_of_pred(pred);
         let mut out: Vec<LinePointer> = Vec::new();
         for (source, line) in lines {
-            let Some(t) = self.kb.checked.statements.iter().find(|t| t.source == source) else {
+            let Some(t) = self
+                .kb
+                .checked
+                .statements
+                .iter()
+                .find(|t| t.source == source)
+            else {
                 continue;
             };
             let Some(i) = t.statements.iter().position(|s| s.line() == line) else {
@@ -299,7 +327,10 @@ impl Session {
             .hits
             .iter()
             .map(|h| {
-                let ask = h.ask.as_ref().map_or_else(String::new, |a| format!(" (ask: {a})"));
+                let ask = h
+                    .ask
+                    .as_ref()
+                    .map_or_else(String::new, |a| format!(" (ask: {a})"));
                 match (&h.predicate, &h.source, h.line) {
                     (Some(p), _, _) => format!("predicate {p}: \"{}\"{ask}", h.text),
                     (None, Some(s), Some(l)) => format!("{s} line {l}: \"{}\"{ask}", h.text),

@@ -54,7 +54,7 @@ pub fn summary(s: &SourceCoverage) -> String {
     )
 }
 
-fn shown<'a>(s: &'a SourceCoverage, view: CoverageView) -> impl Iterator<Item = &'a StatementCoverage> {
+fn shown(s: &SourceCoverage, view: CoverageView) -> impl Iterator<Item = &StatementCoverage> {
     s.statements
         .iter()
         .filter(move |st| !view.uncovered_only || st.covered == Covered::Uncited)

@@ -23,7 +23,10 @@ fn nearest_heading(p: &Pointers) -> String {
             p.words.join(", ")
         )
     } else {
-        format!("the document's statements nearest \"{}\"", p.words.join(" "))
+        format!(
+            "the document's statements nearest \"{}\"",
+            p.words.join(" ")
+        )
     }
 }
 
@@ -63,7 +66,10 @@ pub fn text(p: &Pointers) -> String {
 pub fn markdown(p: &Pointers) -> String {
     let mut out = String::new();
     let meant = |m: &Meant| match &m.line {
-        Some(l) => format!("- `{}` ({} line {}: \"{}\")", m.ask, l.source, l.line, l.text),
+        Some(l) => format!(
+            "- `{}` ({} line {}: \"{}\")",
+            m.ask, l.source, l.line, l.text
+        ),
         None => format!("- `{}`", m.ask),
     };
     if !p.could_mean.is_empty() {
@@ -90,7 +96,10 @@ pub fn markdown(p: &Pointers) -> String {
         }
         let _ = writeln!(out, "\n{h}:\n");
         for l in &p.nearest {
-            let ask = l.ask.as_ref().map_or_else(String::new, |a| format!(" — ask `{a}`"));
+            let ask = l
+                .ask
+                .as_ref()
+                .map_or_else(String::new, |a| format!(" — ask `{a}`"));
             let _ = writeln!(out, "- {} line {}: \"{}\"{ask}", l.source, l.line, l.text);
         }
     }

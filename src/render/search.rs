@@ -25,7 +25,11 @@ pub fn place(h: &SearchHit) -> String {
         HitKind::Quote | HitKind::Note => format!(
             "{}{lines} ({})",
             h.source.as_deref().unwrap_or(""),
-            if h.kind == HitKind::Note { "note" } else { "quote" }
+            if h.kind == HitKind::Note {
+                "note"
+            } else {
+                "quote"
+            }
         ),
     }
 }
@@ -82,7 +86,12 @@ pub fn markdown(r: &SearchReport) -> String {
         out.push_str("No match.\n");
         return out;
     }
-    let _ = writeln!(out, "{} of {} matches, best first.\n", r.hits.len(), r.matched);
+    let _ = writeln!(
+        out,
+        "{} of {} matches, best first.\n",
+        r.hits.len(),
+        r.matched
+    );
     for (i, h) in r.hits.iter().enumerate() {
         let _ = writeln!(out, "{}. **{}**: {}", i + 1, place(h), h.text);
         for c in &h.cited_by {

@@ -15,8 +15,8 @@ const B: f64 = 0.75;
 const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "has",
     "have", "how", "i", "if", "in", "into", "is", "it", "its", "of", "on", "or", "so", "that",
-    "the", "their", "them", "then", "there", "these", "this", "those", "to", "was", "were",
-    "what", "when", "where", "which", "who", "will", "with", "you", "your",
+    "the", "their", "them", "then", "there", "these", "this", "those", "to", "was", "were", "what",
+    "when", "where", "which", "who", "will", "with", "you", "your",
 ];
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
@@ -150,7 +150,10 @@ mod tests {
     fn words_are_split_lowercased_and_stemmed() {
         assert_eq!(stems("Peer_cache"), vec!["peer", "cach"]);
         assert_eq!(stems("clients"), stems("client"));
-        assert_eq!(stems("doesn't support the IPv6"), vec!["doesn", "support", "ipv6"]);
+        assert_eq!(
+            stems("doesn't support the IPv6"),
+            vec!["doesn", "support", "ipv6"]
+        );
         assert_eq!(stems("version 2203"), vec!["version", "2203"]);
     }
 
@@ -159,7 +162,10 @@ mod tests {
         let mut ix = Index::default();
         ix.add(&[("Peer cache Not supported.", 1.0)]);
         ix.add(&[("Software updates Supported.", 1.0)]);
-        ix.add(&[("Content for peer cache and many other words that dilute it", 1.0)]);
+        ix.add(&[(
+            "Content for peer cache and many other words that dilute it",
+            1.0,
+        )]);
         let hits = ix.search(&stems("peer cache"));
         assert_eq!(hits.iter().map(|h| h.doc).collect::<Vec<_>>(), vec![0, 2]);
         assert!(ix.search(&stems("nothing here")).is_empty());

@@ -180,9 +180,11 @@ impl KnowledgeBase {
     /// A statement's text (other documents: none).
     fn doc_text(&self, d: &DocRef) -> Option<String> {
         match d {
-            DocRef::Statement { text, statement } => {
-                Some(self.checked.statements[*text].statements[*statement].text.clone())
-            }
+            DocRef::Statement { text, statement } => Some(
+                self.checked.statements[*text].statements[*statement]
+                    .text
+                    .clone(),
+            ),
             _ => None,
         }
     }
@@ -302,7 +304,11 @@ impl Session {
                         .clauses
                         .iter()
                         .any(|c| c.notes.iter().any(|n| n.span == *span));
-                    hit.kind = if is_note { HitKind::Note } else { HitKind::Quote };
+                    hit.kind = if is_note {
+                        HitKind::Note
+                    } else {
+                        HitKind::Quote
+                    };
                     hit.source = Some(a.source.clone());
                     hit.line = a.line.and_then(|l| usize::try_from(l).ok());
                     hit.text = a.quote.clone();
@@ -390,7 +396,8 @@ impl Session {
             a.proofs().iter().any(|p| {
                 p.quotes().iter().any(|q| {
                     q.source == source
-                        && q.line.and_then(|l| usize::try_from(l).ok())
+                        && q.line
+                            .and_then(|l| usize::try_from(l).ok())
                             .is_some_and(|l| l >= lines.0 && l <= lines.1)
                 })
             })

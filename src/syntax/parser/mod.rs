@@ -32,7 +32,9 @@ pub fn parse_kb(text: &str, file: usize) -> Result<Program, Diagnostic> {
             Rule::pred_decl => program.decls.push(pred_decl(pair, file)?),
             Rule::input_decl => program.inputs.push(io_decl(pair, file)),
             Rule::output_decl => program.outputs.push(io_decl(pair, file)),
-            Rule::unencoded_decl => program.unencoded.push(unencoded::unencoded_decl(pair, file)?),
+            Rule::unencoded_decl => program
+                .unencoded
+                .push(unencoded::unencoded_decl(pair, file)?),
             Rule::include_decl => {
                 let span = span_of(&pair, file);
                 let path = pair
@@ -521,39 +523,6 @@ mod tests {
             p.clauses[1].to_string(),
             "r(X, Z) :- r(X, Y), e(Y, Z), !b(Y), Z != 3, W = Z + (1 * 2)."
         );
-    }
-
-    #[test]
-    fn unencoded_marks() {
-        let p = parse_kb(
-            "unencoded cmg line 83 \"For more information:\" because \"a pointer\".\n\
-             unencoded cmg lines 92-94 because \"navigation\".\n\
-             unencoded cmg_page because \"a copy\".\n\
-             unencoded(x).",
-            0,
-        )
-        .unwrap();
-        let places: Vec<&MarkPlace> = p.unencoded.iter().map(|m| &m.place).collect();
-        assert_eq!(
-            places,
-            vec![
-                &MarkPlace::Line {
-                    line: 83,
-                    quote: Some("For more information:".into())
-                },
-                &MarkPlace::Lines { from: 92, to: 94 },
-                &MarkPlace::Whole,
-            ]
-        );
-        assert_eq!(p.unencoded[1].reason, "navigation");
-        assert_eq!(
-            p.unencoded[0].to_string(),
-            "unencoded cmg line 83 \"For more information:\" because \"a pointer\"."
-        );
-        // Still a predicate name where a clause is written.
-        assert_eq!(p.clauses[0].head.pred, "unencoded");
-        assert!(parse_kb("unencoded cmg line 3.", 0).is_err(), "a reason is needed");
-        assert!(parse_kb("unencoded cmg lines 3 because \"x\".", 0).is_err());
     }
 
     #[test]

@@ -71,3 +71,44 @@ fn line_number(p: &Pair<Rule>, file: usize) -> Result<i64, Diagnostic> {
         .with_label("out of range")
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::{MarkPlace, parse_kb};
+
+    #[test]
+    fn unencoded_marks() {
+        let p = parse_kb(
+            "unencoded cmg line 83 \"For more information:\" because \"a pointer\".\n\
+             unencoded cmg lines 92-94 because \"navigation\".\n\
+             unencoded cmg_page because \"a copy\".\n\
+             unencoded(x).",
+            0,
+        )
+        .unwrap();
+        let places: Vec<&MarkPlace> = p.unencoded.iter().map(|m| &m.place).collect();
+        assert_eq!(
+            places,
+            vec![
+                &MarkPlace::Line {
+                    line: 83,
+                    quote: Some("For more information:".into())
+                },
+                &MarkPlace::Lines { from: 92, to: 94 },
+                &MarkPlace::Whole,
+            ]
+        );
+        assert_eq!(p.unencoded[1].reason, "navigation");
+        assert_eq!(
+            p.unencoded[0].to_string(),
+            "unencoded cmg line 83 \"For more information:\" because \"a pointer\"."
+        );
+        // Still a predicate name where a clause is written.
+        assert_eq!(p.clauses[0].head.pred, "unencoded");
+        assert!(
+            parse_kb("unencoded cmg line 3.", 0).is_err(),
+            "a reason is needed"
+        );
+        assert!(parse_kb("unencoded cmg lines 3 because \"x\".", 0).is_err());
+    }
+}
