@@ -42,9 +42,16 @@ fn the_cmg_knowledge_base_covers_every_statement_of_its_texts() {
         tail[1].starts_with("cmg: 100% covered: 70 statements, 64 cited, 6 not encoded"),
         "{r:?}"
     );
-    assert!(tail[0].starts_with("cmg_page: 100% covered: 89 statements"), "{r:?}");
+    assert!(
+        tail[0].starts_with("cmg_page: 100% covered: 89 statements"),
+        "{r:?}"
+    );
     // Only the legend of each source names the uncited mark.
-    assert_eq!(r.stdout.matches(" ✗ ").count(), 2, "nothing is uncited: {r:?}");
+    assert_eq!(
+        r.stdout.matches(" ✗ ").count(),
+        2,
+        "nothing is uncited: {r:?}"
+    );
 
     let j = json(&run(&["coverage", "--format", "json", "--source", "cmg"]));
     assert_eq!(j["sources"].as_array().unwrap().len(), 1);
@@ -54,7 +61,12 @@ fn the_cmg_knowledge_base_covers_every_statement_of_its_texts() {
     // Note 2's text, Note 4 and the 2203 tip are cited by clauses of their own, not only
     // through their headings.
     let note2 = statement(&j, "cmg", 77, "Deploy a task sequence over the internet");
-    assert!(clauses(note2).iter().any(|c| c.starts_with("note_text(note_2")), "{note2}");
+    assert!(
+        clauses(note2)
+            .iter()
+            .any(|c| c.starts_with("note_text(note_2")),
+        "{note2}"
+    );
     let note4 = statement(&j, "cmg", 87, "aren't supported");
     assert!(
         clauses(note4)
@@ -75,12 +87,18 @@ fn the_cmg_knowledge_base_covers_every_statement_of_its_texts() {
     assert_eq!(statement(&j, "cmg", 20, "Support for")["kind"], "heading");
     assert_eq!(statement(&j, "cmg", 24, "Feature")["kind"], "table_header");
     let row = statement(&j, "cmg", 33, "Client install");
-    assert_eq!((row["kind"].as_str(), row["end_line"].as_u64()), (Some("table_row"), Some(34)));
+    assert_eq!(
+        (row["kind"].as_str(), row["end_line"].as_u64()),
+        (Some("table_row"), Some(34))
+    );
     let next = statement(&j, "cmg", 94, "Next, plan");
     assert_eq!(next["kind"], "navigation");
     assert_eq!(next["covered"], "not_encoded");
     assert!(
-        next["not_encoded"]["reason"].as_str().unwrap().starts_with("navigation"),
+        next["not_encoded"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("navigation"),
         "{next}"
     );
     assert!(
@@ -118,8 +136,16 @@ fn uncited_statements_are_listed_and_the_share_says_so() {
         r.stdout.contains("      3 ✓ sentence     Printers on floor 2 are supported.\n          cited by memo.kb:3:1 floor_supported(2)\n"),
         "{r:?}"
     );
-    assert!(r.stdout.contains("      3 ✗ sentence     Printers on floor 3 are not.\n"), "{r:?}");
-    assert!(r.stdout.contains("      7 ✗ navigation   Read the fax memo.\n"), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("      3 ✗ sentence     Printers on floor 3 are not.\n"),
+        "{r:?}"
+    );
+    assert!(
+        r.stdout
+            .contains("      7 ✗ navigation   Read the fax memo.\n"),
+        "{r:?}"
+    );
     assert_eq!(
         last_line(&r.stdout),
         "memo: 20% covered: 5 statements, 1 cited, 0 not encoded (with a reason), 4 uncited"
@@ -129,17 +155,33 @@ fn uncited_statements_are_listed_and_the_share_says_so() {
     assert!(!r.stdout.contains("floor 2"), "{r:?}");
     assert!(r.stdout.contains("floor 3"), "{r:?}");
 
-    let r = run_in(dir.path(), &["--kb", "memo.kb", "coverage", "--fail-under", "50"]);
+    let r = run_in(
+        dir.path(),
+        &["--kb", "memo.kb", "coverage", "--fail-under", "50"],
+    );
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stderr.contains("coverage 20% is under --fail-under 50%"), "{r:?}");
+    assert!(
+        r.stderr.contains("coverage 20% is under --fail-under 50%"),
+        "{r:?}"
+    );
 
-    let r = run_in(dir.path(), &["--kb", "memo.kb", "coverage", "--format", "markdown"]);
-    assert!(r.stdout.starts_with("# Coverage\n\n- memo: 20% covered"), "{r:?}");
+    let r = run_in(
+        dir.path(),
+        &["--kb", "memo.kb", "coverage", "--format", "markdown"],
+    );
+    assert!(
+        r.stdout.starts_with("# Coverage\n\n- memo: 20% covered"),
+        "{r:?}"
+    );
     assert!(
         r.stdout.contains("| 3 | sentence | Printers on floor 2 are supported. | `memo.kb:3:1` floor_supported(2) |"),
         "{r:?}"
     );
-    assert!(r.stdout.contains("| 1 | heading | Printer memo | **uncited** |"), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("| 1 | heading | Printer memo | **uncited** |"),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -154,9 +196,19 @@ fn marks_cover_what_they_name_with_their_reason() {
     let check = run_in(dir.path(), &["check", "memo.kb"]);
     assert_eq!(check.code, 0, "{check:?}");
     assert!(check.stdout.contains("0 warnings"), "{check:?}");
-    let j = json(&run_in(dir.path(), &["--kb", "memo.kb", "coverage", "--format", "json"]));
+    let j = json(&run_in(
+        dir.path(),
+        &["--kb", "memo.kb", "coverage", "--format", "json"],
+    ));
     let s = &j["sources"][0];
-    assert_eq!((s["cited"].as_u64(), s["not_encoded"].as_u64(), s["uncited"].as_u64()), (Some(1), Some(4), Some(0)));
+    assert_eq!(
+        (
+            s["cited"].as_u64(),
+            s["not_encoded"].as_u64(),
+            s["uncited"].as_u64()
+        ),
+        (Some(1), Some(4), Some(0))
+    );
     assert_eq!(s["covered_percent"], 100.0);
     let moved = statement(&j, "memo", 3, "floor 3");
     assert_eq!(moved["not_encoded"]["reason"], "floor 3 is being moved");
@@ -167,14 +219,31 @@ fn marks_cover_what_they_name_with_their_reason() {
 fn a_source_to_cover_must_be_declared_and_pin_a_text() {
     let dir = tempfile::tempdir().unwrap();
     memo_kb(dir.path(), "");
-    let r = run_in(dir.path(), &["--kb", "memo.kb", "coverage", "--source", "mem"]);
+    let r = run_in(
+        dir.path(),
+        &["--kb", "memo.kb", "coverage", "--source", "mem"],
+    );
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("the knowledge base declares no source `mem`"), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("the knowledge base declares no source `mem`"),
+        "{r:?}"
+    );
     assert!(r.stderr.contains("did you mean `memo`?"), "{r:?}");
-    let r = run_in(dir.path(), &["--kb", "memo.kb", "coverage", "--source", "other"]);
+    let r = run_in(
+        dir.path(),
+        &["--kb", "memo.kb", "coverage", "--source", "other"],
+    );
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("source `other` pins no text to cover"), "{r:?}");
+    assert!(
+        r.stderr.contains("source `other` pins no text to cover"),
+        "{r:?}"
+    );
     let r = run(&["--kb", "examples/lifecycle", "coverage"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("no source of the knowledge base pins its text"), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("no source of the knowledge base pins its text"),
+        "{r:?}"
+    );
 }

@@ -45,7 +45,11 @@ fn near_synonyms_of_table_rows_get_suggestions_with_their_lines() {
         ("console", "configuration_manager_console", 54),
         ("mdm", "on_premises_mdm", 60),
         ("inventory", "hardware_and_software_inventory", 27),
-        ("application_approval_requests", "software_approval_requests", 53),
+        (
+            "application_approval_requests",
+            "software_approval_requests",
+            53,
+        ),
     ] {
         let a = ask(&format!("supported? {asked}"));
         let near = &a["pointers"]["near"];
@@ -76,7 +80,12 @@ fn umbrella_terms_list_every_row_they_could_mean() {
             "any_other_task_sequence_scenario",
         ]
     );
-    let lines: Vec<u64> = rows.as_array().unwrap().iter().map(|m| m["line"]["line"].as_u64().unwrap()).collect();
+    let lines: Vec<u64> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["line"]["line"].as_u64().unwrap())
+        .collect();
     assert_eq!(lines, vec![44, 45, 46, 47, 48, 49]);
     offered_questions_answer(&a);
 
@@ -90,7 +99,11 @@ fn umbrella_terms_list_every_row_they_could_mean() {
         ]
     );
     let r = run(&["query", "supported? task_sequence"]);
-    assert!(r.stdout.contains("  \"task sequence\" could mean any of these 6 subjects; ask about one:\n"), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("  \"task sequence\" could mean any of these 6 subjects; ask about one:\n"),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -101,17 +114,33 @@ fn a_subject_the_rows_do_not_name_points_to_the_nearest_statements() {
     let p = &a["pointers"];
     assert_eq!(p["under_predicate"], true, "{a}");
     assert_eq!(p["nearest"][0]["line"], 12);
-    assert!(p["nearest"][0]["text"].as_str().unwrap().contains("only communicate with IPv6 addresses"));
+    assert!(
+        p["nearest"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("only communicate with IPv6 addresses")
+    );
     assert_eq!(p["nearest"][0]["ask"], "client_connectivity? ipv6_only");
     offered_questions_answer(&a);
 
     // A Windows version points to the line that defers to "Supported operating systems for
     // clients and devices".
-    let defers = |v: &Value| v["text"].as_str().is_some_and(|t| t.contains("listed in Supported operating systems for clients and devices"));
+    let defers = |v: &Value| {
+        v["text"].as_str().is_some_and(|t| {
+            t.contains("listed in Supported operating systems for clients and devices")
+        })
+    };
     let a = ask("client_os_supported? windows_11");
     assert!(defers(&a["pointers"]["near"][0]["line"]), "{a}");
     let a = ask("supported? windows_10_22h2");
-    assert!(a["pointers"]["nearest"].as_array().unwrap().iter().any(defers), "{a}");
+    assert!(
+        a["pointers"]["nearest"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(defers),
+        "{a}"
+    );
     offered_questions_answer(&a);
 }
 
@@ -119,10 +148,19 @@ fn a_subject_the_rows_do_not_name_points_to_the_nearest_statements() {
 fn an_unknown_predicate_says_what_the_document_mentions_under_its_words() {
     let r = run(&["query", "remote_control? x"]);
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("unknown predicate `remote_control`"), "{r:?}");
-    assert!(r.stderr.contains("the document mentions \"remote control\" at:"), "{r:?}");
     assert!(
-        r.stderr.contains("cmg line 55: \"Remote tools Not supported. Note 3\" (ask: supported? remote_tools)"),
+        r.stderr.contains("unknown predicate `remote_control`"),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr
+            .contains("the document mentions \"remote control\" at:"),
+        "{r:?}"
+    );
+    assert!(
+        r.stderr.contains(
+            "cmg line 55: \"Remote tools Not supported. Note 3\" (ask: supported? remote_tools)"
+        ),
         "{r:?}"
     );
     let r = run(&["query", "ipv6_support? clients"]);

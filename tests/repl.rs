@@ -408,6 +408,9 @@ fn search_and_coverage_in_a_session() {
     answer(&mut p, ":search WORDS");
     // An unknown subject points to the row it may mean.
     p.send_line("supported? console").unwrap();
-    answer(&mut p, "supported? configuration_manager_console   (cmg line 54");
+    answer(
+        &mut p,
+        "supported? configuration_manager_console   (cmg line 54",
+    );
     quit(&mut p);
 }

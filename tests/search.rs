@@ -26,19 +26,37 @@ fn a_table_row_is_found_with_its_clauses_and_a_question() {
         ),
         "{r:?}"
     );
-    assert!(r.stdout.contains("      the same text at cmg_page line 74\n"), "{r:?}");
-    assert!(r.stdout.contains("      ask: supported? peer_cache\n"), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("      the same text at cmg_page line 74\n"),
+        "{r:?}"
+    );
+    assert!(
+        r.stdout.contains("      ask: supported? peer_cache\n"),
+        "{r:?}"
+    );
 }
 
 #[test]
 fn hits_are_ranked_and_their_questions_answer_from_the_line() {
     let h = hits(&["ipv6"]);
-    assert_eq!((h[0]["source"].as_str(), h[0]["line"].as_u64()), (Some("cmg"), Some(12)));
+    assert_eq!(
+        (h[0]["source"].as_str(), h[0]["line"].as_u64()),
+        (Some("cmg"), Some(12))
+    );
     assert_eq!(h[0]["ask"], "client_connectivity? ipv6_only");
     // Every concrete question offered answers, citing the line of its hit.
-    for words in [&["ipv6"][..], &["task", "sequence"], &["token", "authentication"], &["windows"], &["removed"]] {
+    for words in [
+        &["ipv6"][..],
+        &["task", "sequence"],
+        &["token", "authentication"],
+        &["windows"],
+        &["removed"],
+    ] {
         for hit in hits(words) {
-            let Some(ask) = hit["ask"].as_str() else { continue };
+            let Some(ask) = hit["ask"].as_str() else {
+                continue;
+            };
             if ask.contains('<') {
                 continue;
             }
@@ -49,7 +67,10 @@ fn hits_are_ranked_and_their_questions_answer_from_the_line() {
             if let (Some(src), Some(line)) = (hit["source"].as_str(), hit["line"].as_u64()) {
                 let wanted = format!("\"source\":\"{src}\"");
                 let text = a.to_string();
-                assert!(text.contains(&wanted) && text.contains(&format!("\"line\":{line}")), "{ask} does not cite {src}:{line}: {text}");
+                assert!(
+                    text.contains(&wanted) && text.contains(&format!("\"line\":{line}")),
+                    "{ask} does not cite {src}:{line}: {text}"
+                );
             }
         }
     }
@@ -78,7 +99,10 @@ fn quotes_of_sources_without_a_text_are_searched_and_nothing_found_says_so() {
          floor_supported(2, yes).\n",
     )
     .unwrap();
-    let r = run_in(dir.path(), &["--kb", "memo.kb", "search", "printers", "--format", "json"]);
+    let r = run_in(
+        dir.path(),
+        &["--kb", "memo.kb", "search", "printers", "--format", "json"],
+    );
     let j = json(&r);
     let quote = &j["hits"][0];
     assert_eq!(quote["kind"], "quote", "{j}");
