@@ -386,3 +386,31 @@ fn clauses_with_question_marks_or_why_in_names_are_clauses() {
     assert!(r.stdout.contains("\"is it?\""), "{r:?}");
     assert!(r.stdout.contains("│ a "), "{r:?}");
 }
+
+#[test]
+fn search_and_coverage_in_a_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_repl(&dir.path().join("history"));
+    answer(&mut p, ":quit to leave.");
+    p.send_line(":search peer cache").unwrap();
+    let out = answer(&mut p, "ask: supported? peer_cache");
+    assert!(
+        out.contains("1. cmg line 59 (table row): Peer cache Not supported."),
+        "{out:?}"
+    );
+    // The question offered answers as it says.
+    p.send_line("supported? peer_cache").unwrap();
+    answer(&mut p, "\"Peer cache Not supported.\"");
+    p.send_line(":coverage").unwrap();
+    let out = answer(&mut p, "cmg_page: 100% covered");
+    assert!(out.contains("cmg: 100% covered: 70 statements"), "{out:?}");
+    p.send_line(":search").unwrap();
+    answer(&mut p, ":search WORDS");
+    // An unknown subject points to the row it may mean.
+    p.send_line("supported? console").unwrap();
+    answer(
+        &mut p,
+        "supported? configuration_manager_console   (cmg line 54",
+    );
+    quit(&mut p);
+}

@@ -3,10 +3,10 @@
 //! the lints of citations (a fact citing nothing, an empty quote, a line that is not one).
 //! Everything here is a warning; `check --strict` makes warnings errors.
 
-use super::quotes::{Lines, squash, word_diff};
+use super::quotes::{Lines, Pos, squash, word_diff};
 use crate::source::{Code, Diagnostic, Span, sha256};
 use crate::syntax::{Citation, Program};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The text of a pinned source, as the loader read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,14 +24,29 @@ pub type PinnedTexts = HashMap<String, Result<LoadedText, String>>;
 /// cited line.
 pub type Verified = BTreeSet<Span>;
 
+/// Where each verified annotation's quote stands in its source's text (from its first
+/// character to just past its last), by the annotation's span.
+pub type QuotedAt = BTreeMap<Span, (Pos, Pos)>;
+
+/// What checking the citations found.
+#[derive(Debug, Clone, Default)]
+pub struct CitationCheck {
+    /// The annotations verified.
+    pub verified: Verified,
+    /// Where their quotes stand.
+    pub quoted: QuotedAt,
+    /// The normalised lines of every pinned text read, by source name.
+    pub lines: HashMap<String, Lines>,
+}
+
 /// Checks every source's pinned text and every citation; returns the citations verified.
 pub fn check_citations(
     program: &Program,
     texts: &PinnedTexts,
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
-) -> Verified {
-    let mut lines: HashMap<&str, Lines> = HashMap::new();
+) -> CitationCheck {
+    let mut lines: HashMap<String, Lines> = HashMap::new();
     for s in &program.sources {
         let Some(pin) = &s.text else { continue };
         match texts.get(&s.name) {
@@ -63,7 +78,7 @@ pub fn check_citations(
                     );
                 }
                 let markdown = t.path.ends_with(".md");
-                lines.insert(&s.name, Lines::new(&t.text, markdown));
+                lines.insert(s.name.clone(), Lines::new(&t.text, markdown));
             }
             Some(Err(why)) => errors.push(
                 Diagnostic::error(
@@ -81,6 +96,7 @@ pub fn check_citations(
         .iter()
         .any(|c| !c.cites.is_empty() || !c.notes.is_empty());
     let mut verified = Verified::new();
+    let mut quoted = QuotedAt::new();
     for c in &program.clauses {
         if c.is_fact() && c.cites.is_empty() && !program.sources.is_empty() && cites_anything {
             warnings.push(
@@ -95,16 +111,25 @@ pub fn check_citations(
             );
         }
         for a in c.cites.iter().chain(&c.notes) {
-            if verify(a, lines.get(a.source.as_str()), warnings) {
+            if let Some(range) = verify(a, lines.get(a.source.as_str()), warnings) {
                 verified.insert(a.span);
+                quoted.insert(a.span, range);
             }
         }
     }
-    verified
+    CitationCheck {
+        verified,
+        quoted,
+        lines,
+    }
 }
 
-/// Checks one annotation; true when its quote is at its line.
-fn verify(a: &Citation, text: Option<&Lines>, warnings: &mut Vec<Diagnostic>) -> bool {
+/// Checks one annotation; where its quote stands when it is at its line.
+fn verify(
+    a: &Citation,
+    text: Option<&Lines>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<(Pos, Pos)> {
     let quote = squash(&a.quote);
     if quote.is_empty() {
         warnings.push(Diagnostic::warning(
@@ -112,7 +137,7 @@ fn verify(a: &Citation, text: Option<&Lines>, warnings: &mut Vec<Diagnostic>) ->
             "the citation quotes nothing",
             a.span,
         ));
-        return false;
+        return None;
     }
     if let Some(l) = a.line
         && l <= 0
@@ -122,11 +147,9 @@ fn verify(a: &Citation, text: Option<&Lines>, warnings: &mut Vec<Diagnostic>) ->
             format!("line {l} is not a line of a text (lines count from 1)"),
             a.span,
         ));
-        return false;
+        return None;
     }
-    let Some(text) = text else {
-        return false;
-    };
+    let text = text?;
     let line = a.line.and_then(|l| usize::try_from(l).ok());
     if let Some(l) = line
         && l > text.len()
@@ -140,12 +163,14 @@ fn verify(a: &Citation, text: Option<&Lines>, warnings: &mut Vec<Diagnostic>) ->
             ),
             a.span,
         ));
-        return false;
+        return None;
     }
-    match line {
-        Some(l) if text.matches_at(&quote, l).is_some() => return true,
-        None if text.find(&quote).is_some() => return true,
-        _ => {}
+    let found = match line {
+        Some(l) => text.match_range(&quote, l),
+        None => text.find(&quote).and_then(|l| text.match_range(&quote, l)),
+    };
+    if found.is_some() {
+        return found;
     }
     if let Some(at) = text.find(&quote) {
         warnings.push(
@@ -160,7 +185,7 @@ fn verify(a: &Citation, text: Option<&Lines>, warnings: &mut Vec<Diagnostic>) ->
             )
             .with_help(format!("cite line {at}")),
         );
-        return false;
+        return None;
     }
     let mut d = Diagnostic::warning(
         Code::QuoteNotFound,
@@ -174,5 +199,5 @@ fn verify(a: &Citation, text: Option<&Lines>, warnings: &mut Vec<Diagnostic>) ->
         ));
     }
     warnings.push(d);
-    false
+    None
 }

@@ -19,11 +19,13 @@ mod aggregates;
 pub mod citations;
 mod lints;
 pub mod lower;
+pub mod marks;
 pub mod modes;
 mod preds;
 mod query;
 pub mod quotes;
 mod sources;
+pub mod statements;
 pub mod stratify;
 mod suggest;
 mod types;
@@ -99,6 +101,9 @@ pub struct CheckedKb {
     /// The citations and notes whose quote was found in their source's pinned text at the
     /// cited line (by the span of the annotation).
     pub verified: citations::Verified,
+    /// Every pinned text as statements, each with the annotations quoting it and the
+    /// `unencoded` mark covering it (in the order the sources are declared).
+    pub statements: Vec<marks::SourceStatements>,
 }
 
 impl CheckedKb {
@@ -134,7 +139,9 @@ pub fn check_with(
     if errors.is_empty() {
         types::check_clauses(&preds, &program.clauses, &mut errors);
     }
-    let verified = citations::check_citations(&program, texts, &mut errors, &mut warnings);
+    let cited = citations::check_citations(&program, texts, &mut errors, &mut warnings);
+    let statements = marks::attribute(&program, texts, &cited, &mut errors, &mut warnings);
+    let verified = cited.verified;
     let (rules, aggregates) = lower::program(&program.clauses);
     for r in &rules {
         lints::constant_patterns(r, &mut errors);
@@ -176,6 +183,7 @@ pub fn check_with(
         adornments,
         warnings,
         verified,
+        statements,
     })
 }
 

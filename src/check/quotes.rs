@@ -59,6 +59,16 @@ pub fn markdown_line(line: &str) -> String {
     squash(&s)
 }
 
+/// A place in a pinned text as its quotes are matched: a 1-based line and a byte offset
+/// into that line's normalised text. Ordered as they come in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+pub struct Pos {
+    /// The line, from 1.
+    pub line: usize,
+    /// Byte offset into the line's normalised text.
+    pub col: usize,
+}
+
 /// A pinned text, line by line as its quotes are matched.
 #[derive(Debug, Clone)]
 pub struct Lines {
@@ -96,20 +106,33 @@ impl Lines {
     /// Whether the normalised `quote` starts in 1-based line `line`, running on as far as
     /// it needs; the last line it reaches.
     pub fn matches_at(&self, quote: &str, line: usize) -> Option<usize> {
+        self.match_range(quote, line).map(|(_, end)| end.line)
+    }
+
+    /// Where the normalised `quote` stands when it starts in 1-based line `line`: from its
+    /// first character to just past its last ([`Pos`] in the normalised lines).
+    pub fn match_range(&self, quote: &str, line: usize) -> Option<(Pos, Pos)> {
         let first = self.lines.get(line.checked_sub(1)?)?;
         if first.is_empty() || quote.is_empty() {
             return None;
         }
         let mut joined = first.clone();
-        // (line, offset in `joined` where it ends), for every line joined so far.
-        let mut ends = vec![(line, joined.len())];
+        // (line, offset in `joined` where it starts), for every line joined so far.
+        let mut starts = vec![(line, 0)];
         let mut next = line;
         loop {
             if let Some(i) = joined.find(quote)
                 && i < first.len()
             {
                 let end = i + quote.len();
-                return ends.iter().find(|(_, e)| *e >= end).map(|(l, _)| *l);
+                let &(end_line, at) = starts.iter().rev().find(|(_, s)| *s < end)?;
+                return Some((
+                    Pos { line, col: i },
+                    Pos {
+                        line: end_line,
+                        col: end - at,
+                    },
+                ));
             }
             if joined.len() >= first.len() + quote.len() || next - line >= MAX_SPAN {
                 return None;
@@ -118,10 +141,15 @@ impl Lines {
             next += 1;
             if !text.is_empty() {
                 joined.push(' ');
+                starts.push((next, joined.len()));
                 joined.push_str(text);
-                ends.push((next, joined.len()));
             }
         }
+    }
+
+    /// Normalised line `line` (1-based).
+    pub fn line(&self, line: usize) -> Option<&str> {
+        self.lines.get(line.checked_sub(1)?).map(String::as_str)
     }
 
     /// The first line where the quote matches.
@@ -229,6 +257,14 @@ mod tests {
         assert_eq!(t.find("(with Microsoft Entra integration)"), Some(4));
         assert_eq!(t.matches_at("Peer cache Not supported.", 6), None);
         assert_eq!(t.matches_at("anything", 0), None);
+        assert_eq!(
+            t.match_range("install (with Microsoft", 3),
+            Some((Pos { line: 3, col: 7 }, Pos { line: 4, col: 15 }))
+        );
+        assert_eq!(
+            t.match_range("Not supported.", 5),
+            Some((Pos { line: 5, col: 11 }, Pos { line: 5, col: 25 }))
+        );
     }
 
     #[test]

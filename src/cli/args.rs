@@ -140,6 +140,43 @@ pub enum Command {
         #[arg(long, value_name = "FOLDER")]
         output: Option<PathBuf>,
     },
+    /// How much of its documents the knowledge base says: every statement of each pinned
+    /// source text (sentences, list items, table rows; headings, link lists and navigation
+    /// as such) with the clauses whose @cite or @note quotes it, or the `unencoded` mark
+    /// that says why none does, and the share covered per source.
+    #[command(after_help = "Examples:\n  \
+        supportkb coverage                       every pinned text of the embedded knowledge base\n  \
+        supportkb coverage --source cmg --uncovered   what no clause cites and no mark explains\n  \
+        supportkb --kb rules/ coverage --fail-under 100   exit 1 unless every statement is covered\n\n\
+        Mark a statement as deliberately not encoded in a .kb file:\n  \
+        unencoded cmg line 94 because \"navigation: points to the next article\".")]
+    Coverage {
+        /// Only this source (by the name citations use).
+        #[arg(long, value_name = "NAME")]
+        source: Option<String>,
+        /// List only the statements neither cited nor marked (the summary stays whole).
+        #[arg(long)]
+        uncovered: bool,
+        /// Exit 1 when a source's share covered is below PERCENT.
+        #[arg(long, value_name = "PERCENT")]
+        fail_under: Option<f64>,
+    },
+    /// Where does the document talk about X? Ranked full-text search (BM25, words stemmed)
+    /// over the statements of the pinned source texts, the quotes and notes of sources that
+    /// pin none, and the predicates' documentation. Each hit shows its source line, the
+    /// clauses citing it and a question to ask about it.
+    #[command(after_help = "Examples:\n  \
+        supportkb search peer cache\n  \
+        supportkb search ipv6 clients --limit 3\n  \
+        supportkb search token authentication --format json")]
+    Search {
+        /// The words to look for (any order; each word found counts).
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// Show at most N hits.
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        limit: usize,
+    },
     /// Interactive session (the default). Piped standard input runs as a script.
     Repl,
 }

@@ -4,11 +4,13 @@
 
 pub mod args;
 mod check;
+mod coverage;
 mod eval;
 mod explain;
 pub mod output;
 mod query;
 mod run;
+mod search;
 
 use args::{BYTES_PER_ROW, Cli, Command};
 use output::Exit;
@@ -102,6 +104,12 @@ pub fn run(cli: Cli) -> Exit {
         }
         Some(Command::Verify { trace }) => explain::verify(&cx, &trace),
         Some(Command::Eval { output }) => eval::eval(&cx, output.as_deref()),
+        Some(Command::Search { words, limit }) => search::search(&cx, &words, limit),
+        Some(Command::Coverage {
+            source,
+            uncovered,
+            fail_under,
+        }) => coverage::coverage(&cx, source.as_deref(), uncovered, fail_under),
         Some(Command::Repl) | None => match cx.session() {
             Ok(s) => match supportkb::repl::run(s.kb, cx.format, cx.opts, cx.kb.clone()) {
                 supportkb::repl::ReplEnd::Ok => Exit::Ok,

@@ -103,6 +103,10 @@ pub struct QuestionAnswer {
     /// For an unknown answer: close constants the knowledge base does know.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
+    /// For an unknown answer about a subject with no tuple: the subjects it could mean and
+    /// the document's statements nearest its words.
+    #[serde(default, skip_serializing_if = "super::pointers::Pointers::is_empty")]
+    pub pointers: super::pointers::Pointers,
     /// Proofs the independent checker rejected (always empty unless the engine is wrong).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proof_errors: Vec<String>,

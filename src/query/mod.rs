@@ -8,13 +8,16 @@
 
 mod answer;
 pub mod catalog;
+pub mod coverage;
 pub mod embedded;
 mod handles;
 mod include;
 pub mod kb;
 mod keys;
+pub mod pointers;
 mod question;
 pub mod script;
+pub mod search;
 mod session;
 pub mod suite;
 

@@ -57,6 +57,28 @@ impl Session {
                 // A question is asked as `p?`.
                 d = d.with_help(h.replace("`?", "?`"));
             }
+            // What the document says under the question's words.
+            let words: Vec<String> = std::iter::once(pred.to_string())
+                .chain(args.iter().filter_map(|t| match t {
+                    ast::Term::Const(c) => Some(plain(c)),
+                    _ => None,
+                }))
+                .collect();
+            let words = words.join(" ");
+            let mentions = self.mentions(&words);
+            if !mentions.is_empty() {
+                let shown = super::search::index::words(&words)
+                    .into_iter()
+                    .map(|w| w.written)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let mut h = d.help.take().unwrap_or_default();
+                h.push_str(&format!("\nthe document mentions \"{shown}\" at:"));
+                for m in mentions {
+                    h.push_str(&format!("\n  {m}"));
+                }
+                d = d.with_help(h);
+            }
             return Err(QueryError::Invalid(vec![d]));
         };
         if args.len() > info.arity {
@@ -136,11 +158,23 @@ impl Session {
         } else {
             "yes".to_string()
         };
-        let suggestions = if rows.is_empty() && un.contradiction.is_none() && un.stated.is_empty() {
-            self.suggestions(&info.bound_args, pred, args)
-        } else {
-            Vec::new()
-        };
+        let (mut suggestions, pointers) =
+            if rows.is_empty() && un.contradiction.is_none() && un.stated.is_empty() {
+                (
+                    self.suggestions(&info.bound_args, pred, args),
+                    self.pointers(pred, &info, args),
+                )
+            } else {
+                (Vec::new(), super::pointers::Pointers::default())
+            };
+        // A subject pointed to with its line is not suggested twice.
+        suggestions.retain(|s| {
+            !pointers
+                .near
+                .iter()
+                .chain(&pointers.could_mean)
+                .any(|m| m.subject == *s)
+        });
         let shown: Vec<String> = goal.args.iter().map(|t| t.to_string()).collect();
         Ok(Answer::Question(QuestionAnswer {
             question: q.to_string(),
@@ -154,6 +188,7 @@ impl Session {
             stated: un.stated,
             unused_rules,
             suggestions,
+            pointers,
             proof_errors,
         }))
     }

@@ -206,6 +206,7 @@ pub fn answer(a: &Answer) -> String {
                             .join(" or ")
                     );
                 }
+                out.push_str(&super::pointers::markdown(&q.pointers));
             } else if !q.columns.is_empty() {
                 table(&q.columns, &q.rows, &mut out);
             }

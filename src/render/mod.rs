@@ -3,9 +3,12 @@
 //! (proof trees drawn as trees, tables by tabled), Markdown, or JSON (serde). One entry:
 //! [`render`], over the [`Render`] trait.
 
+pub mod coverage;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod pointers;
+pub mod search;
 pub mod text;
 
 use crate::audit::{Trace, Verification};

@@ -36,6 +36,16 @@ const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("facts", "PRED", "the tuples of a predicate"),
     (
+        "search",
+        "WORDS",
+        "where the document talks about WORDS: its statements, quotes, notes and predicate docs, ranked",
+    ),
+    (
+        "coverage",
+        "[SOURCE]",
+        "the statements of the pinned texts no clause cites and no mark explains, and the share covered",
+    ),
+    (
         "rules",
         "PRED",
         "the rules of a predicate, with where they are written",
@@ -158,6 +168,11 @@ impl ReplSession {
             "sources" => Outcome::ok(self.sources()),
             "preds" => Outcome::ok(self.preds()),
             "facts" if !arg.is_empty() => self.facts(arg),
+            "search" if !arg.is_empty() => {
+                let report = self.session.search(arg, 10);
+                Outcome::ok(render(self.format, &report))
+            }
+            "coverage" => self.coverage(arg),
             "rules" if !arg.is_empty() => self.rules(arg),
             "format" => match arg {
                 "text" => self.set_format(Format::Text),
@@ -176,10 +191,30 @@ impl ReplSession {
             },
             "assume" if !arg.is_empty() => self.assume(arg),
             "retract" if !arg.is_empty() => self.retract(arg),
-            "load" | "facts" | "rules" | "assume" | "retract" => Outcome::failed(help(name)),
+            "load" | "facts" | "rules" | "assume" | "retract" | "search" => {
+                Outcome::failed(help(name))
+            }
             _ => Outcome::failed(format!(
                 "unknown command `:{name}`; :help lists the commands\n"
             )),
+        }
+    }
+
+    /// What is not covered (the whole report under JSON and Markdown), with the shares.
+    fn coverage(&self, source: &str) -> Outcome {
+        let source = (!source.is_empty()).then_some(source);
+        match self.kb().coverage(source) {
+            Ok(report) => {
+                let view = crate::render::coverage::CoverageView {
+                    uncovered_only: self.format == Format::Text,
+                };
+                let doc = crate::render::coverage::CoverageDoc {
+                    report: &report,
+                    view,
+                };
+                Outcome::ok(render(self.format, &doc))
+            }
+            Err(d) => Outcome::failed(self.errors(&[d])),
         }
     }
 

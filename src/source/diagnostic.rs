@@ -119,6 +119,16 @@ codes! {
     Aggregate = "aggregate", "this aggregate";
     /// A pinned text whose SHA-256 is not the one the knowledge base pins.
     SourceChanged = "source-changed", "pinned here";
+    /// An `unencoded` mark on a line that is not one of the text's, or starts no statement.
+    MarkLine = "mark-line", "no statement here";
+    /// An `unencoded` mark on a statement a clause cites (or with nothing left to mark).
+    MarkCited = "mark-cited", "cited elsewhere";
+    /// An `unencoded` mark on a statement another mark already covers.
+    MarkTwice = "mark-twice", "marked already";
+    /// An `unencoded` mark with an empty reason.
+    MarkReason = "mark-reason", "no reason";
+    /// An `unencoded` mark of a source that pins no text.
+    MarkText = "mark-text", "no pinned text";
 }
 
 impl fmt::Display for Code {

@@ -440,6 +440,8 @@ pub struct Program {
     pub inputs: Vec<IoDecl>,
     /// `output` declarations.
     pub outputs: Vec<IoDecl>,
+    /// `unencoded` declarations: statements of pinned texts deliberately not encoded.
+    pub unencoded: Vec<super::UnencodedDecl>,
 }
 
 impl Program {
@@ -451,5 +453,6 @@ impl Program {
         self.decls.extend(other.decls);
         self.inputs.extend(other.inputs);
         self.outputs.extend(other.outputs);
+        self.unencoded.extend(other.unencoded);
     }
 }

@@ -8,6 +8,7 @@ pub mod aggregate;
 pub mod ast;
 mod parser;
 pub mod query;
+pub mod unencoded;
 pub mod value;
 
 pub use aggregate::{AggOp, Aggregate};
@@ -16,4 +17,5 @@ pub use parser::{
     MAX_NESTING, Statement, is_incomplete, parse_kb, parse_query, parse_script, parse_statement,
 };
 pub use query::*;
+pub use unencoded::{MarkPlace, UnencodedDecl};
 pub use value::*;

@@ -147,6 +147,7 @@ fn question(q: &QuestionAnswer) -> String {
             let s: Vec<String> = q.suggestions.iter().map(|s| format!("`{s}`")).collect();
             let _ = writeln!(out, "  did you mean {}?", s.join(" or "));
         }
+        out.push_str(&crate::render::pointers::text(&q.pointers));
         return out;
     }
     let _ = writeln!(out, "{}", q.verdict);

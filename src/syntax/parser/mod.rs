@@ -4,6 +4,7 @@
 mod body;
 mod errors;
 mod query;
+mod unencoded;
 
 use super::*;
 use crate::source::{Code, Diagnostic};
@@ -33,6 +34,9 @@ pub fn parse_kb(text: &str, file: usize) -> Result<Program, Diagnostic> {
             Rule::pred_decl => program.decls.push(pred_decl(pair, file)?),
             Rule::input_decl => program.inputs.push(io_decl(pair, file)),
             Rule::output_decl => program.outputs.push(io_decl(pair, file)),
+            Rule::unencoded_decl => program
+                .unencoded
+                .push(unencoded::unencoded_decl(pair, file)?),
             Rule::include_decl => {
                 let span = span_of(&pair, file);
                 let path = pair
