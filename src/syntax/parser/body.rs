@@ -168,4 +168,3 @@ pub(super) fn body(p: Pair<Rule>, file: usize) -> Result<Vec<Literal>, Diagnosti
         .map(|l| literal(l, file))
         .collect()
 }
-

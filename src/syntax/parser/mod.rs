@@ -8,8 +8,8 @@ mod unencoded;
 
 use super::*;
 use crate::source::{Code, Diagnostic};
-pub use errors::MAX_NESTING;
 use body::{atom, body, constant, term};
+pub use errors::MAX_NESTING;
 use errors::{check_nesting, syntax_error};
 use pest::Parser as _;
 use pest::iterators::Pair;
