@@ -46,6 +46,48 @@ pub fn check_citations(
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) -> CitationCheck {
+    let lines = pinned_lines(program, texts, errors, warnings);
+    let cites_anything = program
+        .clauses
+        .iter()
+        .any(|c| !c.cites.is_empty() || !c.notes.is_empty());
+    let mut verified = Verified::new();
+    let mut quoted = QuotedAt::new();
+    for c in &program.clauses {
+        if c.is_fact() && c.cites.is_empty() && !program.sources.is_empty() && cites_anything {
+            warnings.push(
+                Diagnostic::warning(
+                    Code::UncitedFact,
+                    format!("fact `{}` cites nothing", c.head),
+                    c.span,
+                )
+                .with_help(
+                    "add @cite(SOURCE, \"section\", \"the sentence it encodes\", LINE) before it",
+                ),
+            );
+        }
+        for a in c.cites.iter().chain(&c.notes) {
+            if let Some(range) = verify(a, lines.get(a.source.as_str()), warnings) {
+                verified.insert(a.span);
+                quoted.insert(a.span, range);
+            }
+        }
+    }
+    CitationCheck {
+        verified,
+        quoted,
+        lines,
+    }
+}
+
+/// The normalised lines of each source's pinned text, by source name; a warning when
+/// a text's hash is missing or differs from the pinned one, an error when it cannot be read.
+fn pinned_lines(
+    program: &Program,
+    texts: &PinnedTexts,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> HashMap<String, Lines> {
     let mut lines: HashMap<String, Lines> = HashMap::new();
     for s in &program.sources {
         let Some(pin) = &s.text else { continue };
@@ -91,37 +133,7 @@ pub fn check_citations(
             None => {}
         }
     }
-    let cites_anything = program
-        .clauses
-        .iter()
-        .any(|c| !c.cites.is_empty() || !c.notes.is_empty());
-    let mut verified = Verified::new();
-    let mut quoted = QuotedAt::new();
-    for c in &program.clauses {
-        if c.is_fact() && c.cites.is_empty() && !program.sources.is_empty() && cites_anything {
-            warnings.push(
-                Diagnostic::warning(
-                    Code::UncitedFact,
-                    format!("fact `{}` cites nothing", c.head),
-                    c.span,
-                )
-                .with_help(
-                    "add @cite(SOURCE, \"section\", \"the sentence it encodes\", LINE) before it",
-                ),
-            );
-        }
-        for a in c.cites.iter().chain(&c.notes) {
-            if let Some(range) = verify(a, lines.get(a.source.as_str()), warnings) {
-                verified.insert(a.span);
-                quoted.insert(a.span, range);
-            }
-        }
-    }
-    CitationCheck {
-        verified,
-        quoted,
-        lines,
-    }
+    lines
 }
 
 /// Checks one annotation; where its quote stands when it is at its line.
