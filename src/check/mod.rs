@@ -1,4 +1,4 @@
-//! Stage 2 — check: names and arities, sources and citations, safety (range restriction)
+//! Stage 3 — check: names and arities, sources and citations, safety (range restriction)
 //! with goal-directed inputs, stratification, and lints; then the program lowered into the
 //! typed IR of [`crate::ir`].
 //!

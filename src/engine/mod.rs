@@ -1,4 +1,4 @@
-//! Stage 5 — engine: stratified semi-naive evaluation on datafrog of planned rules, each
+//! Stage 6 — engine: stratified semi-naive evaluation on datafrog of planned rules, each
 //! tuple with its height (the round of its first derivation); facts read from and written
 //! to files; the meaning of built-ins shared with the explainer and the proof checker.
 //!

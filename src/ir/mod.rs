@@ -1,5 +1,5 @@
-//! The typed, name-resolved program that the checker (`check`) produces and every later
-//! stage reads: the magic-set rewrite, the planner, the evaluator and the explainer.
+//! Stage 2 — ir: the typed, name-resolved program that the checker (`check`) produces and every
+//! later stage reads: the magic-set rewrite, the planner, the evaluator and the explainer.
 //!
 //! # What it fixes
 //! The AST ([`crate::syntax`]) keeps what was written: predicate names as strings, built-ins

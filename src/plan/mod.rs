@@ -1,4 +1,4 @@
-//! Stage 4 — plan: every rule of a (rewritten) program as a chain of keyed joins, antijoins
+//! Stage 5 — plan: every rule of a (rewritten) program as a chain of keyed joins, antijoins
 //! and filters over binding rows ([`rule`]), in the body order the checker proved safe; and
 //! the plans as text, so a reader (and a snapshot test) can see how a rule runs
 //! ([`display`], `supportkb check --plan`).

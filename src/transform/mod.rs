@@ -1,4 +1,4 @@
-//! Stage 3 — transform: program rewrites between check and planning: demand contexts
+//! Stage 4 — transform: program rewrites between check and planning: demand contexts
 //! ([`contexts`]) that give each negated call of a goal-directed predicate its own copy, then
 //! the magic-set rewrite ([`magic`]) that evaluates goal-directed predicates only for the
 //! input values a query or a rule demands.
