@@ -32,8 +32,14 @@ fn main() -> ExitCode {
     let exit = match std::thread::Builder::new()
         .name("supportkb".into())
         .stack_size(STACK_BYTES)
-        .spawn(move || cli::run(cli))
-    {
+        .spawn(move || {
+            // Debug builds only: lets the tests reach the panic path above.
+            #[cfg(debug_assertions)]
+            if std::env::var_os("SUPPORTKB_TEST_PANIC").is_some() {
+                panic!("panic requested by SUPPORTKB_TEST_PANIC");
+            }
+            cli::run(cli)
+        }) {
         Ok(handle) => handle.join().unwrap_or(Exit::Internal),
         Err(_) => cli::run(cli::args::Cli::parse()),
     };

@@ -859,10 +859,20 @@ fn check_plan_prints_the_strata_and_each_rules_plan() {
 }
 
 #[test]
-fn a_panic_is_an_internal_error_not_rejected_input() {
-    // A program whose proof is deeper than any stack would hold is not a panic either; this
-    // checks the policy through the one hook that exists for it.
-    let r = run(&["query", "supported? peer_cache"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(!r.stderr.contains("internal error"), "{r:?}");
+fn a_panic_is_an_internal_error_exit_101_in_one_line() {
+    // Bad input exits 2; a bug must not look like bad input.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_supportkb"))
+        .current_dir(ROOT)
+        .env("SUPPORTKB_TEST_PANIC", "1")
+        .args(["query", "supported? peer_cache"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(101), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("internal error: panic requested"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
 }
