@@ -876,3 +876,15 @@ fn a_panic_is_an_internal_error_exit_101_in_one_line() {
     );
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn an_invalid_pattern_in_a_query_is_rejected_input() {
+    // Found by trying it: the planner's error was reported as an internal error (exit 101).
+    for pattern in ["[", "a{99999999}"] {
+        let q = format!("?- matches(\"abc\", \"{pattern}\").");
+        let r = run(&["query", &q]);
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(r.stderr.contains("error[regex]"), "{r:?}");
+        assert!(!r.stderr.contains("internal error"), "{r:?}");
+    }
+}

@@ -65,7 +65,12 @@ pub(super) fn singleton_lint(c: &Clause, warnings: &mut Vec<Diagnostic>) {
 
 /// A constant pattern of `matches` must compile as written.
 pub(super) fn constant_patterns(r: &ir::Rule, errors: &mut Vec<Diagnostic>) {
-    for l in &r.body {
+    constant_patterns_in(&r.body, errors);
+}
+
+/// [`constant_patterns`] over a body: a rule's, or a query's.
+pub(super) fn constant_patterns_in(body: &[ir::Literal], errors: &mut Vec<Diagnostic>) {
+    for l in body {
         if let ir::Literal::Builtin {
             builtin: Builtin::Matches,
             args,

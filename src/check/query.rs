@@ -62,6 +62,10 @@ pub fn check_query_body(
     let mut lowerer = lower::Lowerer::starting_at(kb.aggregates);
     let lowered = lowerer.body(None, body, None);
     super::aggregates::needs_no_inputs(&lowerer.aux, &kb.adornments, true, &mut errors);
+    lints::constant_patterns_in(&lowered, &mut errors);
+    for r in &lowerer.aux {
+        lints::constant_patterns(r, &mut errors);
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
