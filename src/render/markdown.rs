@@ -262,6 +262,35 @@ pub fn trace(t: &Trace) -> String {
     for f in &t.knowledge_base {
         let _ = writeln!(out, "| {} | `{}` |", cell(&f.path), f.sha256);
     }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        if t.embedded {
+            "The knowledge base embedded in the tool."
+        } else {
+            "Knowledge-base files read from disk."
+        }
+    );
+    if !t.source_texts.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Source texts\n\n| source | text | SHA-256 |\n| --- | --- | --- |"
+        );
+        for f in &t.source_texts {
+            let _ = writeln!(
+                out,
+                "| {} | {} | `{}` |",
+                cell(&f.key),
+                cell(&f.path),
+                f.sha256
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nAsked with {} derivation(s) per answer, at most {} rows proved.",
+        t.options.proofs, t.options.rows_proved
+    );
     let _ = writeln!(out, "\n## Answer\n");
     out.push_str(&answer(&t.answer));
     out
