@@ -353,12 +353,14 @@ fn a_markdown_trace_shows_what_the_json_one_pins() {
     // Found by trying it: the Markdown trace listed the .kb files' hashes only.
     let dir = tempfile::tempdir().unwrap();
     for file in ["t.json", "t.md"] {
-        let out = run_in(dir.path(), &["explain", "supported? peer_cache", "-o", file]);
+        let out = run_in(
+            dir.path(),
+            &["explain", "supported? peer_cache", "-o", file],
+        );
         assert_eq!(out.code, 0, "{}", out.stderr);
     }
     let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("t.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("t.json")).unwrap()).unwrap();
     let md = std::fs::read_to_string(dir.path().join("t.md")).unwrap();
     let texts = json["source_texts"].as_array().unwrap();
     assert_eq!(texts.len(), 2, "{json}");
@@ -371,6 +373,9 @@ fn a_markdown_trace_shows_what_the_json_one_pins() {
         );
         assert!(md.contains(&row), "no row {row} in:\n{md}");
     }
-    assert!(md.contains("The knowledge base embedded in the tool."), "{md}");
+    assert!(
+        md.contains("The knowledge base embedded in the tool."),
+        "{md}"
+    );
     assert!(md.contains("Asked with 1 derivation(s) per answer"), "{md}");
 }

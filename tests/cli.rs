@@ -888,3 +888,13 @@ fn an_invalid_pattern_in_a_query_is_rejected_input() {
         assert!(!r.stderr.contains("internal error"), "{r:?}");
     }
 }
+
+#[test]
+fn why_not_without_an_atom_is_a_syntax_error_not_a_predicate_named_not() {
+    // Found by trying it: `why not` alone was read as `why` of a predicate `not`.
+    let r = run(&["query", "why not"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("error[syntax]: <query>:1:8"), "{r:?}");
+    assert!(!r.stderr.contains("unknown predicate"), "{r:?}");
+    assert!(!r.stderr.contains("ends with `.`"), "{r:?}");
+}

@@ -145,7 +145,8 @@ pub(super) fn syntax_error(e: pest::error::Error<Rule>, file: usize, text: &str)
         Span::new(file, start, end.max(start + 1)),
     )
     .with_label(label);
-    if start >= text.trim_end().len() {
+    // At the end of the text, a missing `.` is the likely slip, when a `.` could come there.
+    if start >= text.trim_end().len() && message.contains("`.`") {
         d.with_help("every clause, query and expectation ends with `.`")
     } else {
         d
