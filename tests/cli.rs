@@ -150,8 +150,8 @@ fn a_goal_directed_question_with_its_input_left_free_is_rejected() {
         "the error does not name the argument:\n{r:?}"
     );
     assert!(
-        r.stderr.contains(r#"valid_cmg_name? "…""#),
-        "no example of a valid question:\n{r:?}"
+        r.stderr.contains("valid_cmg_name(<name>, _)"),
+        "no example naming the input to give:\n{r:?}"
     );
 }
 

@@ -148,9 +148,23 @@ fn stuck(
         Literal::Pos(a) | Literal::Neg(a) if adornments.contains_key(&a.pred) => {
             let name = a.pred.to_string();
             let info = &kb.preds[&name];
-            let list: Vec<String> = free_inputs(a, adornments, bound)
-                .into_iter()
-                .map(|p| format!("argument {} (`{}`)", p + 1, info.column(p)))
+            let free = free_inputs(a, adornments, bound);
+            let list: Vec<String> = free
+                .iter()
+                .map(|&p| format!("argument {} (`{}`)", p + 1, info.column(p)))
+                .collect();
+            // The atom as asked, with a placeholder naming each input to give.
+            let example: Vec<String> = a
+                .args
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    if free.contains(&i) {
+                        format!("<{}>", info.column(i))
+                    } else {
+                        t.to_string()
+                    }
+                })
                 .collect();
             Diagnostic::error(
                 Code::InputNeeded,
@@ -160,7 +174,10 @@ fn stuck(
                 ),
                 a.span,
             )
-            .with_help(format!("give a value, e.g. `{name}? \"…\"`"))
+            .with_help(format!(
+                "give a value for each: `{name}({})`",
+                example.join(", ")
+            ))
         }
         l => {
             let vars: Vec<String> = l
