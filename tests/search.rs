@@ -116,3 +116,16 @@ fn quotes_of_sources_without_a_text_are_searched_and_nothing_found_says_so() {
         "nothing in the pinned texts, quotes, notes or predicate documentation mentions \"zebra\"\n"
     );
 }
+
+#[test]
+fn a_limit_of_zero_and_only_common_words_say_what_happened() {
+    // Found by trying it: both said that nothing mentions the words.
+    let r = run(&["search", "--limit", "0", "cmg"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.starts_with("0 of "), "{r:?}");
+    assert!(r.stdout.contains("the limit is 0"), "{r:?}");
+    let r = run(&["search", "the", "with"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("only words too common"), "{r:?}");
+    assert!(!r.stdout.contains("nothing in the pinned texts"), "{r:?}");
+}

@@ -37,6 +37,22 @@ pub fn place(h: &SearchHit) -> String {
 /// The report as text.
 pub fn text(r: &SearchReport) -> String {
     let mut out = String::new();
+    if r.hits.is_empty() && crate::query::search::index::words(&r.query).is_empty() {
+        let _ = writeln!(
+            out,
+            "{:?} has only words too common to search for (such as \"the\", \"is\", \"with\"); give words of what you look for",
+            r.query
+        );
+        return out;
+    }
+    if r.hits.is_empty() && r.matched > 0 {
+        let _ = writeln!(
+            out,
+            "0 of {} matches for {:?} shown (the limit is 0)",
+            r.matched, r.query
+        );
+        return out;
+    }
     if r.hits.is_empty() {
         let _ = writeln!(
             out,
