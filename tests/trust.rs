@@ -521,3 +521,19 @@ fn facts_written_by_eval_read_back_exactly() {
     let r = run_in(dir.path(), &["--kb", "r.kb", "query", "?- z2."]);
     assert!(r.stdout.starts_with("yes"), "{r:?}");
 }
+
+#[test]
+fn a_text_pinned_without_a_hash_is_unpinned_not_changed() {
+    // Found by trying it: the warning said `source-changed` of a text never hashed.
+    let dir = folder(&[
+        (
+            "k.kb",
+            "source doc \"Doc\" text \"doc.txt\".\n@cite(doc, \"row\", \"Title\", 1)\nok(a).\n",
+        ),
+        ("doc.txt", "Title\n"),
+    ]);
+    let r = run_in(dir.path(), &["--kb", "k.kb", "check"]);
+    assert!(r.stderr.contains("warning[source-unpinned]"), "{r:?}");
+    assert!(!r.stderr.contains("source-changed"), "{r:?}");
+    assert!(r.stderr.contains("add sha256"), "{r:?}");
+}

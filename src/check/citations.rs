@@ -112,7 +112,7 @@ fn pinned_lines(
                 if pin.sha256.is_none() {
                     warnings.push(
                         Diagnostic::warning(
-                            Code::SourceChanged,
+                            Code::SourceUnpinned,
                             format!("the text of source `{}` is not pinned by a hash", s.name),
                             pin.span,
                         )

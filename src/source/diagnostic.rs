@@ -119,6 +119,8 @@ codes! {
     Aggregate = "aggregate", "this aggregate";
     /// A pinned text whose SHA-256 is not the one the knowledge base pins.
     SourceChanged = "source-changed", "pinned here";
+    /// A pinned text without a SHA-256: a change to it would go unnoticed.
+    SourceUnpinned = "source-unpinned", "no hash here";
     /// An `unencoded` mark on a line that is not one of the text's, or starts no statement.
     MarkLine = "mark-line", "no statement here";
     /// An `unencoded` mark on a statement a clause cites (or with nothing left to mark).
