@@ -159,3 +159,35 @@ fn join_or(items: &[String]) -> String {
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
+
+#[cfg(test)]
+mod probe {
+    use super::super::{KbParser, Rule};
+    use pest::Parser as _;
+    #[test]
+    fn probe_attempts() {
+        pest::set_error_detail(true);
+        for t in [
+            "p(4.2).",
+            "p(a.",
+            "P(a).",
+            "@foo(x) p(a).",
+            "p(X) :- \\+ q(X).",
+            "p(X) :- q(X), not r(X).",
+            "p('q').",
+            "p(X) :- q(X) ; r(X).",
+            "p(\"a\\u\").",
+        ] {
+            let e = KbParser::parse(Rule::kb, t).unwrap_err();
+            let a = e.parse_attempts().unwrap();
+            eprintln!(
+                "{t}: loc {:?} max {} exp {:?} unexp {:?} stacks {:?}",
+                e.location,
+                a.max_position,
+                a.expected_tokens(),
+                a.unexpected_tokens(),
+                a.call_stacks()
+            );
+        }
+    }
+}
