@@ -53,8 +53,8 @@ const COMMANDS: &[(&str, &str, &str)] = &[
     ("format", "text|json|markdown", "how answers are printed"),
     (
         "depth",
-        "N",
-        "cut explanations N levels down; `why #K` expands handle K",
+        "[N]",
+        "cut explanations N levels down (`why #K` expands handle K); alone, the current depth",
     ),
     (
         "assume",
@@ -180,6 +180,15 @@ impl ReplSession {
                 "markdown" => self.set_format(Format::Markdown),
                 _ => Outcome::failed("usage: :format text|json|markdown\n"),
             },
+            "depth" if arg.is_empty() => Outcome::ok(match self.opts.depth {
+                Some(n) => format!(
+                    "explanation depth: {n} (proofs are cut {n} levels down; `:depth N` changes it)\n"
+                ),
+                None => format!(
+                    "explanation depth: proofs whole, why-not {} levels (`:depth N` cuts proofs N levels down)\n",
+                    crate::query::DEFAULT_DEPTH
+                ),
+            }),
             "depth" => match arg.parse::<usize>() {
                 Ok(n) => {
                     self.opts.depth = Some(n);
@@ -187,7 +196,9 @@ impl ReplSession {
                         "explanation depth: {n} (cut proofs get handles: `why #K` expands one)\n"
                     ))
                 }
-                Err(_) => Outcome::failed("usage: :depth N\n"),
+                Err(_) => {
+                    Outcome::failed("usage: :depth N (or :depth alone for the current one)\n")
+                }
             },
             "assume" if !arg.is_empty() => self.assume(arg),
             "retract" if !arg.is_empty() => self.retract(arg),
@@ -366,6 +377,7 @@ impl ReplSession {
             .map(|p| {
                 vec![
                     Const::Sym(format!("{}/{}", p.name, p.arity)),
+                    Const::Sym(p.columns.join(", ")),
                     Const::Int(p.tuples as i64),
                     Const::Sym(if p.needs.is_empty() {
                         String::new()
@@ -381,6 +393,7 @@ impl ReplSession {
             text::table(
                 &[
                     "predicate".into(),
+                    "columns".into(),
                     "tuples".into(),
                     "goal-directed".into(),
                     "doc".into()
@@ -390,7 +403,30 @@ impl ReplSession {
         )
     }
 
+    /// `pred` or `pred/N` (the form `:preds` prints) as a predicate name; the outcome to print
+    /// when the arity is not the predicate's.
+    fn pred_name<'a>(&self, arg: &'a str) -> Result<&'a str, Outcome> {
+        let Some((name, arity)) = arg.rsplit_once('/') else {
+            return Ok(arg);
+        };
+        let Ok(arity) = arity.trim().parse::<usize>() else {
+            return Ok(arg);
+        };
+        let name = name.trim();
+        match self.kb().checked.preds.get(name) {
+            Some(p) if p.arity != arity => Err(Outcome::failed(format!(
+                "`{name}` takes {}, not {arity}; :preds lists them\n",
+                plural(p.arity, "argument")
+            ))),
+            _ => Ok(name),
+        }
+    }
+
     fn facts(&self, pred: &str) -> Outcome {
+        let pred = match self.pred_name(pred) {
+            Ok(p) => p,
+            Err(o) => return o,
+        };
         let Some(f) = self.kb().facts(pred) else {
             return Outcome::failed(format!("unknown predicate `{pred}`; :preds lists them\n"));
         };
@@ -410,6 +446,10 @@ impl ReplSession {
     }
 
     fn rules(&self, pred: &str) -> Outcome {
+        let pred = match self.pred_name(pred) {
+            Ok(p) => p,
+            Err(o) => return o,
+        };
         let Some(rules) = self.kb().rules(pred) else {
             return Outcome::failed(format!("unknown predicate `{pred}`; :preds lists them\n"));
         };

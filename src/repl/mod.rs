@@ -184,19 +184,13 @@ pub fn run(
     ReplEnd::Ok
 }
 
-/// Saves the history atomically: a crash or Ctrl-C mid-write leaves the old file whole.
+/// Appends this session's lines to the history file, under the file's lock: another session
+/// open at the same time keeps its lines too, whichever leaves last.
 fn save_history(
     editor: &mut Editor<ReplHelper, DefaultHistory>,
     path: &std::path::Path,
 ) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| e.to_string())?;
-    editor.save_history(tmp.path()).map_err(|e| e.to_string())?;
-    tmp.persist(path).map_err(|e| e.error.to_string())?;
-    Ok(())
+    editor.append_history(path).map_err(|e| e.to_string())
 }
 
 /// Runs piped standard input: statements accumulate line by line until complete.

