@@ -92,3 +92,50 @@ fn commands_take_the_forms_the_session_prints() {
     answer(&mut p, "explanation depth: 2 (proofs are cut 2 levels down");
     quit(&mut p);
 }
+
+#[test]
+fn tab_completes_file_paths_after_load_and_formats_after_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mine.kb"), "mine(a).\n").unwrap();
+    let mut p = spawn_in(dir.path(), &dir.path().join("history"));
+    answer(&mut p, "facts and rules loaded");
+    p.send(":load mi").unwrap();
+    p.expect(":load mi").unwrap();
+    p.send("\t").unwrap();
+    p.expect(format!("{PROMPT}:load mine.kb").as_str())
+        .expect("Tab completes the file name");
+    p.send("\r").unwrap();
+    answer(&mut p, "added 1 clause");
+    p.send(":format j").unwrap();
+    p.expect(":format j").unwrap();
+    p.send("\t").unwrap();
+    p.expect(format!("{PROMPT}:format json").as_str())
+        .expect("Tab completes the format");
+    p.send("\r").unwrap();
+    answer(&mut p, "format: json");
+    quit(&mut p);
+}
+
+#[test]
+fn the_hint_is_dropped_when_it_would_wrap_after_a_resize() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_repl(&dir.path().join("history"));
+    p.get_process_mut().set_window_size(200, 24).unwrap();
+    answer(&mut p, "facts and rules loaded");
+    let answered = "unknown: the knowledge base states nothing";
+    // Wide: the typo gets its hint.
+    p.send("supported? peer_cahce").unwrap();
+    p.expect("did you mean peer_cache?")
+        .expect("a hint while it fits");
+    p.send("\r").unwrap();
+    answer(&mut p, answered);
+    // Narrowed to 40 columns: prompt, line and hint would pass the edge, so no hint.
+    p.get_process_mut().set_window_size(40, 24).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    p.send("supported? peer_cahce").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    p.send("\r").unwrap();
+    let out = answer(&mut p, answered);
+    assert!(!out.contains("did you mean peer_cache?"), "{out:?}");
+    quit(&mut p);
+}
