@@ -285,20 +285,25 @@ fn assume_changes_an_answer_and_retract_restores_it() {
     answer(&mut p, "assumed site(hq).");
     p.send_line("software_updates_through_cmg? hq").unwrap();
     let out = answer(&mut p, "\"Software updates Supported.\"");
-    assert!(out.contains("\r\nyes\r\n"), "{out:?}");
+    assert!(out.contains("\r\nyes   (assuming site(hq))\r\n"), "{out:?}");
     // The site's software update points sit behind a network load balancer.
     p.send_line(":assume site_software_update_point(hq, network_load_balancer).")
         .unwrap();
     answer(&mut p, "assumed");
     p.send_line("software_updates_through_cmg? hq").unwrap();
     let out = answer(&mut p, "don't work with CMG.\"");
-    assert!(out.contains("\r\nno\r\n"), "{out:?}");
+    assert!(
+        out.contains(
+            "\r\nno   (assuming site_software_update_point(hq, network_load_balancer))\r\n"
+        ),
+        "{out:?}"
+    );
     p.send_line(":retract site_software_update_point(hq, network_load_balancer).")
         .unwrap();
     answer(&mut p, "took back the assumption");
     p.send_line("software_updates_through_cmg? hq").unwrap();
     let out = answer(&mut p, "\"Software updates Supported.\"");
-    assert!(out.contains("\r\nyes\r\n"), "{out:?}");
+    assert!(out.contains("\r\nyes   (assuming site(hq))\r\n"), "{out:?}");
     // Setting aside a fact of the document, then :reset.
     p.send_line(":retract client_connectivity(ipv6_only, no).")
         .unwrap();

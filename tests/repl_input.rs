@@ -139,3 +139,38 @@ fn the_hint_is_dropped_when_it_would_wrap_after_a_resize() {
     assert!(!out.contains("did you mean peer_cache?"), "{out:?}");
     quit(&mut p);
 }
+
+#[test]
+fn what_if_warns_of_typos_explains_derived_tuples_and_marks_assumptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_repl(&dir.path().join("history"));
+    answer(&mut p, "facts and rules loaded");
+    // A typo of `site` is a warning with the closest name.
+    p.send_line(":assume sit(hq).").unwrap();
+    let out = answer(&mut p, "assumed sit(hq).");
+    assert!(
+        out.contains("no predicate `sit`") && out.contains("did you mean `site`?"),
+        "{out:?}"
+    );
+    p.send_line(":assume site(hq).").unwrap();
+    let out = answer(&mut p, "assumed site(hq).");
+    assert!(!out.contains("warning"), "{out:?}");
+    // The answer says which assumption it rests on, in its verdict line and its proof.
+    p.send_line("software_updates_through_cmg? hq").unwrap();
+    let out = answer(
+        &mut p,
+        "status(software_updates, supported, unconditional)   [fact",
+    );
+    assert!(out.contains("\r\nyes   (assuming site(hq))\r\n"), "{out:?}");
+    assert!(out.contains("site(hq)   [assumed with :assume]"), "{out:?}");
+    // A derived tuple cannot be retracted; the facts it rests on are named.
+    p.send_line(":retract software_updates_through_cmg(hq, yes).")
+        .unwrap();
+    let out = answer(
+        &mut p,
+        "status(software_updates, supported, unconditional).",
+    );
+    assert!(out.contains("is derived by rules"), "{out:?}");
+    assert!(out.contains(":retract site(hq).   [assumed]"), "{out:?}");
+    quit(&mut p);
+}

@@ -1,14 +1,12 @@
 //! The `:` commands of the interactive session.
 
 use super::session::{Flow, Outcome, Rebuilt, ReplSession};
-use crate::explain::GroundAtom;
 use crate::ir::Const;
 use crate::query::Session;
 use crate::query::script::run_script;
 use crate::query::suite::{kb_paths_for, kb_texts};
 use crate::render::{Format, render, text};
 use crate::source::{plural, read_text};
-use crate::syntax::{Clause, Term, parse_kb};
 use std::path::PathBuf;
 
 /// `(name, arguments, what it does)` of every command, for `:help`.
@@ -263,80 +261,6 @@ impl ReplSession {
             self.loaded.pop();
         }
         out
-    }
-
-    /// Parses `arg` as facts; the outcome to print otherwise.
-    fn facts_of(&mut self, arg: &str, what: &str) -> Result<Vec<Clause>, Outcome> {
-        let file = self.session.kb.sources.add(format!("<{what}>"), arg);
-        let program = parse_kb(arg, file).map_err(|d| Outcome::failed(self.errors(&[d])))?;
-        if program.clauses.is_empty()
-            || program.clauses.iter().any(|c| !c.is_fact())
-            || !program.sources.is_empty()
-        {
-            return Err(Outcome::failed(format!(
-                "usage: :{what} FACT.  (ground facts only, e.g. :{what} status(peer_cache, supported, unconditional).)\n"
-            )));
-        }
-        Ok(program.clauses)
-    }
-
-    fn assume(&mut self, arg: &str) -> Outcome {
-        let facts = match self.facts_of(arg, "assume") {
-            Ok(f) => f,
-            Err(e) => return e,
-        };
-        let n = self.assumed.len();
-        self.assumed.extend(facts.iter().map(Clause::to_string));
-        let out = self.rebuild();
-        if out.failed {
-            self.assumed.truncate(n);
-            return out;
-        }
-        let shown: Vec<String> = facts.iter().map(Clause::to_string).collect();
-        Outcome::ok(format!(
-            "assumed {} (`:retract` takes it back)\n",
-            shown.join(" ")
-        ))
-    }
-
-    fn retract(&mut self, arg: &str) -> Outcome {
-        let facts = match self.facts_of(arg, "retract") {
-            Ok(f) => f,
-            Err(e) => return e,
-        };
-        let mut done = Vec::new();
-        for f in facts {
-            let text = f.to_string();
-            let atom = GroundAtom {
-                pred: f.head.pred.clone(),
-                args: f
-                    .head
-                    .args
-                    .iter()
-                    .filter_map(|t| match t {
-                        Term::Const(c) => Some(c.clone()),
-                        _ => None,
-                    })
-                    .collect(),
-            };
-            if let Some(i) = self.assumed.iter().position(|a| *a == text) {
-                self.assumed.remove(i);
-                done.push(format!("took back the assumption {text}"));
-            } else if self.kb().is_written_fact(&atom.pred, &atom.args) {
-                self.retracted.push(atom);
-                done.push(format!("set aside {text} (`:reset` restores it)"));
-            } else {
-                return Outcome::failed(format!(
-                    "no fact {text} to retract: neither assumed nor in the knowledge base\n"
-                ));
-            }
-        }
-        let out = self.rebuild();
-        if out.failed {
-            out
-        } else {
-            Outcome::ok(format!("{}\n", done.join("\n")))
-        }
     }
 
     fn sources(&self) -> String {

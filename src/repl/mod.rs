@@ -10,6 +10,7 @@
 mod commands;
 mod helper;
 mod session;
+mod whatif;
 
 use crate::query::{AskOptions, KnowledgeBase};
 use crate::render::{Format, emit, emit_err};

@@ -158,6 +158,13 @@ impl ReplSession {
                 out
             }
             Ok(Statement::Query(q)) => match self.session.answer(&q, self.opts) {
+                Ok(a) if self.format == Format::Text => {
+                    let assumed = super::whatif::assumed_in(&a);
+                    Outcome::ok(super::whatif::mark_assumed(
+                        &render(self.format, &a),
+                        &assumed,
+                    ))
+                }
                 Ok(a) => Outcome::ok(render(self.format, &a)),
                 Err(QueryError::Eval(EvalError::Cancelled)) => Outcome::failed("cancelled\n"),
                 Err(QueryError::Eval(e)) => Outcome::failed(format!("error: {e}\n")),
@@ -181,7 +188,7 @@ impl ReplSession {
         }
         if !self.assumed.is_empty() {
             texts.push(SourceText {
-                name: "<assumptions>".into(),
+                name: super::whatif::ASSUMPTIONS.into(),
                 text: self.assumed.join("\n"),
             });
         }

@@ -182,13 +182,14 @@ pub(super) fn syntax_error(e: pest::error::Error<Rule>, file: usize, text: &str)
         Span::new(file, at, end.max(at + 1)),
     )
     .with_label(label);
-    if expected.iter().any(|t| t == "`)`") && furthest > start {
-        if let Some(open) = hints::unclosed_paren(text, at) {
-            return d.with_help(format!(
-                "the `(` at {} is not closed",
-                hints::place(text, open)
-            ));
-        }
+    if expected.iter().any(|t| t == "`)`")
+        && furthest > start
+        && let Some(open) = hints::unclosed_paren(text, at)
+    {
+        return d.with_help(format!(
+            "the `(` at {} is not closed",
+            hints::place(text, open)
+        ));
     }
     if at >= text.trim_end().len() {
         d.with_help("every clause, query and expectation ends with `.`")

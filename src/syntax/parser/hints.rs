@@ -174,9 +174,9 @@ pub(super) fn habit(text: &str, at: usize) -> Option<Found> {
     if let Some(r) = not_keyword(text, at) {
         return Some(r);
     }
-    if rest.starts_with('\'') {
-        let inner = rest[1..].split(['\'', '\n']).next().unwrap_or("");
-        let end = at + 1 + inner.len() + usize::from(rest[1 + inner.len()..].starts_with('\''));
+    if let Some(quoted) = rest.strip_prefix('\'') {
+        let inner = quoted.split(['\'', '\n']).next().unwrap_or("");
+        let end = at + 1 + inner.len() + usize::from(quoted[inner.len()..].starts_with('\''));
         return Some(
             found(
                 at,
