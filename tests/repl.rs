@@ -215,7 +215,8 @@ fn piped_statements_run_as_a_script() {
 fn a_piped_script_goes_on_after_an_error_and_exits_2() {
     let r = piped("p(a) q(b).\nsupported? software_metering\n");
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stdout.starts_with("error[syntax]"), "{r:?}");
+    // The error is on standard error, at its line of the script.
+    assert!(r.stderr.starts_with("error[syntax]: <stdin>:1:6:"), "{r:?}");
     assert!(
         r.stdout
             .contains("unknown: the knowledge base states nothing about"),
@@ -350,7 +351,7 @@ fn commands_list_predicates_facts_rules_and_sources() {
             .contains(":assume FACT.\n  add a hypothetical fact"),
         "{r:?}"
     );
-    assert!(r.stdout.contains("unknown predicate `nosuch`"), "{r:?}");
+    assert!(r.stderr.contains("unknown predicate `nosuch`"), "{r:?}");
 }
 
 #[test]

@@ -174,3 +174,51 @@ fn what_if_warns_of_typos_explains_derived_tuples_and_marks_assumptions() {
     assert!(out.contains(":retract site(hq).   [assumed]"), "{out:?}");
     quit(&mut p);
 }
+
+#[test]
+fn a_pasted_block_runs_statement_by_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_repl(&dir.path().join("history"));
+    answer(&mut p, "facts and rules loaded");
+    // A bracketed paste: two clauses and a query, then Enter.
+    p.send("\x1b[200~pasted(a).\npasted_too(X) :- pasted(X).\n?- pasted_too(X).\x1b[201~")
+        .unwrap();
+    p.send("\r").unwrap();
+    let out = answer(&mut p, "1 row");
+    assert_eq!(out.matches("added 1 clause").count(), 2, "{out:?}");
+    assert!(out.contains("│ a "), "{out:?}");
+    assert!(!out.contains("error"), "{out:?}");
+    quit(&mut p);
+}
+
+#[test]
+fn a_piped_script_reports_errors_on_stderr_at_their_line() {
+    let r = run_with_stdin(
+        Path::new(ROOT),
+        &[],
+        "supported? peer_cache\n\n?- cmg_role(R).\n?- nosuch(X).\n",
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("error[unknown-predicate]: <stdin>:4:4:"),
+        "{r:?}"
+    );
+    assert!(!r.stdout.contains("error"), "{r:?}");
+    assert!(r.stdout.contains("management_point"), "{r:?}");
+}
+
+#[test]
+fn query_dash_reads_the_queries_from_standard_input() {
+    let r = run_with_stdin(
+        Path::new(ROOT),
+        &["query", "-"],
+        "supported? peer_cache\n?- cmg_role(R).\n\n?- nosuch(X).\n",
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.contains("supported? peer_cache\nno\n"), "{r:?}");
+    assert!(r.stdout.contains("2 rows"), "{r:?}");
+    assert!(
+        r.stderr.contains("<stdin>:4:4: unknown predicate `nosuch`"),
+        "{r:?}"
+    );
+}

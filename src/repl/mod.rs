@@ -19,7 +19,7 @@ use helper::ReplHelper;
 use rustyline::error::ReadlineError;
 use rustyline::history::{DefaultHistory, History};
 use rustyline::{Config, Editor};
-pub use session::{Flow, Outcome, ReplSession};
+pub use session::{Flow, Outcome, ReplSession, split_statements};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -149,7 +149,7 @@ pub fn run(
                 if !stmt.trim().is_empty() {
                     let _ = editor.history_mut().add(stmt.trim());
                 }
-                let o = session.statement(&stmt);
+                let o = session.statements(&stmt);
                 if !out(&o.text) || o.flow == Flow::Quit {
                     break;
                 }
@@ -205,28 +205,20 @@ fn script(session: &mut ReplSession) -> ReplEnd {
         emit_err("error: standard input is not UTF-8 text\n");
         return ReplEnd::CannotStart;
     };
-    let mut buffer = String::new();
     let mut failed = false;
-    for line in input.lines() {
-        if buffer.is_empty() && line.trim().is_empty() {
-            continue;
-        }
-        buffer.push_str(line);
-        buffer.push('\n');
-        if !buffer.trim_start().starts_with(':') && is_incomplete(&buffer) {
-            continue;
-        }
-        let o = session.statement(&buffer);
+    for (line, stmt) in split_statements(&input) {
+        let o = session.statement_at(&stmt, "<stdin>", line);
         failed |= o.failed;
-        buffer.clear();
-        if !out(&o.text) || o.flow == Flow::Quit {
+        // Errors go to standard error, located in the script; answers to standard output.
+        let printed = if o.failed {
+            emit_err(&o.text);
+            true
+        } else {
+            out(&o.text)
+        };
+        if !printed || o.flow == Flow::Quit {
             break;
         }
-    }
-    if !buffer.trim().is_empty() {
-        let o = session.statement(&buffer);
-        failed |= o.failed;
-        out(&o.text);
     }
     if failed {
         ReplEnd::ScriptFailed
