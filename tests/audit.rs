@@ -379,3 +379,62 @@ fn a_markdown_trace_shows_what_the_json_one_pins() {
     );
     assert!(md.contains("Asked with 1 derivation(s) per answer"), "{md}");
 }
+
+#[test]
+fn every_format_asked_for_is_the_format_written() {
+    let dir = tempfile::tempdir().unwrap();
+    // `explain -f text` is text, not Markdown; `-f markdown` is Markdown; the extension
+    // chooses only when --format does not.
+    let text = run_in(
+        dir.path(),
+        &["explain", "supported? peer_cache", "-f", "text"],
+    );
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout
+            .starts_with("audit trace: supported? peer_cache\nverdict: no\n"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        !text.stdout.contains("# ") && !text.stdout.contains("| ---"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("status(peer_cache, not_supported, unconditional)")
+    );
+    let md = run_in(
+        dir.path(),
+        &["explain", "supported? peer_cache", "-f", "markdown"],
+    );
+    assert!(md.stdout.starts_with("# Audit trace:"), "{}", md.stdout);
+    let out = run_in(
+        dir.path(),
+        &["explain", "supported? peer_cache", "-o", "t.txt"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        std::fs::read_to_string(dir.path().join("t.txt"))
+            .unwrap()
+            .starts_with("audit trace:")
+    );
+    // run, test and check honour Markdown too.
+    let kbq = Path::new(ROOT).join("examples/lifecycle/lifecycle.kbq");
+    let kbq = kbq.to_str().unwrap();
+    let run = run_in(dir.path(), &["run", kbq, "-f", "markdown"]);
+    assert!(run.stdout.starts_with("# "), "{}", run.stdout);
+    let test = run_in(dir.path(), &["test", kbq, "-f", "markdown"]);
+    assert!(
+        test.stdout.starts_with("| file | passed | failed |"),
+        "{}",
+        test.stdout
+    );
+    let check = run_in(dir.path(), &["check", kbq, "-f", "markdown"]);
+    assert!(
+        check.stdout.starts_with("```text\nok: "),
+        "{}",
+        check.stdout
+    );
+}

@@ -215,7 +215,8 @@ fn piped_statements_run_as_a_script() {
 fn a_piped_script_goes_on_after_an_error_and_exits_2() {
     let r = piped("p(a) q(b).\nsupported? software_metering\n");
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stdout.starts_with("error[syntax]"), "{r:?}");
+    // The error is on standard error, at its line of the script.
+    assert!(r.stderr.starts_with("error[syntax]: <stdin>:1:6:"), "{r:?}");
     assert!(
         r.stdout
             .contains("unknown: the knowledge base states nothing about"),
@@ -285,20 +286,25 @@ fn assume_changes_an_answer_and_retract_restores_it() {
     answer(&mut p, "assumed site(hq).");
     p.send_line("software_updates_through_cmg? hq").unwrap();
     let out = answer(&mut p, "\"Software updates Supported.\"");
-    assert!(out.contains("\r\nyes\r\n"), "{out:?}");
+    assert!(out.contains("\r\nyes   (assuming site(hq))\r\n"), "{out:?}");
     // The site's software update points sit behind a network load balancer.
     p.send_line(":assume site_software_update_point(hq, network_load_balancer).")
         .unwrap();
     answer(&mut p, "assumed");
     p.send_line("software_updates_through_cmg? hq").unwrap();
     let out = answer(&mut p, "don't work with CMG.\"");
-    assert!(out.contains("\r\nno\r\n"), "{out:?}");
+    assert!(
+        out.contains(
+            "\r\nno   (assuming site_software_update_point(hq, network_load_balancer))\r\n"
+        ),
+        "{out:?}"
+    );
     p.send_line(":retract site_software_update_point(hq, network_load_balancer).")
         .unwrap();
     answer(&mut p, "took back the assumption");
     p.send_line("software_updates_through_cmg? hq").unwrap();
     let out = answer(&mut p, "\"Software updates Supported.\"");
-    assert!(out.contains("\r\nyes\r\n"), "{out:?}");
+    assert!(out.contains("\r\nyes   (assuming site(hq))\r\n"), "{out:?}");
     // Setting aside a fact of the document, then :reset.
     p.send_line(":retract client_connectivity(ipv6_only, no).")
         .unwrap();
@@ -345,7 +351,7 @@ fn commands_list_predicates_facts_rules_and_sources() {
             .contains(":assume FACT.\n  add a hypothetical fact"),
         "{r:?}"
     );
-    assert!(r.stdout.contains("unknown predicate `nosuch`"), "{r:?}");
+    assert!(r.stderr.contains("unknown predicate `nosuch`"), "{r:?}");
 }
 
 #[test]

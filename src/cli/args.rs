@@ -81,7 +81,8 @@ pub struct Cli {
 pub enum Command {
     /// Answer queries given as arguments, e.g. `supportkb query 'supported? peer_cache'`.
     Query {
-        /// One or more queries (questions, `?- …`, `why …`, `why not …`).
+        /// One or more queries (questions, `?- …`, `why …`, `why not …`); `-` reads them
+        /// from standard input, one statement after another (a query may span lines).
         #[arg(required = true)]
         queries: Vec<String>,
     },

@@ -118,6 +118,22 @@ fn plans(session: &Session, pred: Option<&str>) -> String {
 }
 
 pub fn check(cx: &Context, paths: &[PathBuf], plan: Option<&str>, strict: bool) -> Exit {
+    // Query files are checked as query files, each against its own knowledge base.
+    let (scripts, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths
+        .iter()
+        .cloned()
+        .partition(|p| p.extension().is_some_and(|e| e == "kbq"));
+    let mut exit = Exit::Ok;
+    for s in &scripts {
+        exit = exit.max(super::check_script::check_script(cx, s));
+    }
+    if !scripts.is_empty() && paths.is_empty() {
+        return exit;
+    }
+    exit.max(check_kb(cx, &paths, plan, strict))
+}
+
+fn check_kb(cx: &Context, paths: &[PathBuf], plan: Option<&str>, strict: bool) -> Exit {
     let paths = if paths.is_empty() { &cx.kb } else { paths };
     let session = match cx.load_at(paths) {
         Ok(s) => s,

@@ -4,7 +4,7 @@ use super::Context;
 use super::output::{self, Exit};
 use std::path::Path;
 use supportkb::audit::{Trace, explain as trace_of, verify as verify_trace};
-use supportkb::render::{Format, Render, render};
+use supportkb::render::{Format, render};
 use supportkb::source::{Code, Diagnostic, io_reason, read_text, write_atomic};
 
 pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
@@ -16,21 +16,15 @@ pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
         Ok(t) => t,
         Err(e) => return output::query_error(cx.format, &session.kb.sources, &e),
     };
-    // The extension chooses the format unless --format asked for JSON or Markdown.
-    let as_json = match (
-        cx.format,
-        out.and_then(|p| p.extension()).and_then(|e| e.to_str()),
-    ) {
-        (Format::Json, _) => true,
-        (Format::Markdown, _) => false,
-        (Format::Text, Some("json")) => true,
-        _ => false,
+    // --format json or markdown chooses; otherwise the extension (.json, .md), and text.
+    let ext = out.and_then(|p| p.extension()).and_then(|e| e.to_str());
+    let format = match (cx.format, ext) {
+        (Format::Json | Format::Markdown, _) => cx.format,
+        (Format::Text, Some("json")) => Format::Json,
+        (Format::Text, Some("md" | "markdown")) => Format::Markdown,
+        (Format::Text, _) => Format::Text,
     };
-    let body = if as_json {
-        render(Format::Json, &trace)
-    } else {
-        trace.markdown()
-    };
+    let body = render(format, &trace);
     match out {
         None => output::print(&body),
         Some(path) => {
@@ -44,7 +38,11 @@ pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
             supportkb::render::emit_err(&format!(
                 "wrote {} ({}, verdict {})\n",
                 path.display(),
-                if as_json { "JSON" } else { "Markdown" },
+                match format {
+                    Format::Json => "JSON",
+                    Format::Markdown => "Markdown",
+                    Format::Text => "text",
+                },
                 trace.answer.verdict()
             ));
         }

@@ -4,6 +4,7 @@
 
 pub mod args;
 mod check;
+mod check_script;
 mod coverage;
 mod eval;
 mod explain;

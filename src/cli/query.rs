@@ -4,15 +4,45 @@ use super::Context;
 use super::output::{self, Exit};
 use supportkb::render::{Format, render};
 
-pub fn query(cx: &Context, queries: &[String]) -> Exit {
+/// The queries to answer with where each is written: the arguments (`<query>`), or for `-`
+/// the statements of standard input, each at its line (`<stdin>`, with the lines before it
+/// blank so that diagnostics give the input's line).
+fn queries_of(args: &[String]) -> Result<Vec<(String, &'static str, String)>, Exit> {
+    let mut out = Vec::new();
+    for a in args {
+        if a != "-" {
+            out.push((a.clone(), "<query>", a.clone()));
+            continue;
+        }
+        let mut text = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            supportkb::render::emit_err(&format!("error: cannot read standard input: {e}\n"));
+            return Err(Exit::Rejected);
+        }
+        for (line, stmt) in supportkb::repl::split_statements(&text) {
+            let shown = stmt.trim().to_string();
+            out.push((shown, "<stdin>", format!("{}{stmt}", "\n".repeat(line - 1))));
+        }
+    }
+    Ok(out)
+}
+
+pub fn query(cx: &Context, args: &[String]) -> Exit {
+    let queries = match queries_of(args) {
+        Ok(q) => q,
+        Err(e) => return e,
+    };
     let mut session = match cx.session() {
         Ok(s) => s,
         Err(e) => return e,
     };
     let mut exit = Exit::Ok;
     let mut docs = Vec::new();
-    for (i, q) in queries.iter().enumerate() {
-        match session.ask(q, cx.opts) {
+    for (i, (q, name, text)) in queries.iter().enumerate() {
+        let answer = session
+            .parse_query(text, name)
+            .and_then(|parsed| session.answer(&parsed, cx.opts));
+        match answer {
             Ok(a) => match cx.format {
                 Format::Json => docs.push(supportkb::render::Render::json(&a)),
                 _ => {

@@ -163,6 +163,18 @@ fn is_marker(line: u64, fields: &[&str]) -> bool {
     line == 1 && fields.len() == 1 && fields[0] == ENCODED_MARKER
 }
 
+/// Whether a first line names the columns, in order, as the predicate's `decl` does (`arg1`,
+/// `arg2`, … without one): a header row, skipped. Any other first line is a row.
+fn is_header(line: u64, fields: &[&str], columns: &Columns) -> bool {
+    line == 1
+        && !fields.is_empty()
+        && fields.len() == columns.names.len()
+        && fields
+            .iter()
+            .zip(&columns.names)
+            .all(|(f, n)| f.trim() == n)
+}
+
 /// The fields of a row, with a tuple of no columns as no fields.
 fn row_fields(fields: Vec<&str>) -> Vec<&str> {
     if fields.len() == 1 && fields[0] == EMPTY_TUPLE {
@@ -187,7 +199,7 @@ pub fn read_rows(
     let csv = crate::source::table::is_csv(path);
     let arity = columns.arity();
     each_row(path, |line, fields| {
-        if is_marker(line, &fields) {
+        if is_marker(line, &fields) || is_header(line, &fields, columns) {
             return Ok(true);
         }
         let fields = row_fields(fields);
@@ -259,6 +271,12 @@ pub fn write_rows(path: &Path, rows: &[Vec<Const>], columns: &Columns) -> Result
         r.iter()
             .enumerate()
             .any(|(i, c)| verbatim(c, columns, i).is_none())
+    }) || rows.first().is_some_and(|r| {
+        // A first row that spells the column names would read back as a header; after the
+        // marker line it is the second line, and a row.
+        let fields: Vec<String> = r.iter().map(|c| c.plain_text()).collect();
+        let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+        is_header(1, &fields, columns)
     });
     let mut text: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 1);
     if encode {
@@ -296,6 +314,32 @@ mod tests {
         assert_eq!(field_value("Peer cache"), Const::Str("Peer cache".into()));
         assert_eq!(field_value("\"quoted\""), Const::Str("\"quoted\"".into()));
         assert_eq!(field_value(""), Const::Str(String::new()));
+    }
+
+    #[test]
+    fn a_first_line_naming_the_columns_is_a_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let tsv = dir.path().join("site.tsv");
+        let columns = Columns {
+            names: vec!["site".into(), "mp".into()],
+            types: vec![None, None],
+        };
+        std::fs::write(&tsv, "site\tmp\nhq\tmp1\nsite\tmp\n").unwrap();
+        let mut interner = Interner::default();
+        let rows = read_rows(&tsv, &columns, &mut interner).unwrap();
+        assert_eq!(
+            rows.len(),
+            2,
+            "the header is skipped, the same text later is a row"
+        );
+        // Another first line is a row.
+        std::fs::write(&tsv, "hq\tmp1\n").unwrap();
+        assert_eq!(read_rows(&tsv, &columns, &mut interner).unwrap().len(), 1);
+        // A tuple that spells the column names is written so that it reads back.
+        let tuple = vec![Const::Sym("site".into()), Const::Sym("mp".into())];
+        write_rows(&tsv, std::slice::from_ref(&tuple), &columns).unwrap();
+        let rows = read_rows(&tsv, &columns, &mut interner).unwrap();
+        assert_eq!(interner.decode(&rows[0]), tuple);
     }
 
     #[test]

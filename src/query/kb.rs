@@ -94,6 +94,8 @@ pub struct KnowledgeBase {
     pub config: LoadConfig,
     /// The files each predicate's facts were read from.
     pub fact_files: FactFiles,
+    /// Warnings about the fact files (`--facts DIR/NAME.tsv` naming no predicate).
+    pub input_warnings: Vec<Diagnostic>,
     /// The pinned source texts, by source name (those that could be read).
     pub pinned: Vec<(String, LoadedText)>,
 }
@@ -142,8 +144,9 @@ impl KnowledgeBase {
             ));
         }
         let mut interner = Interner::default();
-        let (edb, fact_files) = read_inputs(&checked, &sources, &config, &mut interner)
-            .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
+        let (edb, fact_files, input_warnings) =
+            read_inputs(&checked, &sources, &config, &mut interner)
+                .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
         let model = evaluate(&rules, edb, None, &mut interner, &config.eval).map_err(|e| {
             let failure = match &e {
                 EvalError::Program(_) => LoadFailure::Internal,
@@ -175,6 +178,7 @@ impl KnowledgeBase {
             interner,
             config,
             fact_files,
+            input_warnings,
             pinned,
         })
     }
@@ -279,9 +283,16 @@ impl KnowledgeBase {
         w
     }
 
-    /// Warnings of the evaluator only (overflow, division by zero): they matter to every
-    /// answer, where lints matter to `check`.
+    /// Warnings of the evaluator (overflow, division by zero) and of the fact files read (a
+    /// file of `--facts` naming no predicate): they matter to every answer, where lints
+    /// matter to `check`.
     pub fn evaluation_warnings(&self) -> Vec<Diagnostic> {
+        let mut w = self.input_warnings.clone();
+        w.extend(self.arithmetic_warnings());
+        w
+    }
+
+    fn arithmetic_warnings(&self) -> Vec<Diagnostic> {
         self.model
             .warnings
             .iter()
@@ -326,7 +337,8 @@ fn read_pinned(program: &Program, texts: &[SourceText], sources: &SourceMap) -> 
 }
 
 /// Facts read from files: `input` declarations (paths relative to the declaring file) and,
-/// with `--facts DIR`, `DIR/PRED.tsv` or `DIR/PRED.csv` for every predicate.
+/// with `--facts DIR`, `DIR/PRED.tsv` or `DIR/PRED.csv` for every predicate; with warnings
+/// for the `.tsv` and `.csv` files of `DIR` that name no predicate (they are not read).
 ///
 /// Errors: an unreadable file or a bad row, at the declaration.
 fn read_inputs(
@@ -334,7 +346,7 @@ fn read_inputs(
     sources: &SourceMap,
     config: &LoadConfig,
     interner: &mut Interner,
-) -> Result<(FactRows, FactFiles), Diagnostic> {
+) -> Result<(FactRows, FactFiles, Vec<Diagnostic>), Diagnostic> {
     let mut edb = FactRows::new();
     let mut files = FactFiles::new();
     let mut seen = HashSet::new();
@@ -378,8 +390,53 @@ fn read_inputs(
                 }
             }
         }
+        let warnings = unread_fact_files(dir, checked);
+        return Ok((edb, files, warnings));
     }
-    Ok((edb, files))
+    Ok((edb, files, Vec::new()))
+}
+
+/// A warning for each `NAME.tsv` / `NAME.csv` in `dir` whose NAME is no predicate of the
+/// knowledge base, with the closest predicate name: a misnamed file must not vanish silently.
+fn unread_fact_files(dir: &Path, checked: &CheckedKb) -> Vec<Diagnostic> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<(String, String)> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let path = e.path();
+            let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+            let stem = path.file_stem()?.to_str()?.to_string();
+            let file = path.file_name()?.to_str()?.to_string();
+            (path.is_file()
+                && (ext == "tsv" || ext == "csv")
+                && !checked.preds.contains_key(stem.as_str()))
+            .then_some((stem, file))
+        })
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|(stem, file)| {
+            let known = checked.preds.keys().map(|p| p.as_str());
+            let help = crate::check::did_you_mean(&stem, known).map_or_else(
+                || format!("name the file after a predicate (`PRED.tsv`), or declare `{stem}` with `decl`"),
+                |p| format!("did you mean `{p}.{}`?", file.rsplit('.').next().unwrap_or("tsv")),
+            );
+            Diagnostic {
+                severity: crate::source::Severity::Warning,
+                ..Diagnostic::unplaced(
+                    Code::Input,
+                    format!(
+                        "--facts {}: {file} is not read: the knowledge base has no predicate `{stem}`",
+                        dir.display()
+                    ),
+                )
+            }
+            .with_help(help)
+        })
+        .collect()
 }
 
 #[cfg(test)]

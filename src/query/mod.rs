@@ -10,6 +10,7 @@ mod answer;
 pub mod catalog;
 pub mod coverage;
 pub mod embedded;
+mod expectations;
 mod handles;
 mod include;
 pub mod kb;

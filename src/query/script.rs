@@ -3,6 +3,7 @@
 //! A query without expectations is only printed, unless it fails to run, which counts as a
 //! failed check.
 
+use super::expectations;
 use super::question::plain;
 use super::{Answer, AskOptions, QueryError, Session};
 use crate::engine::EvalError;
@@ -185,7 +186,9 @@ pub fn script_kb(path: &Path, text: &str) -> Option<PathBuf> {
 
 /// Parses and runs a query file against `kb`.
 ///
-/// Errors: the file's syntax error (nothing runs).
+/// Errors: the file's syntax error, or an expectation naming a source or predicate the
+/// knowledge base does not have (nothing runs), or of a row another width than its query's
+/// answer (the run stops there).
 pub fn run_script(
     session: &mut Session,
     name: &str,
@@ -194,6 +197,12 @@ pub fn run_script(
 ) -> Result<ScriptReport, Diagnostic> {
     let file = session.kb.sources.add(name, text);
     let items = parse_script(text, file)?.items;
+    if let Some(d) = expectations::unknown_names(&session.kb, &items)
+        .into_iter()
+        .next()
+    {
+        return Err(d);
+    }
     let mut report = ScriptReport {
         file: name.to_string(),
         items: Vec::new(),
@@ -216,6 +225,9 @@ pub fn run_script(
         match result {
             Ok(a) => {
                 for e in &item.expectations {
+                    if let Some(d) = expectations::row_width(e, &a) {
+                        return Err(d);
+                    }
                     let Outcome { passed, actual } = check(&e.expectation, &a);
                     r.expectations.push(ExpectationResult {
                         expectation: e.expectation.to_string(),

@@ -116,7 +116,7 @@ impl Render for Verification {
 
 impl Render for Trace {
     fn text(&self) -> String {
-        markdown::trace(self)
+        text::trace(self)
     }
     fn markdown(&self) -> String {
         markdown::trace(self)

@@ -1,14 +1,12 @@
 //! The `:` commands of the interactive session.
 
 use super::session::{Flow, Outcome, Rebuilt, ReplSession};
-use crate::explain::GroundAtom;
 use crate::ir::Const;
 use crate::query::Session;
 use crate::query::script::run_script;
 use crate::query::suite::{kb_paths_for, kb_texts};
 use crate::render::{Format, render, text};
 use crate::source::{plural, read_text};
-use crate::syntax::{Clause, Term, parse_kb};
 use std::path::PathBuf;
 
 /// `(name, arguments, what it does)` of every command, for `:help`.
@@ -53,8 +51,8 @@ const COMMANDS: &[(&str, &str, &str)] = &[
     ("format", "text|json|markdown", "how answers are printed"),
     (
         "depth",
-        "N",
-        "cut explanations N levels down; `why #K` expands handle K",
+        "[N]",
+        "cut explanations N levels down (`why #K` expands handle K); alone, the current depth",
     ),
     (
         "assume",
@@ -180,6 +178,15 @@ impl ReplSession {
                 "markdown" => self.set_format(Format::Markdown),
                 _ => Outcome::failed("usage: :format text|json|markdown\n"),
             },
+            "depth" if arg.is_empty() => Outcome::ok(match self.opts.depth {
+                Some(n) => format!(
+                    "explanation depth: {n} (proofs are cut {n} levels down; `:depth N` changes it)\n"
+                ),
+                None => format!(
+                    "explanation depth: proofs whole, why-not {} levels (`:depth N` cuts proofs N levels down)\n",
+                    crate::query::DEFAULT_DEPTH
+                ),
+            }),
             "depth" => match arg.parse::<usize>() {
                 Ok(n) => {
                     self.opts.depth = Some(n);
@@ -187,7 +194,9 @@ impl ReplSession {
                         "explanation depth: {n} (cut proofs get handles: `why #K` expands one)\n"
                     ))
                 }
-                Err(_) => Outcome::failed("usage: :depth N\n"),
+                Err(_) => {
+                    Outcome::failed("usage: :depth N (or :depth alone for the current one)\n")
+                }
             },
             "assume" if !arg.is_empty() => self.assume(arg),
             "retract" if !arg.is_empty() => self.retract(arg),
@@ -254,80 +263,6 @@ impl ReplSession {
         out
     }
 
-    /// Parses `arg` as facts; the outcome to print otherwise.
-    fn facts_of(&mut self, arg: &str, what: &str) -> Result<Vec<Clause>, Outcome> {
-        let file = self.session.kb.sources.add(format!("<{what}>"), arg);
-        let program = parse_kb(arg, file).map_err(|d| Outcome::failed(self.errors(&[d])))?;
-        if program.clauses.is_empty()
-            || program.clauses.iter().any(|c| !c.is_fact())
-            || !program.sources.is_empty()
-        {
-            return Err(Outcome::failed(format!(
-                "usage: :{what} FACT.  (ground facts only, e.g. :{what} status(peer_cache, supported, unconditional).)\n"
-            )));
-        }
-        Ok(program.clauses)
-    }
-
-    fn assume(&mut self, arg: &str) -> Outcome {
-        let facts = match self.facts_of(arg, "assume") {
-            Ok(f) => f,
-            Err(e) => return e,
-        };
-        let n = self.assumed.len();
-        self.assumed.extend(facts.iter().map(Clause::to_string));
-        let out = self.rebuild();
-        if out.failed {
-            self.assumed.truncate(n);
-            return out;
-        }
-        let shown: Vec<String> = facts.iter().map(Clause::to_string).collect();
-        Outcome::ok(format!(
-            "assumed {} (`:retract` takes it back)\n",
-            shown.join(" ")
-        ))
-    }
-
-    fn retract(&mut self, arg: &str) -> Outcome {
-        let facts = match self.facts_of(arg, "retract") {
-            Ok(f) => f,
-            Err(e) => return e,
-        };
-        let mut done = Vec::new();
-        for f in facts {
-            let text = f.to_string();
-            let atom = GroundAtom {
-                pred: f.head.pred.clone(),
-                args: f
-                    .head
-                    .args
-                    .iter()
-                    .filter_map(|t| match t {
-                        Term::Const(c) => Some(c.clone()),
-                        _ => None,
-                    })
-                    .collect(),
-            };
-            if let Some(i) = self.assumed.iter().position(|a| *a == text) {
-                self.assumed.remove(i);
-                done.push(format!("took back the assumption {text}"));
-            } else if self.kb().is_written_fact(&atom.pred, &atom.args) {
-                self.retracted.push(atom);
-                done.push(format!("set aside {text} (`:reset` restores it)"));
-            } else {
-                return Outcome::failed(format!(
-                    "no fact {text} to retract: neither assumed nor in the knowledge base\n"
-                ));
-            }
-        }
-        let out = self.rebuild();
-        if out.failed {
-            out
-        } else {
-            Outcome::ok(format!("{}\n", done.join("\n")))
-        }
-    }
-
     fn sources(&self) -> String {
         let rows: Vec<Vec<Const>> = self
             .kb()
@@ -366,6 +301,7 @@ impl ReplSession {
             .map(|p| {
                 vec![
                     Const::Sym(format!("{}/{}", p.name, p.arity)),
+                    Const::Sym(p.columns.join(", ")),
                     Const::Int(p.tuples as i64),
                     Const::Sym(if p.needs.is_empty() {
                         String::new()
@@ -381,6 +317,7 @@ impl ReplSession {
             text::table(
                 &[
                     "predicate".into(),
+                    "columns".into(),
                     "tuples".into(),
                     "goal-directed".into(),
                     "doc".into()
@@ -390,7 +327,30 @@ impl ReplSession {
         )
     }
 
+    /// `pred` or `pred/N` (the form `:preds` prints) as a predicate name; the outcome to print
+    /// when the arity is not the predicate's.
+    fn pred_name<'a>(&self, arg: &'a str) -> Result<&'a str, Outcome> {
+        let Some((name, arity)) = arg.rsplit_once('/') else {
+            return Ok(arg);
+        };
+        let Ok(arity) = arity.trim().parse::<usize>() else {
+            return Ok(arg);
+        };
+        let name = name.trim();
+        match self.kb().checked.preds.get(name) {
+            Some(p) if p.arity != arity => Err(Outcome::failed(format!(
+                "`{name}` takes {}, not {arity}; :preds lists them\n",
+                plural(p.arity, "argument")
+            ))),
+            _ => Ok(name),
+        }
+    }
+
     fn facts(&self, pred: &str) -> Outcome {
+        let pred = match self.pred_name(pred) {
+            Ok(p) => p,
+            Err(o) => return o,
+        };
         let Some(f) = self.kb().facts(pred) else {
             return Outcome::failed(format!("unknown predicate `{pred}`; :preds lists them\n"));
         };
@@ -410,6 +370,10 @@ impl ReplSession {
     }
 
     fn rules(&self, pred: &str) -> Outcome {
+        let pred = match self.pred_name(pred) {
+            Ok(p) => p,
+            Err(o) => return o,
+        };
         let Some(rules) = self.kb().rules(pred) else {
             return Outcome::failed(format!("unknown predicate `{pred}`; :preds lists them\n"));
         };

@@ -153,8 +153,42 @@ impl ReplHelper {
         self.constants = kb.constants(40);
     }
 
+    /// Candidates for a command's argument: file paths after `:load`, formats after
+    /// `:format`, command names after `:help`; `None` elsewhere.
+    fn command_argument(&self, line: &str, pos: usize) -> Option<(usize, Vec<(String, String)>)> {
+        let rest = line[..pos].strip_prefix(':')?;
+        let (name, arg) = rest.split_once(char::is_whitespace)?;
+        let start = pos - arg.trim_start().len();
+        let word = &line[start..pos];
+        let fixed = |options: &mut dyn Iterator<Item = &str>| {
+            let v: Vec<(String, String)> = options
+                .filter(|o| o.starts_with(word))
+                .map(|o| (o.to_string(), o.to_string()))
+                .collect();
+            Some((start, v))
+        };
+        match name {
+            "load" => {
+                let (at, pairs) = rustyline::completion::FilenameCompleter::new()
+                    .complete_path(line, pos)
+                    .ok()?;
+                let v = pairs
+                    .into_iter()
+                    .map(|p| (p.display, p.replacement))
+                    .collect();
+                Some((at, v))
+            }
+            "format" => fixed(&mut ["text", "json", "markdown"].into_iter()),
+            "help" => fixed(&mut super::commands::names()),
+            _ => None,
+        }
+    }
+
     /// Candidates for the word ending at `pos`: (start of the word, (display, replacement)).
     pub fn candidates(&self, line: &str, pos: usize) -> (usize, Vec<(String, String)>) {
+        if let Some(found) = self.command_argument(line, pos) {
+            return found;
+        }
         let (start, place) = place(&line[..pos]);
         let word = &line[start..pos];
         let mut out: Vec<(String, String)> = match place {
@@ -259,7 +293,15 @@ impl Hinter for ReplHelper {
         if pool.is_empty() || pool.iter().any(|p| p.starts_with(word)) {
             return None;
         }
-        did_you_mean(word, pool.into_iter()).map(|s| format!("   ← unknown; did you mean {s}?"))
+        let hint = did_you_mean(word, pool.into_iter())
+            .map(|s| format!("   ← unknown; did you mean {s}?"))?;
+        // A hint that would run past the terminal's edge wraps, and the line editor then
+        // leaves a stale copy of the line on every keystroke: drop it instead.
+        let width = super::PROMPT.chars().count() + line.chars().count() + hint.chars().count();
+        match terminal_size::terminal_size() {
+            Some((terminal_size::Width(w), _)) if width >= usize::from(w) => None,
+            _ => Some(hint),
+        }
     }
 }
 
@@ -429,6 +471,20 @@ mod tests {
         );
         let (_, c) = h.candidates(":lo", 3);
         assert_eq!(c, vec![(":load".to_string(), "load".to_string())]);
+        let (start, c) = h.candidates(":format j", 9);
+        assert_eq!(
+            (start, c),
+            (8, vec![("json".to_string(), "json".to_string())])
+        );
+        let (_, c) = h.candidates(":help ass", 9);
+        assert_eq!(c, vec![("assume".to_string(), "assume".to_string())]);
+        // `:load` completes paths, not predicate names.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("mine.kb"), "p(a).").unwrap();
+        let line = format!(":load {}/mi", dir.path().display());
+        let (_, c) = h.candidates(&line, line.len());
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert!(c[0].1.ends_with("mine.kb"), "{c:?}");
     }
 
     #[test]

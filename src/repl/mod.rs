@@ -10,6 +10,7 @@
 mod commands;
 mod helper;
 mod session;
+mod whatif;
 
 use crate::query::{AskOptions, KnowledgeBase};
 use crate::render::{Format, emit, emit_err};
@@ -18,7 +19,7 @@ use helper::ReplHelper;
 use rustyline::error::ReadlineError;
 use rustyline::history::{DefaultHistory, History};
 use rustyline::{Config, Editor};
-pub use session::{Flow, Outcome, ReplSession};
+pub use session::{Flow, Outcome, ReplSession, split_statements};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -148,7 +149,7 @@ pub fn run(
                 if !stmt.trim().is_empty() {
                     let _ = editor.history_mut().add(stmt.trim());
                 }
-                let o = session.statement(&stmt);
+                let o = session.statements(&stmt);
                 if !out(&o.text) || o.flow == Flow::Quit {
                     break;
                 }
@@ -184,19 +185,13 @@ pub fn run(
     ReplEnd::Ok
 }
 
-/// Saves the history atomically: a crash or Ctrl-C mid-write leaves the old file whole.
+/// Appends this session's lines to the history file, under the file's lock: another session
+/// open at the same time keeps its lines too, whichever leaves last.
 fn save_history(
     editor: &mut Editor<ReplHelper, DefaultHistory>,
     path: &std::path::Path,
 ) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| e.to_string())?;
-    editor.save_history(tmp.path()).map_err(|e| e.to_string())?;
-    tmp.persist(path).map_err(|e| e.error.to_string())?;
-    Ok(())
+    editor.append_history(path).map_err(|e| e.to_string())
 }
 
 /// Runs piped standard input: statements accumulate line by line until complete.
@@ -210,28 +205,20 @@ fn script(session: &mut ReplSession) -> ReplEnd {
         emit_err("error: standard input is not UTF-8 text\n");
         return ReplEnd::CannotStart;
     };
-    let mut buffer = String::new();
     let mut failed = false;
-    for line in input.lines() {
-        if buffer.is_empty() && line.trim().is_empty() {
-            continue;
-        }
-        buffer.push_str(line);
-        buffer.push('\n');
-        if !buffer.trim_start().starts_with(':') && is_incomplete(&buffer) {
-            continue;
-        }
-        let o = session.statement(&buffer);
+    for (line, stmt) in split_statements(&input) {
+        let o = session.statement_at(&stmt, "<stdin>", line);
         failed |= o.failed;
-        buffer.clear();
-        if !out(&o.text) || o.flow == Flow::Quit {
+        // Errors go to standard error, located in the script; answers to standard output.
+        let printed = if o.failed {
+            emit_err(&o.text);
+            true
+        } else {
+            out(&o.text)
+        };
+        if !printed || o.flow == Flow::Quit {
             break;
         }
-    }
-    if !buffer.trim().is_empty() {
-        let o = session.statement(&buffer);
-        failed |= o.failed;
-        out(&o.text);
     }
     if failed {
         ReplEnd::ScriptFailed

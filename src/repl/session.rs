@@ -138,19 +138,48 @@ impl ReplSession {
     /// Runs one statement: a query (answered), clauses (added to the session's knowledge
     /// base) or a `:` command; the grammar decides which.
     pub fn statement(&mut self, input: &str) -> Outcome {
+        self.statement_at(input, "<input>", 1)
+    }
+
+    /// Runs input that may hold several statements (a pasted block: clauses, then a query),
+    /// one by one in order, as a script would; stops at `:quit`.
+    pub fn statements(&mut self, input: &str) -> Outcome {
+        let parts = split_statements(input);
+        if parts.len() <= 1 {
+            return self.statement(input);
+        }
+        let mut all = Outcome::ok("");
+        for (_, part) in parts {
+            let o = self.statement(&part);
+            all.text.push_str(&o.text);
+            all.failed |= o.failed;
+            if o.flow == Flow::Quit {
+                all.flow = Flow::Quit;
+                break;
+            }
+        }
+        all
+    }
+
+    /// As [`ReplSession::statement`], for a statement that starts on line `line` of the
+    /// input named `name`: diagnostics locate it there (`<stdin>:12:5`).
+    pub fn statement_at(&mut self, input: &str, name: &str, line: usize) -> Outcome {
         self.cancel.store(false, Ordering::Relaxed);
-        let line = input.trim();
-        if line.is_empty() {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
             return Outcome::ok("");
         }
-        if let Some(cmd) = line.strip_prefix(':') {
+        if let Some(cmd) = trimmed.strip_prefix(':') {
             return self.command(cmd);
         }
-        let file = self.session.kb.sources.add("<input>", input);
+        // The lines before the statement are kept blank, so its positions are the input's.
+        let input = format!("{}{input}", "\n".repeat(line.saturating_sub(1)));
+        let input = input.as_str();
+        let file = self.session.kb.sources.add(name, input);
         match parse_statement(input, file) {
             Err(d) => Outcome::failed(self.errors(&[d])),
             Ok(Statement::Clauses(_)) => {
-                self.typed.push(input.to_string());
+                self.typed.push(input.trim_start_matches('\n').to_string());
                 let out = self.rebuild();
                 if out.failed {
                     self.typed.pop();
@@ -158,6 +187,13 @@ impl ReplSession {
                 out
             }
             Ok(Statement::Query(q)) => match self.session.answer(&q, self.opts) {
+                Ok(a) if self.format == Format::Text => {
+                    let assumed = super::whatif::assumed_in(&a);
+                    Outcome::ok(super::whatif::mark_assumed(
+                        &render(self.format, &a),
+                        &assumed,
+                    ))
+                }
                 Ok(a) => Outcome::ok(render(self.format, &a)),
                 Err(QueryError::Eval(EvalError::Cancelled)) => Outcome::failed("cancelled\n"),
                 Err(QueryError::Eval(e)) => Outcome::failed(format!("error: {e}\n")),
@@ -181,7 +217,7 @@ impl ReplSession {
         }
         if !self.assumed.is_empty() {
             texts.push(SourceText {
-                name: "<assumptions>".into(),
+                name: super::whatif::ASSUMPTIONS.into(),
                 text: self.assumed.join("\n"),
             });
         }
@@ -225,5 +261,47 @@ impl ReplSession {
                 Outcome::failed(text)
             }
         }
+    }
+}
+
+/// Splits input into statements the way the session reads them: lines accumulate until they
+/// form a complete statement (a `:` command is one line). Each comes with the 1-based line it
+/// starts on.
+pub fn split_statements(input: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut buffer = String::new();
+    let mut start = 1;
+    for (i, line) in input.lines().enumerate() {
+        if buffer.is_empty() && line.trim().is_empty() {
+            continue;
+        }
+        if buffer.is_empty() {
+            start = i + 1;
+        }
+        buffer.push_str(line);
+        buffer.push('\n');
+        if !buffer.trim_start().starts_with(':') && crate::syntax::is_incomplete(&buffer) {
+            continue;
+        }
+        out.push((start, std::mem::take(&mut buffer)));
+    }
+    if !buffer.trim().is_empty() {
+        out.push((start, buffer));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_statements;
+
+    #[test]
+    fn pasted_blocks_split_into_statements() {
+        let parts = split_statements(
+            "p(a).\nq(X) :-\n  p(X).\n\n?- q(X).\n:preds\nsupported? peer_cache\n",
+        );
+        let starts: Vec<usize> = parts.iter().map(|(l, _)| *l).collect();
+        assert_eq!(starts, vec![1, 2, 5, 6, 7]);
+        assert_eq!(parts[1].1, "q(X) :-\n  p(X).\n");
     }
 }

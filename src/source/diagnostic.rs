@@ -131,6 +131,9 @@ codes! {
     MarkReason = "mark-reason", "no reason";
     /// An `unencoded` mark of a source that pins no text.
     MarkText = "mark-text", "no pinned text";
+    /// An expectation of a query file that no answer could meet (an unknown source or
+    /// predicate, a row of the wrong width, a negative count): a mistake in the test.
+    Expectation = "expectation", "this expectation";
 }
 
 impl fmt::Display for Code {

@@ -101,7 +101,6 @@ impl SourceMap {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
         let mut out = String::new();
         for d in diags {
             let kind = match d.severity {
@@ -126,7 +125,18 @@ impl SourceMap {
             let line_end = f.text[start..]
                 .find('\n')
                 .map_or(f.text.len(), |i| start + i);
-            if line_end - line_start > MAX_SHOWN_LINE {
+            // A span running on into a long line is shown on its first line only.
+            let end = if f.text[start..end].lines().any(|l| l.len() > MAX_SHOWN_LINE) {
+                end.min(line_end)
+            } else {
+                end
+            };
+            // The lines around the caret are shown only when short: a huge neighbouring line
+            // (generated text) would make the message huge, and past 65,535 columns the
+            // renderer cannot format it at all.
+            if line_end - line_start > MAX_SHOWN_LINE
+                || !neighbours_are_short(&f.text, line_start, line_end)
+            {
                 out.push_str(&window(
                     d,
                     &f.text[line_start..line_end],
@@ -146,6 +156,7 @@ impl SourceMap {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
             });
+            let handler = GraphicalReportHandler::new_themed(theme.clone()).with_context_lines(1);
             let report = miette::Report::new(md)
                 .with_source_code(NamedSource::new(f.name.clone(), f.text.clone()));
             let mut s = String::new();
@@ -176,6 +187,20 @@ fn window(d: &Diagnostic, line: &str, at: usize) -> String {
         out.push_str(&format!("  help: {h}\n"));
     }
     out
+}
+
+/// True when the lines just before `line_start` and just after `line_end` are at most
+/// [`MAX_SHOWN_LINE`] bytes long.
+fn neighbours_are_short(text: &str, line_start: usize, line_end: usize) -> bool {
+    let before = text[..line_start.saturating_sub(1)]
+        .rsplit('\n')
+        .next()
+        .unwrap_or("");
+    let after = text
+        .get(line_end + 1..)
+        .and_then(|t| t.split('\n').next())
+        .unwrap_or("");
+    before.len() <= MAX_SHOWN_LINE && after.len() <= MAX_SHOWN_LINE
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -210,5 +235,23 @@ mod tests {
         assert!(out.len() < 1000, "{} bytes", out.len());
         assert!(out.contains("long.kb:1:90005"), "{out}");
         assert!(out.contains("…"), "{out}");
+    }
+
+    #[test]
+    fn a_huge_line_next_to_the_error_is_not_shown() {
+        // The line before and the line after the error are 90,000 columns long; the error's own
+        // line is short. Neither neighbour may be printed (and the renderer must not panic).
+        let long = format!("p({}a).", "a, ".repeat(30_000));
+        let text = format!("{long}\nq(?).\n{long}\n");
+        let at = text.find('?').unwrap();
+        let mut m = SourceMap::default();
+        let f = m.add("ctx.kb", text);
+        let d = Diagnostic::error(Code::Syntax, "syntax error", Span::new(f, at, at + 1));
+        let out = m.render(&[d], false);
+        assert!(out.len() < 1000, "{} bytes", out.len());
+        assert!(out.contains("ctx.kb:2:3") && out.contains("q(?)."), "{out}");
+        // A span from a short line into a long one is cut at the end of its first line.
+        let d = Diagnostic::error(Code::Syntax, "syntax error", Span::new(f, at, at + 50_000));
+        assert!(m.render(&[d], false).len() < 1000);
     }
 }

@@ -7,7 +7,7 @@ mod reports;
 
 pub use answer::answer;
 pub use proof::{proof, why_not};
-pub use reports::{script_report, suite_report, verification};
+pub use reports::{script_report, suite_report, trace, verification};
 
 use crate::ir::Const;
 use tabled::builder::Builder;

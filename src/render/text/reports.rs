@@ -1,7 +1,7 @@
 //! Reports as text: query files, suites, and trace verifications.
 
 use super::answer::answer;
-use crate::audit::{FileStatus, Verification};
+use crate::audit::{FileStatus, Trace, Verification};
 use crate::query::script::{ItemResult, ScriptReport};
 use crate::query::suite::{ClauseKind, SuiteReport};
 use std::fmt::Write;
@@ -172,5 +172,25 @@ pub fn verification(v: &Verification) -> String {
             "not verified"
         }
     );
+    out
+}
+
+/// An audit trace as plain text: what was asked, when and by which tool, the hash of every
+/// file, then the answer as `query` prints it.
+pub fn trace(t: &Trace) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "audit trace: {}", t.question);
+    let _ = writeln!(out, "verdict: {}", t.answer.verdict());
+    let _ = writeln!(
+        out,
+        "written {} by {} {} (schema {}); re-check with `supportkb verify TRACE.json`",
+        t.created, t.tool.name, t.tool.version, t.schema
+    );
+    let _ = writeln!(out, "knowledge base (SHA-256):");
+    for f in t.knowledge_base.iter().chain(&t.source_texts) {
+        let _ = writeln!(out, "  {}  {}", f.sha256, f.path);
+    }
+    out.push('\n');
+    out.push_str(&answer(&t.answer));
     out
 }

@@ -1,7 +1,7 @@
 //! Syntax errors in words a user knows (never a grammar rule's name), and the nesting guard
 //! that keeps pest's recursive descent off deep input.
 
-use super::Rule;
+use super::{Rule, hints};
 use crate::source::{Code, Diagnostic, Span};
 
 /// Deepest nesting of parentheses accepted; deeper input is rejected before pest's recursive
@@ -78,8 +78,8 @@ fn rule_name(r: &Rule) -> String {
         | Rule::question
         | Rule::why
         | Rule::why_not => "a query (`p? args`, `?- body`, `why atom` or `why not atom`)",
-        Rule::kb => "clauses",
-        Rule::query_file => "queries",
+        Rule::kb => "a clause or a declaration (`decl`, `source`, `input`, `output`, `include`, `unencoded`)",
+        Rule::query_file => "a query or an expectation",
         Rule::expectation | Rule::kw_expect => "`expect`",
         Rule::expect_rows | Rule::expect_count | Rule::kw_rows => "`rows`",
         Rule::expect_uses | Rule::kw_uses => "`uses`",
@@ -118,7 +118,36 @@ pub(super) fn syntax_error(e: pest::error::Error<Rule>, file: usize, text: &str)
         pest::error::InputLocation::Pos(p) => (p, p),
         pest::error::InputLocation::Span((s, e)) => (s, e),
     };
-    let message = match &e.variant {
+    // The parser's own position is that of the last named rule it tried; the attempts it
+    // recorded reach the token that actually failed (the `.` of `p(a.`, not the `a`).
+    let attempts = e.parse_attempts();
+    let furthest = attempts
+        .as_ref()
+        .map_or(start, |a| a.max_position.max(start));
+    let tokens: Vec<String> = attempts.as_ref().map_or(Vec::new(), |a| {
+        a.expected_tokens().iter().map(|t| t.to_string()).collect()
+    });
+    let mut expected = expected_tokens(&tokens);
+    // After a name, `_` only says the name could go on; it is not what is missing.
+    if expected.len() > 1
+        && text[..furthest.min(text.len())].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+    {
+        expected.retain(|t| t != "`_`");
+    }
+    let at = skip_blanks(text, furthest);
+    if let Some(f) = hints::bad_string(text, at).or_else(|| hints::habit(text, at)) {
+        return Diagnostic::error(
+            Code::Syntax,
+            format!("syntax error: {}", f.message),
+            Span::new(file, f.start, f.end),
+        )
+        .with_label(f.label)
+        .with_help_opt(f.help);
+    }
+    let mut message = match &e.variant {
+        _ if furthest > start && !expected.is_empty() => {
+            format!("expected {}", join_or(&expected))
+        }
         pest::error::ErrorVariant::ParsingError {
             positives,
             negatives,
@@ -138,19 +167,77 @@ pub(super) fn syntax_error(e: pest::error::Error<Rule>, file: usize, text: &str)
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    let label = if start == end { "here" } else { "unexpected" };
+    if !message.contains(", found") {
+        message.push_str(&format!(", found {}", describe(text, at)));
+    }
+    let (at, end) = if furthest > start {
+        (at, at)
+    } else {
+        (start, end)
+    };
+    let label = if at == end { "here" } else { "unexpected" };
     let d = Diagnostic::error(
         Code::Syntax,
         format!("syntax error: {message}"),
-        Span::new(file, start, end.max(start + 1)),
+        Span::new(file, at, end.max(at + 1)),
     )
     .with_label(label);
+    if expected.iter().any(|t| t == "`)`")
+        && furthest > start
+        && let Some(open) = hints::unclosed_paren(text, at)
+    {
+        return d.with_help(format!(
+            "the `(` at {} is not closed",
+            hints::place(text, open)
+        ));
+    }
     // At the end of the text, a missing `.` is the likely slip, when a `.` could come there.
-    if start >= text.trim_end().len() && message.contains("`.`") {
+    if at >= text.trim_end().len() && message.contains("`.`") {
         d.with_help("every clause, query and expectation ends with `.`")
     } else {
         d
     }
+}
+
+/// The tokens the parser expected at its furthest position (as pest displays them), in
+/// words: `` `,` ``, `` `)` ``, `a digit`; blanks and comment starts, which fit anywhere, left
+/// out. (A range shows as `0..9`, pest's built-in rules as `BUILTIN_RULE`.)
+fn expected_tokens(tokens: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for token in tokens {
+        let name = match token.as_str() {
+            "0..9" => "a digit".to_string(),
+            "BUILTIN_RULE" | "%" | "\u{feff}" => continue,
+            t if t.trim().is_empty() => continue,
+            t => format!("`{t}`"),
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+fn skip_blanks(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    at + (text[at..].len() - text[at..].trim_start().len())
+}
+
+/// The token at byte `at` in words: `` `.` ``, `` `foo` ``, `end of input`.
+fn describe(text: &str, at: usize) -> String {
+    let rest = &text[at.min(text.len())..];
+    let Some(c) = rest.chars().next() else {
+        return "end of input".to_string();
+    };
+    let word: String = if c.is_alphanumeric() || c == '_' {
+        rest.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .take(40)
+            .collect()
+    } else {
+        c.to_string()
+    };
+    format!("`{word}`")
 }
 
 fn join_or(items: &[String]) -> String {

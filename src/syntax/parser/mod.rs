@@ -3,6 +3,7 @@
 
 mod body;
 mod errors;
+mod hints;
 mod query;
 mod unencoded;
 
@@ -19,13 +20,28 @@ use query::{expectation, query};
 #[grammar = "../grammar/kb.pest"]
 struct KbParser;
 
+/// Runs the parser; a failure becomes a diagnostic at the token that failed.
+fn parse(
+    rule: Rule,
+    text: &str,
+    file: usize,
+) -> Result<pest::iterators::Pairs<'_, Rule>, Diagnostic> {
+    KbParser::parse(rule, text).map_err(|first| {
+        // The parser records what it tried at its furthest position only when asked, and
+        // recording slows every parse: ask once some text has failed, and parse it again.
+        pest::set_error_detail(true);
+        let detailed = KbParser::parse(rule, text).err().unwrap_or(first);
+        syntax_error(detailed, file, text)
+    })
+}
+
 /// Parses a knowledge-base text (`.kb`) numbered `file` in its source map.
 ///
 /// Errors: the first syntax error, with its span; integers outside 64 bits; nesting deeper
 /// than [`MAX_NESTING`].
 pub fn parse_kb(text: &str, file: usize) -> Result<Program, Diagnostic> {
     check_nesting(text, file)?;
-    let pairs = KbParser::parse(Rule::kb, text).map_err(|e| syntax_error(e, file, text))?;
+    let pairs = parse(Rule::kb, text, file)?;
     let mut program = Program::default();
     for pair in pairs.flatten().filter(|p| p.as_rule() != Rule::kb) {
         match pair.as_rule() {
@@ -57,8 +73,7 @@ pub fn parse_kb(text: &str, file: usize) -> Result<Program, Diagnostic> {
 /// Errors: as [`parse_kb`].
 pub fn parse_query(text: &str, file: usize) -> Result<Query, Diagnostic> {
     check_nesting(text, file)?;
-    let mut pairs =
-        KbParser::parse(Rule::query_line, text).map_err(|e| syntax_error(e, file, text))?;
+    let mut pairs = parse(Rule::query_line, text, file)?;
     let line = pairs.next().expect("query_line matched");
     let q = line.into_inner().next().expect("a query inside query_line");
     query(q, file)
@@ -70,8 +85,7 @@ pub fn parse_query(text: &str, file: usize) -> Result<Query, Diagnostic> {
 /// Errors: as [`parse_kb`].
 pub fn parse_script(text: &str, file: usize) -> Result<Script, Diagnostic> {
     check_nesting(text, file)?;
-    let mut pairs =
-        KbParser::parse(Rule::query_file, text).map_err(|e| syntax_error(e, file, text))?;
+    let mut pairs = parse(Rule::query_file, text, file)?;
     let mut items: Vec<ScriptItem> = Vec::new();
     let mut kb = None;
     for p in pairs.next().expect("query_file matched").into_inner() {

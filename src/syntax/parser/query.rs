@@ -60,10 +60,20 @@ pub(super) fn expectation(p: Pair<Rule>, file: usize) -> Result<Expectation, Dia
         )
     });
     match rule {
-        Rule::expect_count => Ok(Expectation::Rows(integer_value(
-            &parts.next().expect("count"),
-            file,
-        )?)),
+        Rule::expect_count => {
+            let count = parts.next().expect("count");
+            let n = integer_value(&count, file)?;
+            if n < 0 {
+                return Err(Diagnostic::error(
+                    Code::Expectation,
+                    format!("`expect rows {n}`: a number of rows cannot be negative"),
+                    span_of(&count, file),
+                )
+                .with_label("negative")
+                .with_help("write `expect rows 0.` for an answer with no rows"));
+            }
+            Ok(Expectation::Rows(n))
+        }
         Rule::expect_rows => Ok(Expectation::ExactRows(
             parts
                 .map(|r| row_literal(r, file))

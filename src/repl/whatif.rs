@@ -1,0 +1,195 @@
+//! What-if in the session: `:assume FACT.` (with a warning when the fact's predicate is one
+//! nothing in the knowledge base reads, and the closest name), `:retract FACT.` (an
+//! assumption, or a written fact set aside; a derived tuple is explained, with the facts it
+//! rests on), and answers that say which assumptions they used.
+
+use super::session::{Outcome, ReplSession};
+use crate::check::did_you_mean;
+use crate::explain::{GroundAtom, Justification, Proof};
+use crate::query::Answer;
+use crate::syntax::{Clause, Term, parse_kb};
+
+/// The name of the text that holds the assumptions (proofs locate assumed facts in it).
+pub(super) const ASSUMPTIONS: &str = "<assumptions>";
+
+/// Most premises listed for a derived tuple `:retract` cannot take back.
+const MAX_PREMISES: usize = 6;
+
+fn ground(f: &Clause) -> GroundAtom {
+    GroundAtom {
+        pred: f.head.pred.clone(),
+        args: f
+            .head
+            .args
+            .iter()
+            .filter_map(|t| match t {
+                Term::Const(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+/// The facts (as written) of every proof in `a` that come from `:assume`.
+pub(super) fn assumed_in(a: &Answer) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in a.proofs() {
+        p.walk(&mut |n: &Proof| {
+            if let (Justification::Fact { location, .. }, Some(atom)) = (&n.by, &n.atom)
+                && location.file == ASSUMPTIONS
+            {
+                let s = atom.to_string();
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        });
+    }
+    out
+}
+
+/// A text answer with its assumptions marked: the verdict line says which it rests on, and
+/// each assumed fact of a proof reads `[assumed with :assume]` instead of its place.
+pub(super) fn mark_assumed(text: &str, assumed: &[String]) -> String {
+    if assumed.is_empty() {
+        return text.to_string();
+    }
+    let marker = regex::Regex::new(&format!(
+        r"\[fact, {}:\d+:\d+\]",
+        regex::escape(ASSUMPTIONS)
+    ))
+    .expect("a valid pattern");
+    let text = marker.replace_all(text, "[assumed with :assume]");
+    let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+    format!("{first}   (assuming {})\n{rest}", assumed.join(", "))
+}
+
+impl ReplSession {
+    /// Parses `arg` as facts; the outcome to print otherwise.
+    fn facts_of(&mut self, arg: &str, what: &str) -> Result<Vec<Clause>, Outcome> {
+        let file = self.session.kb.sources.add(format!("<{what}>"), arg);
+        let program = parse_kb(arg, file).map_err(|d| Outcome::failed(self.errors(&[d])))?;
+        if program.clauses.is_empty()
+            || program.clauses.iter().any(|c| !c.is_fact())
+            || !program.sources.is_empty()
+        {
+            return Err(Outcome::failed(format!(
+                "usage: :{what} FACT.  (ground facts only, e.g. :{what} status(peer_cache, supported, unconditional).)\n"
+            )));
+        }
+        Ok(program.clauses)
+    }
+
+    /// A warning for each fact whose predicate nothing in the knowledge base defines or
+    /// reads: such an assumption changes no answer, and is most often a typo.
+    fn unread(&self, facts: &[Clause]) -> String {
+        let preds = &self.kb().checked.preds;
+        let mut out = String::new();
+        for f in facts {
+            let name = f.head.pred.as_str();
+            if preds.contains_key(name) {
+                continue;
+            }
+            let hint = did_you_mean(name, preds.keys().map(|p| p.as_str()))
+                .map_or(String::new(), |p| format!("; did you mean `{p}`?"));
+            out.push_str(&format!(
+                "warning: the knowledge base has no predicate `{name}`: assuming {f} changes no answer{hint}\n"
+            ));
+        }
+        out
+    }
+
+    pub(super) fn assume(&mut self, arg: &str) -> Outcome {
+        let facts = match self.facts_of(arg, "assume") {
+            Ok(f) => f,
+            Err(e) => return e,
+        };
+        let warnings = self.unread(&facts);
+        let n = self.assumed.len();
+        self.assumed.extend(facts.iter().map(Clause::to_string));
+        let out = self.rebuild();
+        if out.failed {
+            self.assumed.truncate(n);
+            return out;
+        }
+        let shown: Vec<String> = facts.iter().map(Clause::to_string).collect();
+        Outcome::ok(format!(
+            "{warnings}assumed {} (`:retract` takes it back)\n",
+            shown.join(" ")
+        ))
+    }
+
+    pub(super) fn retract(&mut self, arg: &str) -> Outcome {
+        let facts = match self.facts_of(arg, "retract") {
+            Ok(f) => f,
+            Err(e) => return e,
+        };
+        let mut done = Vec::new();
+        for f in facts {
+            let text = f.to_string();
+            let atom = ground(&f);
+            if let Some(i) = self.assumed.iter().position(|a| *a == text) {
+                self.assumed.remove(i);
+                done.push(format!("took back the assumption {text}"));
+            } else if self.kb().is_written_fact(&atom.pred, &atom.args) {
+                self.retracted.push(atom);
+                done.push(format!("set aside {text} (`:reset` restores it)"));
+            } else {
+                return Outcome::failed(self.not_retractable(&atom));
+            }
+        }
+        let out = self.rebuild();
+        if out.failed {
+            out
+        } else {
+            Outcome::ok(format!("{}\n", done.join("\n")))
+        }
+    }
+
+    /// Why `atom` cannot be retracted: derived by rules (with the facts its proof rests on,
+    /// which can be), or not a tuple of the knowledge base at all.
+    fn not_retractable(&mut self, atom: &GroundAtom) -> String {
+        let Ok(Answer::Why(w)) = self.session.ask(&format!("why {atom}"), self.opts) else {
+            return format!(
+                "no fact {atom}. to retract: neither assumed nor in the knowledge base\n"
+            );
+        };
+        if !w.holds {
+            return format!(
+                "no fact {atom}. to retract: neither assumed nor in the knowledge base\n"
+            );
+        }
+        let mut premises: Vec<String> = Vec::new();
+        for p in &w.proofs {
+            p.walk(&mut |n: &Proof| {
+                if let (Justification::Fact { location, .. }, Some(a)) = (&n.by, &n.atom) {
+                    let how = if location.file == ASSUMPTIONS {
+                        "assumed".to_string()
+                    } else {
+                        location.to_string()
+                    };
+                    let s = format!("  :retract {a}.   [{how}]");
+                    if !premises.contains(&s) {
+                        premises.push(s);
+                    }
+                }
+            });
+        }
+        let more = premises.len().saturating_sub(MAX_PREMISES);
+        premises.truncate(MAX_PREMISES);
+        let mut out = format!(
+            "{atom} is derived by rules, not written as a fact: retracting it would not stop the rules deriving it again.\n"
+        );
+        if premises.is_empty() {
+            out.push_str("(its proof rests on no fact: `why` shows it)\n");
+        } else {
+            out.push_str("To take it back, retract a fact its proof rests on:\n");
+            out.push_str(&premises.join("\n"));
+            out.push('\n');
+            if more > 0 {
+                out.push_str(&format!("  … and {more} more (`why {atom}` shows them)\n"));
+            }
+        }
+        out
+    }
+}
