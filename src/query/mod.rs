@@ -18,6 +18,7 @@ mod keys;
 mod outputs;
 pub mod pointers;
 mod question;
+pub mod scenario;
 pub mod script;
 pub mod search;
 mod session;
