@@ -140,6 +140,10 @@ pub enum Command {
         /// Also write outputs into this folder.
         #[arg(long, value_name = "FOLDER")]
         output: Option<PathBuf>,
+        /// Let `output P to "FILE"` write outside the folder of the file that declares it
+        /// (and outside --output): an absolute path or `../`.
+        #[arg(long)]
+        write_anywhere: bool,
     },
     /// How much of its documents the knowledge base says: every statement of each pinned
     /// source text (sentences, list items, table rows; headings, link lists and navigation

@@ -5,7 +5,7 @@ use super::Context;
 use super::output::{self, Exit};
 use serde::Serialize;
 use std::path::Path;
-use supportkb::query::WrittenOutput;
+use supportkb::query::{OutputPolicy, WrittenOutput};
 use supportkb::render::Render;
 use supportkb::source::plural;
 
@@ -67,15 +67,19 @@ impl Render for EvalReport {
     }
 }
 
-pub fn eval(cx: &Context, out: Option<&Path>) -> Exit {
+pub fn eval(cx: &Context, out: Option<&Path>, anywhere: bool) -> Exit {
     let session = match cx.session() {
         Ok(s) => s,
         Err(e) => return e,
     };
     let kb = &session.kb;
-    let written = match kb.write_outputs(out) {
+    let policy = OutputPolicy { dir: out, anywhere };
+    let written = match kb.write_outputs(policy) {
         Ok(w) => w,
-        Err(d) => return output::rejected(cx.format, d),
+        Err(d) => {
+            output::diagnostics(cx.format, &kb.sources, &[d]);
+            return Exit::Rejected;
+        }
     };
     let report = EvalReport {
         kind: "eval",

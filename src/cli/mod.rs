@@ -104,7 +104,10 @@ pub fn run(cli: Cli) -> Exit {
             explain::explain(&cx, &question, output.as_deref())
         }
         Some(Command::Verify { trace }) => explain::verify(&cx, &trace),
-        Some(Command::Eval { output }) => eval::eval(&cx, output.as_deref()),
+        Some(Command::Eval {
+            output,
+            write_anywhere,
+        }) => eval::eval(&cx, output.as_deref(), write_anywhere),
         Some(Command::Search { words, limit }) => search::search(&cx, &words, limit),
         Some(Command::Coverage {
             source,

@@ -4,11 +4,11 @@
 
 use crate::check::citations::{LoadedText, PinnedTexts};
 use crate::check::{CheckedKb, check_with};
-use crate::engine::facts::{Columns, read_rows, write_rows};
+use crate::engine::facts::{Columns, read_rows};
 use crate::engine::{EvalConfig, EvalError, FactRows, Limit, Model, evaluate};
 use crate::explain::{FactFiles, GroundAtom};
 use crate::ir::{Const, Interner, Pred, Rule};
-use crate::source::{Code, Diagnostic, SourceMap, SourceText, Span, io_reason, read_text};
+use crate::source::{Code, Diagnostic, SourceMap, SourceText, Span, read_text};
 use crate::syntax::Program;
 use crate::transform::rewrite;
 use std::collections::HashSet;
@@ -112,7 +112,7 @@ pub struct WrittenOutput {
 }
 
 /// `path` relative to the folder of the file a declaration at `span` was written in.
-fn relative_to_declaring(sources: &SourceMap, span: Span, path: &str) -> PathBuf {
+pub(super) fn relative_to_declaring(sources: &SourceMap, span: Span, path: &str) -> PathBuf {
     let declared_in = Path::new(sources.name(span.file));
     declared_in.parent().unwrap_or(Path::new(".")).join(path)
 }
@@ -188,65 +188,6 @@ impl KnowledgeBase {
     /// Errors: only if the embedded files are broken (a test guards against that).
     pub fn embedded(config: LoadConfig) -> Result<Self, LoadError> {
         Self::load(super::embedded::sources(), config)
-    }
-
-    /// Writes the `output` predicates to their files (relative to the declaring file) and,
-    /// given `dir`, to `dir/PRED.tsv` — every derived predicate when none is declared.
-    ///
-    /// Errors: a file that cannot be written (the ones before it are written).
-    pub fn write_outputs(&self, dir: Option<&Path>) -> Result<Vec<WrittenOutput>, Diagnostic> {
-        let outputs = &self.checked.program.outputs;
-        let mut targets: Vec<(String, PathBuf)> = outputs
-            .iter()
-            .map(|d| {
-                (
-                    d.pred.clone(),
-                    relative_to_declaring(&self.sources, d.span, &d.path),
-                )
-            })
-            .collect();
-        if let Some(dir) = dir {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Diagnostic::unplaced(
-                    Code::Io,
-                    format!("cannot create {}: {}", dir.display(), io_reason(&e)),
-                )
-            })?;
-            let mut preds: Vec<String> = outputs.iter().map(|d| d.pred.clone()).collect();
-            if preds.is_empty() {
-                preds = self
-                    .checked
-                    .preds
-                    .values()
-                    .filter(|p| p.rules > 0 && p.bound_args.is_empty())
-                    .map(|p| p.name.clone())
-                    .collect();
-            }
-            preds.dedup();
-            targets.extend(preds.into_iter().map(|p| {
-                let f = dir.join(format!("{p}.tsv"));
-                (p, f)
-            }));
-        }
-        let mut written = Vec::new();
-        for (pred, path) in targets {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    Diagnostic::unplaced(
-                        Code::Io,
-                        format!("cannot create {}: {}", parent.display(), io_reason(&e)),
-                    )
-                })?;
-            }
-            let rows = self.rows_of(&pred);
-            write_rows(&path, &rows, &self.columns_of(&pred))?;
-            written.push(WrittenOutput {
-                pred,
-                path,
-                rows: rows.len(),
-            });
-        }
-        Ok(written)
     }
 
     /// The columns of a user predicate as its files are read and written.

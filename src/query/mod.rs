@@ -15,8 +15,10 @@ mod handles;
 mod include;
 pub mod kb;
 mod keys;
+mod outputs;
 pub mod pointers;
 mod question;
+pub mod scenario;
 pub mod script;
 pub mod search;
 mod session;
@@ -27,6 +29,7 @@ pub use answer::{
     RuleRef, UnusedRules, WhyAnswer,
 };
 pub use kb::{KnowledgeBase, LoadConfig, LoadError, LoadFailure, WrittenOutput};
+pub use outputs::OutputPolicy;
 pub use session::Session;
 
 use crate::explain::{BlockCause, Explainer, Proof, WhyNot};

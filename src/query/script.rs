@@ -211,7 +211,18 @@ pub fn run_script(
         limit_hit: false,
         rejected: false,
     };
-    for item in items {
+    let mut items = items;
+    let mut scenario: Option<super::scenario::Scenario> = None;
+    for i in 0..items.len() {
+        if !items[i].setup.is_empty() {
+            let sc = scenario.get_or_insert_with(|| super::scenario::Scenario::new(&session.kb));
+            sc.apply(session, &items[i].setup)?;
+            // The rebuilt knowledge base has a new source map: read the file into it again,
+            // so that what follows is located in it.
+            let file = session.kb.sources.add(name, text);
+            items = parse_script(text, file)?.items;
+        }
+        let item = items[i].clone();
         let location = session.kb.sources.location(item.query.span());
         let location_of_query = location.clone();
         let result = session.answer(&item.query, opts);
@@ -278,6 +289,9 @@ pub fn run_script(
             }
         }
         report.items.push(r);
+    }
+    if let Some(sc) = scenario {
+        sc.restore(session);
     }
     Ok(report)
 }

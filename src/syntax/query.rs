@@ -126,9 +126,23 @@ pub fn row_text(r: &[Const]) -> String {
     format!("({})", v.join(", "))
 }
 
+/// `assume FACT.` or `retract FACT.` of a query file: a change of the scenario the queries
+/// after it are asked in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioStep {
+    /// True for `assume`, false for `retract`.
+    pub assume: bool,
+    /// The fact (a ground atom).
+    pub fact: Atom,
+    /// Where the step is written.
+    pub span: Span,
+}
+
 /// A query of a query file with the expectations that follow it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptItem {
+    /// The scenario steps written before it (since the previous query), in order.
+    pub setup: Vec<ScenarioStep>,
     /// The query.
     pub query: Query,
     /// Its expectations, in order.

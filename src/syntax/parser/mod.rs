@@ -88,8 +88,10 @@ pub fn parse_script(text: &str, file: usize) -> Result<Script, Diagnostic> {
     let mut pairs = parse(Rule::query_file, text, file)?;
     let mut items: Vec<ScriptItem> = Vec::new();
     let mut kb = None;
+    let mut setup = Vec::new();
     for p in pairs.next().expect("query_file matched").into_inner() {
         match p.as_rule() {
+            Rule::scenario => setup.push(scenario(p, file)?),
             Rule::kb_use => {
                 let span = span_of(&p, file);
                 let path = p
@@ -110,12 +112,33 @@ pub fn parse_script(text: &str, file: usize) -> Result<Script, Diagnostic> {
             }
             Rule::EOI | Rule::dot => {}
             _ => items.push(ScriptItem {
+                setup: std::mem::take(&mut setup),
                 query: query(p, file)?,
                 expectations: Vec::new(),
             }),
         }
     }
     Ok(Script { kb, items })
+}
+
+/// `assume FACT.` / `retract FACT.`; the fact must be ground.
+fn scenario(p: Pair<Rule>, file: usize) -> Result<ScenarioStep, Diagnostic> {
+    let span = span_of(&p, file);
+    let mut inner = p.into_inner();
+    let assume = inner.next().expect("keyword").as_rule() == Rule::kw_assume;
+    let fact = atom(inner.next().expect("atom"), file)?;
+    if let Some(t) = fact.args.iter().find(|t| !matches!(t, Term::Const(_))) {
+        return Err(Diagnostic::error(
+            Code::NonGroundFact,
+            format!(
+                "`{}` needs a fact: `{t}` is not a value",
+                if assume { "assume" } else { "retract" }
+            ),
+            span,
+        )
+        .with_help("write every argument as a value: `assume site(hq).`"));
+    }
+    Ok(ScenarioStep { assume, fact, span })
 }
 
 /// A statement typed at the REPL or piped to it.
