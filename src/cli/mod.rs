@@ -41,7 +41,7 @@ impl Context {
             max_rows: usize::try_from(cli.max_memory.saturating_mul(1 << 20) / BYTES_PER_ROW)
                 .unwrap_or(usize::MAX),
             timeout: cli.timeout,
-            cancel: None,
+            ..EvalConfig::default()
         };
         Context {
             kb: cli.kb.clone(),
