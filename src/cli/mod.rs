@@ -93,7 +93,7 @@ pub fn run(cli: Cli) -> Exit {
             plan,
             strict,
         }) => check::check(&cx, &paths, plan.as_deref(), strict),
-        Some(Command::Query { queries }) => query::query(&cx, &queries),
+        Some(Command::Query { queries, fail }) => query::query(&cx, &queries, &fail),
         Some(Command::Run { file }) => run::run(&cx, &file),
         Some(Command::Test {
             paths,

@@ -171,13 +171,24 @@ pub enum Answer {
 }
 
 impl Answer {
-    /// The verdict expectations compare with: a question's verdict; for other queries `yes`
-    /// when something matches, else `unknown` (or `no` for `why not` of a goal that fails).
+    /// The verdict expectations and `--fail-on` compare with: a question's verdict; for
+    /// other queries `yes` when something matches, else `no` when a declared key makes
+    /// what the knowledge base states a denial (a `why not`'s contradiction), else
+    /// `unknown`: silence is never a "no".
     pub fn verdict(&self) -> String {
         match self {
             Answer::Question(q) => q.verdict.clone(),
             Answer::Bindings(b) => if b.rows.is_empty() { "unknown" } else { "yes" }.into(),
-            Answer::Why(w) | Answer::WhyNot(w) => if w.holds { "yes" } else { "no" }.into(),
+            Answer::Why(w) | Answer::WhyNot(w) => {
+                if w.holds {
+                    "yes"
+                } else if w.why_not.as_ref().is_some_and(|n| n.contradicted) {
+                    "no"
+                } else {
+                    "unknown"
+                }
+            }
+            .into(),
         }
     }
 
