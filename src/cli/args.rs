@@ -69,6 +69,10 @@ pub struct Cli {
     /// Stop evaluation after this many seconds (more than 0).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<std::time::Duration>,
+    /// JSON: keep the engine's bookkeeping fields (a proof node's `height`, the round its
+    /// tuple was first derived in), which are left out by default.
+    #[arg(long, global = true)]
+    pub internal: bool,
     /// Do not record derivation heights (proofs then cannot be rebuilt); only for measuring
     /// what heights cost.
     #[arg(long, global = true, hide = true)]

@@ -20,6 +20,7 @@ use supportkb::engine::EvalConfig;
 use supportkb::query::suite::kb_texts;
 use supportkb::query::{AskOptions, LoadConfig, LoadError, Session};
 use supportkb::render::Format;
+use supportkb::render::document::{Kind, Public};
 
 /// What every command reads from the global options.
 pub struct Context {
@@ -84,9 +85,30 @@ impl Context {
     }
 }
 
+/// The kind of JSON document `command` prints.
+fn document_kind(command: Option<&Command>) -> Kind {
+    match command {
+        Some(Command::Run { .. }) => Kind::Run,
+        Some(Command::Test { .. }) => Kind::Test,
+        Some(Command::Check { .. }) => Kind::Check,
+        Some(Command::Explain { .. }) => Kind::Trace,
+        Some(Command::Verify { .. }) => Kind::Verification,
+        Some(Command::Eval { .. }) => Kind::Eval,
+        Some(Command::Coverage { .. }) => Kind::Coverage,
+        Some(Command::Search { .. }) => Kind::Search,
+        Some(Command::Query { .. } | Command::Repl) | None => Kind::Answers,
+    }
+}
+
 /// Runs the command line.
 pub fn run(cli: Cli) -> Exit {
     let cx = Context::new(&cli);
+    output::document_kind(
+        document_kind(cli.command.as_ref()),
+        Public {
+            internal: cli.internal,
+        },
+    );
     let exit = match cli.command {
         Some(Command::Check {
             paths,
@@ -119,6 +141,9 @@ pub fn run(cli: Cli) -> Exit {
             Err(e) => e,
         },
     };
+    if cx.format == Format::Json {
+        output::finish_json();
+    }
     if output::stdout_closed() {
         Exit::Ok
     } else {

@@ -56,19 +56,19 @@ pub fn query(cx: &Context, args: &[String], fail: &FailOn) -> Exit {
                     exit = exit.max(Exit::Failed);
                 }
             }
-            Err(e) => exit = exit.max(output::query_error(cx.format, &session.kb.sources, &e)),
+            Err(e) => {
+                exit = exit.max(output::query_error_of(
+                    cx.format,
+                    &session.kb.sources,
+                    &e,
+                    Some(q),
+                ))
+            }
         }
     }
-    if cx.format == Format::Json && !docs.is_empty() {
-        let v = if docs.len() == 1 {
-            docs.remove(0)
-        } else {
-            serde_json::Value::Array(docs)
-        };
-        output::print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        ));
+    // One document for one query or many: `answers` in order, `errors` beside them.
+    if cx.format == Format::Json {
+        output::json_document(serde_json::json!({ "answers": docs }));
     }
     exit
 }
