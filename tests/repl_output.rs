@@ -67,3 +67,25 @@ fn a_limit_in_the_explanation_stops_the_query_and_the_session_goes_on() {
     assert!(out.contains("X"), "{out:?}");
     quit(&mut p);
 }
+
+#[test]
+fn limit_sets_how_many_rows_a_table_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = chain_kb(dir.path(), 100);
+    let mut p = spawn_repl(dir.path(), &["--kb", &kb]);
+    ask(
+        &mut p,
+        "?- reach(X, Y).",
+        "showing 50 of 5050 rows (5000 more)",
+    );
+    ask(&mut p, ":limit 5", "tables show at most 5 rows");
+    ask(
+        &mut p,
+        "?- reach(X, Y).",
+        "showing 5 of 5050 rows (5045 more)",
+    );
+    ask(&mut p, ":limit", "tables show at most 5 rows");
+    let out = ask(&mut p, ":limit 0", "tables show every row");
+    assert!(!out.contains("usage"), "{out:?}");
+    quit(&mut p);
+}

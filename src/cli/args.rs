@@ -56,6 +56,10 @@ pub struct Cli {
     /// many rows); the answer says how many of how many were proved.
     #[arg(long, default_value_t = supportkb::query::MAX_PROOFS, global = true, value_name = "N")]
     pub prove: usize,
+    /// Show at most N rows of a table, and say how many more there are (0: all). JSON and
+    /// Markdown keep every row.
+    #[arg(long, default_value_t = supportkb::render::text::DEFAULT_ROW_LIMIT, global = true, value_name = "N")]
+    pub rows: usize,
     /// Stop evaluation after deriving this many tuples.
     #[arg(long, default_value_t = EvalConfig::default().max_tuples, global = true, value_name = "N")]
     pub max_tuples: usize,

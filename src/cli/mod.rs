@@ -103,6 +103,7 @@ fn document_kind(command: Option<&Command>) -> Kind {
 /// Runs the command line.
 pub fn run(cli: Cli) -> Exit {
     let cx = Context::new(&cli);
+    supportkb::render::text::set_row_limit(cli.rows);
     output::document_kind(
         document_kind(cli.command.as_ref()),
         Public {

@@ -55,6 +55,11 @@ const COMMANDS: &[(&str, &str, &str)] = &[
         "cut explanations N levels down (`why #K` expands handle K); alone, the current depth",
     ),
     (
+        "limit",
+        "[N]",
+        "show at most N rows of a table (0: all); without N, the current limit",
+    ),
+    (
         "assume",
         "FACT.",
         "add a hypothetical fact, for what-if questions",
@@ -197,6 +202,14 @@ impl ReplSession {
                 Err(_) => {
                     Outcome::failed("usage: :depth N (or :depth alone for the current one)\n")
                 }
+            },
+            "limit" => match arg.parse::<usize>() {
+                Ok(n) => {
+                    crate::render::text::set_row_limit(n);
+                    Outcome::ok(row_limit_said())
+                }
+                Err(_) if arg.is_empty() => Outcome::ok(row_limit_said()),
+                Err(_) => Outcome::failed("usage: :limit N (0: every row)\n"),
             },
             "assume" if !arg.is_empty() => self.assume(arg),
             "retract" if !arg.is_empty() => self.retract(arg),
@@ -386,5 +399,13 @@ impl ReplSession {
                 .map(|r| format!("{}   [{}]\n", r.text, r.location))
                 .collect::<String>(),
         )
+    }
+}
+
+/// The row limit of tables, said.
+fn row_limit_said() -> String {
+    match crate::render::text::row_limit() {
+        0 => "tables show every row\n".to_string(),
+        n => format!("tables show at most {n} rows (`:limit N` changes it, 0: all)\n"),
     }
 }
