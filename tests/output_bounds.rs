@@ -76,3 +76,56 @@ fn json_keeps_every_row() {
     let v = first_answer(&r);
     assert_eq!(v["rows"].as_array().map(Vec::len), Some(5050));
 }
+
+/// The query a cut explanation offers to a later command: the text in backticks after
+/// "a later command:".
+fn later_queries(stdout: &str) -> Vec<String> {
+    stdout
+        .split("a later command: `")
+        .skip(1)
+        .map(|rest| rest[..rest.find('`').unwrap()].to_string())
+        .collect()
+}
+
+#[test]
+fn a_cut_proof_names_the_query_a_later_command_can_ask() {
+    let r = run(&["--depth", "0", "query", "supported? peer_cache"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("`why #1` shows them"), "{}", r.stdout);
+    let later = later_queries(&r.stdout);
+    assert_eq!(
+        later,
+        ["why supported(peer_cache, no, unconditional)"],
+        "{}",
+        r.stdout
+    );
+    // A new process has no handles, but the query works.
+    let r2 = run(&["query", &later[0]]);
+    assert_eq!(r2.code, 0, "{r2:?}");
+    assert!(
+        r2.stdout
+            .contains("status(peer_cache, not_supported, unconditional)"),
+        "{}",
+        r2.stdout
+    );
+}
+
+#[test]
+fn a_cut_why_not_names_the_query_a_later_command_can_ask() {
+    let r = run(&[
+        "--depth",
+        "0",
+        "query",
+        "why not supported(peer_cache, yes, unconditional)",
+    ]);
+    let later = later_queries(&r.stdout);
+    assert_eq!(
+        later,
+        ["why not supported(peer_cache, yes, unconditional)"],
+        "{}",
+        r.stdout
+    );
+    let r2 = run(&["query", &later[0]]);
+    assert_eq!(r2.code, 0, "{r2:?}");
+    assert!(r2.stdout.contains("blocked at"), "{}", r2.stdout);
+}
