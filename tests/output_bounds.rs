@@ -129,3 +129,38 @@ fn a_cut_why_not_names_the_query_a_later_command_can_ask() {
     assert_eq!(r2.code, 0, "{r2:?}");
     assert!(r2.stdout.contains("blocked at"), "{}", r2.stdout);
 }
+
+#[test]
+fn a_deep_proof_is_cut_at_the_default_depth_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = chain_kb(dir.path(), 40);
+    let r = run(&["--kb", &kb, "query", "why reach(0, 40)"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("premises cut at the depth limit"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("edge(0, 1)"),
+        "the bottom is cut: {}",
+        r.stdout
+    );
+    // --depth sets it; a depth past the proof's shows it whole.
+    let r = run(&["--kb", &kb, "--depth", "100", "query", "why reach(0, 40)"]);
+    assert!(!r.stdout.contains("cut at the depth limit"), "{}", r.stdout);
+    assert!(r.stdout.contains("edge(0, 1)"), "{}", r.stdout);
+}
+
+#[test]
+fn query_files_check_their_expectations_against_whole_proofs() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = chain_kb(dir.path(), 40);
+    std::fs::write(
+        dir.path().join("deep.kbq"),
+        "why reach(0, 40).\nexpect uses \"chain.kb:1\".\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["--kb", &kb, "run", "deep.kbq"]);
+    assert_eq!(r.code, 0, "{r:?}");
+}

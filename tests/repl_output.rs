@@ -89,3 +89,27 @@ fn limit_sets_how_many_rows_a_table_shows() {
     assert!(!out.contains("usage"), "{out:?}");
     quit(&mut p);
 }
+
+#[test]
+fn a_deep_proof_is_cut_at_the_default_depth_and_its_handle_expands() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut kb =
+        String::from("reach(X, Y) :- edge(X, Y).\nreach(X, Z) :- reach(X, Y), edge(Y, Z).\n");
+    for i in 0..40 {
+        kb.push_str(&format!("edge({i}, {}).\n", i + 1));
+    }
+    let path = dir.path().join("chain.kb");
+    std::fs::write(&path, kb).unwrap();
+    let mut p = spawn_repl(dir.path(), &["--kb", path.to_str().unwrap()]);
+    let out = ask(
+        &mut p,
+        "why reach(0, 40)",
+        "in a later command: `why reach(0, 36)`",
+    );
+    assert!(
+        out.contains("premises cut at the depth limit: `why #1`"),
+        "{out:?}"
+    );
+    ask(&mut p, "why #1", "reach(0, 35)");
+    quit(&mut p);
+}

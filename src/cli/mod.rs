@@ -135,10 +135,12 @@ pub fn run(cli: Cli) -> Exit {
             fail_under,
         }) => coverage::coverage(&cx, source.as_deref(), uncovered, fail_under),
         Some(Command::Repl) | None => match cx.session() {
-            Ok(s) => match supportkb::repl::run(s.kb, cx.format, cx.opts, cx.kb.clone()) {
-                supportkb::repl::ReplEnd::Ok => Exit::Ok,
-                _ => Exit::Rejected,
-            },
+            Ok(s) => {
+                match supportkb::repl::run(s.kb, cx.format, cx.opts.for_reading(), cx.kb.clone()) {
+                    supportkb::repl::ReplEnd::Ok => Exit::Ok,
+                    _ => Exit::Rejected,
+                }
+            }
             Err(e) => e,
         },
     };

@@ -44,7 +44,7 @@ pub fn query(cx: &Context, args: &[String], fail: &FailOn) -> Exit {
     for (i, (q, name, text)) in queries.iter().enumerate() {
         let answer = session
             .parse_query(text, name)
-            .and_then(|parsed| session.answer(&parsed, cx.opts));
+            .and_then(|parsed| session.answer(&parsed, cx.opts.for_reading()));
         match answer {
             Ok(a) => {
                 show(cx, &mut docs, queries.len(), i, q, &a);

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 /// Most answer rows proved unless `--prove` says otherwise.
 pub const MAX_PROOFS: usize = 10;
 
-/// Default depth of why-not explanations.
+/// Default depth of explanations: why-not reports follow rules this many levels, and
+/// `query` and the REPL cut proofs this many levels down (a proof of the CMG knowledge
+/// base is at most three levels deep, so none of them is cut).
 pub const DEFAULT_DEPTH: usize = 4;
 
 /// Why a query got no answer.
@@ -255,6 +257,16 @@ impl Default for AskOptions {
 }
 
 impl AskOptions {
+    /// These options with explanations cut at [`DEFAULT_DEPTH`] unless a depth is set: what
+    /// a person reading answers gets (`query`, the REPL), while query files and traces
+    /// keep whole proofs.
+    pub fn for_reading(self) -> Self {
+        AskOptions {
+            depth: self.depth.or(Some(DEFAULT_DEPTH)),
+            ..self
+        }
+    }
+
     pub(super) fn why_not_depth(&self) -> usize {
         self.depth.unwrap_or(DEFAULT_DEPTH)
     }

@@ -260,12 +260,12 @@ impl ReplSession {
                     .and_then(|t| Session::load(t, self.kb().config.clone()));
                 return match loaded {
                     Ok(mut s) => {
-                        script_outcome(self.format, self.opts, &mut s, &src.name, &src.text)
+                        script_outcome(self.format, whole(self.opts), &mut s, &src.name, &src.text)
                     }
                     Err(e) => Outcome::failed(e.sources.render(&e.diagnostics, false)),
                 };
             }
-            let (format, opts) = (self.format, self.opts);
+            let (format, opts) = (self.format, whole(self.opts));
             return script_outcome(format, opts, &mut self.session, &src.name, &src.text);
         }
         self.loaded.push(p);
@@ -407,5 +407,14 @@ fn row_limit_said() -> String {
     match crate::render::text::row_limit() {
         0 => "tables show every row\n".to_string(),
         n => format!("tables show at most {n} rows (`:limit N` changes it, 0: all)\n"),
+    }
+}
+
+/// Options for a query file run from the session: its expectations read whole proofs, so
+/// proofs are not cut (why-not reports keep the session's depth).
+fn whole(opts: crate::query::AskOptions) -> crate::query::AskOptions {
+    crate::query::AskOptions {
+        depth: None,
+        ..opts
     }
 }

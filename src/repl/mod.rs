@@ -46,9 +46,12 @@ fn out(text: &str) -> bool {
     emit(text).is_ok()
 }
 
-/// Writes `text` line by line, stopping when Ctrl-C sets `cancel` (the flag is cleared, and
-/// the session goes on); false once the output is closed.
+/// Writes `text` line by line, stopping when Ctrl-C sets `cancel` while it prints (the flag
+/// is cleared, and the session goes on); false once the output is closed.
 fn out_until_cancelled(text: &str, cancel: &AtomicBool) -> bool {
+    // A Ctrl-C that stopped the evaluation has been answered by its message: only one
+    // pressed while printing stops the printing.
+    cancel.store(false, Ordering::Relaxed);
     for line in text.split_inclusive('\n') {
         if cancel.swap(false, Ordering::Relaxed) {
             return out("\n(printing stopped by Ctrl-C)\n");
