@@ -9,7 +9,8 @@
 //! ```text
 //! cargo bench --bench engine -- ENGINE WORKLOAD_DIR
 //! ```
-//! ENGINE is `supportkb`, `supportkb-noheights` or `datafrog`; WORKLOAD_DIR holds
+//! ENGINE is `supportkb`, `supportkb-noheights`, `supportkb-nolimits` (heights on, the
+//! resource limits not counted per row: what the limit checks cost) or `datafrog`; WORKLOAD_DIR holds
 //! `program.kb` (with `input` declarations), the TSV files it reads, and `workload` (its
 //! kind: `tc`, `sg` or `unreach`). Prints `tuples seconds` of the answer relation, the
 //! seconds measured inside the process.
@@ -127,14 +128,15 @@ fn main() {
             "sg" => sg(dir),
             _ => unreach(dir),
         },
-        "supportkb" | "supportkb-noheights" => {
+        "supportkb" | "supportkb-noheights" | "supportkb-nolimits" => {
             let texts = read_paths(&[dir.join("program.kb")], "kb")
                 .unwrap_or_else(|e| panic!("{}", e.message));
             let config = LoadConfig {
                 eval: EvalConfig {
-                    heights: engine == "supportkb",
+                    heights: engine != "supportkb-noheights",
                     max_tuples: usize::MAX,
                     max_rows: usize::MAX,
+                    per_row_checks: engine != "supportkb-nolimits",
                     ..EvalConfig::default()
                 },
                 ..LoadConfig::default()

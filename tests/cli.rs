@@ -388,19 +388,25 @@ fn a_missing_query_file_is_rejected() {
 fn json_question() {
     let r = run(&["--format", "json", "query", "supported? peer_cache"]);
     assert_eq!(r.code, 0, "{r:?}");
-    let v = json(&r);
+    let v = first_answer(&r);
     assert_eq!(v["kind"], "question");
     assert_eq!(v["verdict"], "no");
     assert_eq!(v["goal"], "supported(peer_cache, _, _)");
     assert_eq!(v["columns"], serde_json::json!(["answer", "condition"]));
-    assert_eq!(v["rows"], serde_json::json!([["no", "unconditional"]]));
+    assert_eq!(
+        v["rows"],
+        serde_json::json!([[typed("symbol", "no"), typed("symbol", "unconditional")]])
+    );
     let proof = &v["proofs"][0];
     assert_eq!(
         proof["conclusion"],
         "supported(peer_cache, no, unconditional)"
     );
     assert_eq!(proof["by"]["kind"], "rule");
-    assert_eq!(proof["by"]["substitution"]["S"], "peer_cache");
+    assert_eq!(
+        proof["by"]["substitution"]["S"],
+        typed("symbol", "peer_cache")
+    );
     let leaf = &proof["premises"][0];
     assert_eq!(leaf["by"]["kind"], "fact");
     assert_eq!(leaf["atom"]["pred"], "status");
@@ -420,7 +426,7 @@ fn json_question() {
 fn json_unknown_carries_suggestions() {
     let r = run(&["--format", "json", "query", "supported? software_metering"]);
     assert_eq!(r.code, 0, "{r:?}");
-    let v = json(&r);
+    let v = first_answer(&r);
     assert_eq!(v["verdict"], "unknown");
     assert_eq!(v["rows"], serde_json::json!([]));
     assert_eq!(v["proofs"], serde_json::json!([]));
@@ -436,7 +442,7 @@ fn json_unknown_carries_suggestions() {
 fn json_ambiguous_name_has_both_readings_in_its_proof() {
     let r = run(&["--format", "json", "query", r#"valid_cmg_name? "cmg-prod""#]);
     assert_eq!(r.code, 0, "{r:?}");
-    let v = json(&r);
+    let v = first_answer(&r);
     assert_eq!(v["verdict"], "ambiguous");
     let premises: Vec<&str> = v["proofs"][0]["premises"]
         .as_array()
@@ -463,7 +469,7 @@ fn json_why_not() {
         "why not supported(peer_cache, yes, unconditional)",
     ]);
     assert_eq!(r.code, 0, "{r:?}");
-    let v = json(&r);
+    let v = first_answer(&r);
     assert_eq!(v["kind"], "why_not");
     assert_eq!(v["holds"], false);
     let rule = &v["why_not"]["rules"][0];
@@ -480,7 +486,7 @@ fn json_why_not() {
 }
 
 #[test]
-fn json_several_queries_give_an_array() {
+fn json_several_queries_give_the_answers_in_order() {
     let r = run(&[
         "--format",
         "json",
@@ -490,7 +496,7 @@ fn json_several_queries_give_an_array() {
     ]);
     assert_eq!(r.code, 0, "{r:?}");
     let v = json(&r);
-    let docs = v.as_array().expect("an array of answers");
+    let docs = v["answers"].as_array().expect("an array of answers");
     assert_eq!(docs.len(), 2, "{v}");
     assert_eq!(docs[0]["verdict"], "no");
     assert_eq!(docs[1]["rows"].as_array().map(Vec::len), Some(2), "{v}");
@@ -576,8 +582,9 @@ fn json_rejected_input_is_an_error_document() {
     let r = run(&["--format", "json", "query", "valid_cmg_name? N"]);
     assert_eq!(r.code, 2, "{r:?}");
     let v = json(&r);
-    assert_eq!(v["kind"], "error");
-    let d = &v["diagnostics"][0];
+    assert_eq!(v["schema"], "supportkb-answers/1");
+    assert_eq!(v["answers"], serde_json::json!([]));
+    let d = &v["errors"][0];
     assert_eq!(d["code"], "input-needed");
     assert_eq!(d["severity"], "error");
     assert_eq!(d["file"], "<query>");
@@ -595,8 +602,8 @@ fn json_rejected_input_is_an_error_document() {
     let r = run_in(dir.path(), &["--format", "json", "check", "typo.kb"]);
     assert_eq!(r.code, 2, "{r:?}");
     let v = json(&r);
-    assert_eq!(v["kind"], "error");
-    let d = &v["diagnostics"][0];
+    assert_eq!(v["schema"], "supportkb-check/1");
+    let d = &v["errors"][0];
     assert_eq!(d["code"], "unknown-predicate");
     assert_eq!(d["file"], "typo.kb");
     assert_eq!(
@@ -837,7 +844,7 @@ fn a_users_underscore_variable_is_not_a_wildcard_opened_by_the_query() {
         &["--kb", "p.kb", "--format", "json", "query", "p? _ _1"],
     );
     assert_eq!(r.code, 0, "{r:?}");
-    let v = json(&r);
+    let v = first_answer(&r);
     assert_eq!(v["rows"].as_array().map(Vec::len), Some(2), "{r:?}");
     let r = run_in(dir.path(), &["--kb", "p.kb", "query", "why p(_2, _)"]);
     assert!(r.stdout.contains("p(a, b)   [fact"), "{r:?}");

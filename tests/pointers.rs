@@ -11,7 +11,7 @@ use serde_json::Value;
 fn ask(q: &str) -> Value {
     let r = run(&["query", q, "--format", "json"]);
     assert_eq!(r.code, 0, "{q}: {r:?}");
-    let a = json(&r);
+    let a = first_answer(&r);
     assert_eq!(a["verdict"], "unknown", "{q}: still unknown, never a guess");
     a
 }

@@ -77,3 +77,24 @@ fn the_readme_shows_coverage_search_and_pointers_as_printed() {
         }
     }
 }
+
+#[test]
+fn the_readme_fail_flags_exit_as_its_shell_lines_say() {
+    // `A || B` runs B when A fails (exit 1 here); `A && B` when it succeeds.
+    let readme = std::fs::read_to_string(format!("{ROOT}/README.md")).unwrap();
+    let lines: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.starts_with("supportkb query --fail-"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    for line in lines {
+        let (cmd, want) = match (line.split_once(" || "), line.split_once(" && ")) {
+            (Some((cmd, _)), _) => (cmd, 1),
+            (_, Some((cmd, _))) => (cmd, 0),
+            _ => panic!("{line}: neither || nor &&"),
+        };
+        let args = words(cmd);
+        let r = run(&args[1..].iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(r.code, want, "{line}: {r:?}");
+    }
+}

@@ -83,9 +83,9 @@ fn commands_take_the_forms_the_session_prints() {
     assert!(out.contains("management_point"), "{out:?}");
     p.send_line(":facts cmg_role/2").unwrap();
     answer(&mut p, "`cmg_role` takes 1 argument, not 2");
-    // `:depth` alone says the depth in force.
+    // `:depth` alone says the depth in force: the default one first.
     p.send_line(":depth").unwrap();
-    answer(&mut p, "explanation depth: proofs whole");
+    answer(&mut p, "explanation depth: 4 (proofs are cut 4 levels down");
     p.send_line(":depth 2").unwrap();
     answer(&mut p, "explanation depth: 2");
     p.send_line(":depth").unwrap();

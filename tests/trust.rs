@@ -500,7 +500,8 @@ fn facts_written_by_eval_read_back_exactly() {
             ],
         );
         assert_eq!(r.code, 0, "{r:?}");
-        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+        let v = &doc["answers"][0];
         let mut rows: Vec<String> = v["rows"]
             .as_array()
             .unwrap()
@@ -508,13 +509,15 @@ fn facts_written_by_eval_read_back_exactly() {
             .map(|r| r[0].to_string())
             .collect();
         rows.sort();
+        let typed = |kind: &str, value: Value| serde_json::json!({"type": kind, "value": value});
         let mut want = [
-            "\"\\\"\\\"\"",
-            "\"\\\"007\\\"\"",
-            "\"\\\"1\\\"\"",
-            "\"hq\"",
-            "7",
-        ];
+            typed("string", "".into()),
+            typed("string", "007".into()),
+            typed("string", "1".into()),
+            typed("symbol", "hq".into()),
+            typed("integer", 7.into()),
+        ]
+        .map(|v| v.to_string());
         want.sort();
         assert_eq!(rows, want, "{pred}: {r:?}");
     }

@@ -34,8 +34,9 @@ pub const BYTES_PER_ROW: u64 = 32;
         supportkb --kb examples/lifecycle query 'can_upgrade? 2204 2304'\n  \
         supportkb check rules/\n  \
         supportkb explain 'supported? peer_cache' -o trace.json && supportkb verify trace.json\n\n\
-        Exit codes: 0 ok, 1 an expectation failed (or a verified trace no longer stands), 2 input \
-        rejected, 3 a resource limit was reached."
+        Exit codes: 0 ok, 1 an expectation failed (or a verified trace no longer stands, or \
+        `query --fail-unless`/`--fail-on` matched a verdict), 2 input rejected, 3 a resource \
+        limit was reached."
 )]
 pub struct Cli {
     /// Load this .kb file or folder instead of the embedded CMG knowledge base (repeat for more).
@@ -55,6 +56,10 @@ pub struct Cli {
     /// many rows); the answer says how many of how many were proved.
     #[arg(long, default_value_t = supportkb::query::MAX_PROOFS, global = true, value_name = "N")]
     pub prove: usize,
+    /// Show at most N rows of a table, and say how many more there are (0: all). JSON and
+    /// Markdown keep every row.
+    #[arg(long, default_value_t = supportkb::render::text::DEFAULT_ROW_LIMIT, global = true, value_name = "N")]
+    pub rows: usize,
     /// Stop evaluation after deriving this many tuples.
     #[arg(long, default_value_t = EvalConfig::default().max_tuples, global = true, value_name = "N")]
     pub max_tuples: usize,
@@ -68,6 +73,10 @@ pub struct Cli {
     /// Stop evaluation after this many seconds (more than 0).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<std::time::Duration>,
+    /// JSON: keep the engine's bookkeeping fields (a proof node's `height`, the round its
+    /// tuple was first derived in), which are left out by default.
+    #[arg(long, global = true)]
+    pub internal: bool,
     /// Do not record derivation heights (proofs then cannot be rebuilt); only for measuring
     /// what heights cost.
     #[arg(long, global = true, hide = true)]
@@ -85,6 +94,8 @@ pub enum Command {
         /// from standard input, one statement after another (a query may span lines).
         #[arg(required = true)]
         queries: Vec<String>,
+        #[command(flatten)]
+        fail: FailOn,
     },
     /// Run a query file: print each answer, check its `expect` lines, end with `N passed, M failed`.
     Run {
@@ -184,6 +195,57 @@ pub enum Command {
     },
     /// Interactive session (the default). Piped standard input runs as a script.
     Repl,
+}
+
+/// Verdicts that make `query` exit 1, in the spirit of OPA's `--fail` and `--fail-defined`.
+/// A verdict is the first line of a question's answer (`yes`, `no`, `unknown`, `ambiguous`,
+/// or the value a predicate answers with, like `valid`; several values are `mixed`); a `?-`
+/// query or `why` is `yes` when it matches, else `unknown`, and a `why not` of a goal the
+/// knowledge base contradicts is `no`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct FailOn {
+    /// Exit 1 unless every answer's verdict is one of VERDICTS (comma-separated, e.g.
+    /// `--fail-unless yes`).
+    #[arg(long, value_name = "VERDICTS", value_delimiter = ',', value_parser = parse_verdict)]
+    pub fail_unless: Vec<String>,
+    /// Exit 1 if some answer's verdict is one of VERDICTS (comma-separated, e.g.
+    /// `--fail-on no,unknown`).
+    #[arg(long, value_name = "VERDICTS", value_delimiter = ',', value_parser = parse_verdict)]
+    pub fail_on: Vec<String>,
+}
+
+impl FailOn {
+    /// The flag `verdict` fails by, as written (`--fail-on no,unknown`), if it fails.
+    pub fn fails(&self, verdict: &str) -> Option<String> {
+        let kind = verdict_kind(verdict);
+        if !self.fail_unless.is_empty() && !self.fail_unless.iter().any(|v| v == kind) {
+            return Some(format!("--fail-unless {}", self.fail_unless.join(",")));
+        }
+        self.fail_on
+            .iter()
+            .any(|v| v == kind)
+            .then(|| format!("--fail-on {}", self.fail_on.join(",")))
+    }
+}
+
+/// A verdict as `--fail-on` compares it: `mixed: a, b` and `N different answers` are `mixed`.
+fn verdict_kind(verdict: &str) -> &str {
+    if verdict.starts_with("mixed:") || verdict.ends_with(" different answers") {
+        "mixed"
+    } else {
+        verdict
+    }
+}
+
+/// One verdict of `--fail-on` / `--fail-unless`: a word.
+fn parse_verdict(s: &str) -> Result<String, String> {
+    let v = s.trim();
+    if v.is_empty() || v.contains(char::is_whitespace) {
+        return Err(format!(
+            "`{s}` is not a verdict: give words like yes, no, unknown, separated by commas"
+        ));
+    }
+    Ok(v.to_string())
 }
 
 /// `--timeout`: a positive, finite number of seconds, at most a year.

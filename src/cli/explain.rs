@@ -26,6 +26,9 @@ pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
     };
     let body = render(format, &trace);
     match out {
+        None if cx.format == Format::Json => {
+            output::json_document(supportkb::render::Render::json(&trace))
+        }
         None => output::print(&body),
         Some(path) => {
             if let Err(e) = write_atomic(path, body.as_bytes()) {

@@ -20,6 +20,7 @@ use supportkb::engine::EvalConfig;
 use supportkb::query::suite::kb_texts;
 use supportkb::query::{AskOptions, LoadConfig, LoadError, Session};
 use supportkb::render::Format;
+use supportkb::render::document::{Kind, Public};
 
 /// What every command reads from the global options.
 pub struct Context {
@@ -41,7 +42,7 @@ impl Context {
             max_rows: usize::try_from(cli.max_memory.saturating_mul(1 << 20) / BYTES_PER_ROW)
                 .unwrap_or(usize::MAX),
             timeout: cli.timeout,
-            cancel: None,
+            ..EvalConfig::default()
         };
         Context {
             kb: cli.kb.clone(),
@@ -84,16 +85,38 @@ impl Context {
     }
 }
 
+/// The kind of JSON document `command` prints.
+fn document_kind(command: Option<&Command>) -> Kind {
+    match command {
+        Some(Command::Run { .. }) => Kind::Run,
+        Some(Command::Test { .. }) => Kind::Test,
+        Some(Command::Check { .. }) => Kind::Check,
+        Some(Command::Explain { .. }) => Kind::Trace,
+        Some(Command::Verify { .. }) => Kind::Verification,
+        Some(Command::Eval { .. }) => Kind::Eval,
+        Some(Command::Coverage { .. }) => Kind::Coverage,
+        Some(Command::Search { .. }) => Kind::Search,
+        Some(Command::Query { .. } | Command::Repl) | None => Kind::Answers,
+    }
+}
+
 /// Runs the command line.
 pub fn run(cli: Cli) -> Exit {
     let cx = Context::new(&cli);
+    supportkb::render::text::set_row_limit(cli.rows);
+    output::document_kind(
+        document_kind(cli.command.as_ref()),
+        Public {
+            internal: cli.internal,
+        },
+    );
     let exit = match cli.command {
         Some(Command::Check {
             paths,
             plan,
             strict,
         }) => check::check(&cx, &paths, plan.as_deref(), strict),
-        Some(Command::Query { queries }) => query::query(&cx, &queries),
+        Some(Command::Query { queries, fail }) => query::query(&cx, &queries, &fail),
         Some(Command::Run { file }) => run::run(&cx, &file),
         Some(Command::Test {
             paths,
@@ -115,13 +138,18 @@ pub fn run(cli: Cli) -> Exit {
             fail_under,
         }) => coverage::coverage(&cx, source.as_deref(), uncovered, fail_under),
         Some(Command::Repl) | None => match cx.session() {
-            Ok(s) => match supportkb::repl::run(s.kb, cx.format, cx.opts, cx.kb.clone()) {
-                supportkb::repl::ReplEnd::Ok => Exit::Ok,
-                _ => Exit::Rejected,
-            },
+            Ok(s) => {
+                match supportkb::repl::run(s.kb, cx.format, cx.opts.for_reading(), cx.kb.clone()) {
+                    supportkb::repl::ReplEnd::Ok => Exit::Ok,
+                    _ => Exit::Rejected,
+                }
+            }
             Err(e) => e,
         },
     };
+    if cx.format == Format::Json {
+        output::finish_json();
+    }
     if output::stdout_closed() {
         Exit::Ok
     } else {

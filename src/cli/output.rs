@@ -1,12 +1,14 @@
 //! What the commands print and the exit codes they end with. Diagnostics go to standard
-//! error (with colour on a terminal) and, under `--format json`, also to standard output as
-//! one error document; a closed standard output (`supportkb … | head`) ends the command
-//! quietly, as Unix tools do.
+//! error (with colour on a terminal) and, under `--format json`, also into the `errors` of
+//! the command's one JSON document ([`supportkb::render::document`]); a closed standard
+//! output (`supportkb … | head`) ends the command quietly, as Unix tools do.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use supportkb::query::{LoadError, LoadFailure, QueryError};
+use supportkb::render::document::{self, Kind, Public};
 use supportkb::render::{Format, Render, emit, emit_err, json, render};
 use supportkb::source::{Diagnostic, SourceMap};
 
@@ -39,6 +41,74 @@ impl From<Exit> for ExitCode {
 
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 
+/// The JSON document of this run: its kind, how its inside is made public, the errors
+/// waiting to go into it, and whether it was printed.
+struct JsonDoc {
+    kind: Kind,
+    public: Public,
+    errors: Vec<serde_json::Value>,
+    printed: bool,
+}
+
+static JSON_DOC: Mutex<JsonDoc> = Mutex::new(JsonDoc {
+    kind: Kind::Answers,
+    public: Public { internal: false },
+    errors: Vec::new(),
+    printed: false,
+});
+
+fn json_doc() -> std::sync::MutexGuard<'static, JsonDoc> {
+    JSON_DOC
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Names the kind of document this run prints under `--format json`, and whether its
+/// internal fields are kept (`--internal`).
+pub fn document_kind(kind: Kind, public: Public) {
+    let mut d = json_doc();
+    d.kind = kind;
+    d.public = public;
+}
+
+/// Prints the run's JSON document: `body` made public, in the envelope with the errors so
+/// far. A trace (`Kind::Trace`) is printed as it is.
+pub fn json_document(body: serde_json::Value) {
+    let text = {
+        let mut d = json_doc();
+        let errors = std::mem::take(&mut d.errors);
+        d.printed = true;
+        let body = if d.kind == Kind::Trace {
+            body
+        } else {
+            document::envelope(d.kind, Some(d.public.apply(body)), errors)
+        };
+        serde_json::to_string_pretty(&body).unwrap_or_default()
+    };
+    print(&format!(
+        "{text}
+"
+    ));
+}
+
+/// At the end of a run under `--format json`: when no document was printed but errors
+/// were, the envelope with only the errors.
+pub fn finish_json() {
+    let text = {
+        let mut d = json_doc();
+        if d.printed || d.errors.is_empty() {
+            return;
+        }
+        d.printed = true;
+        let errors = std::mem::take(&mut d.errors);
+        serde_json::to_string_pretty(&document::envelope(d.kind, None, errors)).unwrap_or_default()
+    };
+    print(&format!(
+        "{text}
+"
+    ));
+}
+
 /// True once standard output was found closed: nothing more is printed and the command
 /// ends with success.
 pub fn stdout_closed() -> bool {
@@ -58,24 +128,37 @@ pub fn print(text: &str) {
     }
 }
 
-/// Prints a document in `format`.
+/// Prints a document in `format` (under JSON, as the run's one document).
 pub fn doc(format: Format, d: &dyn Render) {
-    print(&render(format, d));
+    if format == Format::Json {
+        json_document(d.json());
+    } else {
+        print(&render(format, d));
+    }
 }
 
 fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// Prints diagnostics: rendered on standard error, and under JSON as an error document on
-/// standard output.
+/// Prints diagnostics: rendered on standard error, and under JSON kept for the `errors` of
+/// the run's document.
 pub fn diagnostics(format: Format, sources: &SourceMap, d: &[Diagnostic]) {
+    diagnostics_of(format, sources, d, None);
+}
+
+/// As [`diagnostics`]; under JSON each error names the `query` it is about, when given.
+pub fn diagnostics_of(format: Format, sources: &SourceMap, d: &[Diagnostic], query: Option<&str>) {
     emit_err(&sources.render(d, color()));
     if format == Format::Json {
-        print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json::diagnostics(sources, d)).unwrap_or_default()
-        ));
+        let mut doc = json_doc();
+        for diag in d {
+            let mut v = json::diagnostic(sources, diag);
+            if let (Some(q), Some(obj)) = (query, v.as_object_mut()) {
+                obj.insert("query".into(), q.into());
+            }
+            doc.errors.push(v);
+        }
     }
 }
 
@@ -96,9 +179,19 @@ pub fn load_error(format: Format, e: &LoadError) -> Exit {
     }
 }
 
-/// Prints a query error; its exit code.
+/// Prints a query error (under JSON naming the query, when given); its exit code.
 pub fn query_error(format: Format, sources: &SourceMap, e: &QueryError) -> Exit {
-    diagnostics(format, sources, &e.diagnostics());
+    query_error_of(format, sources, e, None)
+}
+
+/// As [`query_error`], the error naming `query` under JSON.
+pub fn query_error_of(
+    format: Format,
+    sources: &SourceMap,
+    e: &QueryError,
+    query: Option<&str>,
+) -> Exit {
+    diagnostics_of(format, sources, &e.diagnostics(), query);
     match e {
         QueryError::Invalid(_) => Exit::Rejected,
         QueryError::Eval(supportkb::engine::EvalError::Limit(_)) => Exit::Limit,

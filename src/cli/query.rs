@@ -1,7 +1,10 @@
-//! `supportkb query Q…`: answers each query, in order.
+//! `supportkb query Q…`: answers each query, in order; `--fail-unless` / `--fail-on` turn
+//! verdicts into exit 1.
 
 use super::Context;
+use super::args::FailOn;
 use super::output::{self, Exit};
+use supportkb::query::Answer;
 use supportkb::render::{Format, render};
 
 /// The queries to answer with where each is written: the arguments (`<query>`), or for `-`
@@ -27,7 +30,7 @@ fn queries_of(args: &[String]) -> Result<Vec<(String, &'static str, String)>, Ex
     Ok(out)
 }
 
-pub fn query(cx: &Context, args: &[String]) -> Exit {
+pub fn query(cx: &Context, args: &[String], fail: &FailOn) -> Exit {
     let queries = match queries_of(args) {
         Ok(q) => q,
         Err(e) => return e,
@@ -41,30 +44,45 @@ pub fn query(cx: &Context, args: &[String]) -> Exit {
     for (i, (q, name, text)) in queries.iter().enumerate() {
         let answer = session
             .parse_query(text, name)
-            .and_then(|parsed| session.answer(&parsed, cx.opts));
+            .and_then(|parsed| session.answer(&parsed, cx.opts.for_reading()));
         match answer {
-            Ok(a) => match cx.format {
-                Format::Json => docs.push(supportkb::render::Render::json(&a)),
-                _ => {
-                    if queries.len() > 1 && cx.format == Format::Text {
-                        output::print(&format!("{}{q}\n", if i > 0 { "\n" } else { "" }));
-                    }
-                    output::print(&render(cx.format, &a));
+            Ok(a) => {
+                show(cx, &mut docs, queries.len(), i, q, &a);
+                if let Some(flag) = fail.fails(&a.verdict()) {
+                    supportkb::render::emit_err(&format!(
+                        "failed: `{q}` answered {} ({flag})\n",
+                        a.verdict()
+                    ));
+                    exit = exit.max(Exit::Failed);
                 }
-            },
-            Err(e) => exit = exit.max(output::query_error(cx.format, &session.kb.sources, &e)),
+            }
+            Err(e) => {
+                exit = exit.max(output::query_error_of(
+                    cx.format,
+                    &session.kb.sources,
+                    &e,
+                    Some(q),
+                ))
+            }
         }
     }
-    if cx.format == Format::Json && !docs.is_empty() {
-        let v = if docs.len() == 1 {
-            docs.remove(0)
-        } else {
-            serde_json::Value::Array(docs)
-        };
-        output::print(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        ));
+    // One document for one query or many: `answers` in order, `errors` beside them.
+    if cx.format == Format::Json {
+        output::json_document(serde_json::json!({ "answers": docs }));
     }
     exit
+}
+
+/// Prints answer `i` of `n` (text: headed by its query when there are several), or keeps
+/// it for the one JSON document.
+fn show(cx: &Context, docs: &mut Vec<serde_json::Value>, n: usize, i: usize, q: &str, a: &Answer) {
+    match cx.format {
+        Format::Json => docs.push(supportkb::render::Render::json(a)),
+        _ => {
+            if n > 1 && cx.format == Format::Text {
+                output::print(&format!("{}{q}\n", if i > 0 { "\n" } else { "" }));
+            }
+            output::print(&render(cx.format, a));
+        }
+    }
 }

@@ -6,12 +6,14 @@
 //! ([`search`]); it never re-runs the evaluator. The data it produces ([`proof`]) is what
 //! answers and traces carry.
 
+pub mod bounds;
 pub mod checker;
 pub mod proof;
 mod prove;
 pub mod search;
 mod whynot;
 
+pub use bounds::Bounds;
 pub use proof::{GroundAtom, Justification, Proof, Quote, Substitution};
 pub use prove::{Explainer, FactFiles};
 pub use whynot::{BlockCause, Blocked, RuleTrial, WhyNot};

@@ -3,6 +3,7 @@
 //! then prove the premises the same way. Heights strictly decrease, so the search ends, and
 //! the tree is a proof of minimal height along every branch the first derivation took.
 
+use super::bounds::Bounds;
 use super::proof::{GroundAtom, Justification, Proof, Quote, Substitution};
 use super::search::{Matcher, Subst, ground_args, instantiate, unify_head};
 use crate::check::CheckedKb;
@@ -84,6 +85,18 @@ impl<'a> Explainer<'a> {
             files: None,
             explaining: Default::default(),
         }
+    }
+
+    /// Runs every search under these resource limits.
+    pub fn with_bounds(mut self, bounds: Bounds) -> Self {
+        self.matcher.bounds = bounds;
+        self
+    }
+
+    /// The limit (or cancellation) that stopped a search of this explainer, if one did:
+    /// its proofs and why-not reports are then incomplete and must not be shown.
+    pub fn stopped(&self) -> Option<crate::engine::EvalError> {
+        self.matcher.bounds.stopped()
     }
 
     /// Names the files some predicates' facts were read from, so proofs cite them.
@@ -187,6 +200,9 @@ impl<'a> Explainer<'a> {
     }
 
     fn prove_within(&self, pred: &Pred, args: &[Const], budget: &mut usize) -> Option<Proof> {
+        if !self.matcher.bounds.node() {
+            return None;
+        }
         let h = self.height(pred, args)?;
         if let Some(leaf) = self.fact_leaf(pred, args) {
             return Some(leaf);

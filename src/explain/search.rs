@@ -6,6 +6,7 @@
 //! and shares the meaning of built-ins ([`crate::engine::functions`]). The proof checker
 //! ([`super::checker`]) has its own on purpose.
 
+use super::bounds::Bounds;
 use crate::check::order_body;
 use crate::engine::functions::ArithError;
 use crate::engine::{Layered, functions};
@@ -27,6 +28,8 @@ pub struct Matcher<'a> {
     pub interner: &'a Interner,
     /// Row indexes by (predicate, bound columns), built when a search first needs one.
     indexes: RefCell<HashMap<(crate::ir::Pred, Vec<usize>), RowIndex>>,
+    /// The resource limits every search step and proof node counts against.
+    pub bounds: Bounds,
 }
 
 /// Bound leading columns of fewer rows than this are scanned rather than indexed.
@@ -39,6 +42,7 @@ impl<'a> Matcher<'a> {
             model,
             interner,
             indexes: RefCell::default(),
+            bounds: Bounds::default(),
         }
     }
 
@@ -227,7 +231,8 @@ impl<'a> Matcher<'a> {
 
     /// Depth-first search over `lits`; calls `done` with each full solution and its largest
     /// premise height until it returns true. Returns whether it did. Each step spends one
-    /// unit of `budget`; at zero the search gives up.
+    /// unit of `budget`; at zero the search gives up, and so it does once a resource limit
+    /// is reached ([`Matcher::bounds`]).
     pub fn search(
         &self,
         lits: &[&Literal],
@@ -240,7 +245,7 @@ impl<'a> Matcher<'a> {
         let Some((lit, rest)) = lits.split_first() else {
             return done(&subst, top);
         };
-        if *budget == 0 {
+        if *budget == 0 || !self.bounds.step() {
             return false;
         }
         *budget -= 1;

@@ -190,6 +190,10 @@ impl Explainer<'_> {
             let lit = &user.body[i];
             let mut next = Vec::new();
             for s in &bindings {
+                // A stopped search reports nothing: the caller reports the limit.
+                if !self.matcher.bounds.step() {
+                    return None;
+                }
                 for (e, _) in self.matcher.extend(lit, s, None) {
                     if next.len() < MAX_BINDINGS {
                         next.push(e);

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 /// Most answer rows proved unless `--prove` says otherwise.
 pub const MAX_PROOFS: usize = 10;
 
-/// Default depth of why-not explanations.
+/// Default depth of explanations: why-not reports follow rules this many levels, and
+/// `query` and the REPL cut proofs this many levels down (a proof of the CMG knowledge
+/// base is at most three levels deep, so none of them is cut).
 pub const DEFAULT_DEPTH: usize = 4;
 
 /// Why a query got no answer.
@@ -171,13 +173,24 @@ pub enum Answer {
 }
 
 impl Answer {
-    /// The verdict expectations compare with: a question's verdict; for other queries `yes`
-    /// when something matches, else `unknown` (or `no` for `why not` of a goal that fails).
+    /// The verdict expectations and `--fail-on` compare with: a question's verdict; for
+    /// other queries `yes` when something matches, else `no` when a declared key makes
+    /// what the knowledge base states a denial (a `why not`'s contradiction), else
+    /// `unknown`: silence is never a "no".
     pub fn verdict(&self) -> String {
         match self {
             Answer::Question(q) => q.verdict.clone(),
             Answer::Bindings(b) => if b.rows.is_empty() { "unknown" } else { "yes" }.into(),
-            Answer::Why(w) | Answer::WhyNot(w) => if w.holds { "yes" } else { "no" }.into(),
+            Answer::Why(w) | Answer::WhyNot(w) => {
+                if w.holds {
+                    "yes"
+                } else if w.why_not.as_ref().is_some_and(|n| n.contradicted) {
+                    "no"
+                } else {
+                    "unknown"
+                }
+            }
+            .into(),
         }
     }
 
@@ -244,6 +257,16 @@ impl Default for AskOptions {
 }
 
 impl AskOptions {
+    /// These options with explanations cut at [`DEFAULT_DEPTH`] unless a depth is set: what
+    /// a person reading answers gets (`query`, the REPL), while query files and traces
+    /// keep whole proofs.
+    pub fn for_reading(self) -> Self {
+        AskOptions {
+            depth: self.depth.or(Some(DEFAULT_DEPTH)),
+            ..self
+        }
+    }
+
     pub(super) fn why_not_depth(&self) -> usize {
         self.depth.unwrap_or(DEFAULT_DEPTH)
     }

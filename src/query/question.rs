@@ -115,6 +115,7 @@ impl Session {
         let rows = self.query_rows(&ev);
         let ex = self.explainer(&ev);
         let proofs = super::proofs_for(&ex, &open, &vars, &rows, opts);
+        super::session::finished(&ex)?;
         drop(ex);
         let first_free =
             free_positions
@@ -226,6 +227,7 @@ impl Session {
             .collect();
         let one = AskOptions { proofs: 1, ..opts };
         let proofs = super::proofs_for(&ex, &open, &vars, &rows, one);
+        super::session::finished(&ex)?;
         drop(ex);
         // Every proof shown is checked, in every build.
         let errors = self.check_proofs(&ev, &proofs.iter().collect::<Vec<_>>());

@@ -13,11 +13,12 @@ use crate::check::{PartialRead, check_query_body};
 use crate::engine::{Layered, Model, evaluate};
 use crate::explain::checker::{ModelTuples, ProofChecker};
 use crate::explain::search::Subst;
-use crate::explain::{Explainer, Proof};
+use crate::explain::{Bounds, Explainer, Proof};
 use crate::ir::{self, Const, FreshVars, Origin, Pred, Rule, Var};
 use crate::source::{Code, Diagnostic, SourceText, Span};
 use crate::syntax::{self as ast, Query, parse_query};
 use crate::transform::{affected, rewrite_extra};
+use std::time::Instant;
 
 /// A knowledge base being asked questions.
 #[derive(Debug, Clone)]
@@ -26,6 +27,8 @@ pub struct Session {
     pub kb: KnowledgeBase,
     /// What the handles (`why #K`) of cut explanations stand for, numbered from 1.
     pub(super) handles: Vec<Handle>,
+    /// When the query being answered started: its explanation's time limit counts from here.
+    started: Instant,
 }
 
 /// A query rule evaluated over the knowledge base.
@@ -42,6 +45,7 @@ impl Session {
         Session {
             kb,
             handles: Vec::new(),
+            started: Instant::now(),
         }
     }
 
@@ -91,6 +95,7 @@ impl Session {
     /// variable or a goal-directed argument left free; [`QueryError::Eval`] when a limit
     /// stops the evaluation.
     pub fn answer(&mut self, q: &Query, opts: AskOptions) -> Result<Answer, QueryError> {
+        self.started = Instant::now();
         let (q, opts) = match q {
             Query::Handle { number, span } => {
                 let q = self.resolve_handle(*number, *span)?;
@@ -229,6 +234,8 @@ impl Session {
             .collect()
     }
 
+    /// An explainer over the query's model, under the knowledge base's resource limits
+    /// (the clock counting from the start of the query).
     pub(super) fn explainer<'a>(&'a self, ev: &'a Evaluated) -> Explainer<'a> {
         Explainer::new(
             &self.kb.checked,
@@ -241,6 +248,7 @@ impl Session {
             &self.kb.interner,
         )
         .with_fact_files(&self.kb.fact_files)
+        .with_bounds(Bounds::new(&self.kb.config.eval, self.started))
     }
 
     /// Checks a proof (for example one read from a trace) against this knowledge base: its
@@ -311,6 +319,8 @@ impl Session {
                     .collect()
             })
             .collect();
+        finished(&ex)?;
+        drop(ex);
         let proof_errors = self.check_proofs(&ev, &proofs.iter().flatten().collect::<Vec<_>>());
         Ok(Answer::Bindings(BindingsAnswer {
             query: q.to_string(),
@@ -360,6 +370,7 @@ impl Session {
                 .collect();
             ex.why_not(&open.pred, &given, opts.why_not_depth())
         });
+        finished(&ex)?;
         let mut all: Vec<&Proof> = proofs.iter().collect();
         if let Some(w) = &why_not {
             collect_why_not_proofs(w, &mut all);
@@ -380,6 +391,12 @@ impl Session {
             Answer::Why(a)
         })
     }
+}
+
+/// Fails with the limit that stopped one of `ex`'s searches, if one did: an answer whose
+/// proofs a limit cut short is not given.
+pub(super) fn finished(ex: &Explainer<'_>) -> Result<(), QueryError> {
+    ex.stopped().map_or(Ok(()), |e| Err(e.into()))
 }
 
 /// Opens the `_` of a single-atom body with fresh variables: the query's columns are the

@@ -81,7 +81,11 @@ fn proof(p: &Proof, indent: &str, out: &mut String) {
         }
     }
     if let Some(h) = p.handle {
-        let _ = writeln!(out, "{indent}  (premises cut: `why #{h}`)");
+        let _ = writeln!(
+            out,
+            "{indent}  (premises cut: `why #{h}`, in a later command `why {}`)",
+            p.conclusion
+        );
     }
     for c in &p.premises {
         proof(c, &format!("{indent}  "), out);

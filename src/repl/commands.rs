@@ -55,6 +55,11 @@ const COMMANDS: &[(&str, &str, &str)] = &[
         "cut explanations N levels down (`why #K` expands handle K); alone, the current depth",
     ),
     (
+        "limit",
+        "[N]",
+        "show at most N rows of a table (0: all); without N, the current limit",
+    ),
+    (
         "assume",
         "FACT.",
         "add a hypothetical fact, for what-if questions",
@@ -198,6 +203,14 @@ impl ReplSession {
                     Outcome::failed("usage: :depth N (or :depth alone for the current one)\n")
                 }
             },
+            "limit" => match arg.parse::<usize>() {
+                Ok(n) => {
+                    crate::render::text::set_row_limit(n);
+                    Outcome::ok(row_limit_said())
+                }
+                Err(_) if arg.is_empty() => Outcome::ok(row_limit_said()),
+                Err(_) => Outcome::failed("usage: :limit N (0: every row)\n"),
+            },
             "assume" if !arg.is_empty() => self.assume(arg),
             "retract" if !arg.is_empty() => self.retract(arg),
             "load" | "facts" | "rules" | "assume" | "retract" | "search" => {
@@ -247,12 +260,12 @@ impl ReplSession {
                     .and_then(|t| Session::load(t, self.kb().config.clone()));
                 return match loaded {
                     Ok(mut s) => {
-                        script_outcome(self.format, self.opts, &mut s, &src.name, &src.text)
+                        script_outcome(self.format, whole(self.opts), &mut s, &src.name, &src.text)
                     }
                     Err(e) => Outcome::failed(e.sources.render(&e.diagnostics, false)),
                 };
             }
-            let (format, opts) = (self.format, self.opts);
+            let (format, opts) = (self.format, whole(self.opts));
             return script_outcome(format, opts, &mut self.session, &src.name, &src.text);
         }
         self.loaded.push(p);
@@ -386,5 +399,22 @@ impl ReplSession {
                 .map(|r| format!("{}   [{}]\n", r.text, r.location))
                 .collect::<String>(),
         )
+    }
+}
+
+/// The row limit of tables, said.
+fn row_limit_said() -> String {
+    match crate::render::text::row_limit() {
+        0 => "tables show every row\n".to_string(),
+        n => format!("tables show at most {n} rows (`:limit N` changes it, 0: all)\n"),
+    }
+}
+
+/// Options for a query file run from the session: its expectations read whole proofs, so
+/// proofs are not cut (why-not reports keep the session's depth).
+fn whole(opts: crate::query::AskOptions) -> crate::query::AskOptions {
+    crate::query::AskOptions {
+        depth: None,
+        ..opts
     }
 }

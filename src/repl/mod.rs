@@ -22,7 +22,7 @@ use rustyline::{Config, Editor};
 pub use session::{Flow, Outcome, ReplSession, split_statements};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The prompt of a new statement.
 pub const PROMPT: &str = "supportkb> ";
@@ -44,6 +44,23 @@ pub enum ReplEnd {
 /// caller stops quietly.
 fn out(text: &str) -> bool {
     emit(text).is_ok()
+}
+
+/// Writes `text` line by line, stopping when Ctrl-C sets `cancel` while it prints (the flag
+/// is cleared, and the session goes on); false once the output is closed.
+fn out_until_cancelled(text: &str, cancel: &AtomicBool) -> bool {
+    // A Ctrl-C that stopped the evaluation has been answered by its message: only one
+    // pressed while printing stops the printing.
+    cancel.store(false, Ordering::Relaxed);
+    for line in text.split_inclusive('\n') {
+        if cancel.swap(false, Ordering::Relaxed) {
+            return out("\n(printing stopped by Ctrl-C)\n");
+        }
+        if !out(line) {
+            return false;
+        }
+    }
+    true
 }
 
 fn history_path() -> Option<PathBuf> {
@@ -150,7 +167,7 @@ pub fn run(
                     let _ = editor.history_mut().add(stmt.trim());
                 }
                 let o = session.statements(&stmt);
-                if !out(&o.text) || o.flow == Flow::Quit {
+                if !out_until_cancelled(&o.text, &session.cancel_flag()) || o.flow == Flow::Quit {
                     break;
                 }
                 // Completion data is rebuilt only when the knowledge base was: reading every

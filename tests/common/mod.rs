@@ -81,6 +81,18 @@ pub fn json(r: &Run) -> Value {
     serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{r:?}"))
 }
 
+/// The first answer of a `query --format json` document (`answers[0]`).
+pub fn first_answer(r: &Run) -> Value {
+    let doc = json(r);
+    assert!(doc["schema"].as_str().is_some(), "not a document: {doc}");
+    doc["answers"][0].clone()
+}
+
+/// A typed JSON value, as documents write values: `{"type": KIND, "value": …}`.
+pub fn typed(kind: &str, value: impl Into<Value>) -> Value {
+    serde_json::json!({"type": kind, "value": value.into()})
+}
+
 /// The last non-empty line of `s`.
 pub fn last_line(s: &str) -> &str {
     s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")

@@ -22,6 +22,10 @@ pub struct EvalConfig {
     pub timeout: Option<Duration>,
     /// Set to stop an evaluation early (Ctrl-C).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Count every row an operator makes against the limits (off only to measure what the
+    /// counting costs: `benches/engine.rs`'s `supportkb-nolimits`; the limits are then
+    /// read once per operator and per round only).
+    pub per_row_checks: bool,
 }
 
 impl Default for EvalConfig {
@@ -32,6 +36,7 @@ impl Default for EvalConfig {
             max_rows: 200_000_000,
             timeout: None,
             cancel: None,
+            per_row_checks: true,
         }
     }
 }
@@ -121,6 +126,9 @@ impl<'a> Guard<'a> {
     /// Counts one row an operator made; false once a limit is reached (the error is kept for
     /// [`Guard::check`]).
     pub(super) fn tick(&self) -> bool {
+        if !self.config.per_row_checks {
+            return true;
+        }
         let n = self.made.get() + 1;
         self.made.set(n);
         let held = self.held.get() + 1;

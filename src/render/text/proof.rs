@@ -70,7 +70,8 @@ pub(super) fn node(p: &Proof, first: &str, rest: &str, out: &mut String) {
     if let Some(h) = p.handle {
         let _ = writeln!(
             out,
-            "{rest}  … premises cut at the depth limit: `why #{h}` shows them"
+            "{rest}  … premises cut at the depth limit: `why #{h}` shows them (in a later command: `why {}`)",
+            p.conclusion
         );
     }
     let n = p.premises.len();
@@ -93,7 +94,12 @@ fn why_not_into(w: &WhyNot, ind: &str, out: &mut String) {
     if w.depth_limited {
         let more = w.handle.map_or_else(
             || "raise --depth".to_string(),
-            |h| format!("`why #{h}` continues"),
+            |h| {
+                format!(
+                    "`why #{h}` continues; in a later command: `why not {}`",
+                    w.goal
+                )
+            },
         );
         let _ = writeln!(
             out,
