@@ -6,6 +6,7 @@ pub mod args;
 mod check;
 mod check_script;
 mod coverage;
+mod diff;
 mod eval;
 mod explain;
 pub mod output;
@@ -111,6 +112,19 @@ pub fn run(cli: Cli) -> Exit {
             uncovered,
             fail_under,
         }) => coverage::coverage(&cx, source.as_deref(), uncovered, fail_under),
+        Some(Command::Diff {
+            a,
+            b,
+            queries,
+            full_proofs,
+            output,
+        }) => diff::diff(
+            &cx,
+            (&a, &b),
+            queries.as_deref(),
+            full_proofs,
+            output.as_deref(),
+        ),
         Some(Command::Repl) | None => match cx.session() {
             Ok(s) => match supportkb::repl::run(s.kb, cx.format, cx.opts, cx.kb.clone()) {
                 supportkb::repl::ReplEnd::Ok => Exit::Ok,
