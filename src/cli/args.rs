@@ -123,7 +123,8 @@ pub enum Command {
         /// The question (any query form).
         question: String,
         /// Write the trace here (atomically) instead of to standard output. The format
-        /// follows the extension (.json, .md) unless --format says otherwise.
+        /// follows the extension (.json, .md, .html: one self-contained page with
+        /// collapsible proofs and each citation in context) unless --format says otherwise.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -198,7 +199,9 @@ pub enum Command {
         /// Show both answers' whole proof trees, not only the lines they cite.
         #[arg(long)]
         full_proofs: bool,
-        /// Write the report here (atomically) instead of to standard output.
+        /// Write the report here (atomically) instead of to standard output; the format
+        /// follows the extension (.json, .md, .html: one self-contained page) unless
+        /// --format says otherwise.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },

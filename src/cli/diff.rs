@@ -60,6 +60,13 @@ pub fn diff(
             let body = match (cx.format, path.extension().and_then(|e| e.to_str())) {
                 (Format::Json, _) | (Format::Text, Some("json")) => render(Format::Json, &d),
                 (Format::Markdown, _) | (Format::Text, Some("md")) => render(Format::Markdown, &d),
+                (Format::Text, Some("html")) => supportkb::render::html::diff(
+                    &d,
+                    (
+                        &super::explain::pinned_lines(&sa.kb),
+                        &super::explain::pinned_lines(&sb.kb),
+                    ),
+                ),
                 _ => render(Format::Text, &d),
             };
             if let Err(e) = write_atomic(path, body.as_bytes()) {

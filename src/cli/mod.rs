@@ -8,7 +8,7 @@ mod check_script;
 mod coverage;
 mod diff;
 mod eval;
-mod explain;
+pub mod explain;
 pub mod output;
 mod query;
 mod run;

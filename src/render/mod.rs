@@ -5,6 +5,7 @@
 
 pub mod coverage;
 pub mod diff;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
