@@ -15,14 +15,16 @@
 //! 7. [`explain`] — proof trees rebuilt from heights, why-not, the independent proof checker;
 //! 8. [`query`] — a loaded knowledge base and a session that answers queries, query files;
 //! 9. [`audit`] — traces of answers and their verification;
-//! 10. [`render`] — text, tables, Markdown and JSON;
-//! 11. [`repl`] — the interactive session (the command line is the binary's `cli`).
+//! 10. [`diff`] — what changed between two knowledge bases, as the answers to the same questions;
+//! 11. [`render`] — text, tables, Markdown and JSON;
+//! 12. [`repl`] — the interactive session (the command line is the binary's `cli`).
 
 // Diagnostics are returned by value on cold error paths; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
 
 pub mod audit;
 pub mod check;
+pub mod diff;
 pub mod engine;
 pub mod explain;
 pub mod fuzzing;

@@ -209,3 +209,14 @@ fn the_answers_schema_rejects_the_old_shapes() {
     // A bare answer, as one query printed before.
     assert!(!validator.is_valid(&good["answers"][0]));
 }
+
+#[test]
+fn a_diff_is_one_enveloped_document() {
+    let r = json_run(&[
+        "diff",
+        "examples/cmg-history/2019-06-18-sccmdocs-2e514cca",
+        "examples/cmg-history/2019-07-30-sccmdocs-accadfff",
+    ]);
+    let doc = document(Kind::Diff, &r);
+    assert!(!doc["changes"].as_array().unwrap().is_empty(), "{doc}");
+}

@@ -1,4 +1,4 @@
-//! The README's examples of `coverage`, `search` and unknown answers that point somewhere:
+//! The README's examples of `coverage`, `search`, `diff` and unknown answers that point somewhere:
 //! each `sh` block naming one of them is run, and every line of the `text` block after it
 //! must be in what it prints, in order (`...` stands for lines left out).
 
@@ -55,12 +55,18 @@ fn words(line: &str) -> Vec<String> {
 
 #[test]
 fn the_readme_shows_coverage_search_and_pointers_as_printed() {
-    let found = examples(&["coverage", "search", "query 'supported? console'"]);
-    assert_eq!(found.len(), 3, "{found:?}");
+    let found = examples(&["coverage", "search", "query 'supported? console'", "diff"]);
+    assert_eq!(found.len(), 4, "{found:?}");
     for (line, expected) in found {
         let args = words(&line);
         let r = run(&args[1..].iter().map(String::as_str).collect::<Vec<_>>());
-        assert_eq!(r.code, 0, "{line}: {r:?}");
+        // `diff` exits 1 when an answer changed, as the README's example shows.
+        let code = if line.starts_with("supportkb diff") {
+            1
+        } else {
+            0
+        };
+        assert_eq!(r.code, code, "{line}: {r:?}");
         let printed: Vec<&str> = r.stdout.lines().collect();
         let mut at = 0;
         for want in expected.iter().filter(|l| *l != "...") {

@@ -134,7 +134,8 @@ pub enum Command {
         /// The question (any query form).
         question: String,
         /// Write the trace here (atomically) instead of to standard output. The format
-        /// follows the extension (.json, .md) unless --format says otherwise.
+        /// follows the extension (.json, .md, .html: one self-contained page with
+        /// collapsible proofs and each citation in context) unless --format says otherwise.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -192,6 +193,32 @@ pub enum Command {
         /// Show at most N hits.
         #[arg(long, default_value_t = 10, value_name = "N")]
         limit: usize,
+    },
+    /// What changed between two knowledge bases (two revisions of a document): asks both
+    /// the same questions — by default every verdict predicate (a keyed predicate with an
+    /// `answer` or `verdict` column) over the subjects of both — and reports each answer
+    /// that changed, with both answers and the lines they cite. Names are matched through
+    /// `alias(new, old)` facts. Exit 1 when an answer changed, 0 when none did.
+    #[command(after_help = "Examples:\n  \
+        supportkb diff examples/cmg-history/2022-07-12-memdocs-57cb874b examples/cmg-history/current-memdocs-5839143a\n  \
+        supportkb diff OLD.kb NEW.kb --queries checks.kbq --full-proofs\n  \
+        supportkb diff OLD.kb NEW.kb --format json")]
+    Diff {
+        /// The knowledge base before (a .kb file or a folder).
+        a: PathBuf,
+        /// The knowledge base after.
+        b: PathBuf,
+        /// Ask the questions (`p? a …`) of this query file instead.
+        #[arg(long, value_name = "Q.kbq")]
+        queries: Option<PathBuf>,
+        /// Show both answers' whole proof trees, not only the lines they cite.
+        #[arg(long)]
+        full_proofs: bool,
+        /// Write the report here (atomically) instead of to standard output; the format
+        /// follows the extension (.json, .md, .html: one self-contained page) unless
+        /// --format says otherwise.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Interactive session (the default). Piped standard input runs as a script.
     Repl,

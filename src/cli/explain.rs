@@ -16,15 +16,20 @@ pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
         Ok(t) => t,
         Err(e) => return output::query_error(cx.format, &session.kb.sources, &e),
     };
-    // --format json or markdown chooses; otherwise the extension (.json, .md), and text.
+    // --format json or markdown chooses; otherwise the extension (.json, .md, .html), and text.
     let ext = out.and_then(|p| p.extension()).and_then(|e| e.to_str());
+    let as_html = cx.format == Format::Text && ext.is_some_and(|e| e.eq_ignore_ascii_case("html"));
     let format = match (cx.format, ext) {
         (Format::Json | Format::Markdown, _) => cx.format,
         (Format::Text, Some("json")) => Format::Json,
         (Format::Text, Some("md" | "markdown")) => Format::Markdown,
         (Format::Text, _) => Format::Text,
     };
-    let body = render(format, &trace);
+    let body = if as_html {
+        supportkb::render::html::trace(&trace, &pinned_lines(&session.kb))
+    } else {
+        render(format, &trace)
+    };
     match out {
         None if cx.format == Format::Json => {
             output::json_document(supportkb::render::Render::json(&trace))
@@ -42,6 +47,7 @@ pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
                 "wrote {} ({}, verdict {})\n",
                 path.display(),
                 match format {
+                    _ if as_html => "HTML",
                     Format::Json => "JSON",
                     Format::Markdown => "Markdown",
                     Format::Text => "text",
@@ -51,6 +57,13 @@ pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
         }
     }
     Exit::Ok
+}
+
+/// The pinned texts of `kb`, for citations shown in context.
+pub fn pinned_lines(kb: &supportkb::query::KnowledgeBase) -> supportkb::render::html::PinnedLines {
+    supportkb::render::html::PinnedLines::new(
+        kb.pinned.iter().map(|(n, t)| (n.as_str(), t.text.as_str())),
+    )
 }
 
 pub fn verify(cx: &Context, path: &Path) -> Exit {

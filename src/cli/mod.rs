@@ -6,8 +6,9 @@ pub mod args;
 mod check;
 mod check_script;
 mod coverage;
+mod diff;
 mod eval;
-mod explain;
+pub mod explain;
 pub mod output;
 mod query;
 mod run;
@@ -96,6 +97,7 @@ fn document_kind(command: Option<&Command>) -> Kind {
         Some(Command::Eval { .. }) => Kind::Eval,
         Some(Command::Coverage { .. }) => Kind::Coverage,
         Some(Command::Search { .. }) => Kind::Search,
+        Some(Command::Diff { .. }) => Kind::Diff,
         Some(Command::Query { .. } | Command::Repl) | None => Kind::Answers,
     }
 }
@@ -137,6 +139,19 @@ pub fn run(cli: Cli) -> Exit {
             uncovered,
             fail_under,
         }) => coverage::coverage(&cx, source.as_deref(), uncovered, fail_under),
+        Some(Command::Diff {
+            a,
+            b,
+            queries,
+            full_proofs,
+            output,
+        }) => diff::diff(
+            &cx,
+            (&a, &b),
+            queries.as_deref(),
+            full_proofs,
+            output.as_deref(),
+        ),
         Some(Command::Repl) | None => match cx.session() {
             Ok(s) => {
                 match supportkb::repl::run(s.kb, cx.format, cx.opts.for_reading(), cx.kb.clone()) {

@@ -37,6 +37,8 @@ pub enum Kind {
     Search,
     /// `explain`: an audit trace.
     Trace,
+    /// `diff`: the answers that changed between two knowledge bases.
+    Diff,
 }
 
 impl Kind {
@@ -51,6 +53,7 @@ impl Kind {
             Kind::Eval => "supportkb-eval/1",
             Kind::Coverage => "supportkb-coverage/1",
             Kind::Search => "supportkb-search/1",
+            Kind::Diff => "supportkb-diff/1",
             Kind::Trace => crate::audit::TRACE_SCHEMA,
         }
     }
@@ -66,12 +69,13 @@ impl Kind {
             Kind::Eval => "schemas/eval.schema.json",
             Kind::Coverage => "schemas/coverage.schema.json",
             Kind::Search => "schemas/search.schema.json",
+            Kind::Diff => "schemas/diff.schema.json",
             Kind::Trace => "schemas/trace.schema.json",
         }
     }
 
     /// Every kind.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Answers,
         Kind::Run,
         Kind::Test,
@@ -81,6 +85,7 @@ impl Kind {
         Kind::Coverage,
         Kind::Search,
         Kind::Trace,
+        Kind::Diff,
     ];
 }
 

@@ -5,6 +5,8 @@
 
 pub mod coverage;
 pub mod document;
+pub mod diff;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;

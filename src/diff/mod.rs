@@ -1,0 +1,174 @@
+//! Stage 10 — diff: what changed between two knowledge bases (two revisions of a document),
+//! as the answers to the same questions.
+//!
+//! # What this produces
+//! A [`Diff`]: the questions asked of both knowledge bases, the names matched through
+//! aliases ([`Rename`]), and every answer that changed ([`Change`]), each with both answers
+//! and their proofs.
+//!
+//! # The strategy
+//! - **Questions.** By default, every *verdict predicate* — a declared predicate with a key
+//!   and a column named `answer` or `verdict` — is asked with the columns before that column
+//!   given: each tuple of them either model holds. A goal-directed predicate (one that needs
+//!   an input, such as `supported_at`'s version) has no tuples without its inputs and is
+//!   asked only by a query file (`--queries`), which replaces the default questions.
+//! - **Aliases.** `alias(new, old)` facts of either knowledge base make one name of two: every
+//!   constant is compared under its newest name, and a question is asked of each knowledge
+//!   base in the name that knowledge base uses. A question asked under two names is a
+//!   rename, not a change.
+//! - **Comparison.** Rows (the free columns) first: no rows on one side is a subject added
+//!   or removed; the same rows but for the verdict column, a verdict changed; otherwise a
+//!   condition changed. With the same rows, the proofs' fact leaves, each identified by its
+//!   predicate's key: a fact only one side uses, or a key with other values, is a version
+//!   qualifier changed when its predicate has a `version` column, else a premise changed;
+//!   a fact whose values differ only in strings (the wording of a key line) is no change.
+//!   Last, the notes the proofs carry, whitespace-normalised.
+
+mod compare;
+mod questions;
+
+pub use compare::{ChangeKind, compare};
+pub use questions::{Aliases, Asked, default_questions, script_questions};
+
+use crate::audit::{TracedFile, traced_source_texts};
+use crate::query::{Answer, AskOptions, QueryError, QuestionAnswer, Session};
+use serde::{Deserialize, Serialize};
+
+/// One knowledge base of a diff.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Side {
+    /// How the user named it (the path given).
+    pub name: String,
+    /// The texts its sources pin, with their SHA-256.
+    pub source_texts: Vec<TracedFile>,
+}
+
+/// Two names of one subject: the question was asked of A under `old` and of B under `new`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Rename {
+    /// The name A uses.
+    pub old: String,
+    /// The name B uses.
+    pub new: String,
+}
+
+/// An answer that changed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Change {
+    /// What changed (the most telling of what did).
+    pub kind: ChangeKind,
+    /// The question as asked of A.
+    pub question_a: String,
+    /// The question as asked of B.
+    pub question_b: String,
+    /// What differs, one line each (rows, facts, notes).
+    pub details: Vec<String>,
+    /// A's answer (`None` when A has no such predicate).
+    pub a: Option<QuestionAnswer>,
+    /// B's answer (`None` when B has no such predicate).
+    pub b: Option<QuestionAnswer>,
+}
+
+/// What changed between two knowledge bases.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Diff {
+    /// The knowledge base before.
+    pub a: Side,
+    /// The knowledge base after.
+    pub b: Side,
+    /// How many questions were asked of each.
+    pub asked: usize,
+    /// Subjects (and conditions) matched through aliases.
+    pub renames: Vec<Rename>,
+    /// Every answer that changed, in question order.
+    pub changes: Vec<Change>,
+    /// Whether the full proofs are to be shown (`--full-proofs`), for renderers.
+    #[serde(default)]
+    pub full_proofs: bool,
+}
+
+fn ask_question(s: &mut Session, q: &str, opts: AskOptions) -> Result<QuestionAnswer, QueryError> {
+    match s.ask(q, opts)? {
+        Answer::Question(a) => Ok(a),
+        _ => Err(QueryError::Internal(Vec::new())),
+    }
+}
+
+/// Constants of A's rows that B's rows hold under a newer name.
+fn renamed_in_rows(
+    a: Option<&QuestionAnswer>,
+    b: Option<&QuestionAnswer>,
+    aliases: &Aliases,
+) -> Vec<Rename> {
+    let (Some(a), Some(b)) = (a, b) else {
+        return Vec::new();
+    };
+    let in_b: Vec<String> = b.rows.iter().flatten().map(ToString::to_string).collect();
+    let mut out = Vec::new();
+    for c in a.rows.iter().flatten().map(ToString::to_string) {
+        let new = aliases.canonical(&c);
+        if new != c && in_b.contains(&new) {
+            out.push(Rename { old: c, new });
+        }
+    }
+    out
+}
+
+/// Asks `questions` (each as A and B name it) of both sessions and compares the answers.
+/// A question on a predicate one side does not declare gets no answer there.
+///
+/// Errors: a question either side rejects for another reason, or a limit.
+pub fn diff(
+    a: &mut Session,
+    b: &mut Session,
+    names: (&str, &str),
+    questions: &[Asked],
+    aliases: &Aliases,
+    opts: AskOptions,
+) -> Result<Diff, QueryError> {
+    let mut renames = Vec::new();
+    let mut changes = Vec::new();
+    for q in questions {
+        let ans_a = match &q.in_a {
+            Some(t) => Some(ask_question(a, t, opts)?),
+            None => None,
+        };
+        let ans_b = match &q.in_b {
+            Some(t) => Some(ask_question(b, t, opts)?),
+            None => None,
+        };
+        let mut found = q.renames.clone();
+        found.extend(renamed_in_rows(ans_a.as_ref(), ans_b.as_ref(), aliases));
+        for r in &found {
+            if !renames.contains(r) {
+                renames.push(r.clone());
+            }
+        }
+        let (ka, kb) = (&a.kb, &b.kb);
+        if let Some((kind, details)) = compare(ans_a.as_ref(), ans_b.as_ref(), aliases, ka, kb) {
+            changes.push(Change {
+                kind,
+                question_a: q.in_a.clone().unwrap_or_else(|| q.canonical.clone()),
+                question_b: q.in_b.clone().unwrap_or_else(|| q.canonical.clone()),
+                details,
+                a: ans_a,
+                b: ans_b,
+            });
+        }
+    }
+    renames.sort();
+    Ok(Diff {
+        a: Side {
+            name: names.0.to_string(),
+            source_texts: traced_source_texts(&a.kb),
+        },
+        b: Side {
+            name: names.1.to_string(),
+            source_texts: traced_source_texts(&b.kb),
+        },
+        asked: questions.len(),
+        renames,
+        changes,
+        full_proofs: false,
+    })
+}

@@ -1,0 +1,179 @@
+//! The questions a diff asks, and the aliases that let two knowledge bases name one subject
+//! differently.
+
+use super::Rename;
+use crate::check::PredInfo;
+use crate::ir::Const;
+use crate::query::KnowledgeBase;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The names of one subject across two knowledge bases: `alias(new, old)` facts of either,
+/// old name to new name.
+#[derive(Debug, Clone, Default)]
+pub struct Aliases {
+    newer: BTreeMap<String, String>,
+}
+
+impl Aliases {
+    /// The `alias/2` facts of both knowledge bases.
+    pub fn of(a: &KnowledgeBase, b: &KnowledgeBase) -> Self {
+        let mut newer = BTreeMap::new();
+        for kb in [a, b] {
+            for row in kb.rows_of("alias") {
+                if let [new, old] = &row[..] {
+                    newer.insert(old.to_string(), new.to_string());
+                }
+            }
+        }
+        Aliases { newer }
+    }
+
+    /// The newest name of `c` (as written), following renames (a cycle stops where it
+    /// closes).
+    pub fn canonical(&self, c: &str) -> String {
+        let mut cur = c.to_string();
+        let mut seen = BTreeSet::new();
+        while let Some(n) = self.newer.get(&cur) {
+            if !seen.insert(cur.clone()) {
+                break;
+            }
+            cur = n.clone();
+        }
+        cur
+    }
+
+    /// The name `kb` uses for the canonical name `c`: `c` itself when `kb` knows it, else
+    /// an older name of it `kb` knows, else `c`.
+    fn local(&self, c: &str, known: &BTreeSet<String>) -> String {
+        if known.contains(c) {
+            return c.to_string();
+        }
+        self.newer
+            .keys()
+            .find(|old| known.contains(*old) && self.canonical(old) == c)
+            .cloned()
+            .unwrap_or_else(|| c.to_string())
+    }
+}
+
+/// One question, as each side is asked it.
+#[derive(Debug, Clone)]
+pub struct Asked {
+    /// Under the newest names.
+    pub canonical: String,
+    /// As asked of A (`None`: A does not declare the predicate).
+    pub in_a: Option<String>,
+    /// As asked of B.
+    pub in_b: Option<String>,
+    /// Given arguments A and B name differently.
+    pub renames: Vec<Rename>,
+}
+
+/// The first column named `answer` or `verdict` of a keyed predicate.
+fn verdict_column(p: &PredInfo) -> Option<usize> {
+    if p.keys.is_empty() {
+        return None;
+    }
+    (0..p.arity).find(|&i| matches!(p.column(i).as_str(), "answer" | "verdict"))
+}
+
+/// The tuples of the given columns (the first `given`) either model holds for `p`,
+/// canonical.
+fn subjects(
+    p: &PredInfo,
+    given: usize,
+    kbs: [&KnowledgeBase; 2],
+    aliases: &Aliases,
+) -> Vec<Vec<String>> {
+    let mut out = BTreeSet::new();
+    for kb in kbs {
+        for row in kb.rows_of(&p.name) {
+            out.insert(
+                row[..given]
+                    .iter()
+                    .map(|c| aliases.canonical(&c.to_string()))
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn known(kb: &KnowledgeBase) -> BTreeSet<String> {
+    kb.interner.values().iter().map(Const::to_string).collect()
+}
+
+fn question_text(pred: &str, args: &[String]) -> String {
+    let mut s = format!("{pred}?");
+    for a in args {
+        s.push(' ');
+        s.push_str(a);
+    }
+    s
+}
+
+/// Every question a diff of `a` and `b` asks by default: each verdict predicate of either,
+/// over the union of their subjects (see the module's documentation).
+pub fn default_questions(a: &KnowledgeBase, b: &KnowledgeBase, aliases: &Aliases) -> Vec<Asked> {
+    let (known_a, known_b) = (known(a), known(b));
+    let mut preds: BTreeMap<&str, &PredInfo> = BTreeMap::new();
+    for kb in [a, b] {
+        for p in kb.checked.preds.values() {
+            preds.entry(p.name.as_str()).or_insert(p);
+        }
+    }
+    let mut out = Vec::new();
+    for p in preds.values() {
+        // A goal-directed predicate has tuples only for inputs a question gives: its
+        // questions come from a query file, not from the models.
+        let Some(given) = verdict_column(p).filter(|_| p.bound_args.is_empty()) else {
+            continue;
+        };
+        for args in subjects(p, given, [a, b], aliases) {
+            let la: Vec<String> = args.iter().map(|c| aliases.local(c, &known_a)).collect();
+            let lb: Vec<String> = args.iter().map(|c| aliases.local(c, &known_b)).collect();
+            let renames = la
+                .iter()
+                .zip(&lb)
+                .filter(|(x, y)| x != y)
+                .map(|(x, y)| Rename {
+                    old: x.clone(),
+                    new: y.clone(),
+                })
+                .collect();
+            out.push(Asked {
+                canonical: question_text(&p.name, &args),
+                in_a: a
+                    .checked
+                    .preds
+                    .contains_key(&p.name)
+                    .then(|| question_text(&p.name, &la)),
+                in_b: b
+                    .checked
+                    .preds
+                    .contains_key(&p.name)
+                    .then(|| question_text(&p.name, &lb)),
+                renames,
+            });
+        }
+    }
+    out
+}
+
+/// The questions of a query file (`p? a …` only; other queries are skipped), asked of both
+/// sides as written.
+pub fn script_questions(items: &[crate::syntax::ScriptItem]) -> Vec<Asked> {
+    items
+        .iter()
+        .filter(|i| matches!(i.query, crate::syntax::Query::Question { .. }))
+        .map(|i| {
+            let q = i.query.to_string();
+            Asked {
+                canonical: q.clone(),
+                in_a: Some(q.clone()),
+                in_b: Some(q),
+                renames: Vec::new(),
+            }
+        })
+        .collect()
+}

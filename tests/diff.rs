@@ -1,0 +1,222 @@
+//! `supportkb diff A B` on the real revisions of the CMG table (examples/cmg-history/):
+//! rows added and removed, version qualifiers retired, renames through aliases, notes, the
+//! exit code, and the three formats.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+const H: &str = "examples/cmg-history";
+
+fn diff(a: &str, b: &str, extra: &[&str]) -> Run {
+    let (a, b) = (format!("{H}/{a}"), format!("{H}/{b}"));
+    let mut args = vec!["--format", "json", "diff", a.as_str(), b.as_str()];
+    args.extend(extra);
+    run(&args)
+}
+
+/// The changes of `kind`, as (question asked of B, details).
+fn changes(d: &Value, kind: &str) -> Vec<(String, Vec<String>)> {
+    d["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == kind)
+        .map(|c| {
+            let details = c["details"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_string())
+                .collect();
+            (c["question_b"].as_str().unwrap().to_string(), details)
+        })
+        .collect()
+}
+
+fn questions(d: &Value, kind: &str) -> Vec<String> {
+    changes(d, kind).into_iter().map(|(q, _)| q).collect()
+}
+
+fn renames(d: &Value) -> Vec<(String, String)> {
+    d["renames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["old"].as_str().unwrap().to_string(),
+                r["new"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn application_catalog_removed_and_1802_retired() {
+    let r = diff(
+        "2019-06-18-sccmdocs-2e514cca",
+        "2019-07-30-sccmdocs-accadfff",
+        &[],
+    );
+    assert_eq!(r.code, 1, "an answer changed: exit 1\n{}", r.stderr);
+    let d = json(&r);
+    assert_eq!(questions(&d, "removed"), ["supported? application_catalog"]);
+    let retired = changes(&d, "qualifier");
+    let subjects: Vec<&str> = retired.iter().map(|(q, _)| q.as_str()).collect();
+    assert_eq!(
+        subjects,
+        [
+            "supported? software_distribution_user_targeted_available",
+            "supported? task_sequences_not_using_boot_images_download_all_content_first",
+            "supported? windows_10_in_place_upgrade_task_sequence",
+        ]
+    );
+    for (q, details) in &retired {
+        assert!(
+            details
+                .iter()
+                .any(|l| l.starts_with("only A rests on since(") && l.ends_with("; 1802)")),
+            "{q}: {details:?}"
+        );
+    }
+    // Both answers come with their proofs: A's cites the removed row at its line.
+    let removed = &d["changes"].as_array().unwrap()[0];
+    assert_eq!(removed["kind"], "removed");
+    let a = &removed["a"]["proofs"][0];
+    assert!(a.to_string().contains("Application catalog"), "{a}");
+    assert_eq!(removed["b"]["verdict"], "unknown");
+}
+
+#[test]
+fn a_revision_that_only_renames_changes_no_answer() {
+    let r = diff(
+        "2022-07-12-memdocs-57cb874b",
+        "current-memdocs-5839143a",
+        &[],
+    );
+    assert_eq!(r.code, 0, "no answer changed: exit 0\n{}", r.stdout);
+    let d = json(&r);
+    assert!(d["changes"].as_array().unwrap().is_empty(), "{}", r.stdout);
+    assert_eq!(
+        renames(&d),
+        [(
+            "with_azure_ad_integration".to_string(),
+            "with_microsoft_entra_integration".to_string()
+        )]
+    );
+    assert!(d["asked"].as_u64().unwrap() > 30);
+}
+
+#[test]
+fn rows_added_renamed_and_qualifiers_retired_in_2022() {
+    let r = diff("2020-11-30-memdocs", "2022-07-12-memdocs-57cb874b", &[]);
+    assert_eq!(r.code, 1);
+    let d = json(&r);
+    let added: Vec<String> = questions(&d, "added")
+        .into_iter()
+        .filter(|q| q.starts_with("supported? "))
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "supported? content_for_app_v_streaming_applications",
+            "supported? content_for_microsoft_365_apps_updates",
+            "supported? content_for_pxe_or_multicast_deployments",
+            "supported? prestage_content",
+            "supported? pull_distribution_point_source",
+        ]
+    );
+    // A rename, not an add and a remove.
+    assert_eq!(
+        renames(&d),
+        [(
+            "windows_10_in_place_upgrade_task_sequence".to_string(),
+            "windows_in_place_upgrade_task_sequence".to_string()
+        )]
+    );
+    let all = d["changes"].to_string();
+    assert!(!all.contains("supported? windows_in_place_upgrade_task_sequence\""));
+    assert!(
+        questions(&d, "removed")
+            .iter()
+            .all(|q| !q.contains("windows"))
+    );
+    // Every version mark retired.
+    let retired = changes(&d, "qualifier");
+    let retired_since: Vec<String> = retired
+        .iter()
+        .flat_map(|(_, l)| l.iter().filter(|l| l.contains("since(")).cloned())
+        .collect();
+    assert_eq!(retired_since.len(), 5, "{retired_since:?}");
+    assert!(
+        retired_since
+            .iter()
+            .all(|l| l.starts_with("only A rests on"))
+    );
+    // Note 1 lost its version.
+    assert!(
+        questions(&d, "note").contains(&"supported? endpoint_protection".to_string()),
+        "{all}"
+    );
+}
+
+#[test]
+fn questions_of_a_query_file_the_classic_option_removed_from_2203() {
+    let r = diff(
+        "2020-11-30-memdocs",
+        "2022-07-12-memdocs-57cb874b",
+        &["--queries", "tests/diff/versions.kbq"],
+    );
+    assert_eq!(r.code, 1);
+    let d = json(&r);
+    assert_eq!(d["asked"], 3);
+    let added = changes(&d, "added");
+    assert_eq!(
+        added[0].0,
+        "deployment_supported? cloud_service_classic 2203"
+    );
+    assert_eq!(
+        added[0].1,
+        ["answer: unknown → (no, virtual_machine_scale_set)"]
+    );
+    let verdict = changes(&d, "verdict");
+    assert_eq!(verdict[0].0, "supported_at? bitlocker_management 2006");
+    assert_eq!(
+        verdict[0].1,
+        ["answer: (no, unconditional) → (yes, unconditional)"]
+    );
+}
+
+#[test]
+fn text_and_markdown_show_both_answers_and_their_lines() {
+    let (a, b) = (
+        format!("{H}/2019-06-18-sccmdocs-2e514cca"),
+        format!("{H}/2019-07-30-sccmdocs-accadfff"),
+    );
+    let t = run(&["diff", &a, &b]);
+    assert_eq!(t.code, 1);
+    assert!(t.stdout.contains("subject removed (1):"), "{}", t.stdout);
+    assert!(
+        t.stdout
+            .contains("A: supported? application_catalog  →  no unconditional")
+    );
+    assert!(
+        t.stdout
+            .contains("B: supported? application_catalog  →  unknown")
+    );
+    assert!(t.stdout.contains("cmg line "), "{}", t.stdout);
+    let full = run(&["diff", &a, &b, "--full-proofs"]);
+    assert!(
+        full.stdout.contains("by rule supported(S, no, C)"),
+        "{}",
+        full.stdout
+    );
+    let m = run(&["--format", "markdown", "diff", &a, &b]);
+    assert!(m.stdout.starts_with("# Diff"));
+    assert!(m.stdout.contains("## subject removed (1)"));
+    let same = run(&["diff", &a, &a]);
+    assert_eq!(same.code, 0);
+    assert!(same.stdout.contains("no answer changed"));
+}
