@@ -12,6 +12,7 @@ pub mod output;
 mod query;
 mod run;
 mod search;
+mod sql;
 
 use args::{BYTES_PER_ROW, Cli, Command};
 use output::Exit;
@@ -55,6 +56,7 @@ impl Context {
                 eval,
                 facts_dir: cli.facts.clone(),
                 retracted: Vec::new(),
+                engine: cli.engine.clone(),
             },
         }
     }
@@ -106,6 +108,7 @@ pub fn run(cli: Cli) -> Exit {
         Some(Command::Verify { trace }) => explain::verify(&cx, &trace),
         Some(Command::Eval { output }) => eval::eval(&cx, output.as_deref()),
         Some(Command::Search { words, limit }) => search::search(&cx, &words, limit),
+        Some(Command::Sql { dialect }) => sql::sql(&cx, dialect),
         Some(Command::Coverage {
             source,
             uncovered,
