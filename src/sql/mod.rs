@@ -113,10 +113,7 @@ pub type Connection = (Box<dyn Database>, Dialect);
 /// limit and cancel flag stopping long statements.
 ///
 /// Errors: a database that cannot be opened or reached ([`Code::Database`]).
-pub fn connect(
-    engine: &Engine,
-    config: &EvalConfig,
-) -> Result<Option<Connection>, Diagnostic> {
+pub fn connect(engine: &Engine, config: &EvalConfig) -> Result<Option<Connection>, Diagnostic> {
     let fail = |e: String| Diagnostic::unplaced(Code::Database, e);
     Ok(match engine {
         Engine::Memory => None,

@@ -68,7 +68,7 @@ pub fn render(script: &Script, facts: &EncodedFacts) -> String {
         }
         out.push_str("-- End of a round: new rows get the next height and become the delta.\n");
         for &v in &s.vars {
-            for q in transfer(&script.tables[v], ":next_height") {
+            for q in transfer(&script.tables[v], ":next_height", script.dialect) {
                 let _ = writeln!(out, "{q};");
             }
         }

@@ -132,13 +132,17 @@ pub fn seed(t: &Table) -> Vec<String> {
 }
 
 /// The statements that end a round for `t`: its `_next` rows join the full table at
-/// `height` and become its `_delta`.
-pub fn transfer(t: &Table, height: &str) -> Vec<String> {
+/// `height` (a row it holds already keeps its height) and become its `_delta`.
+pub fn transfer(t: &Table, height: &str, dialect: Dialect) -> Vec<String> {
     let cols = t.columns().join(", ");
     let n = &t.name;
+    let (verb, tail) = match dialect {
+        Dialect::Sqlite => ("INSERT OR IGNORE INTO", ""),
+        Dialect::Postgres => ("INSERT INTO", " ON CONFLICT DO NOTHING"),
+    };
     vec![
         format!(
-            "INSERT INTO {n} ({cols}, height, rule) SELECT {cols}, {height}, rule FROM {n}_next"
+            "{verb} {n} ({cols}, height, rule) SELECT {cols}, {height}, rule FROM {n}_next{tail}"
         ),
         format!("DELETE FROM {n}_delta"),
         format!("INSERT INTO {n}_delta ({cols}) SELECT {cols} FROM {n}_next"),
@@ -248,7 +252,7 @@ pub fn evaluate(
                 if t.pred.is_some() {
                     new += n;
                 }
-                for q in transfer(t, &(round + 1).to_string()) {
+                for q in transfer(t, &(round + 1).to_string(), script.dialect) {
                     db.execute(&q).map_err(db_error)?;
                 }
             }

@@ -31,6 +31,11 @@ pub struct Table {
     pub width: usize,
     /// The predicate whose tuples it holds (`None` for an index or a segment's rows).
     pub pred: Option<Pred>,
+    /// Whether a round's rows already in the table are dropped from its delta. The
+    /// in-memory evaluator skips that check for intermediate rows that cannot repeat
+    /// unless their inputs did (datafrog's indistinct variables); the rows that do repeat
+    /// then count as new once more, and so here, so a stratum ends in the same round.
+    pub distinct: bool,
 }
 
 impl Table {
@@ -130,6 +135,7 @@ pub fn compile(
             name,
             width: *w,
             pred: Some(p.clone()),
+            distinct: true,
         });
     }
     let mut out = Vec::new();
@@ -222,11 +228,18 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn new_table(&mut self, name: String, width: usize, st: &mut Stratum<'_>) -> usize {
+    fn new_table(
+        &mut self,
+        name: String,
+        width: usize,
+        distinct: bool,
+        st: &mut Stratum<'_>,
+    ) -> usize {
         self.tables.push(Table {
             name,
             width,
             pred: None,
+            distinct,
         });
         st.vars.push(self.tables.len() - 1);
         self.tables.len() - 1
@@ -285,7 +298,12 @@ impl<'a> Compiler<'a> {
             let (target, values, rule_no, what) = match &seg.next {
                 Some(b) if k + 1 < n => {
                     let width = b.key.len() + b.rest.len();
-                    let t = self.new_table(format!("skb_r{}_s{k}", plan.rule), width, st);
+                    let t = self.new_table(
+                        format!("skb_r{}_s{k}", plan.rule),
+                        width,
+                        !keeps_all(seg, b),
+                        st,
+                    );
                     let vals = b
                         .key
                         .iter()
@@ -345,7 +363,8 @@ impl<'a> Compiler<'a> {
             st.indexes.len(),
             sanitize(&shape.pred.to_string())
         );
-        let t = self.new_table(name, width, st);
+        let distinct = shape.pats.iter().any(|p| matches!(p, Pat::Any));
+        let t = self.new_table(name, width, distinct, st);
         st.indexes.insert(shape.clone(), t);
         let select = format!(
             "SELECT 0 AS u{} FROM {src} a WHERE {}",
@@ -428,16 +447,27 @@ impl<'a> Compiler<'a> {
             Dialect::Postgres => ("INSERT INTO", "\nON CONFLICT DO NOTHING"),
         };
         format!(
-            "{verb} {name}_next ({cols})\nSELECT DISTINCT {values} FROM (\n{}\n) {alias}\nWHERE NOT EXISTS (SELECT 1 FROM {name} t WHERE {}){tail}",
+            "{verb} {name}_next ({cols})\nSELECT DISTINCT {values} FROM (\n{}\n) {alias}{}{tail}",
             indent(select),
-            if absent.is_empty() {
-                "1 = 1".into()
+            if t.distinct {
+                format!(
+                    "\nWHERE NOT EXISTS (SELECT 1 FROM {} t WHERE {})",
+                    t.name,
+                    absent.join(" AND ")
+                )
             } else {
-                absent.join(" AND ")
+                String::new()
             },
             name = t.name
         )
     }
+}
+
+/// Whether a segment's rows keep every column it made (as the in-memory evaluator judges
+/// it: such rows are not checked against the rows of earlier rounds).
+fn keeps_all(seg: &crate::plan::Segment, b: &crate::plan::Boundary) -> bool {
+    let assigned = seg.transforms.iter().filter(|t| t.appends()).count();
+    b.key.len() + b.rest.len() >= seg.width + assigned
 }
 
 /// The conditions an atom's constants and repeated variables put on its tuples (`a`).
