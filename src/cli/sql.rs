@@ -5,7 +5,7 @@ use super::args::SqlDialect;
 use super::output::{self, Exit};
 use std::collections::HashMap;
 use supportkb::engine::FactRows;
-use supportkb::sql::{Dialect, Engine, compile, facts, render};
+use supportkb::sql::{Dialect, Engine, compile, facts, render, versions};
 
 /// Prints the schema, the facts (the model's rows of height 0: the knowledge base's facts
 /// and those its files give) and each stratum's statements.
@@ -43,7 +43,11 @@ pub fn sql(cx: &Context, dialect: SqlDialect) -> Exit {
     let mut interner = kb.interner.clone();
     match compile(&kb.rules, &arity, &mut interner, dialect) {
         Ok(script) => {
-            output::print(&render(&script, &facts(&[], &edb, &interner)));
+            output::print(&render(
+                &script,
+                &facts(&[], &edb, &interner),
+                &versions(&interner),
+            ));
             Exit::Ok
         }
         Err(d) => {

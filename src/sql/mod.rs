@@ -31,7 +31,7 @@ use crate::engine::{EvalConfig, EvalError, FactRows, Model};
 use crate::ir::{Interner, Rule};
 use crate::source::{Code, Diagnostic};
 pub use render::render;
-pub use run::{EncodedFacts, facts};
+pub use run::{EncodedFacts, facts, versions};
 pub use script::{Script, compile};
 
 /// A SQL dialect.
@@ -144,6 +144,13 @@ pub fn evaluate(
 ) -> Result<Model, EvalError> {
     let script =
         compile(rules, &run::edb_arity(edb), interner, dialect).map_err(EvalError::Program)?;
+    // Constants are interned in the order the in-memory evaluator interns them, so a
+    // version written two ways reads back in the form it reads first there.
+    for r in rules.iter().filter(|r| r.is_fact()) {
+        for c in r.head.args.iter().filter_map(crate::ir::Term::as_const) {
+            interner.intern(c);
+        }
+    }
     let facts = facts(rules, edb, interner);
     run::evaluate(db, &script, &facts, interner, config)
 }

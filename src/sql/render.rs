@@ -3,14 +3,15 @@
 //! end a round, in the order supportkb runs them.
 
 use super::Dialect;
-use super::run::{EncodedFacts, fact_insert, schema, seed, transfer};
+use super::run::{EncodedFacts, fact_insert, schema, seed, transfer, version_insert};
 use super::script::Script;
 use super::values::quote;
 use std::fmt::Write;
 
 /// The script as SQL text with comments. `:next_height` stands for the number of the round
 /// after the current one (the first round of the program is 1; facts have height 0).
-pub fn render(script: &Script, facts: &EncodedFacts) -> String {
+/// `versions` are the rows of the version table (value, text as first written).
+pub fn render(script: &Script, facts: &EncodedFacts, versions: &[Vec<String>]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -31,21 +32,20 @@ pub fn render(script: &Script, facts: &EncodedFacts) -> String {
     for s in schema(script) {
         let _ = writeln!(out, "{s};");
     }
+    out.push_str("\n-- Versions, as first written\n");
+    for row in versions {
+        let _ = writeln!(
+            out,
+            "{};",
+            bind(&version_insert(script.dialect), row, script.dialect)
+        );
+    }
     out.push_str("\n-- Facts (height 0)\n");
     for (p, rows) in facts {
         let t = &script.tables[script.pred_tables[p]];
         let sql = fact_insert(t, script.dialect);
         for row in rows {
-            let mut stmt = sql.clone();
-            // Highest-numbered first, so `?1` is not replaced inside `?10`.
-            for (i, v) in row.iter().enumerate().rev() {
-                let mark = match script.dialect {
-                    Dialect::Sqlite => format!("?{}", i + 1),
-                    Dialect::Postgres => format!("${}", i + 1),
-                };
-                stmt = stmt.replace(&mark, &quote(v));
-            }
-            let _ = writeln!(out, "{stmt};");
+            let _ = writeln!(out, "{};", bind(&sql, row, script.dialect));
         }
     }
     for (i, s) in script.strata.iter().enumerate() {
@@ -74,4 +74,18 @@ pub fn render(script: &Script, facts: &EncodedFacts) -> String {
         }
     }
     out
+}
+
+/// `sql` with its numbered parameters replaced by the quoted values of `row`.
+fn bind(sql: &str, row: &[String], dialect: Dialect) -> String {
+    let mut stmt = sql.to_string();
+    // Highest-numbered first, so `?1` is not replaced inside `?10`.
+    for (i, v) in row.iter().enumerate().rev() {
+        let mark = match dialect {
+            Dialect::Sqlite => format!("?{}", i + 1),
+            Dialect::Postgres => format!("${}", i + 1),
+        };
+        stmt = stmt.replace(&mark, &quote(v));
+    }
+    stmt
 }

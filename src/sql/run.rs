@@ -7,7 +7,7 @@
 //! `why`, `why not` and the proof checker work on it as on the in-memory model.
 
 use super::script::{Script, Table};
-use super::values::{decode, encode};
+use super::values::{VERSIONS, decode, encode};
 use super::{Database, Dialect};
 use crate::engine::{EvalConfig, EvalError, FactRows, Limit, Model, Relation};
 use crate::ir::{Interner, Pred, Rule};
@@ -43,6 +43,32 @@ pub fn facts(rules: &[Rule], edb: &FactRows, interner: &Interner) -> EncodedFact
     out
 }
 
+/// Every version `interner` holds, encoded, with the text it was first written as.
+pub fn versions(interner: &Interner) -> Vec<Vec<String>> {
+    interner
+        .values()
+        .iter()
+        .filter_map(|c| match c {
+            crate::ir::Const::Version(v) => Some(vec![encode(c), v.to_string()]),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The statement inserting one row of [`VERSIONS`].
+pub fn version_insert(dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Sqlite => {
+            format!("INSERT OR IGNORE INTO {VERSIONS} (value, written) VALUES (?1, ?2)")
+        }
+        Dialect::Postgres => {
+            format!(
+                "INSERT INTO {VERSIONS} (value, written) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+            )
+        }
+    }
+}
+
 /// Widths of the predicates only files give facts of.
 pub fn edb_arity(edb: &FactRows) -> HashMap<Pred, usize> {
     edb.iter()
@@ -53,17 +79,20 @@ pub fn edb_arity(edb: &FactRows) -> HashMap<Pred, usize> {
 /// The statements that (re)create every table of `script`, dropping an older copy.
 pub fn schema(script: &Script) -> Vec<String> {
     let d = script.dialect;
-    let mut out = Vec::new();
+    let text = match d {
+        Dialect::Sqlite => "TEXT",
+        Dialect::Postgres => "TEXT COLLATE \"C\"",
+    };
+    let mut out = vec![
+        format!("DROP TABLE IF EXISTS {VERSIONS}"),
+        format!("CREATE TABLE {VERSIONS} (value {text} PRIMARY KEY, written TEXT NOT NULL)"),
+    ];
     for t in &script.tables {
         for suffix in ["", "_delta", "_next"] {
             out.push(format!("DROP TABLE IF EXISTS {}{suffix}", t.name));
         }
     }
     for t in &script.tables {
-        let text = match d {
-            Dialect::Sqlite => "TEXT",
-            Dialect::Postgres => "TEXT COLLATE \"C\"",
-        };
         let cols: Vec<String> = if t.width == 0 {
             vec![format!("u {} NOT NULL DEFAULT 0", d.bigint())]
         } else {
@@ -209,6 +238,8 @@ pub fn evaluate(
     for s in schema(script) {
         db.execute(&s).map_err(db_error)?;
     }
+    db.insert_many(&version_insert(script.dialect), &versions(interner))
+        .map_err(db_error)?;
     for (p, rows) in facts {
         let t = &script.tables[script.pred_tables[p]];
         db.insert_many(&fact_insert(t, script.dialect), rows)

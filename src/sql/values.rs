@@ -23,6 +23,10 @@ use super::Dialect;
 use crate::ir::{ArithOp, Const, Interner};
 use crate::syntax::Version;
 
+/// The table of every version the program holds: its encoded `value` and the text it was
+/// `written` as first (versions equal by their parts share one value).
+pub const VERSIONS: &str = "skb_versions";
+
 /// The smallest 64-bit integer as SQL (its literal alone would be read as a real number).
 const MIN: &str = "(-9223372036854775807 - 1)";
 
@@ -122,15 +126,13 @@ impl Dialect {
     }
 
     /// The text of any constant `x` as `concat` and `to_string` read it: a string's or
-    /// symbol's characters, an integer in decimal, a version's parts.
+    /// symbol's characters, an integer in decimal, a version as the knowledge base first
+    /// wrote it (from the table [`VERSIONS`]).
     pub fn plain_text(self, x: &str) -> String {
-        let space = match self {
-            Dialect::Sqlite => format!("instr({x}, ' ')"),
-            Dialect::Postgres => format!("strpos({x}, ' ')"),
-        };
         format!(
             "(CASE substr({x}, 1, 2) WHEN 's:' THEN substr({x}, 3) WHEN 't:' THEN substr({x}, 3) \
-             WHEN 'i:' THEN CAST({} AS TEXT) WHEN 'v:' THEN substr({x}, {space} + 1) END)",
+             WHEN 'i:' THEN CAST({} AS TEXT) \
+             WHEN 'v:' THEN (SELECT v.written FROM {VERSIONS} v WHERE v.value = {x}) END)",
             self.to_int(x)
         )
     }
