@@ -328,12 +328,7 @@ impl<'a> Compiler<'a> {
             };
             let sql = self.insert(target, values, rule_no, &layers.sql, "r");
             st.ops.push(Op {
-                comment: format!(
-                    "rule {} ({}), {what}: {}",
-                    plan.rule,
-                    rule_origin(rule),
-                    rule_text(rule)
-                ),
+                comment: format!("rule {}, {what}: {}", plan.rule, rule_text(rule)),
                 sql,
                 target,
                 first_round_only,
@@ -472,13 +467,16 @@ fn keeps_all(seg: &crate::plan::Segment, b: &crate::plan::Boundary) -> bool {
 
 /// The conditions an atom's constants and repeated variables put on its tuples (`a`).
 fn shape_conds(shape: &AtomShape, interner: &Interner) -> Vec<String> {
-    let mut conds = vec!["1 = 1".to_string()];
+    let mut conds = Vec::new();
     for (i, p) in shape.pats.iter().enumerate() {
         match p {
             Pat::Const(c) => conds.push(format!("a.c{i} = {}", literal(interner.value(*c)))),
             Pat::Same(j) => conds.push(format!("a.c{i} = a.c{j}")),
             _ => {}
         }
+    }
+    if conds.is_empty() {
+        conds.push("1 = 1".to_string());
     }
     conds
 }
@@ -523,10 +521,6 @@ fn anti(left: &str, width: usize, rel: &str, shape: &AtomShape, interner: &Inter
         "{sel} FROM {left}_delta l WHERE NOT EXISTS (SELECT 1 FROM {rel} a WHERE {})",
         conds.join(" AND ")
     )
-}
-
-fn rule_origin(rule: &Rule) -> String {
-    format!("{:?}", rule.origin)
 }
 
 /// The rule on one line, for a comment (no line breaks, no `*/`).

@@ -52,19 +52,28 @@ impl<'a> Layers<'a> {
         format!("q{}", self.depth)
     }
 
+    /// The current query as a subquery of the next layer. PostgreSQL would pull each
+    /// layer up into the next, copying a computed column's expression into every
+    /// expression that reads it (exponential in the depth): `OFFSET 0` keeps it a layer.
+    fn inner(&self) -> String {
+        match self.dialect {
+            Dialect::Sqlite => indent(&self.sql),
+            Dialect::Postgres => format!("{}\n  OFFSET 0", indent(&self.sql)),
+        }
+    }
+
     /// Keeps the rows where `cond` holds.
     pub fn filter(&mut self, cond: &str) {
+        let inner = self.inner();
         let q = self.alias();
-        self.sql = format!("SELECT * FROM (\n{}\n) {q} WHERE {cond}", indent(&self.sql));
+        self.sql = format!("SELECT * FROM (\n{inner}\n) {q} WHERE {cond}");
     }
 
     /// Adds the column `name` holding `expr`.
     fn add(&mut self, name: &str, expr: &str) {
+        let inner = self.inner();
         let q = self.alias();
-        self.sql = format!(
-            "SELECT {q}.*, {expr} AS {name} FROM (\n{}\n) {q}",
-            indent(&self.sql)
-        );
+        self.sql = format!("SELECT {q}.*, {expr} AS {name} FROM (\n{inner}\n) {q}");
     }
 
     /// Adds a slot holding `expr` (encoded text); rows where it is `NULL` are dropped.
