@@ -188,9 +188,18 @@ impl<'a> Layers<'a> {
             Builtin::ToString => format!("('t:' || {})", d.plain_text(&args[0])),
             Builtin::Substr => {
                 let (s, start, len) = (d.to_text(&args[0]), d.to_int(&args[1]), d.to_int(&args[2]));
+                // PostgreSQL's substr takes 32-bit positions; the guard keeps them in range,
+                // and LEAST keeps a constant folded before the guard from overflowing.
+                let take = match d {
+                    Dialect::Sqlite => format!("substr({s}, {start} + 1, {len})"),
+                    Dialect::Postgres => format!(
+                        "substr({s}, CAST(LEAST({start}, 2147483646) + 1 AS INTEGER), \
+                         CAST(LEAST({len}, 2147483647) AS INTEGER))"
+                    ),
+                };
                 format!(
                     "(CASE WHEN {start} >= 0 AND {len} >= 0 AND {start} <= length({s}) \
-                     AND {len} <= length({s}) - {start} THEN 't:' || substr({s}, {start} + 1, {len}) END)"
+                     AND {len} <= length({s}) - {start} THEN 't:' || {take} END)"
                 )
             }
             Builtin::ToInt | Builtin::Lower | Builtin::Upper => {
