@@ -12,12 +12,14 @@
 //! 4. [`transform`] — the magic-set rewrite of goal-directed predicates;
 //! 5. [`plan`] — each rule as a chain of keyed joins, antijoins and filters;
 //! 6. [`engine`] — stratified semi-naive evaluation on datafrog, each tuple with its height;
-//! 7. [`explain`] — proof trees rebuilt from heights, why-not, the independent proof checker;
-//! 8. [`query`] — a loaded knowledge base and a session that answers queries, query files;
-//! 9. [`audit`] — traces of answers and their verification;
-//! 10. [`diff`] — what changed between two knowledge bases, as the answers to the same questions;
-//! 11. [`render`] — text, tables, Markdown and JSON;
-//! 12. [`repl`] — the interactive session (the command line is the binary's `cli`).
+//! 7. [`sql`] — the same evaluation compiled to SQL and run on SQLite or PostgreSQL, the
+//!    model left in tables and read back;
+//! 8. [`explain`] — proof trees rebuilt from heights, why-not, the independent proof checker;
+//! 9. [`query`] — a loaded knowledge base and a session that answers queries, query files;
+//! 10. [`audit`] — traces of answers and their verification;
+//! 11. [`diff`] — what changed between two knowledge bases, as the answers to the same questions;
+//! 12. [`render`] — text, tables, Markdown and JSON;
+//! 13. [`repl`] — the interactive session (the command line is the binary's `cli`).
 
 // Diagnostics are returned by value on cold error paths; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
@@ -34,5 +36,6 @@ pub mod query;
 pub mod render;
 pub mod repl;
 pub mod source;
+pub mod sql;
 pub mod syntax;
 pub mod transform;

@@ -1846,3 +1846,48 @@ fn why_reports_the_model_height_of_a_tuple_that_depends_on_a_goal_directed_predi
     assert!(w.holds);
     assert_eq!(w.proofs[0].height, model_height);
 }
+
+// ------------------------------------------------------------------ SQL engines
+
+/// The random program on the SQL engine `engine`: the same model as in memory (every
+/// relation, tuple and height), and proofs from both that the checker accepts.
+fn same_on_sql(p: &Program, engine: supportkb::sql::Engine) -> Result<(), TestCaseError> {
+    use common::sql::{kb_text, load_on, proofs_check, same_model};
+    let text = p.render();
+    let mut memory = p.load();
+    let mut other = load_on(&kb_text(&text), engine)
+        .map_err(|e| TestCaseError::fail(format!("{:?}\n{text}", e.diagnostics)))?;
+    same_model(&memory, &other).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+    for s in [&mut memory, &mut other] {
+        proofs_check(s, 10).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Each random program evaluated on SQLite (a new database file each) leaves the
+    /// in-memory model in its tables, heights included.
+    #[test]
+    fn sqlite_model_matches_memory(p in program()) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        same_on_sql(&p, supportkb::sql::Engine::Sqlite(dir.path().join("kb.db")))?;
+    }
+}
+
+/// The same on the PostgreSQL server of `SUPPORTKB_POSTGRES_URL` (skipped without one), on
+/// a fixed number of random programs: one test, so that no two evaluations share the
+/// server's tables at once.
+#[test]
+fn postgres_model_matches_memory() {
+    let Some(url) = common::sql::postgres_url("postgres_model_matches_memory") else {
+        return;
+    };
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(32));
+    runner
+        .run(&program(), |p| {
+            same_on_sql(&p, supportkb::sql::Engine::Postgres(url.clone()))
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+}

@@ -104,3 +104,32 @@ fn the_readme_fail_flags_exit_as_its_shell_lines_say() {
         assert_eq!(r.code, want, "{line}: {r:?}");
     }
 }
+
+/// The README's examples of the SQL engines: `--engine sqlite:…` (run in a temporary
+/// folder, where it writes its database) and `supportkb sql`.
+#[test]
+fn the_readme_shows_the_sql_engines_as_printed() {
+    let found = examples(&["--engine sqlite:", "--kb examples/lifecycle sql"]);
+    assert_eq!(found.len(), 2, "{found:?}");
+    let dir = tempfile::tempdir().unwrap();
+    for (line, expected) in found {
+        let args = words(&line);
+        let args: Vec<&str> = args[1..].iter().map(String::as_str).collect();
+        let r = if line.contains("--engine") {
+            run_in(dir.path(), &args)
+        } else {
+            run(&args)
+        };
+        assert_eq!(r.code, 0, "{line}: {r:?}");
+        let printed: Vec<&str> = r.stdout.lines().collect();
+        let mut at = 0;
+        for want in expected.iter().filter(|l| *l != "...") {
+            let i = printed[at..]
+                .iter()
+                .position(|p| p == want)
+                .unwrap_or_else(|| panic!("{line}: `{want}` is not printed (after line {at})"));
+            at += i + 1;
+        }
+    }
+    assert!(dir.path().join("cmg.db").exists());
+}

@@ -81,6 +81,11 @@ pub struct Cli {
     /// what heights cost.
     #[arg(long, global = true, hide = true)]
     pub no_heights: bool,
+    /// Where the knowledge base is evaluated: `memory` (the default), `sqlite:FILE` (a
+    /// SQLite database file, created if missing) or `postgres://USER@HOST/DB` (a
+    /// PostgreSQL server). On a database the model stays in its tables (`skb_…`).
+    #[arg(long, global = true, value_name = "ENGINE", default_value = "memory", value_parser = supportkb::sql::Engine::parse)]
+    pub engine: supportkb::sql::Engine,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -220,6 +225,13 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Print the knowledge base compiled to SQL: the schema, the facts, and each stratum's
+    /// round of statements (what `--engine sqlite:FILE` or `--engine postgres://…` runs).
+    Sql {
+        /// The SQL dialect.
+        #[arg(long, value_enum, default_value_t = SqlDialect::Postgres)]
+        dialect: SqlDialect,
+    },
     /// Interactive session (the default). Piped standard input runs as a script.
     Repl,
 }
@@ -286,4 +298,13 @@ pub fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
         ));
     }
     std::time::Duration::try_from_secs_f64(secs).map_err(|e| e.to_string())
+}
+
+/// `supportkb sql --dialect`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum SqlDialect {
+    /// PostgreSQL.
+    Postgres,
+    /// SQLite.
+    Sqlite,
 }

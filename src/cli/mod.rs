@@ -13,6 +13,7 @@ pub mod output;
 mod query;
 mod run;
 mod search;
+mod sql;
 
 use args::{BYTES_PER_ROW, Cli, Command};
 use output::Exit;
@@ -57,6 +58,7 @@ impl Context {
                 eval,
                 facts_dir: cli.facts.clone(),
                 retracted: Vec::new(),
+                engine: cli.engine.clone(),
             },
         }
     }
@@ -98,6 +100,7 @@ fn document_kind(command: Option<&Command>) -> Kind {
         Some(Command::Coverage { .. }) => Kind::Coverage,
         Some(Command::Search { .. }) => Kind::Search,
         Some(Command::Diff { .. }) => Kind::Diff,
+        Some(Command::Sql { .. }) => Kind::Answers,
         Some(Command::Query { .. } | Command::Repl) | None => Kind::Answers,
     }
 }
@@ -134,6 +137,7 @@ pub fn run(cli: Cli) -> Exit {
             write_anywhere,
         }) => eval::eval(&cx, output.as_deref(), write_anywhere),
         Some(Command::Search { words, limit }) => search::search(&cx, &words, limit),
+        Some(Command::Sql { dialect }) => sql::sql(&cx, dialect),
         Some(Command::Coverage {
             source,
             uncovered,

@@ -8,7 +8,8 @@ use crate::engine::facts::{Columns, read_rows};
 use crate::engine::{EvalConfig, EvalError, FactRows, Limit, Model, evaluate};
 use crate::explain::{FactFiles, GroundAtom};
 use crate::ir::{Const, Interner, Pred, Rule};
-use crate::source::{Code, Diagnostic, SourceMap, SourceText, Span, read_text};
+use crate::source::{Code, Diagnostic, SourceMap, SourceText, Span, io_reason, read_text};
+use crate::sql::Engine;
 use crate::syntax::Program;
 use crate::transform::rewrite;
 use std::collections::HashSet;
@@ -23,6 +24,10 @@ pub struct LoadConfig {
     pub facts_dir: Option<PathBuf>,
     /// Facts of the knowledge base set aside (hypothetically removed: the REPL's `:retract`).
     pub retracted: Vec<GroundAtom>,
+    /// Where the knowledge base is evaluated (`--engine`): in memory, or on a database
+    /// that keeps the model in its tables. Later evaluations (queries) run in memory over
+    /// the model read back.
+    pub engine: Engine,
 }
 
 /// Why loading stopped.
@@ -147,8 +152,25 @@ impl KnowledgeBase {
         let (edb, fact_files, input_warnings) =
             read_inputs(&checked, &sources, &config, &mut interner)
                 .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
-        let model = evaluate(&rules, edb, None, &mut interner, &config.eval).map_err(|e| {
+        let database = crate::sql::connect(&config.engine, &config.eval)
+            .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
+        let evaluated = match database {
+            None => evaluate(&rules, edb, None, &mut interner, &config.eval),
+            Some((mut db, dialect)) => crate::sql::evaluate(
+                db.as_mut(),
+                dialect,
+                &rules,
+                &edb,
+                &mut interner,
+                &config.eval,
+            ),
+        };
+        let model = evaluated.map_err(|e| {
             let failure = match &e {
+                // A rule the SQL dialect cannot evaluate is the input's limit, not a bug.
+                EvalError::Program(d) if d.iter().any(|d| d.code == Code::SqlUnsupported) => {
+                    LoadFailure::Rejected
+                }
                 EvalError::Program(_) => LoadFailure::Internal,
                 EvalError::Limit(l) => LoadFailure::Limit(*l),
                 EvalError::Cancelled => LoadFailure::Cancelled,

@@ -134,6 +134,11 @@ codes! {
     /// An expectation of a query file that no answer could meet (an unknown source or
     /// predicate, a row of the wrong width, a negative count): a mistake in the test.
     Expectation = "expectation", "this expectation";
+    /// A rule the chosen SQL dialect cannot evaluate with the engine's meaning (a built-in
+    /// or aggregate it lacks).
+    SqlUnsupported = "sql-unsupported", "not in this SQL dialect";
+    /// A database that cannot be opened, or a statement it refused.
+    Database = "database", "here";
 }
 
 impl fmt::Display for Code {

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod sql;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;

@@ -1,0 +1,58 @@
+//! `supportkb sql --dialect postgres|sqlite`: the knowledge base compiled to SQL, printed.
+
+use super::Context;
+use super::args::SqlDialect;
+use super::output::{self, Exit};
+use std::collections::HashMap;
+use supportkb::engine::FactRows;
+use supportkb::sql::{Dialect, Engine, compile, facts, render, versions};
+
+/// Prints the schema, the facts (the model's rows of height 0: the knowledge base's facts
+/// and those its files give) and each stratum's statements.
+pub fn sql(cx: &Context, dialect: SqlDialect) -> Exit {
+    let mut load = cx.load.clone();
+    load.engine = Engine::Memory;
+    let cx = Context {
+        load,
+        kb: cx.kb.clone(),
+        format: cx.format,
+        opts: cx.opts,
+    };
+    let session = match cx.session() {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let kb = &session.kb;
+    let dialect = match dialect {
+        SqlDialect::Postgres => Dialect::Postgres,
+        SqlDialect::Sqlite => Dialect::Sqlite,
+    };
+    let mut edb = FactRows::new();
+    let mut arity = HashMap::new();
+    for (p, rel) in &kb.model.relations {
+        arity.insert(p.clone(), rel.arity());
+        let rows: Vec<Vec<u32>> = rel
+            .iter()
+            .filter(|(_, h)| *h == 0)
+            .map(|(r, _)| r.to_vec())
+            .collect();
+        if !rows.is_empty() {
+            edb.insert(p.clone(), rows);
+        }
+    }
+    let mut interner = kb.interner.clone();
+    match compile(&kb.rules, &arity, &mut interner, dialect) {
+        Ok(script) => {
+            output::print(&render(
+                &script,
+                &facts(&[], &edb, &interner),
+                &versions(&interner),
+            ));
+            Exit::Ok
+        }
+        Err(d) => {
+            output::diagnostics(cx.format, &kb.sources, &d);
+            Exit::Rejected
+        }
+    }
+}

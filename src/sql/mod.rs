@@ -1,0 +1,156 @@
+//! Stage 6 — sql: the planned program compiled to SQL and evaluated on a database
+//! (SQLite or PostgreSQL), each derived row stored once with its height and the rule that
+//! first derived it, and the model read back for the explainer.
+//!
+//! # What this produces
+//! A [`Script`] ([`compile`]): a table per predicate (one text column per argument in the
+//! encoding of [`values`], then `height` and `rule`), a table per shared keyed index and per
+//! rule segment, and for every stratum the `INSERT … SELECT … WHERE NOT EXISTS` statements
+//! of one round of its semi-naive loop over `_delta` tables. [`render`] prints it for a
+//! reader; [`evaluate`] runs it.
+//!
+//! # The strategy
+//! supportkb drives the rounds itself (no recursive CTE: those allow only linear
+//! recursion and restrict negation and aggregates). Each statement is one operator of the
+//! in-memory evaluator, so every tuple gets the same height as in memory and proofs are
+//! rebuilt from the tables' rows exactly as from the in-memory model. Negation is `NOT
+//! EXISTS` on a complete lower stratum; comparisons, arithmetic and string built-ins are
+//! SQL expressions that are `NULL` where the engine's literal fails (DESIGN §4: overflow
+//! and division by zero give no row, never an error); a built-in a dialect cannot compute
+//! with the same meaning rejects the rule, naming it.
+
+mod postgres;
+mod render;
+mod run;
+pub mod script;
+mod segment;
+mod sqlite;
+pub mod values;
+
+use crate::engine::{EvalConfig, EvalError, FactRows, Model};
+use crate::ir::{Interner, Rule};
+use crate::source::{Code, Diagnostic};
+pub use render::render;
+pub use run::{EncodedFacts, facts, versions};
+pub use script::{Script, compile};
+
+/// A SQL dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// SQLite 3.35 or later (the bundled one).
+    Sqlite,
+    /// PostgreSQL 12 or later.
+    Postgres,
+}
+
+impl Dialect {
+    /// Its name, as the command line writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+        }
+    }
+}
+
+/// Where a knowledge base is evaluated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// In memory, on datafrog (the default).
+    #[default]
+    Memory,
+    /// In the SQLite database file at this path (created if missing).
+    Sqlite(std::path::PathBuf),
+    /// On the PostgreSQL server of this connection URL (`postgres://…`).
+    Postgres(String),
+}
+
+impl Engine {
+    /// The engine a `--engine` argument names: `memory`, `sqlite:FILE` or
+    /// `postgres://…` / `postgresql://…`.
+    ///
+    /// Errors: any other text, with the forms accepted.
+    pub fn parse(text: &str) -> Result<Engine, String> {
+        if text == "memory" {
+            Ok(Engine::Memory)
+        } else if let Some(path) = text.strip_prefix("sqlite:").filter(|p| !p.is_empty()) {
+            Ok(Engine::Sqlite(path.into()))
+        } else if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Ok(Engine::Postgres(text.to_string()))
+        } else {
+            Err(format!(
+                "unknown engine `{text}`: expected memory, sqlite:FILE or postgres://…"
+            ))
+        }
+    }
+}
+
+/// A database connection the evaluator runs statements on. Values and parameters are text
+/// in the encoding of [`values`].
+pub trait Database {
+    /// Runs a statement that returns no rows.
+    ///
+    /// Errors: the database's message.
+    fn execute(&mut self, sql: &str) -> Result<(), String>;
+    /// The number a `SELECT count(*) …` returns.
+    ///
+    /// Errors: the database's message.
+    fn count(&mut self, sql: &str) -> Result<usize, String>;
+    /// Runs a statement with text parameters once per row.
+    ///
+    /// Errors: the database's message.
+    fn insert_many(&mut self, sql: &str, rows: &[Vec<String>]) -> Result<(), String>;
+    /// The rows of a `SELECT` of `width` text columns and then one integer.
+    ///
+    /// Errors: the database's message.
+    fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, String>;
+}
+
+/// An open database and its dialect.
+pub type Connection = (Box<dyn Database>, Dialect);
+
+/// Opens the database of a SQL engine (`None` for [`Engine::Memory`]), with `config`'s time
+/// limit and cancel flag stopping long statements.
+///
+/// Errors: a database that cannot be opened or reached ([`Code::Database`]).
+pub fn connect(engine: &Engine, config: &EvalConfig) -> Result<Option<Connection>, Diagnostic> {
+    let fail = |e: String| Diagnostic::unplaced(Code::Database, e);
+    Ok(match engine {
+        Engine::Memory => None,
+        Engine::Sqlite(path) => Some((
+            Box::new(sqlite::Sqlite::open(path, config).map_err(fail)?),
+            Dialect::Sqlite,
+        )),
+        Engine::Postgres(url) => Some((
+            Box::new(postgres::Postgres::connect(url, config).map_err(fail)?),
+            Dialect::Postgres,
+        )),
+    })
+}
+
+/// Evaluates `rules` with the facts `edb` on `db`: the same model as
+/// [`crate::engine::evaluate`] (every tuple, every height), left in the database's tables
+/// and read back.
+///
+/// Errors: as [`crate::engine::evaluate`], and a rule the dialect cannot evaluate or a
+/// statement the database refused ([`EvalError::Program`]).
+pub fn evaluate(
+    db: &mut dyn Database,
+    dialect: Dialect,
+    rules: &[Rule],
+    edb: &FactRows,
+    interner: &mut Interner,
+    config: &EvalConfig,
+) -> Result<Model, EvalError> {
+    let script =
+        compile(rules, &run::edb_arity(edb), interner, dialect).map_err(EvalError::Program)?;
+    // Constants are interned in the order the in-memory evaluator interns them, so a
+    // version written two ways reads back in the form it reads first there.
+    for r in rules.iter().filter(|r| r.is_fact()) {
+        for c in r.head.args.iter().filter_map(crate::ir::Term::as_const) {
+            interner.intern(c);
+        }
+    }
+    let facts = facts(rules, edb, interner);
+    run::evaluate(db, &script, &facts, interner, config)
+}

@@ -1,0 +1,79 @@
+//! The PostgreSQL connection (the `postgres` crate's synchronous client).
+//!
+//! `matches` is PostgreSQL's `~` on the pattern anchored at both ends: its regular
+//! expressions (POSIX advanced) agree with Rust's `regex` on the common syntax (classes,
+//! repetition, alternation, groups) but not everywhere (`\d` inside brackets, look-around).
+
+use super::Database;
+use crate::engine::EvalConfig;
+use postgres::{Client, NoTls};
+
+/// A connection to one PostgreSQL database.
+pub(super) struct Postgres {
+    client: Client,
+}
+
+impl Postgres {
+    /// Connects to `url`; statements stop at `config`'s time limit (`statement_timeout`).
+    ///
+    /// Errors: the server cannot be reached or refuses the connection.
+    pub(super) fn connect(url: &str, config: &EvalConfig) -> Result<Self, String> {
+        let mut client = Client::connect(url, NoTls)
+            .map_err(|e| format!("cannot connect to PostgreSQL at {url}: {e}"))?;
+        client
+            .batch_execute("SET client_min_messages = warning")
+            .map_err(|e| e.to_string())?;
+        if let Some(t) = config.timeout {
+            client
+                .batch_execute(&format!("SET statement_timeout = {}", t.as_millis().max(1)))
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(Postgres { client })
+    }
+}
+
+fn refused(e: postgres::Error, sql: &str) -> String {
+    let detail = e
+        .as_db_error()
+        .map_or(e.to_string(), |d| d.message().to_string());
+    format!("PostgreSQL refused a statement: {detail}\n{sql}")
+}
+
+impl Database for Postgres {
+    fn execute(&mut self, sql: &str) -> Result<(), String> {
+        self.client.batch_execute(sql).map_err(|e| refused(e, sql))
+    }
+
+    fn count(&mut self, sql: &str) -> Result<usize, String> {
+        let row = self
+            .client
+            .query_one(sql, &[])
+            .map_err(|e| refused(e, sql))?;
+        Ok(row.get::<_, i64>(0) as usize)
+    }
+
+    fn insert_many(&mut self, sql: &str, rows: &[Vec<String>]) -> Result<(), String> {
+        let stmt = self.client.prepare(sql).map_err(|e| refused(e, sql))?;
+        for row in rows {
+            let params: Vec<&(dyn postgres::types::ToSql + Sync)> = row
+                .iter()
+                .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+                .collect();
+            self.client
+                .execute(&stmt, &params)
+                .map_err(|e| refused(e, sql))?;
+        }
+        Ok(())
+    }
+
+    fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, String> {
+        let rows = self.client.query(sql, &[]).map_err(|e| refused(e, sql))?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let vals = (0..width).map(|i| r.get::<_, String>(i)).collect();
+                (vals, r.get::<_, i64>(width))
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,94 @@
+//! The SQLite connection (rusqlite, with SQLite bundled: no system library needed).
+//!
+//! SQLite has no regular expressions of its own: `X REGEXP P` calls a function `regexp`
+//! that each connection defines. supportkb defines it with the engine's meaning
+//! (`matches`: the pattern, in Rust `regex` syntax, matches the whole text; an invalid
+//! pattern matches nothing), so a script printed for SQLite needs this definition (or a
+//! whole-match `regexp` of its own) to run elsewhere.
+
+use super::Database;
+use crate::engine::EvalConfig;
+use crate::ir::compile_regex;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, params_from_iter};
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+/// A connection to one SQLite database file.
+pub(super) struct Sqlite {
+    conn: Connection,
+}
+
+impl Sqlite {
+    /// Opens (creating if missing) the database at `path`; a statement still running past
+    /// `config`'s time limit, or when its cancel flag is set, is interrupted.
+    ///
+    /// Errors: the file cannot be opened as a SQLite database.
+    pub(super) fn open(path: &Path, config: &EvalConfig) -> Result<Self, String> {
+        let conn = Connection::open(path)
+            .map_err(|e| format!("cannot open the SQLite database {}: {e}", path.display()))?;
+        conn.create_scalar_function(
+            "regexp",
+            2,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let (Some(pattern), Some(text)) =
+                    (ctx.get::<Option<String>>(0)?, ctx.get::<Option<String>>(1)?)
+                else {
+                    return Ok(None);
+                };
+                Ok(Some(
+                    compile_regex(&pattern).is_ok_and(|r| r.is_match(&text)),
+                ))
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        let (timeout, cancel, started) = (config.timeout, config.cancel.clone(), Instant::now());
+        conn.progress_handler(
+            10_000,
+            Some(move || {
+                timeout.is_some_and(|t| started.elapsed() > t)
+                    || cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
+            }),
+        );
+        Ok(Sqlite { conn })
+    }
+}
+
+impl Database for Sqlite {
+    fn execute(&mut self, sql: &str) -> Result<(), String> {
+        self.conn
+            .execute_batch(sql)
+            .map_err(|e| format!("SQLite refused a statement: {e}\n{sql}"))
+    }
+
+    fn count(&mut self, sql: &str) -> Result<usize, String> {
+        self.conn
+            .query_row(sql, [], |r| r.get::<_, i64>(0))
+            .map(|n| n as usize)
+            .map_err(|e| format!("SQLite refused a statement: {e}\n{sql}"))
+    }
+
+    fn insert_many(&mut self, sql: &str, rows: &[Vec<String>]) -> Result<(), String> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+        for row in rows {
+            stmt.execute(params_from_iter(row.iter()))
+                .map_err(|e| format!("SQLite refused a fact: {e}"))?;
+        }
+        Ok(())
+    }
+
+    fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, String> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+        let rows = stmt
+            .query_map([], |r| {
+                let vals = (0..width)
+                    .map(|i| r.get::<_, String>(i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((vals, r.get::<_, i64>(width)?))
+            })
+            .map_err(|e| e.to_string())?;
+        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,138 @@
+//! Differential checks of the SQL engines against the in-memory one: the same knowledge
+//! base evaluated both ways must leave the same model (every relation, every tuple, every
+//! height, the same last round), and `why` on the database's model must give proofs the
+//! proof checker accepts.
+
+use std::collections::{BTreeMap, BTreeSet};
+use supportkb::query::{Answer, LoadConfig, LoadError, Session};
+use supportkb::source::SourceText;
+use supportkb::sql::Engine;
+
+/// The variable naming a PostgreSQL server for the tests (`postgres://…`).
+pub const POSTGRES_ENV: &str = "SUPPORTKB_POSTGRES_URL";
+
+/// The PostgreSQL URL of [`POSTGRES_ENV`]; when unset, prints why the test is skipped.
+pub fn postgres_url(test: &str) -> Option<String> {
+    let url = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty());
+    if url.is_none() {
+        eprintln!(
+            "skipped {test}: {POSTGRES_ENV} is not set (no PostgreSQL server to test against; .ci/run starts one)"
+        );
+    }
+    url
+}
+
+/// Loads `files` with `engine`.
+pub fn load_on(files: &[SourceText], engine: Engine) -> Result<Session, LoadError> {
+    Session::load(
+        files.to_vec(),
+        LoadConfig {
+            engine,
+            ..LoadConfig::default()
+        },
+    )
+}
+
+/// One knowledge-base text as the file `kb.kb`.
+pub fn kb_text(text: &str) -> Vec<SourceText> {
+    vec![SourceText {
+        name: "kb.kb".into(),
+        text: text.into(),
+    }]
+}
+
+/// Every relation of a session's model (by the predicate's full identity), each tuple as
+/// text with its height.
+pub fn model_of(s: &Session) -> BTreeMap<String, BTreeSet<(Vec<String>, u32)>> {
+    let kb = &s.kb;
+    kb.model
+        .relations
+        .iter()
+        .map(|(p, rel)| {
+            let rows = rel
+                .iter()
+                .map(|(row, h)| {
+                    let vals = kb
+                        .interner
+                        .decode(row)
+                        .iter()
+                        .map(|c| c.to_string())
+                        .collect();
+                    (vals, h)
+                })
+                .collect();
+            (format!("{p:?}"), rows)
+        })
+        .collect()
+}
+
+/// Compares the models of `memory` and `other`; the first difference, if any.
+pub fn same_model(memory: &Session, other: &Session) -> Result<(), String> {
+    let (a, b) = (model_of(memory), model_of(other));
+    for (p, rows) in &a {
+        let Some(theirs) = b.get(p) else {
+            return Err(format!("relation {p} missing from the database's model"));
+        };
+        if rows != theirs {
+            let only_mem: Vec<_> = rows.difference(theirs).take(5).collect();
+            let only_db: Vec<_> = theirs.difference(rows).take(5).collect();
+            return Err(format!(
+                "relation {p} differs: in memory only {only_mem:?}, in the database only {only_db:?}"
+            ));
+        }
+    }
+    if let Some(p) = b.keys().find(|p| !a.contains_key(*p)) {
+        return Err(format!("relation {p} only in the database's model"));
+    }
+    if memory.kb.model.max_height != other.kb.model.max_height {
+        return Err(format!(
+            "last round {} in memory, {} in the database",
+            memory.kb.model.max_height, other.kb.model.max_height
+        ));
+    }
+    Ok(())
+}
+
+/// Asks `why` of up to `limit` derived tuples of the user's predicates in `s`; each must hold
+/// with a proof the checker accepts (the heights it rests on are the model's, compared
+/// by [`same_model`]).
+pub fn proofs_check(s: &mut Session, limit: usize) -> Result<usize, String> {
+    let mut goals = Vec::new();
+    for (name, rel) in s.kb.model.user_relations() {
+        for (row, h) in rel.iter().filter(|(_, h)| *h > 0) {
+            let vals: Vec<String> =
+                s.kb.interner
+                    .decode(row)
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect();
+            let goal = if vals.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name}({})", vals.join(", "))
+            };
+            goals.push((goal, h));
+        }
+    }
+    let step = goals.len().div_ceil(limit.max(1)).max(1);
+    let mut checked = 0;
+    for (goal, _) in goals.iter().step_by(step) {
+        let answer = s
+            .ask(&format!("why {goal}"), Default::default())
+            .map_err(|e| format!("why {goal}: {e:?}"))?;
+        let Answer::Why(w) = answer else {
+            return Err(format!("why {goal} is not a why answer"));
+        };
+        if !w.holds || w.proofs.is_empty() {
+            return Err(format!("why {goal}: no proof"));
+        }
+        if !w.proof_errors.is_empty() {
+            return Err(format!(
+                "why {goal}: the checker rejects {:?}",
+                w.proof_errors
+            ));
+        }
+        checked += 1;
+    }
+    Ok(checked)
+}

@@ -1,0 +1,219 @@
+//! The SQL engines end to end: the CMG knowledge base and the driver matrix on SQLite (and
+//! on PostgreSQL when a server is given) leave the in-memory model in their tables;
+//! arithmetic and string built-ins keep DESIGN §4's meaning; `supportkb sql` prints a
+//! script; `--engine` answers with checked proofs; limits stop SQL evaluation.
+
+mod common;
+
+use common::sql::{kb_text, load_on, postgres_url, proofs_check, same_model};
+use common::{ROOT, run, run_in};
+use std::path::Path;
+use supportkb::query::{Session, suite::kb_texts};
+use supportkb::source::SourceText;
+use supportkb::sql::Engine;
+
+fn sqlite_in(dir: &tempfile::TempDir) -> Engine {
+    Engine::Sqlite(dir.path().join("kb.db"))
+}
+
+fn files(paths: &[&str]) -> Vec<SourceText> {
+    let paths: Vec<_> = paths.iter().map(|p| Path::new(ROOT).join(p)).collect();
+    kb_texts(&paths).expect("the knowledge base files read")
+}
+
+/// `texts` on `engine` and in memory: the same model, and proofs the checker accepts.
+fn agree(texts: &[SourceText], engine: Engine, proofs: usize) -> Session {
+    let memory = load_on(texts, Engine::Memory).expect("loads in memory");
+    let mut other = load_on(texts, engine).unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    same_model(&memory, &other).unwrap();
+    let checked = proofs_check(&mut other, proofs).unwrap();
+    assert!(checked > 0, "no derived tuple was proved");
+    other
+}
+
+const ARITHMETIC: &str = r#"
+n(9223372036854775807). n(0). n(-7). n(2). n(-1). s("héllo-wörld"). s("cmg01"). s(peer_cache).
+next(X, Y) :- n(X), Y = X + 1.
+twice(X, Y) :- n(X), Y = X * 2 - 1.
+quot(X, K, Q) :- n(X), n(K), Q = X / K.
+rem(X, K, R) :- n(X), n(K), R = X mod K.
+small(X) :- n(X), X < 2, X >= -7.
+len(S, L) :- s(S), length(S, L).
+named(S) :- s(S), matches(S, "[a-z]+[0-9]*"), !contains(S, "-"), prefix(S, "c").
+tail(S) :- s(S), suffix(S, "01").
+part(S, T) :- s(S), substr(S, 1, 3, T).
+label(S, L) :- s(S), concat(S, "!", L).
+text(X, T) :- n(X), to_string(X, T).
+total(N) :- N = count : { n(X) }.
+least(M) :- M = min X : { n(X) }.
+most(M) :- M = max S : { s(S) }.
+"#;
+
+#[test]
+fn arithmetic_and_strings_keep_their_meaning_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = agree(&kb_text(ARITHMETIC), sqlite_in(&dir), 40);
+    // Overflow and division by zero give no row (DESIGN §4), not an error.
+    assert_eq!(s.kb.tuple_count("next"), 4);
+    assert_eq!(s.kb.tuple_count("quot"), 20);
+}
+
+#[test]
+fn the_cmg_knowledge_base_on_sqlite_leaves_the_in_memory_model_in_its_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = agree(&supportkb::query::embedded::sources(), sqlite_in(&dir), 60);
+    // The rows are in the database file, each with its height.
+    let conn = rusqlite::Connection::open(dir.path().join("kb.db")).unwrap();
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let table = names
+        .iter()
+        .find(|n| {
+            n.strip_prefix("skb_p")
+                .and_then(|n| n.strip_suffix("_supported"))
+                .is_some_and(|k| k.chars().all(|c| c.is_ascii_digit()))
+        })
+        .expect("a table of supported");
+    let (rows, derived): (i64, i64) = conn
+        .query_row(
+            &format!("SELECT count(*), sum(height > 0) FROM {table}"),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(rows as usize, s.kb.tuple_count("supported"));
+    assert_eq!(rows, derived, "every supported tuple is derived");
+}
+
+#[test]
+fn the_driver_matrix_on_sqlite_versions_and_aggregates() {
+    let dir = tempfile::tempdir().unwrap();
+    agree(&files(&["examples/drivers"]), sqlite_in(&dir), 40);
+}
+
+#[test]
+fn the_same_on_postgres() {
+    let Some(url) = postgres_url("the_same_on_postgres") else {
+        return;
+    };
+    agree(&kb_text(ARITHMETIC), Engine::Postgres(url.clone()), 40);
+    agree(
+        &supportkb::query::embedded::sources(),
+        Engine::Postgres(url.clone()),
+        60,
+    );
+    agree(&files(&["examples/drivers"]), Engine::Postgres(url), 40);
+}
+
+#[test]
+fn sum_and_case_mapping_are_rejected_by_name_where_the_dialect_lacks_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, name) in [
+        ("n(1). t(S) :- S = sum X : { n(X) }.", "sum"),
+        ("s(\"a\"). u(U) :- s(S), upper(S, U).", "upper"),
+    ] {
+        let Err(e) = load_on(&kb_text(text), sqlite_in(&dir)) else {
+            panic!("{name} was accepted");
+        };
+        let d = &e.diagnostics[0];
+        assert_eq!(d.code.as_str(), "sql-unsupported");
+        assert!(
+            d.message.contains(&format!("`{name}`")) && d.message.contains("sqlite"),
+            "{}",
+            d.message
+        );
+    }
+}
+
+#[test]
+fn the_command_line_evaluates_and_answers_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = format!("sqlite:{}", dir.path().join("cmg.db").display());
+    let memory = run(&["eval"]);
+    let on_sqlite = run(&["--engine", &engine, "eval"]);
+    assert_eq!(on_sqlite.code, 0, "{on_sqlite:?}");
+    assert_eq!(on_sqlite.stdout, memory.stdout);
+    let r = run(&[
+        "--engine",
+        &engine,
+        "query",
+        "supported? peer_cache",
+        "why not supported(peer_cache, yes, unconditional)",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("supported? peer_cache\nno\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("peer_cache, yes, unconditional) does not hold"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["--engine", &engine, "run", "examples/cmg-audit.kbq"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.ends_with("20 passed, 0 failed\n"), "{}", r.stdout);
+}
+
+#[test]
+fn limits_stop_sql_evaluation() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("n.kb"), "n(0).\nn(Y) :- n(X), Y = X + 1.\n").unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "--kb",
+            "n.kb",
+            "--engine",
+            "sqlite:n.db",
+            "--max-tuples",
+            "50",
+            "eval",
+        ],
+    );
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(r.stderr.contains("--max-tuples"), "{}", r.stderr);
+    let r = run_in(
+        dir.path(),
+        &[
+            "--kb",
+            "n.kb",
+            "--engine",
+            "sqlite:n.db",
+            "--timeout",
+            "0.5",
+            "eval",
+        ],
+    );
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(r.stderr.contains("--timeout"), "{}", r.stderr);
+}
+
+#[test]
+fn sql_prints_the_schema_and_each_round() {
+    for dialect in ["postgres", "sqlite"] {
+        let r = run(&["sql", "--dialect", dialect]);
+        assert_eq!(r.code, 0, "{r:?}");
+        let out = &r.stdout;
+        assert!(out.contains("CREATE TABLE skb_p"), "{dialect}");
+        assert!(
+            out.contains("VALUES ('s:peer_cache', 's:not_supported', 's:unconditional', 0)"),
+            "{dialect}"
+        );
+        assert!(
+            out.contains("-- Stratum 1:") && out.contains("WHERE NOT EXISTS"),
+            "{dialect}"
+        );
+        assert!(!out.contains("WITH RECURSIVE"), "{dialect}");
+    }
+    let r = run(&["--engine", "oracle:x", "eval"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("sqlite:FILE"), "{}", r.stderr);
+}
