@@ -77,3 +77,28 @@ fn the_readme_shows_coverage_search_and_pointers_as_printed() {
         }
     }
 }
+
+#[test]
+fn the_readme_shows_the_estate_example_as_printed() {
+    let found = examples(&["--inventory"]);
+    assert!(!found.is_empty(), "no estate example in the README");
+    for (line, expected) in found {
+        let args = words(&line);
+        let r = run(&args[1..].iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(r.code, 0, "{line}: {r:?}");
+        let printed: Vec<&str> = r.stdout.lines().collect();
+        let mut at = 0;
+        for want in expected.iter().filter(|l| *l != "...") {
+            let i = printed[at..]
+                .iter()
+                .position(|p| p == want)
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{line}: `{want}` is not printed (after line {at}):\n{}",
+                        r.stdout
+                    )
+                });
+            at += i + 1;
+        }
+    }
+}

@@ -17,7 +17,7 @@ use args::{BYTES_PER_ROW, Cli, Command};
 use output::Exit;
 use std::path::PathBuf;
 use supportkb::engine::EvalConfig;
-use supportkb::query::suite::kb_texts;
+use supportkb::query::suite::kb_texts_for;
 use supportkb::query::{AskOptions, LoadConfig, LoadError, Session};
 use supportkb::render::Format;
 
@@ -55,6 +55,7 @@ impl Context {
                 eval,
                 facts_dir: cli.facts.clone(),
                 retracted: Vec::new(),
+                inventory: cli.inventory.clone(),
             },
         }
     }
@@ -72,9 +73,16 @@ impl Context {
 
     /// As [`Context::session_at`], printing no warning (`check` prints them all).
     pub fn load_at(&self, paths: &[PathBuf]) -> Result<Session, Exit> {
-        kb_texts(paths)
+        self.load_with(paths, &self.load)
+    }
+
+    /// As [`Context::load_at`] with another load configuration (a query file's inventory).
+    ///
+    /// Errors: the load error, printed; its exit code.
+    pub fn load_with(&self, paths: &[PathBuf], load: &LoadConfig) -> Result<Session, Exit> {
+        kb_texts_for(paths, load.inventory.is_some())
             .map_err(LoadError::from)
-            .and_then(|t| Session::load(t, self.load.clone()))
+            .and_then(|t| Session::load(t, load.clone()))
             .map_err(|e| output::load_error(self.format, &e))
     }
 

@@ -13,5 +13,5 @@ pub mod search;
 mod whynot;
 
 pub use proof::{GroundAtom, Justification, Proof, Quote, Substitution};
-pub use prove::{Explainer, FactFiles};
+pub use prove::{Explainer, FactFile, FactFiles};
 pub use whynot::{BlockCause, Blocked, RuleTrial, WhyNot};

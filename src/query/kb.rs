@@ -6,7 +6,7 @@ use crate::check::citations::{LoadedText, PinnedTexts};
 use crate::check::{CheckedKb, check_with};
 use crate::engine::facts::{Columns, read_rows, write_rows};
 use crate::engine::{EvalConfig, EvalError, FactRows, Limit, Model, evaluate};
-use crate::explain::{FactFiles, GroundAtom};
+use crate::explain::{FactFile, FactFiles, GroundAtom};
 use crate::ir::{Const, Interner, Pred, Rule};
 use crate::source::{Code, Diagnostic, SourceMap, SourceText, Span, io_reason, read_text};
 use crate::syntax::Program;
@@ -23,6 +23,9 @@ pub struct LoadConfig {
     pub facts_dir: Option<PathBuf>,
     /// Facts of the knowledge base set aside (hypothetically removed: the REPL's `:retract`).
     pub retracted: Vec<GroundAtom>,
+    /// The inventory folder: where `input … from inventory "FILE"` reads (`--inventory`).
+    /// Without one such inputs read nothing.
+    pub inventory: Option<PathBuf>,
 }
 
 /// Why loading stopped.
@@ -336,9 +339,11 @@ fn read_pinned(program: &Program, texts: &[SourceText], sources: &SourceMap) -> 
     out
 }
 
-/// Facts read from files: `input` declarations (paths relative to the declaring file) and,
-/// with `--facts DIR`, `DIR/PRED.tsv` or `DIR/PRED.csv` for every predicate; with warnings
-/// for the `.tsv` and `.csv` files of `DIR` that name no predicate (they are not read).
+/// Facts read from files: `input` declarations (paths relative to the declaring file, or
+/// to the inventory folder) and, with `--facts DIR`, `DIR/PRED.tsv` or `DIR/PRED.csv` for
+/// every predicate; with warnings for the `.tsv` and `.csv` files of `DIR` that name no
+/// predicate (they are not read). A file with a header row is read once for all the
+/// inputs naming it.
 ///
 /// Errors: an unreadable file or a bad row, at the declaration.
 fn read_inputs(
@@ -350,31 +355,53 @@ fn read_inputs(
     let mut edb = FactRows::new();
     let mut files = FactFiles::new();
     let mut seen = HashSet::new();
-    let mut read = |pred: &str, path: PathBuf, span: Option<Span>| -> Result<(), Diagnostic> {
-        if !seen.insert((pred.to_string(), path.clone())) {
-            return Ok(());
-        }
-        let columns = checked
+    let columns_of = |pred: &str| {
+        // (The same columns as KnowledgeBase::columns_of, before there is a knowledge base.)
+        checked
             .preds
             .get(pred)
             .map_or_else(Columns::default, |p| Columns {
                 names: (0..p.arity).map(|i| p.column(i)).collect(),
                 types: p.types.clone(),
-            });
-        // (The same columns as KnowledgeBase::columns_of, before there is a knowledge base.)
-        let rows = read_rows(&path, &columns, interner).map_err(|mut d| {
+            })
+    };
+    let at_declaration = |span: Option<Span>| {
+        move |mut d: Diagnostic| {
             d.span = span;
             d.label = Some("read here".into());
             d
-        })?;
+        }
+    };
+    let mut read = |pred: &str, path: PathBuf, span: Option<Span>| -> Result<(), Diagnostic> {
+        if !seen.insert((pred.to_string(), path.clone())) {
+            return Ok(());
+        }
+        let rows = read_rows(&path, &columns_of(pred), interner).map_err(at_declaration(span))?;
         edb.entry(Pred::user(pred)).or_default().extend(rows);
-        files.entry(Pred::user(pred)).or_default().push(path);
+        let file = FactFile { path, header: None };
+        files.entry(Pred::user(pred)).or_default().push(file);
         Ok(())
     };
+    // Headed inputs, grouped by file (in declaration order).
+    let mut headed: Vec<(PathBuf, Vec<&crate::syntax::IoDecl>)> = Vec::new();
     for d in &checked.program.inputs {
-        let path = relative_to_declaring(sources, d.span, &d.path);
-        read(&d.pred, path, Some(d.span))?;
+        let path = if d.inventory {
+            match &config.inventory {
+                Some(dir) => dir.join(&d.path),
+                None => continue,
+            }
+        } else {
+            relative_to_declaring(sources, d.span, &d.path)
+        };
+        if d.header.is_none() {
+            read(&d.pred, path, Some(d.span))?;
+        } else if let Some(group) = headed.iter_mut().find(|(p, _)| *p == path) {
+            group.1.push(d);
+        } else {
+            headed.push((path, vec![d]));
+        }
     }
+    let mut warnings = Vec::new();
     if let Some(dir) = &config.facts_dir {
         if !dir.is_dir() {
             return Err(Diagnostic::unplaced(
@@ -390,10 +417,13 @@ fn read_inputs(
                 }
             }
         }
-        let warnings = unread_fact_files(dir, checked);
-        return Ok((edb, files, warnings));
+        warnings = unread_fact_files(dir, checked);
     }
-    Ok((edb, files, Vec::new()))
+    for (path, decls) in headed {
+        read_headed_group(&path, &decls, &columns_of, interner, &mut edb, &mut files)
+            .map_err(|e| at_declaration(Some(decls[e.input.unwrap_or(0)].span))(e.diagnostic))?;
+    }
+    Ok((edb, files, warnings))
 }
 
 /// A warning for each `NAME.tsv` / `NAME.csv` in `dir` whose NAME is no predicate of the
@@ -437,6 +467,39 @@ fn unread_fact_files(dir: &Path, checked: &CheckedKb) -> Vec<Diagnostic> {
             .with_help(help)
         })
         .collect()
+}
+
+/// The tuples of the headed inputs `decls`, all reading `path`, into `edb` and `files`.
+fn read_headed_group(
+    path: &Path,
+    decls: &[&crate::syntax::IoDecl],
+    columns_of: &dyn Fn(&str) -> Columns,
+    interner: &mut Interner,
+    edb: &mut FactRows,
+    files: &mut FactFiles,
+) -> Result<(), crate::engine::headed::HeadedError> {
+    use crate::engine::headed::{HeadedInput, read_headed};
+    let columns: Vec<Columns> = decls.iter().map(|d| columns_of(&d.pred)).collect();
+    let inputs: Vec<HeadedInput> = decls
+        .iter()
+        .zip(&columns)
+        .map(|(d, columns)| HeadedInput {
+            columns,
+            header: d.header.as_deref().unwrap_or_default(),
+        })
+        .collect();
+    let tuples = read_headed(path, &inputs, interner)?;
+    for (d, rows) in decls.iter().zip(tuples) {
+        edb.entry(Pred::user(&d.pred)).or_default().extend(rows);
+        files
+            .entry(Pred::user(&d.pred))
+            .or_default()
+            .push(FactFile {
+                path: path.to_path_buf(),
+                header: d.header.clone(),
+            });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
