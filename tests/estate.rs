@@ -118,3 +118,93 @@ fn without_an_inventory_the_estate_rules_are_not_loaded() {
     let r = run(&["query", "?- blocked(C, B)."]);
     assert_eq!(r.code, 2, "{r:?}");
 }
+
+#[test]
+fn the_report_summarises_the_sample_by_finding_with_the_articles_lines() {
+    let r = run(&["report", "--inventory", SAMPLE]);
+    assert_eq!(r.code, 0, "{r:?}");
+    // Piped: no spinner on standard error.
+    assert_eq!(r.stderr, "", "{r:?}");
+    let line = |finding: &str, severity: &str| {
+        r.stdout
+            .lines()
+            .find(|l| {
+                let w: Vec<&str> = l
+                    .split("  ")
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                w.first() == Some(&finding) && w.get(1) == Some(&severity)
+            })
+            .unwrap_or_else(|| panic!("no summary line for {finding} {severity}:\n{r:?}"))
+            .to_string()
+    };
+    assert!(
+        line("ipv6_only", "blocked").ends_with("5  cmg line 12"),
+        "{r:?}"
+    );
+    assert!(
+        line("macos", "blocked").ends_with("8  cmg line 58"),
+        "{r:?}"
+    );
+    assert!(
+        line("software_updates_through_cmg", "blocked").ends_with("7  cmg line 14"),
+        "{r:?}"
+    );
+    assert!(
+        line("cmg_classic_deployment_removed", "blocked").ends_with("9  cmg line 16"),
+        "{r:?}"
+    );
+    assert!(
+        line("cmg_name_ambiguous", "at risk").ends_with("7  cmg line 18"),
+        "{r:?}"
+    );
+    assert!(
+        r.stdout
+            .contains("16777240  US1-LT0000015   US1   cmg_classic_deployment_removed, features_not_supported_through_cmg (15 features), ipv6_only"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn the_report_as_csv_and_json_holds_the_same_counts() {
+    let r = run(&["report", "--inventory", SAMPLE, "--csv", "summary"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let mut rd = csv::Reader::from_reader(r.stdout.as_bytes());
+    let rows: Vec<Vec<String>> = rd
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    assert!(
+        rows.contains(&vec![
+            "ipv6_only".into(),
+            "blocked".into(),
+            "5".into(),
+            "cmg line 12".into()
+        ]),
+        "{rows:?}"
+    );
+    let r = run(&["report", "--inventory", SAMPLE, "--csv"]);
+    let clients: Vec<csv::StringRecord> = csv::Reader::from_reader(r.stdout.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let r = run(&["report", "--inventory", SAMPLE, "--format", "json"]);
+    let v = json(&r);
+    assert_eq!(v["kind"], "estate_report");
+    assert_eq!(v["clients"], 200);
+    assert_eq!(v["affected"].as_array().unwrap().len(), clients.len());
+    let r = run(&["report", "--inventory", SAMPLE, "--format", "markdown"]);
+    assert!(
+        r.stdout
+            .contains("| `ipv6_only` | blocked | 5 | cmg line 12 |"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn a_report_without_an_inventory_is_rejected() {
+    let r = run(&["report"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("report needs an inventory"), "{r:?}");
+}

@@ -80,8 +80,8 @@ fn the_readme_shows_coverage_search_and_pointers_as_printed() {
 
 #[test]
 fn the_readme_shows_the_estate_example_as_printed() {
-    let found = examples(&["--inventory"]);
-    assert!(!found.is_empty(), "no estate example in the README");
+    let found = examples(&["--inventory", "report"]);
+    assert_eq!(found.len(), 2, "{found:?}");
     for (line, expected) in found {
         let args = words(&line);
         let r = run(&args[1..].iter().map(String::as_str).collect::<Vec<_>>());

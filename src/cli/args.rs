@@ -183,8 +183,43 @@ pub enum Command {
         #[arg(long, default_value_t = 10, value_name = "N")]
         limit: usize,
     },
+    /// Evaluate a Configuration Manager inventory (--inventory FOLDER) against the CMG
+    /// knowledge base: the summary by finding with counts and the article's lines, the CMG
+    /// and site findings, and the table of clients blocked or at risk. `why blocked(ID, B)`
+    /// (with --inventory) proves any row.
+    #[command(after_help = "Examples:\n  \
+        supportkb report --inventory examples/estate/sample\n  \
+        supportkb report --inventory examples/estate/sample --csv summary\n  \
+        supportkb report --inventory DIR -o report.md      (.csv, .json, .md, else --format)")]
+    Report {
+        /// Print CSV: the table of affected clients, or the summary.
+        #[arg(long, value_enum, value_name = "TABLE", num_args = 0..=1, default_missing_value = "clients")]
+        csv: Option<CsvKind>,
+        /// Write the report here (atomically); the extension chooses the format.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Interactive session (the default). Piped standard input runs as a script.
     Repl,
+}
+
+/// The table `report --csv` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvKind {
+    /// One row per client blocked or at risk.
+    Clients,
+    /// One row per finding, with its count.
+    Summary,
+}
+
+impl CsvKind {
+    /// The report's table.
+    pub fn table(self) -> supportkb::render::estate::CsvTable {
+        match self {
+            CsvKind::Clients => supportkb::render::estate::CsvTable::Clients,
+            CsvKind::Summary => supportkb::render::estate::CsvTable::Summary,
+        }
+    }
 }
 
 /// `--timeout`: a positive, finite number of seconds, at most a year.

@@ -10,6 +10,7 @@ mod eval;
 mod explain;
 pub mod output;
 mod query;
+mod report;
 mod run;
 mod search;
 
@@ -114,6 +115,9 @@ pub fn run(cli: Cli) -> Exit {
         Some(Command::Verify { trace }) => explain::verify(&cx, &trace),
         Some(Command::Eval { output }) => eval::eval(&cx, output.as_deref()),
         Some(Command::Search { words, limit }) => search::search(&cx, &words, limit),
+        Some(Command::Report { csv, output }) => {
+            report::report(&cx, csv.map(args::CsvKind::table), output.as_deref())
+        }
         Some(Command::Coverage {
             source,
             uncovered,

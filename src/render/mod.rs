@@ -4,6 +4,7 @@
 //! [`render`], over the [`Render`] trait.
 
 pub mod coverage;
+pub mod estate;
 pub mod json;
 pub mod junit;
 pub mod markdown;
