@@ -198,6 +198,10 @@ pub enum Command {
         /// Write the report here (atomically); the extension chooses the format.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Print to standard error where the time went: compiling the rules, reading the
+        /// inventory, evaluating, gathering and writing the report.
+        #[arg(long)]
+        timings: bool,
     },
     /// Interactive session (the default). Piped standard input runs as a script.
     Repl,

@@ -115,9 +115,16 @@ pub fn run(cli: Cli) -> Exit {
         Some(Command::Verify { trace }) => explain::verify(&cx, &trace),
         Some(Command::Eval { output }) => eval::eval(&cx, output.as_deref()),
         Some(Command::Search { words, limit }) => search::search(&cx, &words, limit),
-        Some(Command::Report { csv, output }) => {
-            report::report(&cx, csv.map(args::CsvKind::table), output.as_deref())
-        }
+        Some(Command::Report {
+            csv,
+            output,
+            timings,
+        }) => report::report(
+            &cx,
+            csv.map(args::CsvKind::table),
+            output.as_deref(),
+            timings,
+        ),
         Some(Command::Coverage {
             source,
             uncovered,

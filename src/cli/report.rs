@@ -49,7 +49,13 @@ fn chosen(
     }
 }
 
-pub fn report(cx: &Context, csv_table: Option<CsvTable>, out: Option<&Path>) -> Exit {
+pub fn report(
+    cx: &Context,
+    csv_table: Option<CsvTable>,
+    out: Option<&Path>,
+    timings: bool,
+) -> Exit {
+    let started = std::time::Instant::now();
     if cx.load.inventory.is_none() {
         return output::rejected(
             cx.format,
@@ -69,14 +75,30 @@ pub fn report(cx: &Context, csv_table: Option<CsvTable>, out: Option<&Path>) -> 
             return e;
         }
     };
+    let loaded = started.elapsed();
     bar.set_message("gathering the report");
     let report = estate_report(&session.kb);
+    let gathered = started.elapsed();
     bar.set_message("writing the report");
     let text = match chosen(cx, csv_table, out) {
         Ok(format) => render(format, &report),
         Err(table) => csv(&report, table),
     };
     bar.finish_and_clear();
+    if timings {
+        let t = session.kb.timings;
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        supportkb::render::emit_err(&format!(
+            "timings (ms): compile {:.0}, read inventory {:.0}, evaluate {:.0}, other load {:.0}, gather report {:.0}, render {:.0}; {} tuples\n",
+            ms(t.compile),
+            ms(t.inputs),
+            ms(t.evaluate),
+            ms(loaded.saturating_sub(t.compile + t.inputs + t.evaluate)),
+            ms(gathered - loaded),
+            ms(started.elapsed() - gathered),
+            session.kb.model.tuple_count()
+        ));
+    }
     match out {
         Some(path) => match write_atomic(path, text.as_bytes()) {
             Ok(()) => {

@@ -101,6 +101,19 @@ pub struct KnowledgeBase {
     pub input_warnings: Vec<Diagnostic>,
     /// The pinned source texts, by source name (those that could be read).
     pub pinned: Vec<(String, LoadedText)>,
+    /// Where the load's time went.
+    pub timings: LoadTimings,
+}
+
+/// Where a load's time went (wall clock).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadTimings {
+    /// Parsing, checking and rewriting the knowledge base's texts.
+    pub compile: std::time::Duration,
+    /// Reading the facts of `input` declarations and `--facts`.
+    pub inputs: std::time::Duration,
+    /// Evaluating the rules.
+    pub evaluate: std::time::Duration,
 }
 
 /// A written output: the predicate, the file and the rows written.
@@ -126,6 +139,8 @@ impl KnowledgeBase {
     /// Errors: every syntax error (the first per file) and every check error; a file of
     /// facts that cannot be read; an evaluation stopped by a limit or cancelled.
     pub fn load(texts: Vec<SourceText>, config: LoadConfig) -> Result<Self, LoadError> {
+        let started = std::time::Instant::now();
+        let mut timings = LoadTimings::default();
         let mut sources = SourceMap::default();
         let loaded = super::include::load_all(texts, &mut sources);
         if !loaded.errors.is_empty() {
@@ -147,9 +162,11 @@ impl KnowledgeBase {
             ));
         }
         let mut interner = Interner::default();
+        timings.compile = started.elapsed();
         let (edb, fact_files, input_warnings) =
             read_inputs(&checked, &sources, &config, &mut interner)
                 .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
+        timings.inputs = started.elapsed() - timings.compile;
         let model = evaluate(&rules, edb, None, &mut interner, &config.eval).map_err(|e| {
             let failure = match &e {
                 EvalError::Program(_) => LoadFailure::Internal,
@@ -167,6 +184,7 @@ impl KnowledgeBase {
                 failure,
             }
         })?;
+        timings.evaluate = started.elapsed() - timings.compile - timings.inputs;
         let mut pinned: Vec<(String, LoadedText)> = pinned
             .into_iter()
             .filter_map(|(n, t)| t.ok().map(|t| (n, t)))
@@ -183,6 +201,7 @@ impl KnowledgeBase {
             fact_files,
             input_warnings,
             pinned,
+            timings,
         })
     }
 

@@ -28,7 +28,7 @@ pub use answer::{
     Answer, AskOptions, BindingsAnswer, DEFAULT_DEPTH, MAX_PROOFS, QueryError, QuestionAnswer,
     RuleRef, UnusedRules, WhyAnswer,
 };
-pub use kb::{KnowledgeBase, LoadConfig, LoadError, LoadFailure, WrittenOutput};
+pub use kb::{KnowledgeBase, LoadConfig, LoadError, LoadFailure, LoadTimings, WrittenOutput};
 pub use session::Session;
 
 use crate::explain::{BlockCause, Explainer, Proof, WhyNot};
