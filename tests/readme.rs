@@ -133,3 +133,29 @@ fn the_readme_shows_the_sql_engines_as_printed() {
     }
     assert!(dir.path().join("cmg.db").exists());
 }
+
+#[test]
+fn the_readme_shows_the_estate_example_as_printed() {
+    let found = examples(&["--inventory", "report"]);
+    assert_eq!(found.len(), 2, "{found:?}");
+    for (line, expected) in found {
+        let args = words(&line);
+        let r = run(&args[1..].iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(r.code, 0, "{line}: {r:?}");
+        let printed: Vec<&str> = r.stdout.lines().collect();
+        let mut at = 0;
+        for want in expected.iter().filter(|l| *l != "...") {
+            let i = printed[at..]
+                .iter()
+                .position(|p| p == want)
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{line}: `{want}` is not printed (after line {at}):\n{}",
+                        r.stdout
+                    )
+                });
+            at += i + 1;
+        }
+    }
+}
+

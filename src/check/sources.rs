@@ -32,6 +32,22 @@ pub(super) fn check_io(
                 .with_label("needs a decl")
                 .with_help(format!("declare it, e.g. decl {}(first, second).", d.pred)),
             );
+        } else if let (Some(header), Some(info)) = (&d.header, preds.get(&d.pred))
+            && header.len() != info.arity
+        {
+            errors.push(
+                Diagnostic::error(
+                    Code::Arity,
+                    format!(
+                        "`{}` has {} but the input names {}",
+                        d.pred,
+                        crate::source::plural(info.arity, "column"),
+                        crate::source::plural(header.len(), "column")
+                    ),
+                    d.span,
+                )
+                .with_label("one header column per argument"),
+            );
         }
     }
     for d in &program.outputs {

@@ -63,6 +63,11 @@ pub struct Cli {
     /// Stop evaluation after deriving this many tuples.
     #[arg(long, default_value_t = EvalConfig::default().max_tuples, global = true, value_name = "N")]
     pub max_tuples: usize,
+    /// Evaluate the Configuration Manager inventory in FOLDER (clients.csv, site_systems.csv,
+    /// cmgs.csv, sites.csv; see examples/estate/README.md) against the CMG knowledge base:
+    /// adds the estate rules (rules/cmg/estate.kb) to the embedded knowledge base.
+    #[arg(long, global = true, value_name = "FOLDER")]
+    pub inventory: Option<PathBuf>,
     /// Read more facts from FOLDER: `PRED.tsv` or `PRED.csv` for any predicate PRED.
     #[arg(long, global = true, value_name = "FOLDER")]
     pub facts: Option<PathBuf>,
@@ -232,6 +237,26 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = SqlDialect::Postgres)]
         dialect: SqlDialect,
     },
+    /// Evaluate a Configuration Manager inventory (--inventory FOLDER) against the CMG
+    /// knowledge base: the summary by finding with counts and the article's lines, the CMG
+    /// and site findings, and the table of clients blocked or at risk. `why blocked(ID, B)`
+    /// (with --inventory) proves any row.
+    #[command(after_help = "Examples:\n  \
+        supportkb report --inventory examples/estate/sample\n  \
+        supportkb report --inventory examples/estate/sample --csv summary\n  \
+        supportkb report --inventory DIR -o report.md      (.csv, .json, .md, else --format)")]
+    Report {
+        /// Print CSV: the table of affected clients, or the summary.
+        #[arg(long, value_enum, value_name = "TABLE", num_args = 0..=1, default_missing_value = "clients")]
+        csv: Option<CsvKind>,
+        /// Write the report here (atomically); the extension chooses the format.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Print to standard error where the time went: compiling the rules, reading the
+        /// inventory, evaluating, gathering and writing the report.
+        #[arg(long)]
+        timings: bool,
+    },
     /// Interactive session (the default). Piped standard input runs as a script.
     Repl,
 }
@@ -285,6 +310,25 @@ fn parse_verdict(s: &str) -> Result<String, String> {
         ));
     }
     Ok(v.to_string())
+}
+
+/// The table `report --csv` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvKind {
+    /// One row per client blocked or at risk.
+    Clients,
+    /// One row per finding, with its count.
+    Summary,
+}
+
+impl CsvKind {
+    /// The report's table.
+    pub fn table(self) -> supportkb::render::estate::CsvTable {
+        match self {
+            CsvKind::Clients => supportkb::render::estate::CsvTable::Clients,
+            CsvKind::Summary => supportkb::render::estate::CsvTable::Summary,
+        }
+    }
 }
 
 /// `--timeout`: a positive, finite number of seconds, at most a year.

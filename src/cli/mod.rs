@@ -11,6 +11,7 @@ mod eval;
 pub mod explain;
 pub mod output;
 mod query;
+mod report;
 mod run;
 mod search;
 mod sql;
@@ -19,7 +20,7 @@ use args::{BYTES_PER_ROW, Cli, Command};
 use output::Exit;
 use std::path::PathBuf;
 use supportkb::engine::EvalConfig;
-use supportkb::query::suite::kb_texts;
+use supportkb::query::suite::kb_texts_for;
 use supportkb::query::{AskOptions, LoadConfig, LoadError, Session};
 use supportkb::render::Format;
 use supportkb::render::document::{Kind, Public};
@@ -59,6 +60,7 @@ impl Context {
                 facts_dir: cli.facts.clone(),
                 retracted: Vec::new(),
                 engine: cli.engine.clone(),
+                inventory: cli.inventory.clone(),
             },
         }
     }
@@ -76,9 +78,16 @@ impl Context {
 
     /// As [`Context::session_at`], printing no warning (`check` prints them all).
     pub fn load_at(&self, paths: &[PathBuf]) -> Result<Session, Exit> {
-        kb_texts(paths)
+        self.load_with(paths, &self.load)
+    }
+
+    /// As [`Context::load_at`] with another load configuration (a query file's inventory).
+    ///
+    /// Errors: the load error, printed; its exit code.
+    pub fn load_with(&self, paths: &[PathBuf], load: &LoadConfig) -> Result<Session, Exit> {
+        kb_texts_for(paths, load.inventory.is_some())
             .map_err(LoadError::from)
-            .and_then(|t| Session::load(t, self.load.clone()))
+            .and_then(|t| Session::load(t, load.clone()))
             .map_err(|e| output::load_error(self.format, &e))
     }
 
@@ -101,6 +110,7 @@ fn document_kind(command: Option<&Command>) -> Kind {
         Some(Command::Search { .. }) => Kind::Search,
         Some(Command::Diff { .. }) => Kind::Diff,
         Some(Command::Sql { .. }) => Kind::Answers,
+        Some(Command::Report { .. }) => Kind::Report,
         Some(Command::Query { .. } | Command::Repl) | None => Kind::Answers,
     }
 }
@@ -138,6 +148,16 @@ pub fn run(cli: Cli) -> Exit {
         }) => eval::eval(&cx, output.as_deref(), write_anywhere),
         Some(Command::Search { words, limit }) => search::search(&cx, &words, limit),
         Some(Command::Sql { dialect }) => sql::sql(&cx, dialect),
+        Some(Command::Report {
+            csv,
+            output,
+            timings,
+        }) => report::report(
+            &cx,
+            csv.map(args::CsvKind::table),
+            output.as_deref(),
+            timings,
+        ),
         Some(Command::Coverage {
             source,
             uncovered,

@@ -4,6 +4,7 @@ use super::Context;
 use super::output::{self, Exit};
 use std::path::{Path, PathBuf};
 use supportkb::query::script::run_script;
+use supportkb::query::script::script_inventory;
 use supportkb::query::suite::{collect_query_files, kb_paths_for, run_suite};
 use supportkb::render::junit::junit;
 use supportkb::source::{Code, Diagnostic, io_reason, read_text, write_atomic};
@@ -24,7 +25,11 @@ pub fn run(cx: &Context, file: &Path) -> Exit {
         Ok(s) => s,
         Err(d) => return output::rejected(cx.format, d),
     };
-    let mut session = match cx.session_at(&kb_paths_for(file, &src.text, &cx.kb)) {
+    let mut load = cx.load.clone();
+    if let Some(dir) = script_inventory(file, &src.text) {
+        load.inventory = Some(dir);
+    }
+    let mut session = match cx.load_with(&kb_paths_for(file, &src.text, &cx.kb), &load) {
         Ok(s) => s,
         Err(e) => return e,
     };

@@ -171,6 +171,20 @@ pub fn compute(b: Builtin, inputs: &[Const]) -> Option<Const> {
         }
         Builtin::Lower => Const::Str(str_of(&inputs[0])?.to_lowercase()),
         Builtin::Upper => Const::Str(str_of(&inputs[0])?.to_uppercase()),
+        Builtin::Split => {
+            let (s, sep) = (str_of(&inputs[0])?, str_of(&inputs[1])?);
+            let Const::Int(n) = &inputs[2] else {
+                return None;
+            };
+            if sep.is_empty() {
+                return None;
+            }
+            Const::Str(
+                s.split(sep.as_str())
+                    .nth(usize::try_from(*n).ok()?)?
+                    .to_string(),
+            )
+        }
         Builtin::Matches | Builtin::Contains | Builtin::Prefix | Builtin::Suffix => return None,
     })
 }
@@ -263,6 +277,17 @@ mod tests {
         assert_eq!(compute(Builtin::ToInt, &[s("4.2")]), None);
         assert_eq!(compute(Builtin::ToInt, &[s("")]), None);
         assert_eq!(compute(Builtin::Upper, &[s("Straße")]), Some(s("STRASSE")));
+        let split =
+            |x: &str, sep: &str, n: i64| compute(Builtin::Split, &[s(x), s(sep), Const::Int(n)]);
+        assert_eq!(split("5.00.9078.1000", ".", 2), Some(s("9078")));
+        assert_eq!(
+            split("cmg.contoso.com/CCM_Proxy/7", "/", 0),
+            Some(s("cmg.contoso.com"))
+        );
+        assert_eq!(split("mp01.corp", "/", 0), Some(s("mp01.corp")));
+        assert_eq!(split("a/b", "/", 2), None);
+        assert_eq!(split("a/b", "", 0), None);
+        assert_eq!(split("a/b", "/", -1), None);
         assert!(test(Builtin::Lower, &[s("ABC"), s("abc")], None));
         assert!(!test(Builtin::Lower, &[s("ABC"), s("ABC")], None));
     }

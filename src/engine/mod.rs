@@ -7,6 +7,7 @@
 pub mod eval;
 pub mod facts;
 pub mod functions;
+pub mod headed;
 pub mod model;
 pub mod tuple;
 

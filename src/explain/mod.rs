@@ -15,5 +15,5 @@ mod whynot;
 
 pub use bounds::Bounds;
 pub use proof::{GroundAtom, Justification, Proof, Quote, Substitution};
-pub use prove::{Explainer, FactFiles};
+pub use prove::{Explainer, FactFile, FactFiles};
 pub use whynot::{BlockCause, Blocked, RuleTrial, WhyNot};

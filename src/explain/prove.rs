@@ -17,7 +17,27 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// The files each predicate's facts were read from (`input` declarations, `--facts`).
-pub type FactFiles = BTreeMap<Pred, Vec<PathBuf>>;
+pub type FactFiles = BTreeMap<Pred, Vec<FactFile>>;
+
+/// A file a predicate's facts were read from, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactFile {
+    /// The file.
+    pub path: PathBuf,
+    /// The header columns of the arguments (`input p(a, b) from …`); `None`: every field,
+    /// by position.
+    pub header: Option<Vec<String>>,
+}
+
+impl FactFile {
+    /// The line of the file holding the tuple `args`, if one does.
+    pub fn line_of(&self, args: &[Const]) -> Option<u64> {
+        match &self.header {
+            Some(h) => crate::engine::headed::find_headed_line(&self.path, h, args),
+            None => crate::engine::facts::find_line(&self.path, args),
+        }
+    }
+}
 
 /// Most search steps one proof may take before the explainer gives up on a branch.
 const SEARCH_BUDGET: usize = 10_000_000;
@@ -165,11 +185,9 @@ impl<'a> Explainer<'a> {
     /// A fact read from a file: its place is the file and line that hold it.
     fn file_fact(&self, pred: &Pred, args: &[Const]) -> Option<Proof> {
         let files = self.files?.get(pred)?;
-        let (path, line) = files
-            .iter()
-            .find_map(|f| crate::engine::facts::find_line(f, args).map(|l| (f, l)))?;
+        let (path, line) = files.iter().find_map(|f| f.line_of(args).map(|l| (f, l)))?;
         let location = Location {
-            file: path.display().to_string(),
+            file: path.path.display().to_string(),
             line: line as usize,
             column: 1,
         };

@@ -1,5 +1,5 @@
 //! The built-in predicates: string tests, and functions that give a value (`length`,
-//! `concat`, `substr`, `to_string`, `to_int`, `lower`, `upper`). Each has a fixed arity and
+//! `concat`, `substr`, `to_string`, `to_int`, `lower`, `upper`, `split`). Each has a fixed arity and
 //! says which argument, if any, it binds (its output; the others must be bound before it
 //! runs). The checker resolves them by name once; later stages see
 //! [`Literal::Builtin`](super::Literal::Builtin).
@@ -37,6 +37,10 @@ pub enum Builtin {
     Lower,
     /// `upper(S, U)`: U is S (a string or symbol) in upper case, as a string.
     Upper,
+    /// `split(S, SEP, N, PART)`: PART is the N-th piece (0-based) of string or symbol S cut
+    /// at every occurrence of the non-empty string SEP, as a string (S itself is piece 0
+    /// when SEP does not occur); fails when S has no piece N.
+    Split,
 }
 
 impl Builtin {
@@ -46,7 +50,7 @@ impl Builtin {
     }
 
     /// Every built-in, for completion and documentation.
-    pub const ALL: [Builtin; 11] = [
+    pub const ALL: [Builtin; 12] = [
         Builtin::Length,
         Builtin::Matches,
         Builtin::Contains,
@@ -58,6 +62,7 @@ impl Builtin {
         Builtin::ToInt,
         Builtin::Lower,
         Builtin::Upper,
+        Builtin::Split,
     ];
 
     /// Its name.
@@ -74,6 +79,7 @@ impl Builtin {
             Builtin::ToInt => "to_int",
             Builtin::Lower => "lower",
             Builtin::Upper => "upper",
+            Builtin::Split => "split",
         }
     }
 
@@ -81,7 +87,7 @@ impl Builtin {
     pub fn arity(self) -> usize {
         match self {
             Builtin::Concat => 3,
-            Builtin::Substr => 4,
+            Builtin::Substr | Builtin::Split => 4,
             _ => 2,
         }
     }
@@ -115,6 +121,9 @@ impl Builtin {
             Builtin::ToInt => "to_int(S, N): N is the integer S writes",
             Builtin::Lower => "lower(S, L): L is S in lower case",
             Builtin::Upper => "upper(S, U): U is S in upper case",
+            Builtin::Split => {
+                "split(S, SEP, N, PART): PART is the N-th piece (0-based) of S cut at SEP"
+            }
         }
     }
 }

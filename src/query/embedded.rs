@@ -1,4 +1,5 @@
-//! The CMG knowledge base embedded in the binary (`rules/cmg/*.kb`, in path order).
+//! The CMG knowledge base embedded in the binary (`rules/cmg/*.kb`, in path order), and the
+//! estate rules (`rules/cmg/estate.kb`) that an inventory adds to it.
 
 use crate::source::SourceText;
 
@@ -17,10 +18,24 @@ pub fn sources() -> Vec<SourceText> {
         .collect()
 }
 
-/// Whether `t` is one of the embedded knowledge base's texts, unchanged.
+/// The estate rules (`rules/cmg/estate.kb`): the embedded knowledge base read against an
+/// inventory (`input … from inventory "clients.csv"`), loaded only when one is given.
+pub fn estate_sources() -> Vec<SourceText> {
+    files::ESTATE
+        .iter()
+        .map(|(n, t)| SourceText {
+            name: n.to_string(),
+            text: t.to_string(),
+        })
+        .collect()
+}
+
+/// Whether `t` is one of the embedded knowledge base's texts (or the estate rules'),
+/// unchanged.
 pub fn is_embedded(t: &SourceText) -> bool {
     files::EMBEDDED
         .iter()
+        .chain(files::ESTATE)
         .any(|(n, text)| *n == t.name && *text == t.text)
 }
 

@@ -19,7 +19,21 @@ pub(super) fn unknown_names(kb: &KnowledgeBase, items: &[ScriptItem]) -> Vec<Dia
         .iter()
         .map(|s| s.name.as_str())
         .collect();
-    let files: Vec<&str> = kb.sources.files().iter().map(|f| f.name.as_str()).collect();
+    // The knowledge base's files and the files its facts were read from (an inventory's
+    // `clients.csv`): a proof's fact leaf may stand at a row of either.
+    let fact_files: Vec<String> = kb
+        .fact_files
+        .values()
+        .flatten()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    let files: Vec<&str> = kb
+        .sources
+        .files()
+        .iter()
+        .map(|f| f.name.as_str())
+        .chain(fact_files.iter().map(String::as_str))
+        .collect();
     let mut out = Vec::new();
     for e in items.iter().flat_map(|i| &i.expectations) {
         let problem = match &e.expectation {

@@ -6,9 +6,9 @@ use crate::check::citations::{LoadedText, PinnedTexts};
 use crate::check::{CheckedKb, check_with};
 use crate::engine::facts::{Columns, read_rows};
 use crate::engine::{EvalConfig, EvalError, FactRows, Limit, Model, evaluate};
-use crate::explain::{FactFiles, GroundAtom};
+use crate::explain::{FactFile, FactFiles, GroundAtom};
 use crate::ir::{Const, Interner, Pred, Rule};
-use crate::source::{Code, Diagnostic, SourceMap, SourceText, Span, io_reason, read_text};
+use crate::source::{Code, Diagnostic, SourceMap, SourceText, Span, read_text};
 use crate::sql::Engine;
 use crate::syntax::Program;
 use crate::transform::rewrite;
@@ -28,6 +28,9 @@ pub struct LoadConfig {
     /// that keeps the model in its tables. Later evaluations (queries) run in memory over
     /// the model read back.
     pub engine: Engine,
+    /// The inventory folder: where `input … from inventory "FILE"` reads (`--inventory`).
+    /// Without one such inputs read nothing.
+    pub inventory: Option<PathBuf>,
 }
 
 /// Why loading stopped.
@@ -103,6 +106,19 @@ pub struct KnowledgeBase {
     pub input_warnings: Vec<Diagnostic>,
     /// The pinned source texts, by source name (those that could be read).
     pub pinned: Vec<(String, LoadedText)>,
+    /// Where the load's time went.
+    pub timings: LoadTimings,
+}
+
+/// Where a load's time went (wall clock).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadTimings {
+    /// Parsing, checking and rewriting the knowledge base's texts.
+    pub compile: std::time::Duration,
+    /// Reading the facts of `input` declarations and `--facts`.
+    pub inputs: std::time::Duration,
+    /// Evaluating the rules.
+    pub evaluate: std::time::Duration,
 }
 
 /// A written output: the predicate, the file and the rows written.
@@ -128,6 +144,8 @@ impl KnowledgeBase {
     /// Errors: every syntax error (the first per file) and every check error; a file of
     /// facts that cannot be read; an evaluation stopped by a limit or cancelled.
     pub fn load(texts: Vec<SourceText>, config: LoadConfig) -> Result<Self, LoadError> {
+        let started = std::time::Instant::now();
+        let mut timings = LoadTimings::default();
         let mut sources = SourceMap::default();
         let loaded = super::include::load_all(texts, &mut sources);
         if !loaded.errors.is_empty() {
@@ -149,9 +167,11 @@ impl KnowledgeBase {
             ));
         }
         let mut interner = Interner::default();
+        timings.compile = started.elapsed();
         let (edb, fact_files, input_warnings) =
             read_inputs(&checked, &sources, &config, &mut interner)
                 .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
+        timings.inputs = started.elapsed() - timings.compile;
         let database = crate::sql::connect(&config.engine, &config.eval)
             .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
         let evaluated = match database {
@@ -186,6 +206,7 @@ impl KnowledgeBase {
                 failure,
             }
         })?;
+        timings.evaluate = started.elapsed() - timings.compile - timings.inputs;
         let mut pinned: Vec<(String, LoadedText)> = pinned
             .into_iter()
             .filter_map(|(n, t)| t.ok().map(|t| (n, t)))
@@ -202,6 +223,7 @@ impl KnowledgeBase {
             fact_files,
             input_warnings,
             pinned,
+            timings,
         })
     }
 
@@ -299,9 +321,11 @@ fn read_pinned(program: &Program, texts: &[SourceText], sources: &SourceMap) -> 
     out
 }
 
-/// Facts read from files: `input` declarations (paths relative to the declaring file) and,
-/// with `--facts DIR`, `DIR/PRED.tsv` or `DIR/PRED.csv` for every predicate; with warnings
-/// for the `.tsv` and `.csv` files of `DIR` that name no predicate (they are not read).
+/// Facts read from files: `input` declarations (paths relative to the declaring file, or
+/// to the inventory folder) and, with `--facts DIR`, `DIR/PRED.tsv` or `DIR/PRED.csv` for
+/// every predicate; with warnings for the `.tsv` and `.csv` files of `DIR` that name no
+/// predicate (they are not read). A file with a header row is read once for all the
+/// inputs naming it.
 ///
 /// Errors: an unreadable file or a bad row, at the declaration.
 fn read_inputs(
@@ -313,31 +337,53 @@ fn read_inputs(
     let mut edb = FactRows::new();
     let mut files = FactFiles::new();
     let mut seen = HashSet::new();
-    let mut read = |pred: &str, path: PathBuf, span: Option<Span>| -> Result<(), Diagnostic> {
-        if !seen.insert((pred.to_string(), path.clone())) {
-            return Ok(());
-        }
-        let columns = checked
+    let columns_of = |pred: &str| {
+        // (The same columns as KnowledgeBase::columns_of, before there is a knowledge base.)
+        checked
             .preds
             .get(pred)
             .map_or_else(Columns::default, |p| Columns {
                 names: (0..p.arity).map(|i| p.column(i)).collect(),
                 types: p.types.clone(),
-            });
-        // (The same columns as KnowledgeBase::columns_of, before there is a knowledge base.)
-        let rows = read_rows(&path, &columns, interner).map_err(|mut d| {
+            })
+    };
+    let at_declaration = |span: Option<Span>| {
+        move |mut d: Diagnostic| {
             d.span = span;
             d.label = Some("read here".into());
             d
-        })?;
+        }
+    };
+    let mut read = |pred: &str, path: PathBuf, span: Option<Span>| -> Result<(), Diagnostic> {
+        if !seen.insert((pred.to_string(), path.clone())) {
+            return Ok(());
+        }
+        let rows = read_rows(&path, &columns_of(pred), interner).map_err(at_declaration(span))?;
         edb.entry(Pred::user(pred)).or_default().extend(rows);
-        files.entry(Pred::user(pred)).or_default().push(path);
+        let file = FactFile { path, header: None };
+        files.entry(Pred::user(pred)).or_default().push(file);
         Ok(())
     };
+    // Headed inputs, grouped by file (in declaration order).
+    let mut headed: Vec<(PathBuf, Vec<&crate::syntax::IoDecl>)> = Vec::new();
     for d in &checked.program.inputs {
-        let path = relative_to_declaring(sources, d.span, &d.path);
-        read(&d.pred, path, Some(d.span))?;
+        let path = if d.inventory {
+            match &config.inventory {
+                Some(dir) => dir.join(&d.path),
+                None => continue,
+            }
+        } else {
+            relative_to_declaring(sources, d.span, &d.path)
+        };
+        if d.header.is_none() {
+            read(&d.pred, path, Some(d.span))?;
+        } else if let Some(group) = headed.iter_mut().find(|(p, _)| *p == path) {
+            group.1.push(d);
+        } else {
+            headed.push((path, vec![d]));
+        }
     }
+    let mut warnings = Vec::new();
     if let Some(dir) = &config.facts_dir {
         if !dir.is_dir() {
             return Err(Diagnostic::unplaced(
@@ -353,10 +399,13 @@ fn read_inputs(
                 }
             }
         }
-        let warnings = unread_fact_files(dir, checked);
-        return Ok((edb, files, warnings));
+        warnings = unread_fact_files(dir, checked);
     }
-    Ok((edb, files, Vec::new()))
+    for (path, decls) in headed {
+        read_headed_group(&path, &decls, &columns_of, interner, &mut edb, &mut files)
+            .map_err(|e| at_declaration(Some(decls[e.input.unwrap_or(0)].span))(e.diagnostic))?;
+    }
+    Ok((edb, files, warnings))
 }
 
 /// A warning for each `NAME.tsv` / `NAME.csv` in `dir` whose NAME is no predicate of the
@@ -400,6 +449,39 @@ fn unread_fact_files(dir: &Path, checked: &CheckedKb) -> Vec<Diagnostic> {
             .with_help(help)
         })
         .collect()
+}
+
+/// The tuples of the headed inputs `decls`, all reading `path`, into `edb` and `files`.
+fn read_headed_group(
+    path: &Path,
+    decls: &[&crate::syntax::IoDecl],
+    columns_of: &dyn Fn(&str) -> Columns,
+    interner: &mut Interner,
+    edb: &mut FactRows,
+    files: &mut FactFiles,
+) -> Result<(), crate::engine::headed::HeadedError> {
+    use crate::engine::headed::{HeadedInput, read_headed};
+    let columns: Vec<Columns> = decls.iter().map(|d| columns_of(&d.pred)).collect();
+    let inputs: Vec<HeadedInput> = decls
+        .iter()
+        .zip(&columns)
+        .map(|(d, columns)| HeadedInput {
+            columns,
+            header: d.header.as_deref().unwrap_or_default(),
+        })
+        .collect();
+    let tuples = read_headed(path, &inputs, interner)?;
+    for (d, rows) in decls.iter().zip(tuples) {
+        edb.entry(Pred::user(&d.pred)).or_default().extend(rows);
+        files
+            .entry(Pred::user(&d.pred))
+            .or_default()
+            .push(FactFile {
+                path: path.to_path_buf(),
+                header: d.header.clone(),
+            });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

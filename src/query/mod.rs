@@ -1,7 +1,8 @@
 //! Stage 8 — query: a knowledge base loaded through every stage below ([`kb`]), and a
 //! [`Session`] that answers questions (`supported? peer_cache`), conjunctive queries
 //! (`?- …`), `why` and `why not` over it, with every proof checked; query files with
-//! expectations ([`script`]) and suites of them ([`suite`]).
+//! expectations ([`script`]) and suites of them ([`suite`]); the report of an inventory
+//! ([`estate`]).
 //!
 //! Verdicts (DESIGN §5): a question's verdict is the value of its first free column; no
 //! matching tuple is **unknown** — a document's silence is not a denial.
@@ -10,6 +11,7 @@ mod answer;
 pub mod catalog;
 pub mod coverage;
 pub mod embedded;
+pub mod estate;
 mod expectations;
 mod handles;
 mod include;
@@ -28,7 +30,7 @@ pub use answer::{
     Answer, AskOptions, BindingsAnswer, DEFAULT_DEPTH, MAX_PROOFS, QueryError, QuestionAnswer,
     RuleRef, UnusedRules, WhyAnswer,
 };
-pub use kb::{KnowledgeBase, LoadConfig, LoadError, LoadFailure, WrittenOutput};
+pub use kb::{KnowledgeBase, LoadConfig, LoadError, LoadFailure, LoadTimings, WrittenOutput};
 pub use outputs::OutputPolicy;
 pub use session::Session;
 

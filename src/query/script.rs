@@ -184,6 +184,14 @@ pub fn script_kb(path: &Path, text: &str) -> Option<PathBuf> {
     Some(path.parent().unwrap_or(Path::new(".")).join(kb.path))
 }
 
+/// The inventory folder a query file names with `inventory "DIR".`, resolved against the
+/// file's folder; `None` when it names none or does not parse.
+pub fn script_inventory(path: &Path, text: &str) -> Option<PathBuf> {
+    let script = parse_script(text, 0).ok()?;
+    let dir = script.inventory?;
+    Some(path.parent().unwrap_or(Path::new(".")).join(dir.path))
+}
+
 /// Parses and runs a query file against `kb`.
 ///
 /// Errors: the file's syntax error, or an expectation naming a source or predicate the

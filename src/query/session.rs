@@ -219,7 +219,8 @@ impl Session {
     pub(super) fn check_proofs(&self, ev: &Evaluated, proofs: &[&Proof]) -> Vec<String> {
         let checker = ProofChecker::new(&self.kb.checked)
             .with_sources(&self.kb.sources)
-            .with_file_preds(self.kb.fact_files.keys().map(|p| p.to_string()));
+            .with_file_preds(self.kb.fact_files.keys().map(|p| p.to_string()))
+            .with_fact_files(&self.kb.fact_files);
         let tuples = ModelTuples {
             model: Layered {
                 base: &self.kb.model,

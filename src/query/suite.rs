@@ -25,8 +25,21 @@ pub fn kb_paths_for(file: &Path, text: &str, explicit: &[PathBuf]) -> Vec<PathBu
 ///
 /// Errors: as [`read_paths`].
 pub fn kb_texts(paths: &[PathBuf]) -> Result<Vec<SourceText>, Diagnostic> {
+    kb_texts_for(paths, false)
+}
+
+/// As [`kb_texts`]; with `inventory`, the embedded knowledge base comes with the estate
+/// rules (`rules/cmg/estate.kb`). Files given in `paths` are read as they are: they hold
+/// estate rules of their own, or none.
+///
+/// Errors: as [`read_paths`].
+pub fn kb_texts_for(paths: &[PathBuf], inventory: bool) -> Result<Vec<SourceText>, Diagnostic> {
     if paths.is_empty() {
-        Ok(super::embedded::sources())
+        let mut texts = super::embedded::sources();
+        if inventory {
+            texts.extend(super::embedded::estate_sources());
+        }
+        Ok(texts)
     } else {
         read_paths(paths, "kb")
     }
@@ -171,11 +184,19 @@ pub fn run_suite(
             }
         };
         let kb_paths = kb_paths_for(path, &text, explicit);
-        let key: Vec<String> = kb_paths.iter().map(|p| p.display().to_string()).collect();
+        let inventory = super::script::script_inventory(path, &text).or(config.inventory.clone());
+        let mut key: Vec<String> = kb_paths.iter().map(|p| p.display().to_string()).collect();
+        if let Some(dir) = &inventory {
+            key.push(format!("inventory {}", dir.display()));
+        }
         let kb = kbs.entry(key.clone()).or_insert_with(|| {
-            kb_texts(&kb_paths)
+            let config = LoadConfig {
+                inventory: inventory.clone(),
+                ..config.clone()
+            };
+            kb_texts_for(&kb_paths, inventory.is_some())
                 .map_err(LoadError::from)
-                .and_then(|t| Session::load(t, config.clone()))
+                .and_then(|t| Session::load(t, config))
                 .map_err(|e| e.sources.render(&e.diagnostics, false))
         });
         let kb = match kb {

@@ -39,6 +39,8 @@ pub enum Kind {
     Trace,
     /// `diff`: the answers that changed between two knowledge bases.
     Diff,
+    /// `report`: an inventory evaluated against the knowledge base.
+    Report,
 }
 
 impl Kind {
@@ -54,6 +56,7 @@ impl Kind {
             Kind::Coverage => "supportkb-coverage/1",
             Kind::Search => "supportkb-search/1",
             Kind::Diff => "supportkb-diff/1",
+            Kind::Report => "supportkb-report/1",
             Kind::Trace => crate::audit::TRACE_SCHEMA,
         }
     }
@@ -70,12 +73,13 @@ impl Kind {
             Kind::Coverage => "schemas/coverage.schema.json",
             Kind::Search => "schemas/search.schema.json",
             Kind::Diff => "schemas/diff.schema.json",
+            Kind::Report => "schemas/report.schema.json",
             Kind::Trace => "schemas/trace.schema.json",
         }
     }
 
     /// Every kind.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Answers,
         Kind::Run,
         Kind::Test,
@@ -86,6 +90,7 @@ impl Kind {
         Kind::Search,
         Kind::Trace,
         Kind::Diff,
+        Kind::Report,
     ];
 }
 

@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod document;
 pub mod diff;
 pub mod html;
+pub mod estate;
 pub mod json;
 pub mod junit;
 pub mod markdown;

@@ -4,7 +4,7 @@
 
 use crate::engine::EvalError;
 use crate::explain::GroundAtom;
-use crate::query::suite::kb_texts;
+use crate::query::suite::kb_texts_for;
 use crate::query::{AskOptions, KnowledgeBase, LoadError, LoadFailure, QueryError, Session};
 use crate::render::{Format, json, render};
 use crate::source::{Diagnostic, SourceText, read_paths};
@@ -205,7 +205,8 @@ impl ReplSession {
     /// The texts of the session's knowledge base: its files, `:load`ed files, typed clauses
     /// and assumptions.
     fn texts(&self) -> Result<Vec<SourceText>, LoadError> {
-        let mut texts = kb_texts(&self.base_paths)?;
+        let inventory = self.session.kb.config.inventory.is_some();
+        let mut texts = kb_texts_for(&self.base_paths, inventory)?;
         if !self.loaded.is_empty() {
             texts.extend(read_paths(&self.loaded, "kb")?);
         }

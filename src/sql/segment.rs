@@ -202,7 +202,7 @@ impl<'a> Layers<'a> {
                      AND {len} <= length({s}) - {start} THEN 't:' || {take} END)"
                 )
             }
-            Builtin::ToInt | Builtin::Lower | Builtin::Upper => {
+            Builtin::ToInt | Builtin::Lower | Builtin::Upper | Builtin::Split => {
                 return Err(unsupported(d, b.name(), lacks(b), span));
             }
             Builtin::Matches | Builtin::Contains | Builtin::Prefix | Builtin::Suffix => {
@@ -300,6 +300,7 @@ fn lacks(b: Builtin) -> &'static str {
     match b {
         Builtin::Lower | Builtin::Upper => "Unicode case mapping (its lower/upper fold ASCII only)",
         Builtin::ToInt => "a checked conversion of text to a 64-bit integer",
+        Builtin::Split => "a split of text at a separator counted in characters (not yet mapped)",
         _ => "it",
     }
 }

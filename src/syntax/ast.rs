@@ -406,12 +406,21 @@ pub struct KeyDecl {
 
 /// `input p from "file".` or `output p to "file".`: a predicate's tuples read from or
 /// written to a TSV or CSV file (the extension decides), relative to the declaring file.
+///
+/// `input p(a, b) from "file.csv".` reads a file whose first row is a header: the tuple's
+/// arguments are the cells of the columns named `a` and `b`, found by name; a row with an
+/// empty named cell gives no tuple. `from inventory "file"` reads the file in the inventory
+/// folder given at load time (none given: no tuple).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IoDecl {
     /// Predicate.
     pub pred: String,
     /// The path as written.
     pub path: String,
+    /// The header columns read, in argument order (`None`: every field, by position).
+    pub header: Option<Vec<String>>,
+    /// Whether the path is relative to the inventory folder.
+    pub inventory: bool,
     /// Where it was declared.
     pub span: Span,
 }

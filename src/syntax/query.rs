@@ -172,6 +172,8 @@ pub struct KbUse {
 pub struct Script {
     /// `kb "PATH".`: the knowledge base the file asks.
     pub kb: Option<KbUse>,
+    /// `inventory "DIR".`: the inventory folder the estate rules read, relative to the file.
+    pub inventory: Option<KbUse>,
     /// The queries, in order.
     pub items: Vec<ScriptItem>,
 }

@@ -65,6 +65,8 @@ pub struct ProofChecker<'a> {
     rules: HashMap<String, Vec<Written<'a>>>,
     /// Predicates whose facts (also) come from files: their tuples are facts.
     file_preds: Vec<String>,
+    /// The files they were read from: a leaf placed at a file's line must be that line's row.
+    fact_files: Option<&'a crate::explain::FactFiles>,
 }
 
 pub(super) type Subst = HashMap<String, Const>;
@@ -88,6 +90,36 @@ impl<'a> ProofChecker<'a> {
             facts,
             rules,
             file_preds: Vec::new(),
+            fact_files: None,
+        }
+    }
+
+    /// Also checks that a fact leaf placed in one of these files is the row at its line.
+    pub fn with_fact_files(mut self, files: &'a crate::explain::FactFiles) -> Self {
+        self.fact_files = Some(files);
+        self
+    }
+
+    /// Whether a file fact's place is a row of its files holding it (when the files are
+    /// known; a place outside them is left to the model check).
+    fn file_row_holds(&self, atom: &GroundAtom, location: &Location) -> Result<(), String> {
+        let Some(files) = self.fact_files else {
+            return Ok(());
+        };
+        let of_pred = files.iter().find(|(p, _)| p.to_string() == atom.pred);
+        let Some((_, files)) = of_pred else {
+            return Ok(());
+        };
+        let Some(file) = files
+            .iter()
+            .find(|f| f.path.display().to_string() == location.file)
+        else {
+            return Ok(());
+        };
+        if file.line_of(&atom.args) == Some(location.line as u64) {
+            Ok(())
+        } else {
+            Err(format!("{atom} is not the row at {location}"))
         }
     }
 
@@ -238,7 +270,7 @@ impl<'a> ProofChecker<'a> {
             .collect();
         if same.is_empty() {
             return if self.file_preds.contains(&atom.pred) {
-                Ok(())
+                self.file_row_holds(atom, location)
             } else {
                 Err(format!("{atom} is not a fact of the knowledge base"))
             };

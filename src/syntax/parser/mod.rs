@@ -89,6 +89,7 @@ pub fn parse_script(text: &str, file: usize) -> Result<Script, Diagnostic> {
     let mut items: Vec<ScriptItem> = Vec::new();
     let mut kb = None;
     let mut setup = Vec::new();
+    let mut inventory = None;
     for p in pairs.next().expect("query_file matched").into_inner() {
         match p.as_rule() {
             Rule::scenario => setup.push(scenario(p, file)?),
@@ -100,6 +101,15 @@ pub fn parse_script(text: &str, file: usize) -> Result<Script, Diagnostic> {
                     .map(string_value)
                     .unwrap_or_default();
                 kb = Some(KbUse { path, span });
+            }
+            Rule::inventory_use => {
+                let span = span_of(&p, file);
+                let path = p
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::string)
+                    .map(string_value)
+                    .unwrap_or_default();
+                inventory = Some(KbUse { path, span });
             }
             Rule::expectation => {
                 let span = span_of(&p, file);
@@ -118,7 +128,11 @@ pub fn parse_script(text: &str, file: usize) -> Result<Script, Diagnostic> {
             }),
         }
     }
-    Ok(Script { kb, items })
+    Ok(Script {
+        kb,
+        inventory,
+        items,
+    })
 }
 
 /// `assume FACT.` / `retract FACT.`; the fact must be ground.
@@ -317,14 +331,26 @@ fn io_decl(p: Pair<Rule>, file: usize) -> IoDecl {
     let span = span_of(&p, file);
     let mut pred = String::new();
     let mut path = String::new();
+    let mut header = None;
+    let mut inventory = false;
     for part in p.into_inner() {
         match part.as_rule() {
             Rule::symbol => pred = part.as_str().to_string(),
             Rule::string => path = string_value(part),
+            Rule::input_columns => {
+                header = Some(part.into_inner().map(|c| c.as_str().to_string()).collect());
+            }
+            Rule::inventory_mark => inventory = true,
             _ => {}
         }
     }
-    IoDecl { pred, path, span }
+    IoDecl {
+        pred,
+        path,
+        header,
+        inventory,
+        span,
+    }
 }
 
 fn pred_decl(p: Pair<Rule>, file: usize) -> Result<PredDecl, Diagnostic> {

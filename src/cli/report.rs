@@ -1,0 +1,126 @@
+//! `supportkb report --inventory FOLDER`: loads the inventory with the estate rules,
+//! evaluates them and prints (or writes, `-o FILE`) the report: the summary by finding and
+//! the table of affected clients, as text, Markdown, JSON (`--format`) or CSV (`--csv`, or
+//! a `.csv` output file). On a terminal a spinner says which step runs; piped, nothing.
+
+use super::Context;
+use super::output::{self, Exit};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::Path;
+use std::time::Duration;
+use supportkb::query::estate::estate_report;
+use supportkb::render::estate::{CsvTable, csv};
+use supportkb::render::{Format, render};
+use supportkb::source::{Code, Diagnostic, io_reason, write_atomic};
+
+/// A spinner on standard error when it is a terminal; hidden otherwise.
+fn spinner() -> ProgressBar {
+    use std::io::IsTerminal;
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// The format a report is written in: CSV when asked or when the file ends in `.csv`,
+/// else the file's extension (`.json`, `.md`), else `--format`.
+fn chosen(
+    cx: &Context,
+    csv_table: Option<CsvTable>,
+    out: Option<&Path>,
+) -> Result<Format, CsvTable> {
+    let ext = out
+        .and_then(|p| p.extension())
+        .map(|e| e.to_string_lossy().to_lowercase());
+    if let Some(t) = csv_table {
+        return Err(t);
+    }
+    match ext.as_deref() {
+        Some("csv") => Err(CsvTable::Clients),
+        Some("json") => Ok(Format::Json),
+        Some("md") => Ok(Format::Markdown),
+        _ => Ok(cx.format),
+    }
+}
+
+pub fn report(
+    cx: &Context,
+    csv_table: Option<CsvTable>,
+    out: Option<&Path>,
+    timings: bool,
+) -> Exit {
+    let started = std::time::Instant::now();
+    if cx.load.inventory.is_none() {
+        return output::rejected(
+            cx.format,
+            Diagnostic::unplaced(
+                Code::Input,
+                "report needs an inventory: supportkb report --inventory FOLDER",
+            ),
+        );
+    }
+    let bar = spinner();
+    bar.set_message("reading the inventory and evaluating the rules");
+    let session = cx.session();
+    let session = match session {
+        Ok(s) => s,
+        Err(e) => {
+            bar.finish_and_clear();
+            return e;
+        }
+    };
+    let loaded = started.elapsed();
+    bar.set_message("gathering the report");
+    let report = estate_report(&session.kb);
+    let gathered = started.elapsed();
+    bar.set_message("writing the report");
+    let text = match chosen(cx, csv_table, out) {
+        Ok(format) => render(format, &report),
+        Err(table) => csv(&report, table),
+    };
+    bar.finish_and_clear();
+    if timings {
+        let t = session.kb.timings;
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        supportkb::render::emit_err(&format!(
+            "timings (ms): compile {:.0}, read inventory {:.0}, evaluate {:.0}, other load {:.0}, gather report {:.0}, render {:.0}; {} tuples\n",
+            ms(t.compile),
+            ms(t.inputs),
+            ms(t.evaluate),
+            ms(loaded.saturating_sub(t.compile + t.inputs + t.evaluate)),
+            ms(gathered - loaded),
+            ms(started.elapsed() - gathered),
+            session.kb.model.tuple_count()
+        ));
+    }
+    match out {
+        Some(path) => match write_atomic(path, text.as_bytes()) {
+            Ok(()) => {
+                output::print(&format!(
+                    "wrote {} ({} clients blocked or at risk of {})\n",
+                    path.display(),
+                    report.affected.len(),
+                    report.clients
+                ));
+                Exit::Ok
+            }
+            Err(e) => output::rejected(
+                cx.format,
+                Diagnostic::unplaced(
+                    Code::Io,
+                    format!("cannot write {}: {}", path.display(), io_reason(&e)),
+                ),
+            ),
+        },
+        None => {
+            output::print(&text);
+            Exit::Ok
+        }
+    }
+}

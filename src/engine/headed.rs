@@ -1,0 +1,309 @@
+//! Facts from files with a header row: `input p(a, b) from "file.csv".` reads, from each
+//! row, the cells of the columns whose header is `a` and `b`, found by name, so the file's
+//! column order does not matter and columns no input names are ignored.
+//!
+//! # Reading
+//! A file is read once for all the inputs that name it ([`read_headed`]). A header is
+//! matched ignoring case and surrounding blanks; a byte order mark before the first header
+//! is skipped (Windows PowerShell writes one). A row whose named cell is empty (or blank)
+//! gives no tuple of that input: an empty cell is *unknown*, and a fact that is not there
+//! is what a rule sees as unknown. A named header missing from the file, or a cell that is
+//! not of its column's declared type, is an error at `file:line` naming the column.
+//!
+//! # Finding a fact's row
+//! [`find_headed_line`] reads the file again for the line holding a tuple, so a proof can
+//! end at `clients.csv:17` without the load keeping a line per tuple.
+
+use super::facts::Columns;
+use crate::ir::{Const, Id, Interner};
+use crate::source::table::each_row;
+use crate::source::{Code, Diagnostic};
+use std::path::Path;
+
+/// One input reading a headed file: the predicate's columns (names and types) and the
+/// header names of its arguments, in order.
+#[derive(Debug, Clone, Copy)]
+pub struct HeadedInput<'a> {
+    /// The predicate's columns (their types decide how cells read).
+    pub columns: &'a Columns,
+    /// The header of each argument.
+    pub header: &'a [String],
+}
+
+fn input_error(message: String) -> Diagnostic {
+    Diagnostic::unplaced(Code::Input, message)
+}
+
+fn header_key(h: &str) -> String {
+    h.trim_start_matches('\u{feff}').trim().to_lowercase()
+}
+
+/// The position of each named header in the header row `fields`.
+///
+/// Errors: a name the header row does not hold, at `file:1`, listing the headers it holds.
+fn positions(
+    path: &Path,
+    line: u64,
+    fields: &[&str],
+    wanted: &[String],
+) -> Result<Vec<usize>, Diagnostic> {
+    let keys: Vec<String> = fields.iter().map(|f| header_key(f)).collect();
+    wanted
+        .iter()
+        .map(|w| {
+            keys.iter()
+                .position(|k| *k == header_key(w))
+                .ok_or_else(|| {
+                    input_error(format!(
+                        "{}:{line}: no column `{w}` in the header (it has {})",
+                        path.display(),
+                        fields
+                            .iter()
+                            .map(|f| format!("`{}`", f.trim_start_matches('\u{feff}')))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// A failure to read a headed file: the diagnostic, and the input whose column it is about
+/// (`None`: the file as a whole).
+#[derive(Debug)]
+pub struct HeadedError {
+    /// What went wrong, at `file:line`.
+    pub diagnostic: Diagnostic,
+    /// The index in `inputs` of the input it concerns.
+    pub input: Option<usize>,
+}
+
+/// Reads a headed file once for every input naming it: the tuples of each input, in the
+/// order of `inputs`.
+///
+/// Errors ([`Code::Input`]): the file cannot be read, is empty (no header), lacks a named
+/// column (`file:1`), a row is shorter than the header, or a cell is not of its column's
+/// type (`file:line: column `NAME`: why`).
+pub fn read_headed(
+    path: &Path,
+    inputs: &[HeadedInput<'_>],
+    interner: &mut Interner,
+) -> Result<Vec<Vec<Vec<Id>>>, HeadedError> {
+    let culprit = std::cell::Cell::new(None);
+    read_all(path, inputs, interner, &culprit).map_err(|diagnostic| HeadedError {
+        diagnostic,
+        input: culprit.get(),
+    })
+}
+
+fn read_all(
+    path: &Path,
+    inputs: &[HeadedInput<'_>],
+    interner: &mut Interner,
+    culprit: &std::cell::Cell<Option<usize>>,
+) -> Result<Vec<Vec<Vec<Id>>>, Diagnostic> {
+    let mut out: Vec<Vec<Vec<Id>>> = vec![Vec::new(); inputs.len()];
+    let mut at: Option<Vec<Vec<usize>>> = None;
+    let mut width = 0;
+    each_row(path, |line, fields| {
+        let Some(at) = &at else {
+            width = fields.len();
+            at = Some(
+                inputs
+                    .iter()
+                    .enumerate()
+                    .map(|(n, i)| {
+                        culprit.set(Some(n));
+                        positions(path, line, &fields, i.header)
+                    })
+                    .collect::<Result<_, _>>()?,
+            );
+            culprit.set(None);
+            return Ok(true);
+        };
+        if fields.len() < width {
+            return Err(input_error(format!(
+                "{}:{line}: {} fields, the header has {width}",
+                path.display(),
+                fields.len()
+            )));
+        }
+        for (n, ((input, cols), rows)) in inputs.iter().zip(at).zip(out.iter_mut()).enumerate() {
+            if cols.iter().any(|&c| fields[c].trim().is_empty()) {
+                continue;
+            }
+            let mut row = Vec::with_capacity(cols.len());
+            for (arg, &c) in cols.iter().enumerate() {
+                let v = input
+                    .columns
+                    .value(arg, fields[c].trim(), false)
+                    .map_err(|why| {
+                        culprit.set(Some(n));
+                        input_error(format!(
+                            "{}:{line}: column `{}`: {why}",
+                            path.display(),
+                            input.header[arg]
+                        ))
+                    })?;
+                row.push(interner.intern(&v));
+            }
+            rows.push(row);
+        }
+        Ok(true)
+    })?;
+    if at.is_none() {
+        return Err(input_error(format!(
+            "{}: empty: the first row must be the header",
+            path.display()
+        )));
+    }
+    Ok(out)
+}
+
+/// The line of headed file `path` whose cells under `header` are `values`.
+pub fn find_headed_line(path: &Path, header: &[String], values: &[Const]) -> Option<u64> {
+    let columns = Columns {
+        names: header.to_vec(),
+        types: values
+            .iter()
+            .map(crate::syntax::ColType::of)
+            .map(Some)
+            .collect(),
+    };
+    let mut at: Option<Vec<usize>> = None;
+    let mut found = None;
+    each_row(path, |line, fields| {
+        let Some(at) = &at else {
+            at = Some(positions(path, line, &fields, header)?);
+            return Ok(true);
+        };
+        let hit = at.len() == values.len()
+            && at.iter().enumerate().all(|(i, &c)| {
+                fields
+                    .get(c)
+                    .is_some_and(|f| columns.value(i, f.trim(), false).as_ref() == Ok(&values[i]))
+            });
+        if hit {
+            found = Some(line);
+        }
+        Ok(!hit)
+    })
+    .ok()?;
+    found
+}
+
+/// Whether line `line` of headed file `path` holds `values` under `header` (what a proof
+/// checker asks of a proof that ends at that row).
+pub fn holds_at_line(path: &Path, header: &[String], values: &[Const], line: u64) -> bool {
+    find_headed_line(path, header, values) == Some(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ColType;
+
+    fn cols(types: &[Option<ColType>]) -> Columns {
+        Columns {
+            names: (0..types.len()).map(|i| format!("c{i}")).collect(),
+            types: types.to_vec(),
+        }
+    }
+
+    #[test]
+    fn columns_are_matched_by_header_and_empty_cells_give_no_tuple() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.csv");
+        std::fs::write(
+            &path,
+            "\u{feff}Name,id,edition\nalpha,1,0\nbeta,2,\n\"gamma, g\",3,5\n",
+        )
+        .unwrap();
+        let c = cols(&[Some(ColType::Integer), Some(ColType::Integer)]);
+        let names = cols(&[Some(ColType::Integer), Some(ColType::String)]);
+        let h1 = vec!["id".to_string(), "edition".to_string()];
+        let h2 = vec!["id".to_string(), "name".to_string()];
+        let mut interner = Interner::default();
+        let got = read_headed(
+            &path,
+            &[
+                HeadedInput {
+                    columns: &c,
+                    header: &h1,
+                },
+                HeadedInput {
+                    columns: &names,
+                    header: &h2,
+                },
+            ],
+            &mut interner,
+        )
+        .unwrap();
+        let decoded: Vec<Vec<Const>> = got[0].iter().map(|r| interner.decode(r)).collect();
+        assert_eq!(
+            decoded,
+            vec![
+                vec![Const::Int(1), Const::Int(0)],
+                vec![Const::Int(3), Const::Int(5)]
+            ]
+        );
+        assert_eq!(got[1].len(), 3);
+        assert_eq!(
+            find_headed_line(&path, &h2, &[Const::Int(3), Const::Str("gamma, g".into())]),
+            Some(4)
+        );
+        assert!(holds_at_line(
+            &path,
+            &h1,
+            &[Const::Int(1), Const::Int(0)],
+            2
+        ));
+        assert!(!holds_at_line(
+            &path,
+            &h1,
+            &[Const::Int(1), Const::Int(0)],
+            3
+        ));
+    }
+
+    #[test]
+    fn a_missing_column_or_a_bad_cell_is_an_error_naming_the_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.csv");
+        std::fs::write(&path, "id,edition\n1,0\n2,mac\n").unwrap();
+        let c = cols(&[Some(ColType::Integer), Some(ColType::Integer)]);
+        let mut interner = Interner::default();
+        let h = vec!["id".to_string(), "edition".to_string()];
+        let err = read_headed(
+            &path,
+            &[HeadedInput {
+                columns: &c,
+                header: &h,
+            }],
+            &mut interner,
+        )
+        .unwrap_err()
+        .diagnostic
+        .message;
+        assert!(
+            err.ends_with("c.csv:3: column `edition`: `mac` is not an integer (64-bit)"),
+            "{err}"
+        );
+        let h = vec!["id".to_string(), "has_ipv6".to_string()];
+        let err = read_headed(
+            &path,
+            &[HeadedInput {
+                columns: &c,
+                header: &h,
+            }],
+            &mut interner,
+        )
+        .unwrap_err()
+        .diagnostic
+        .message;
+        assert!(
+            err.ends_with("c.csv:1: no column `has_ipv6` in the header (it has `id`, `edition`)"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,268 @@
+//! The estate report: what the estate rules (`rules/cmg/estate.kb`) derived from an
+//! inventory, gathered per client and summarised per blocker.
+//!
+//! It reads the model only — `blocked/2`, `at_risk/2`, `undetermined/2`,
+//! `inventory_client/2`, `client_site/2`, `feature_unavailable/2`, `cmg_finding/2`,
+//! `site_finding/2` — and, for each kind of finding, the article lines the rules deriving
+//! it cite (the clauses whose head names that finding as a constant), so the report says
+//! where each blocker comes from without a line written into code. Proofs are not built
+//! here: `why blocked(C, B)` proves any row.
+
+use super::KnowledgeBase;
+use crate::ir::{Const, Pred};
+use crate::syntax::Term;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// How firm a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The article says it does not work (`blocked/2`).
+    Blocked,
+    /// The article's reading is ambiguous (`at_risk/2`).
+    AtRisk,
+    /// The inventory leaves it open (`undetermined/2`).
+    Undetermined,
+}
+
+impl Severity {
+    /// The word the report prints.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Blocked => "blocked",
+            Severity::AtRisk => "at risk",
+            Severity::Undetermined => "undetermined",
+        }
+    }
+}
+
+/// One client with a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientFindings {
+    /// Its resource id (`resource_id` of clients.csv).
+    pub client: i64,
+    /// Its name (empty when the cell is).
+    pub name: String,
+    /// Its site code (empty when unknown).
+    pub site: String,
+    /// What blocks it, sorted.
+    pub blocked: Vec<String>,
+    /// What the article's ambiguity puts at risk, sorted.
+    pub at_risk: Vec<String>,
+    /// Features not supported for it (it talks only through a CMG).
+    pub features_unavailable: usize,
+}
+
+/// One line of the summary: a finding and how many clients have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SummaryRow {
+    /// The finding (`ipv6_only`, `macos`, …).
+    pub finding: String,
+    /// How firm it is.
+    pub severity: Severity,
+    /// Clients with it.
+    pub clients: usize,
+    /// The lines of the article the rules deriving it cite (`cmg line 12`).
+    pub cites: Vec<String>,
+}
+
+/// A finding about a CMG or a site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ThingFinding {
+    /// The CMG's name or the site's code.
+    pub subject: String,
+    /// The finding.
+    pub finding: String,
+    /// The lines of the article its rules cite.
+    pub cites: Vec<String>,
+}
+
+/// The report of an inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EstateReport {
+    /// Clients in clients.csv.
+    pub clients: usize,
+    /// Clients with at least one blocker.
+    pub blocked_clients: usize,
+    /// Per finding, blockers first, then by count.
+    pub summary: Vec<SummaryRow>,
+    /// Findings about CMGs.
+    pub cmgs: Vec<ThingFinding>,
+    /// Findings about sites.
+    pub sites: Vec<ThingFinding>,
+    /// Every client blocked or at risk, by resource id.
+    pub affected: Vec<ClientFindings>,
+}
+
+/// The integer a constant is, if it is one.
+fn int(c: &Const) -> Option<i64> {
+    match c {
+        Const::Int(i) => Some(*i),
+        _ => None,
+    }
+}
+
+/// The text of a constant as the report shows it.
+fn shown(c: &Const) -> String {
+    c.plain_text()
+}
+
+/// The article lines cited by the rules whose head is `pred(_, finding, …)` with `finding`
+/// the constant in argument `arg`, per finding.
+fn cited_lines(kb: &KnowledgeBase, pred: &str, arg: usize) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, BTreeSet<(String, i64)>> = HashMap::new();
+    for c in &kb.checked.program.clauses {
+        if c.head.pred != pred {
+            continue;
+        }
+        let Some(Term::Const(f)) = c.head.args.get(arg) else {
+            continue;
+        };
+        let lines = out.entry(shown(f)).or_default();
+        for q in c.cites.iter().filter(|q| q.source == "cmg") {
+            if let Some(l) = q.line {
+                lines.insert((q.source.clone(), l));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(k, v)| {
+            let v = v
+                .into_iter()
+                .map(|(s, l)| format!("{s} line {l}"))
+                .collect();
+            (k, v)
+        })
+        .collect()
+}
+
+/// The rows of a binary predicate, decoded.
+fn pairs(kb: &KnowledgeBase, pred: &str) -> Vec<(Const, Const)> {
+    let Some(rel) = kb.model.relation(&Pred::user(pred)) else {
+        return Vec::new();
+    };
+    rel.rows()
+        .filter(|r| r.len() == 2)
+        .map(|r| {
+            (
+                kb.interner.value(r[0]).clone(),
+                kb.interner.value(r[1]).clone(),
+            )
+        })
+        .collect()
+}
+
+/// Findings of CMGs or sites from `pred(subject, finding)`.
+fn things(kb: &KnowledgeBase, pred: &str) -> Vec<ThingFinding> {
+    let cites = cited_lines(kb, pred, 1);
+    let mut out: Vec<ThingFinding> = pairs(kb, pred)
+        .into_iter()
+        .map(|(s, f)| {
+            let finding = shown(&f);
+            ThingFinding {
+                subject: shown(&s),
+                cites: cites.get(&finding).cloned().unwrap_or_default(),
+                finding,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.subject, &a.finding).cmp(&(&b.subject, &b.finding)));
+    out
+}
+
+/// The report of the inventory a knowledge base with the estate rules was loaded with.
+pub fn estate_report(kb: &KnowledgeBase) -> EstateReport {
+    let mut by_client: BTreeMap<i64, ClientFindings> = BTreeMap::new();
+    let names: HashMap<i64, String> = pairs(kb, "inventory_client")
+        .into_iter()
+        .filter_map(|(c, n)| Some((int(&c)?, shown(&n))))
+        .collect();
+    let sites: HashMap<i64, String> = pairs(kb, "client_site")
+        .into_iter()
+        .filter_map(|(c, s)| Some((int(&c)?, shown(&s))))
+        .collect();
+    let new = |id: i64| ClientFindings {
+        client: id,
+        name: names.get(&id).cloned().unwrap_or_default(),
+        site: sites.get(&id).cloned().unwrap_or_default(),
+        blocked: Vec::new(),
+        at_risk: Vec::new(),
+        features_unavailable: 0,
+    };
+    let mut counts: BTreeMap<(Severity, String), usize> = BTreeMap::new();
+    for (pred, severity) in [
+        ("blocked", Severity::Blocked),
+        ("at_risk", Severity::AtRisk),
+        ("undetermined", Severity::Undetermined),
+    ] {
+        for (c, f) in pairs(kb, pred) {
+            let (Some(id), finding) = (int(&c), shown(&f)) else {
+                continue;
+            };
+            *counts.entry((severity, finding.clone())).or_default() += 1;
+            match severity {
+                Severity::Blocked => by_client
+                    .entry(id)
+                    .or_insert_with(|| new(id))
+                    .blocked
+                    .push(finding),
+                Severity::AtRisk => by_client
+                    .entry(id)
+                    .or_insert_with(|| new(id))
+                    .at_risk
+                    .push(finding),
+                Severity::Undetermined => {}
+            }
+        }
+    }
+    for (c, _) in pairs(kb, "feature_unavailable") {
+        if let Some(id) = int(&c) {
+            by_client
+                .entry(id)
+                .or_insert_with(|| new(id))
+                .features_unavailable += 1;
+        }
+    }
+    let mut cites = cited_lines(kb, "blocked", 1);
+    cites.extend(cited_lines(kb, "at_risk", 1));
+    let undetermined_cites = cited_lines(kb, "undetermined", 1);
+    let mut summary: Vec<SummaryRow> = counts
+        .into_iter()
+        .map(|((severity, finding), clients)| SummaryRow {
+            cites: if severity == Severity::Undetermined {
+                undetermined_cites.get(&finding)
+            } else {
+                cites.get(&finding)
+            }
+            .cloned()
+            .unwrap_or_default(),
+            finding,
+            severity,
+            clients,
+        })
+        .collect();
+    summary.sort_by(|a, b| {
+        (a.severity, std::cmp::Reverse(a.clients), &a.finding).cmp(&(
+            b.severity,
+            std::cmp::Reverse(b.clients),
+            &b.finding,
+        ))
+    });
+    let mut affected: Vec<ClientFindings> = by_client
+        .into_values()
+        .filter(|c| !c.blocked.is_empty() || !c.at_risk.is_empty())
+        .collect();
+    for c in &mut affected {
+        c.blocked.sort();
+        c.at_risk.sort();
+    }
+    EstateReport {
+        clients: names.len(),
+        blocked_clients: affected.iter().filter(|c| !c.blocked.is_empty()).count(),
+        summary,
+        cmgs: things(kb, "cmg_finding"),
+        sites: things(kb, "site_finding"),
+        affected,
+    }
+}

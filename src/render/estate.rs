@@ -1,0 +1,225 @@
+//! The estate report ([`EstateReport`]) as text, Markdown, JSON and CSV: the summary by
+//! finding with counts and the article lines, the CMG and site findings, and the table of
+//! affected clients.
+//!
+//! The client table can hold hundreds of thousands of rows, so it is written with plain
+//! padding rather than a table layout that measures every cell twice.
+
+use super::Render;
+use crate::query::estate::{ClientFindings, EstateReport, SummaryRow, ThingFinding};
+use crate::source::plural;
+
+/// The blockers of a client as one cell: `a, b (15 features)`.
+fn blocked_cell(c: &ClientFindings) -> String {
+    c.blocked
+        .iter()
+        .map(|b| {
+            if b == "features_not_supported_through_cmg" && c.features_unavailable > 0 {
+                format!("{b} ({})", plural(c.features_unavailable, "feature"))
+            } else {
+                b.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn percent(n: usize, of: usize) -> String {
+    if of == 0 {
+        "0%".into()
+    } else {
+        format!("{:.1}%", n as f64 * 100.0 / of as f64)
+    }
+}
+
+fn summary_text(rows: &[SummaryRow]) -> String {
+    let w = rows
+        .iter()
+        .map(|r| r.finding.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let mut out = format!(
+        "{:<w$}  {:<12}  {:>9}  article\n",
+        "finding", "severity", "clients"
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "{:<w$}  {:<12}  {:>9}  {}\n",
+            r.finding,
+            r.severity.word(),
+            r.clients,
+            r.cites.join(", ")
+        ));
+    }
+    out
+}
+
+fn things_text(title: &str, rows: &[ThingFinding]) -> String {
+    if rows.is_empty() {
+        return format!("{title}: no finding\n");
+    }
+    let mut out = format!("{title}:\n");
+    for t in rows {
+        out.push_str(&format!(
+            "  {}  {}  ({})\n",
+            t.subject,
+            t.finding,
+            t.cites.join(", ")
+        ));
+    }
+    out
+}
+
+fn clients_text(rows: &[ClientFindings]) -> String {
+    let name_w = rows.iter().map(|c| c.name.len()).max().unwrap_or(4).max(4);
+    let site_w = rows.iter().map(|c| c.site.len()).max().unwrap_or(4).max(4);
+    let mut out = format!(
+        "{:>11}  {:<name_w$}  {:<site_w$}  blocked by / at risk\n",
+        "resource_id", "name", "site"
+    );
+    for c in rows {
+        let mut cell = blocked_cell(c);
+        if !c.at_risk.is_empty() {
+            if !cell.is_empty() {
+                cell.push_str("; ");
+            }
+            cell.push_str(&format!("at risk: {}", c.at_risk.join(", ")));
+        }
+        out.push_str(&format!(
+            "{:>11}  {:<name_w$}  {:<site_w$}  {cell}\n",
+            c.client, c.name, c.site
+        ));
+    }
+    out
+}
+
+impl Render for EstateReport {
+    fn text(&self) -> String {
+        let mut out = format!(
+            "{}: {} blocked ({}), {} blocked or at risk\n\n",
+            plural(self.clients, "client"),
+            self.blocked_clients,
+            percent(self.blocked_clients, self.clients),
+            self.affected.len()
+        );
+        out.push_str(&summary_text(&self.summary));
+        out.push('\n');
+        out.push_str(&things_text("CMGs", &self.cmgs));
+        out.push_str(&things_text("sites", &self.sites));
+        out.push('\n');
+        out.push_str(&clients_text(&self.affected));
+        out.push_str(
+            "\nwhy: supportkb --inventory FOLDER query 'why blocked(RESOURCE_ID, BLOCKER)'\n",
+        );
+        out
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = format!(
+            "# Estate report\n\n{}: {} blocked ({}), {} blocked or at risk.\n\n\
+             ## Summary\n\n| finding | severity | clients | article |\n| --- | --- | ---: | --- |\n",
+            plural(self.clients, "client"),
+            self.blocked_clients,
+            percent(self.blocked_clients, self.clients),
+            self.affected.len()
+        );
+        for r in &self.summary {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                r.finding,
+                r.severity.word(),
+                r.clients,
+                r.cites.join(", ")
+            ));
+        }
+        out.push_str(
+            "\n## CMGs and sites\n\n| subject | finding | article |\n| --- | --- | --- |\n",
+        );
+        for t in self.cmgs.iter().chain(&self.sites) {
+            out.push_str(&format!(
+                "| `{}` | `{}` | {} |\n",
+                t.subject,
+                t.finding,
+                t.cites.join(", ")
+            ));
+        }
+        out.push_str(
+            "\n## Clients blocked or at risk\n\n| resource id | name | site | blocked by | at risk |\n| ---: | --- | --- | --- | --- |\n",
+        );
+        for c in &self.affected {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                c.client,
+                c.name,
+                c.site,
+                blocked_cell(c),
+                c.at_risk.join(", ")
+            ));
+        }
+        out
+    }
+
+    fn json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("kind".into(), "estate_report".into());
+        }
+        v
+    }
+}
+
+/// Which table a CSV report holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvTable {
+    /// One row per affected client.
+    Clients,
+    /// One row per finding, with its count.
+    Summary,
+}
+
+/// The report's table as CSV (RFC 4180), with a header row.
+pub fn csv(report: &EstateReport, table: CsvTable) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail but for a bug; the rows are plain strings.
+    let mut put = |fields: &[String]| w.write_record(fields).expect("CSV into memory");
+    match table {
+        CsvTable::Clients => {
+            put(&[
+                "resource_id".into(),
+                "name".into(),
+                "site".into(),
+                "blocked".into(),
+                "at_risk".into(),
+                "features_unavailable".into(),
+            ]);
+            for c in &report.affected {
+                put(&[
+                    c.client.to_string(),
+                    c.name.clone(),
+                    c.site.clone(),
+                    c.blocked.join(";"),
+                    c.at_risk.join(";"),
+                    c.features_unavailable.to_string(),
+                ]);
+            }
+        }
+        CsvTable::Summary => {
+            put(&[
+                "finding".into(),
+                "severity".into(),
+                "clients".into(),
+                "article".into(),
+            ]);
+            for r in &report.summary {
+                put(&[
+                    r.finding.clone(),
+                    r.severity.word().into(),
+                    r.clients.to_string(),
+                    r.cites.join("; "),
+                ]);
+            }
+        }
+    }
+    String::from_utf8(w.into_inner().expect("CSV into memory")).unwrap_or_default()
+}
