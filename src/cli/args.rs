@@ -72,6 +72,10 @@ pub struct Cli {
     /// what heights cost.
     #[arg(long, global = true, hide = true)]
     pub no_heights: bool,
+    /// Print to standard error, at exit, the wall time of each phase (parsing, checking,
+    /// reading fact files, each stratum, building the model, output) and the peak memory.
+    #[arg(long, global = true)]
+    pub timings: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

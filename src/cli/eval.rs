@@ -73,6 +73,7 @@ pub fn eval(cx: &Context, out: Option<&Path>) -> Exit {
         Err(e) => return e,
     };
     let kb = &session.kb;
+    let _output = supportkb::source::timings::phase(|| "output".into());
     let written = match kb.write_outputs(out) {
         Ok(w) => w,
         Err(d) => return output::rejected(cx.format, d),

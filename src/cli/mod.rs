@@ -72,6 +72,7 @@ impl Context {
 
     /// As [`Context::session_at`], printing no warning (`check` prints them all).
     pub fn load_at(&self, paths: &[PathBuf]) -> Result<Session, Exit> {
+        let _load = supportkb::source::timings::phase(|| "load the knowledge base".into());
         kb_texts(paths)
             .map_err(LoadError::from)
             .and_then(|t| Session::load(t, self.load.clone()))
@@ -86,6 +87,35 @@ impl Context {
 
 /// Runs the command line.
 pub fn run(cli: Cli) -> Exit {
+    if cli.timings {
+        supportkb::source::timings::enable();
+    }
+    let timings = cli.timings;
+    let exit = run_command(cli);
+    if timings {
+        print_timings();
+    }
+    exit
+}
+
+/// The recorded phases and the process's peak resident memory, on standard error.
+fn print_timings() {
+    let phases = supportkb::source::timings::take();
+    let mut text = supportkb::source::timings::report(&phases);
+    // Linux reports the peak resident set as `VmHWM:   1234 kB`.
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().to_string()))
+        });
+    if let Some(peak) = peak {
+        text.push_str(&format!("peak resident memory: {peak}\n"));
+    }
+    supportkb::render::emit_err(&text);
+}
+
+fn run_command(cli: Cli) -> Exit {
     let cx = Context::new(&cli);
     let exit = match cli.command {
         Some(Command::Check {

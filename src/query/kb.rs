@@ -123,8 +123,11 @@ impl KnowledgeBase {
     /// Errors: every syntax error (the first per file) and every check error; a file of
     /// facts that cannot be read; an evaluation stopped by a limit or cancelled.
     pub fn load(texts: Vec<SourceText>, config: LoadConfig) -> Result<Self, LoadError> {
+        use crate::source::timings::phase;
         let mut sources = SourceMap::default();
+        let parsing = phase(|| "parse".into());
         let loaded = super::include::load_all(texts, &mut sources);
+        drop(parsing);
         if !loaded.errors.is_empty() {
             return Err(LoadError::rejected(&sources, loaded.errors));
         }
@@ -134,8 +137,11 @@ impl KnowledgeBase {
                 .clauses
                 .retain(|c| !(c.is_fact() && config.retracted.iter().any(|g| g.is_head_of(c))));
         }
+        let checking = phase(|| "check".into());
         let pinned = read_pinned(&program, &texts, &sources);
         let checked = check_with(program, &pinned).map_err(|d| LoadError::rejected(&sources, d))?;
+        drop(checking);
+        let rewriting = phase(|| "rewrite and stratify".into());
         let rules = rewrite(&checked);
         if let Err(errors) = crate::check::stratify(&rules) {
             return Err(LoadError::rejected(
@@ -143,10 +149,14 @@ impl KnowledgeBase {
                 crate::transform::relax::unorderable(errors),
             ));
         }
+        drop(rewriting);
         let mut interner = Interner::default();
+        let reading = phase(|| "read fact files".into());
         let (edb, fact_files, input_warnings) =
             read_inputs(&checked, &sources, &config, &mut interner)
                 .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
+        drop(reading);
+        let evaluating = phase(|| "evaluate".into());
         let model = evaluate(&rules, edb, None, &mut interner, &config.eval).map_err(|e| {
             let failure = match &e {
                 EvalError::Program(_) => LoadFailure::Internal,
@@ -164,6 +174,7 @@ impl KnowledgeBase {
                 failure,
             }
         })?;
+        drop(evaluating);
         let mut pinned: Vec<(String, LoadedText)> = pinned
             .into_iter()
             .filter_map(|(n, t)| t.ok().map(|t| (n, t)))

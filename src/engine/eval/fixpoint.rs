@@ -14,6 +14,7 @@ use super::operators::Ctx;
 use crate::engine::model::{Layered, Relation};
 use crate::engine::tuple::Tuple;
 use crate::ir::{Interner, Pred};
+use crate::source::timings::phase;
 use datafrog::{Iteration, Variable};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -47,6 +48,7 @@ pub(super) fn stratum<R: Tuple>(
     let mut buf = Vec::new();
     let mut scratch = (Vec::new(), Vec::new());
     let mut round = first_round;
+    let looping = phase(|| "semi-naive rounds".into());
     while iteration.changed() {
         round += 1;
         let mut new = 0;
@@ -66,6 +68,8 @@ pub(super) fn stratum<R: Tuple>(
             guard.check()?;
         }
     }
+    drop(looping);
+    let _building = phase(|| "relations from the height log".into());
     let mut out = BTreeMap::new();
     for (pred, mut log) in logs {
         if !p.config.heights {

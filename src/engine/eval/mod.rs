@@ -29,6 +29,7 @@ use crate::check::Stratum;
 use crate::check::stratify;
 use crate::ir::{Id, Interner, Pred, Rule};
 use crate::plan::{RulePlan, plan_rules};
+use crate::source::timings::phase;
 pub use limits::{EvalConfig, EvalError, Limit};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -60,8 +61,10 @@ pub fn evaluate(
     interner: &mut Interner,
     config: &EvalConfig,
 ) -> Result<Model, EvalError> {
+    let planning = phase(|| "stratify and plan".into());
     let strata = stratify(rules).map_err(EvalError::Program)?;
     let plans = plan_rules(rules, interner).map_err(EvalError::Program)?;
+    drop(planning);
     let mut arity: HashMap<Pred, usize> = HashMap::new();
     // File facts of predicates no rule defines are base relations as they stand.
     let heads: BTreeSet<&Pred> = rules.iter().map(|r| &r.head.pred).collect();
@@ -105,6 +108,7 @@ pub fn evaluate(
         max_height: base.max_height,
         ..Model::default()
     };
+    let copying = phase(|| "input relations into the model".into());
     for (pred, rows) in loose {
         let n = arity
             .get(&pred)
@@ -114,6 +118,7 @@ pub fn evaluate(
         let rel = Relation::from_log(n, rows.into_iter().map(|r| (r, 0)).collect());
         out.relations.insert(pred, rel);
     }
+    drop(copying);
     // The narrowest packing that holds every row, key and value.
     match width {
         0..=2 => run::<u64>(&program, base, out, interner),
@@ -142,6 +147,10 @@ fn run<R: Tuple>(
                 base,
                 top: Some(&out),
             };
+            let _stratum = phase(|| {
+                let names: Vec<String> = s.preds.iter().map(Pred::to_string).collect();
+                format!("stratum {}", names.join(", "))
+            });
             match fixpoint::stratum::<R>(p, &preds, layered, round, &ctx, &guard) {
                 Ok((relations, last)) => {
                     out.relations.extend(relations);
