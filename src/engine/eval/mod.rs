@@ -9,9 +9,11 @@
 //! bookkeeping and the sorted batches; the join and antijoin kernels are the crate's own
 //! (`operators`), so an operator can stop mid-way at a limit ([`limits`]).
 //!
-//! Rows are packed into the narrowest [`Tuple`] that holds every row, key and value of the
-//! program (one `u64` for two columns, one `u128` for four, two for eight), so datafrog's
-//! sorts and merges compare integers, not vectors; wider programs use `Vec<u32>`.
+//! Rows are packed into the narrowest [`Tuple`] that holds every tuple, key and value the
+//! program stores ([`RulePlan::packed_width`]: one `u64` for two columns, one `u128` for
+//! four, two for eight), so datafrog's sorts and merges compare integers, not vectors; wider
+//! programs use `Vec<u32>`. Binding rows inside a segment are never packed, so a rule joining
+//! three variables still runs on `u64` rows when it stores at most two columns together.
 //!
 //! Each tuple's height (the round of its first derivation) is logged as it appears
 //! (`fixpoint`); the explainer rebuilds proofs from heights alone.
@@ -91,7 +93,7 @@ pub fn evaluate(
     }
     let width = plans
         .iter()
-        .map(RulePlan::max_width)
+        .map(RulePlan::packed_width)
         .chain(arity.values().copied())
         .max()
         .unwrap_or(0);
@@ -115,7 +117,7 @@ pub fn evaluate(
             .copied()
             .or_else(|| rows.first().map(Vec::len))
             .unwrap_or(0);
-        let rel = Relation::from_log(n, rows.into_iter().map(|r| (r, 0)).collect());
+        let rel = Relation::from_facts(n, rows);
         out.relations.insert(pred, rel);
     }
     drop(copying);
@@ -231,6 +233,24 @@ mod tests {
         let h = |t: &str| m["t"].iter().find(|(x, _)| x == t).unwrap().1;
         assert!(m["e"].iter().all(|(_, h)| *h == 0));
         assert!(h("1,2") < h("1,3") && h("1,3") < h("1,4"));
+    }
+
+    #[test]
+    fn rules_joining_three_variables_store_two_columns() {
+        // The closure's binding row has three slots (X, Y, Z) but it stores only tuples of
+        // two columns and one-column keys and values: rows pack into one u64.
+        let kb = check(
+            parse_kb(
+                "e(1,2). t(X,Y) :- e(X,Y). t(X,Z) :- t(X,Y), e(Y,Z). w(X,Y,Z) :- e(X,Y), e(Y,Z).",
+                0,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let mut interner = Interner::default();
+        let plans = plan_rules(&rewrite(&kb), &mut interner).unwrap();
+        let widths: Vec<usize> = plans.iter().map(RulePlan::packed_width).collect();
+        assert_eq!(widths, vec![2, 2, 3]);
     }
 
     #[test]
