@@ -173,3 +173,28 @@ pub(super) fn context<'a>(
         tables: Default::default(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_keeps_each_row_once_with_its_first_height() {
+        let mut log = HeightLog::<u64>::default();
+        // Facts at height 0 come back as recent in round 1; rows arrive in runs of any size.
+        log.push_run([3, 5].into_iter(), 0);
+        log.push_run([1, 3, 5].into_iter(), 1);
+        for h in 2..40u32 {
+            log.push_run((0..u64::from(h)).map(|i| 100 * u64::from(h) + i), h);
+        }
+        let rel = log.into_relation(2);
+        let rows: Vec<(Vec<u32>, u32)> = rel.iter().map(|(r, h)| (r.to_vec(), h)).collect();
+        assert_eq!(rows[0], (vec![0, 1], 1));
+        assert_eq!(rows[1], (vec![0, 3], 0));
+        assert_eq!(rows[2], (vec![0, 5], 0));
+        assert_eq!(rows[3], (vec![0, 200], 2));
+        assert_eq!(rows.len(), 3 + (2..40).sum::<usize>());
+        assert!(rows.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(rows.iter().all(|(r, h)| *h < 2 || r[1] / 100 == *h));
+    }
+}
