@@ -59,6 +59,33 @@ fn peer_cache_is_not_supported_and_the_proof_ends_at_the_cited_row() {
 }
 
 #[test]
+fn timings_list_each_phase_on_standard_error_and_leave_the_answer_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("edge.tsv"), "1\t2\n2\t3\n").unwrap();
+    std::fs::write(
+        dir.path().join("p.kb"),
+        "decl edge(from, to).\ninput edge from \"edge.tsv\".\n\
+         tc(X, Y) :- edge(X, Y).\ntc(X, Z) :- tc(X, Y), edge(Y, Z).\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["--timings", "--kb", "p.kb", "eval"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, "edge: 2 tuples\ntc: 3 tuples\n", "{r:?}");
+    for phase in [
+        "ms  load the knowledge base\n",
+        "ms    read fact files\n",
+        "ms      stratum tc\n",
+        "ms        semi-naive rounds\n",
+        "ms  output\n",
+    ] {
+        assert!(r.stderr.contains(phase), "no {phase:?} in:\n{}", r.stderr);
+    }
+    let plain = run_in(dir.path(), &["--kb", "p.kb", "eval"]);
+    assert_eq!(plain.stdout, r.stdout);
+    assert!(plain.stderr.is_empty(), "{plain:?}");
+}
+
+#[test]
 fn a_feature_the_document_does_not_mention_is_unknown_not_no() {
     let r = run(&["query", "supported? software_metering"]);
     assert_eq!(r.code, 0, "{r:?}");

@@ -158,4 +158,3 @@ fn the_readme_shows_the_estate_example_as_printed() {
         }
     }
 }
-

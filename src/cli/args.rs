@@ -91,6 +91,10 @@ pub struct Cli {
     /// PostgreSQL server). On a database the model stays in its tables (`skb_…`).
     #[arg(long, global = true, value_name = "ENGINE", default_value = "memory", value_parser = supportkb::sql::Engine::parse)]
     pub engine: supportkb::sql::Engine,
+    /// Print to standard error, at exit, the wall time of each phase (parsing, checking,
+    /// reading fact files, each stratum, building the model, output) and the peak memory.
+    #[arg(long, global = true)]
+    pub timings: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -252,10 +256,6 @@ pub enum Command {
         /// Write the report here (atomically); the extension chooses the format.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// Print to standard error where the time went: compiling the rules, reading the
-        /// inventory, evaluating, gathering and writing the report.
-        #[arg(long)]
-        timings: bool,
     },
     /// Interactive session (the default). Piped standard input runs as a script.
     Repl,

@@ -73,6 +73,7 @@ pub fn eval(cx: &Context, out: Option<&Path>, anywhere: bool) -> Exit {
         Err(e) => return e,
     };
     let kb = &session.kb;
+    let _output = supportkb::source::timings::phase(|| "output".into());
     let policy = OutputPolicy { dir: out, anywhere };
     let written = match kb.write_outputs(policy) {
         Ok(w) => w,

@@ -85,6 +85,7 @@ impl Context {
     ///
     /// Errors: the load error, printed; its exit code.
     pub fn load_with(&self, paths: &[PathBuf], load: &LoadConfig) -> Result<Session, Exit> {
+        let _load = supportkb::source::timings::phase(|| "load the knowledge base".into());
         kb_texts_for(paths, load.inventory.is_some())
             .map_err(LoadError::from)
             .and_then(|t| Session::load(t, load.clone()))
@@ -117,6 +118,35 @@ fn document_kind(command: Option<&Command>) -> Kind {
 
 /// Runs the command line.
 pub fn run(cli: Cli) -> Exit {
+    if cli.timings {
+        supportkb::source::timings::enable();
+    }
+    let timings = cli.timings;
+    let exit = run_command(cli);
+    if timings {
+        print_timings();
+    }
+    exit
+}
+
+/// The recorded phases and the process's peak resident memory, on standard error.
+fn print_timings() {
+    let phases = supportkb::source::timings::take();
+    let mut text = supportkb::source::timings::report(&phases);
+    // Linux reports the peak resident set as `VmHWM:   1234 kB`.
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().to_string()))
+        });
+    if let Some(peak) = peak {
+        text.push_str(&format!("peak resident memory: {peak}\n"));
+    }
+    supportkb::render::emit_err(&text);
+}
+
+fn run_command(cli: Cli) -> Exit {
     let cx = Context::new(&cli);
     supportkb::render::text::set_row_limit(cli.rows);
     output::document_kind(
@@ -148,15 +178,11 @@ pub fn run(cli: Cli) -> Exit {
         }) => eval::eval(&cx, output.as_deref(), write_anywhere),
         Some(Command::Search { words, limit }) => search::search(&cx, &words, limit),
         Some(Command::Sql { dialect }) => sql::sql(&cx, dialect),
-        Some(Command::Report {
-            csv,
-            output,
-            timings,
-        }) => report::report(
+        Some(Command::Report { csv, output }) => report::report(
             &cx,
             csv.map(args::CsvKind::table),
             output.as_deref(),
-            timings,
+            cli.timings,
         ),
         Some(Command::Coverage {
             source,

@@ -21,15 +21,16 @@ use crate::source::{Code, Diagnostic, plural};
 use crate::syntax::{ColType, Version};
 use std::path::Path;
 
+/// The integer a field is written as (digits, perhaps after a `-`, within 64 bits).
+fn int_field(field: &str) -> Option<i64> {
+    let digits = field.strip_prefix('-').unwrap_or(field);
+    let is_int = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    is_int.then(|| field.parse::<i64>().ok()).flatten()
+}
+
 /// The constant a field stands for.
 pub fn field_value(field: &str) -> Const {
-    let is_int = !field.is_empty()
-        && field
-            .strip_prefix('-')
-            .unwrap_or(field)
-            .chars()
-            .all(|c| c.is_ascii_digit());
-    if is_int && let Ok(i) = field.parse::<i64>() {
+    if let Some(i) = int_field(field) {
         return Const::Int(i);
     }
     let mut chars = field.chars();
@@ -106,6 +107,15 @@ impl Columns {
 
     fn arity(&self) -> usize {
         self.names.len()
+    }
+
+    /// Whether an integer field of column `col` is that integer: the column is untyped or
+    /// of integers (a string or version column reads digits otherwise).
+    fn reads_integers(&self, col: usize) -> bool {
+        matches!(
+            self.types.get(col).copied().flatten(),
+            None | Some(ColType::Integer)
+        )
     }
 
     /// The value of field `field` of column `col`.
@@ -198,6 +208,7 @@ pub fn read_rows(
     let encoded = is_encoded(path);
     let csv = crate::source::table::is_csv(path);
     let arity = columns.arity();
+    let ints: Vec<bool> = (0..arity).map(|i| columns.reads_integers(i)).collect();
     each_row(path, |line, fields| {
         if is_marker(line, &fields) || is_header(line, &fields, columns) {
             return Ok(true);
@@ -216,6 +227,13 @@ pub fn read_rows(
         }
         let mut row = Vec::with_capacity(arity);
         for (i, f) in fields.iter().enumerate() {
+            // The common case of large files: a number, interned without a `Const`.
+            if ints[i]
+                && let Some(n) = int_field(f)
+            {
+                row.push(interner.intern_int(n));
+                continue;
+            }
             let v = columns.value(i, f, encoded).map_err(|why| {
                 let at = if csv {
                     format!("{}:{line}: field {}", path.display(), i + 1)
@@ -442,6 +460,41 @@ mod tests {
     }
 
     use proptest::prelude::*;
+
+    #[test]
+    fn numeric_fields_are_the_values_the_slow_path_gives() {
+        // Integers take a path of their own into the interner; every field must still be
+        // the constant `field_value` and the column's type say.
+        let dir = tempfile::tempdir().unwrap();
+        let tsv = dir.path().join("n.tsv");
+        std::fs::write(
+            &tsv,
+            "42\t42\t-7\n+5\t007\t99999999999999999999\n-\t0\t-0\n",
+        )
+        .unwrap();
+        let cols = Columns {
+            names: vec!["a".into(), "s".into(), "n".into()],
+            types: vec![None, Some(ColType::String), None],
+        };
+        let mut interner = Interner::default();
+        let rows = read_rows(&tsv, &cols, &mut interner).unwrap();
+        let fields = [
+            ["42", "42", "-7"],
+            ["+5", "007", "99999999999999999999"],
+            ["-", "0", "-0"],
+        ];
+        for (row, fields) in rows.iter().zip(fields) {
+            let want: Vec<Const> = fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| cols.value(i, f, false).unwrap())
+                .collect();
+            assert_eq!(interner.decode(row), want);
+        }
+        assert_eq!(interner.decode(&rows[0])[1], Const::Str("42".into()));
+        assert_eq!(interner.decode(&rows[2])[2], Const::Int(0));
+        assert_eq!(rows[2][2], interner.get(&Const::Int(0)).unwrap());
+    }
 
     #[test]
     fn typed_columns_parse_each_field_by_its_type() {

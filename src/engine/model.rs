@@ -3,6 +3,7 @@
 //! all have smaller heights, which is what lets the explainer rebuild a minimal-height proof
 //! top-down without recording derivations during evaluation.
 
+use super::tuple::Tuple;
 use crate::ir::{Id, Pred, Row};
 use std::collections::BTreeMap;
 
@@ -33,6 +34,55 @@ impl Relation {
             r.push(&row, h);
         }
         r
+    }
+
+    /// Builds a relation of `arity` columns from facts (height 0) in any order, duplicates
+    /// dropped. Rows of up to four columns are packed into one integer for the sort, so a
+    /// large file of facts sorts as integers, not as vectors.
+    pub fn from_facts(arity: usize, rows: Vec<Row>) -> Self {
+        match arity {
+            0..=2 => Self::from_packed::<u64>(arity, rows),
+            3..=4 => Self::from_packed::<u128>(arity, rows),
+            _ => Self::from_log(arity, rows.into_iter().map(|r| (r, 0)).collect()),
+        }
+    }
+
+    fn from_packed<T: Tuple + Copy>(arity: usize, rows: Vec<Row>) -> Self {
+        let mut packed: Vec<T> = rows
+            .into_iter()
+            .map(|r| {
+                debug_assert_eq!(r.len(), arity);
+                T::pack(r.into_iter())
+            })
+            .collect();
+        packed.sort_unstable();
+        packed.dedup();
+        let mut rel = Relation::with_capacity(arity, packed.len());
+        let mut row = Vec::with_capacity(arity);
+        for t in packed {
+            row.clear();
+            t.unpack_into(arity, &mut row);
+            rel.push(&row, 0);
+        }
+        rel
+    }
+
+    /// An empty relation of `arity` columns with room for `n` tuples, to be filled in order
+    /// by [`Relation::push_sorted`].
+    pub fn with_capacity(arity: usize, n: usize) -> Self {
+        Relation {
+            arity,
+            len: 0,
+            data: Vec::with_capacity(n * arity),
+            heights: Vec::with_capacity(n),
+        }
+    }
+
+    /// Appends a tuple greater than every tuple so far, with its height.
+    pub fn push_sorted(&mut self, row: &[Id], h: u32) {
+        debug_assert_eq!(row.len(), self.arity);
+        debug_assert!(self.len == 0 || self.row(self.len - 1) < row);
+        self.push(row, h);
     }
 
     /// Builds a relation from rows already sorted and distinct, with their heights.
@@ -218,5 +268,25 @@ impl<'a> Layered<'a> {
     /// The height of a tuple, if it holds.
     pub fn height(&self, pred: &Pred, row: &[Id]) -> Option<u32> {
         self.relation(pred).and_then(|r| r.height(row))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_sort_and_dedup_as_the_height_log_does() {
+        for arity in [0, 1, 2, 3, 4, 5] {
+            let rows: Vec<Row> = (0..40u32)
+                .map(|i| (0..arity as u32).map(|c| (i * 7 + c * 3) % 11).collect())
+                .collect();
+            let packed = Relation::from_facts(arity, rows.clone());
+            let logged = Relation::from_log(arity, rows.into_iter().map(|r| (r, 0)).collect());
+            let a: Vec<(Vec<Id>, u32)> = packed.iter().map(|(r, h)| (r.to_vec(), h)).collect();
+            let b: Vec<(Vec<Id>, u32)> = logged.iter().map(|(r, h)| (r.to_vec(), h)).collect();
+            assert_eq!(a, b, "arity {arity}");
+            assert!(a.len() <= 11 && !a.is_empty());
+        }
     }
 }

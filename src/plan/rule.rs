@@ -196,11 +196,13 @@ pub struct RulePlan {
 }
 
 impl RulePlan {
-    /// The widest row, key or value any step of the rule handles.
-    pub fn max_width(&self) -> usize {
+    /// The most columns the evaluator packs into one row for this rule: a tuple of an atom
+    /// it reads, a key or the other values of a keyed row between segments, a head tuple.
+    /// (A segment's binding row is never packed: it is built column by column.)
+    pub fn packed_width(&self) -> usize {
         self.segments
             .iter()
-            .map(|s| s.width + s.transforms.iter().filter(|t| t.appends()).count())
+            .flat_map(|s| s.next.iter().flat_map(|b| [b.key.len(), b.rest.len()]))
             .chain(self.segments.iter().filter_map(|s| match &s.start {
                 Start::Scan(a) | Start::Join(a) | Start::Anti(a) => Some(a.pats.len()),
                 Start::Unit => None,

@@ -146,8 +146,11 @@ impl KnowledgeBase {
     pub fn load(texts: Vec<SourceText>, config: LoadConfig) -> Result<Self, LoadError> {
         let started = std::time::Instant::now();
         let mut timings = LoadTimings::default();
+        use crate::source::timings::phase;
         let mut sources = SourceMap::default();
+        let parsing = phase(|| "parse".into());
         let loaded = super::include::load_all(texts, &mut sources);
+        drop(parsing);
         if !loaded.errors.is_empty() {
             return Err(LoadError::rejected(&sources, loaded.errors));
         }
@@ -157,8 +160,11 @@ impl KnowledgeBase {
                 .clauses
                 .retain(|c| !(c.is_fact() && config.retracted.iter().any(|g| g.is_head_of(c))));
         }
+        let checking = phase(|| "check".into());
         let pinned = read_pinned(&program, &texts, &sources);
         let checked = check_with(program, &pinned).map_err(|d| LoadError::rejected(&sources, d))?;
+        drop(checking);
+        let rewriting = phase(|| "rewrite and stratify".into());
         let rules = rewrite(&checked);
         if let Err(errors) = crate::check::stratify(&rules) {
             return Err(LoadError::rejected(
@@ -166,12 +172,16 @@ impl KnowledgeBase {
                 crate::transform::relax::unorderable(errors),
             ));
         }
+        drop(rewriting);
         let mut interner = Interner::default();
         timings.compile = started.elapsed();
+        let reading = phase(|| "read fact files".into());
         let (edb, fact_files, input_warnings) =
             read_inputs(&checked, &sources, &config, &mut interner)
                 .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
+        drop(reading);
         timings.inputs = started.elapsed() - timings.compile;
+        let evaluating = phase(|| "evaluate".into());
         let database = crate::sql::connect(&config.engine, &config.eval)
             .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
         let evaluated = match database {
@@ -185,6 +195,7 @@ impl KnowledgeBase {
                 &config.eval,
             ),
         };
+        drop(evaluating);
         let model = evaluated.map_err(|e| {
             let failure = match &e {
                 // A rule the SQL dialect cannot evaluate is the input's limit, not a bug.

@@ -4,10 +4,10 @@
 //! [`render`], over the [`Render`] trait.
 
 pub mod coverage;
-pub mod document;
 pub mod diff;
-pub mod html;
+pub mod document;
 pub mod estate;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;

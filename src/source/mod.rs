@@ -11,6 +11,7 @@ mod files;
 mod map;
 mod span;
 pub mod table;
+pub mod timings;
 
 pub use atomic::write_atomic;
 pub use diagnostic::{Code, Diagnostic, Severity, plural};

@@ -1,6 +1,12 @@
 //! From plans to operators: one datafrog variable per predicate of the stratum (facts
 //! loaded), predicates of lower strata entered once, one keyed index per atom shape shared
 //! by every rule that reads it, and one operator per segment.
+//!
+//! A keyed row between two segments that keeps no history (no dedup) is only read by the
+//! next segment; when that segment is an antijoin, or a join with a relation of a lower
+//! stratum whose rows have all been seen, the old rows can never join again and are
+//! dropped (`forget_left`): otherwise a rule such as `tc(X, Z) :- tc(X, Y), edge(Y, Z)`
+//! would keep a second, re-keyed copy of `tc` for nothing.
 
 use super::operators::{Input, Keyed, Op, Sink};
 use crate::engine::model::Layered;
@@ -33,6 +39,9 @@ pub(super) fn build<R: Tuple>(
     let mut indexes: HashMap<AtomShape, Keyed<R>> = HashMap::new();
     for plan in plans.iter().filter(|pl| preds.contains(&pl.head_pred)) {
         let mut prev: Option<Keyed<R>> = None;
+        // Whether `prev` keeps no history of its own (no dedup), so that rows it no longer
+        // needs can be dropped.
+        let mut prev_indistinct = false;
         let n = plan.segments.len();
         for (k, seg) in plan.segments.iter().enumerate() {
             let input = match &seg.start {
@@ -53,6 +62,7 @@ pub(super) fn build<R: Tuple>(
                         key: shape.key_width(),
                         rest: seg.width - shape.key_width() - shape.new_width(),
                         new: shape.new_width(),
+                        forget_left: prev_indistinct && !preds.contains(&shape.pred),
                     }
                 }
                 Start::Anti(shape) => Input::Anti {
@@ -60,12 +70,14 @@ pub(super) fn build<R: Tuple>(
                     rel: anti_keys(shape, layered),
                     key: shape.key_width(),
                     rest: seg.width - shape.key_width(),
+                    forget_left: prev_indistinct,
                 },
             };
             let sink = match &seg.next {
                 Some(boundary) if k + 1 < n => {
                     let name = format!("rule {} segment {k}", plan.rule);
-                    let kv = if keeps_all(seg, boundary) {
+                    prev_indistinct = keeps_all(seg, boundary);
+                    let kv = if prev_indistinct {
                         iteration.variable_indistinct::<(R, R)>(&name)
                     } else {
                         iteration.variable::<(R, R)>(&name)

@@ -4,8 +4,9 @@
 //! Heights: after each `Iteration::changed`, the recent tuples of the stratum's predicates
 //! are logged with the global round number; a tuple first appears as recent in the round
 //! after all its premises did, so heights strictly increase along every first derivation.
-//! The log replaces datafrog's final merge: sorting it (a merge of sorted runs) gives the
-//! model.
+//! The log is one sorted run of rows per round (the round's height stored once per run, not
+//! per row); it replaces datafrog's final merge: once the stratum's variables are dropped,
+//! merging the runs gives the model directly, a row keeping the height of its first run.
 
 use super::Program;
 use super::build::build;
@@ -14,6 +15,7 @@ use super::operators::Ctx;
 use crate::engine::model::{Layered, Relation};
 use crate::engine::tuple::Tuple;
 use crate::ir::{Interner, Pred};
+use crate::source::timings::phase;
 use datafrog::{Iteration, Variable};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -30,15 +32,20 @@ pub(super) fn stratum<R: Tuple>(
 ) -> Result<(BTreeMap<Pred, Relation>, u32), EvalError> {
     let mut iteration = Iteration::new();
     let mut vars: HashMap<Pred, Variable<R>> = HashMap::new();
-    let mut logs: BTreeMap<&Pred, Vec<(R, u32)>> = BTreeMap::new();
+    let mut logs: BTreeMap<&Pred, HeightLog<R>> = BTreeMap::new();
     for &pred in preds {
         let v = iteration.variable::<R>(&pred.to_string());
-        let fs: Vec<R> = p
+        let mut fs: Vec<R> = p
             .facts
             .get(pred)
             .map(|f| f.iter().map(|r| R::pack(r.iter().copied())).collect())
             .unwrap_or_default();
-        logs.insert(pred, fs.iter().map(|r| (r.clone(), 0)).collect());
+        fs.sort_unstable();
+        let mut log = HeightLog::default();
+        if p.config.heights {
+            log.push_run(fs.iter().cloned(), 0);
+        }
+        logs.insert(pred, log);
         v.extend(fs);
         vars.insert(pred.clone(), v);
     }
@@ -47,6 +54,7 @@ pub(super) fn stratum<R: Tuple>(
     let mut buf = Vec::new();
     let mut scratch = (Vec::new(), Vec::new());
     let mut round = first_round;
+    let looping = phase(|| "semi-naive rounds".into());
     while iteration.changed() {
         round += 1;
         let mut new = 0;
@@ -57,7 +65,7 @@ pub(super) fn stratum<R: Tuple>(
                 && !recent.is_empty()
                 && let Some(log) = logs.get_mut(pred)
             {
-                log.extend(recent.iter().map(|r| (r.clone(), round)));
+                log.push_run(recent.iter().cloned(), round);
             }
         }
         guard.account(new)?;
@@ -66,34 +74,90 @@ pub(super) fn stratum<R: Tuple>(
             guard.check()?;
         }
     }
-    let mut out = BTreeMap::new();
-    for (pred, mut log) in logs {
-        if !p.config.heights {
-            // Without heights, datafrog's own merge gives the rows (all at height 0).
-            log = built.vars[pred]
-                .clone()
-                .complete()
-                .elements
-                .into_iter()
-                .map(|r| (r, 0))
-                .collect();
+    drop(looping);
+    let _building = phase(|| "relations from the height log".into());
+    if !p.config.heights {
+        // Without heights, datafrog's own merge gives the rows (all at height 0).
+        for (pred, log) in logs.iter_mut() {
+            let rows = built.vars[*pred].clone().complete().elements;
+            log.push_run(rows.into_iter(), 0);
         }
-        // Runs of sorted rows: a stable sort merges them; a row keeps its first height.
-        log.sort_by(|a, b| a.0.cmp(&b.0));
-        log.dedup_by(|later, first| later.0 == first.0);
+    }
+    // The variables, their batches and the keyed copies are not needed any more: free them
+    // before the model is built beside the log.
+    drop(built);
+    drop(iteration);
+    let mut out = BTreeMap::new();
+    for (pred, log) in logs {
         let n = p.arity.get(pred).copied().unwrap_or(0);
-        let mut row = Vec::with_capacity(n);
-        let rel = Relation::from_sorted(
-            n,
-            log.iter().map(|(r, h)| {
-                row.clear();
-                r.unpack_into(n, &mut row);
-                (row.clone(), *h)
-            }),
-        );
-        out.insert(pred.clone(), rel);
+        out.insert(pred.clone(), log.into_relation(n));
     }
     Ok((out, round))
+}
+
+/// The rows of one predicate as they became recent: sorted runs, one per round, each with
+/// its height.
+struct HeightLog<R> {
+    rows: Vec<R>,
+    /// (first row of the run in `rows`, its height), in the order the runs were logged.
+    runs: Vec<(usize, u32)>,
+}
+
+impl<R> Default for HeightLog<R> {
+    fn default() -> Self {
+        HeightLog {
+            rows: Vec::new(),
+            runs: Vec::new(),
+        }
+    }
+}
+
+impl<R: Tuple> HeightLog<R> {
+    /// Logs a sorted run of rows at height `h`.
+    fn push_run(&mut self, run: impl Iterator<Item = R>, h: u32) {
+        let start = self.rows.len();
+        self.rows.extend(run);
+        if self.rows.len() > start {
+            self.runs.push((start, h));
+        }
+    }
+
+    /// The relation of `arity` columns: the runs merged (a k-way merge on a heap, smallest
+    /// row first, ties to the lower height), each row once with the height of its first run.
+    fn into_relation(self, arity: usize) -> Relation {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        let ends: Vec<usize> = self
+            .runs
+            .iter()
+            .skip(1)
+            .map(|r| r.0)
+            .chain([self.rows.len()])
+            .collect();
+        let mut heap: BinaryHeap<Reverse<(&R, u32, usize)>> = self
+            .runs
+            .iter()
+            .enumerate()
+            .map(|(i, &(start, h))| Reverse((&self.rows[start], h, i)))
+            .collect();
+        let mut next: Vec<usize> = self.runs.iter().map(|r| r.0 + 1).collect();
+        let mut rel = Relation::with_capacity(arity, self.rows.len());
+        let mut row = Vec::with_capacity(arity);
+        let mut last: Option<&R> = None;
+        while let Some(Reverse((r, h, i))) = heap.pop() {
+            if last != Some(r) {
+                row.clear();
+                r.unpack_into(arity, &mut row);
+                rel.push_sorted(&row, h);
+                last = Some(r);
+            }
+            if next[i] < ends[i] {
+                heap.push(Reverse((&self.rows[next[i]], self.runs[i].1, i)));
+                next[i] += 1;
+            }
+        }
+        rel
+    }
 }
 
 /// The shared state of the operators of one evaluation.
@@ -107,5 +171,30 @@ pub(super) fn context<'a>(
         warnings,
         guard,
         tables: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_keeps_each_row_once_with_its_first_height() {
+        let mut log = HeightLog::<u64>::default();
+        // Facts at height 0 come back as recent in round 1; rows arrive in runs of any size.
+        log.push_run([3, 5].into_iter(), 0);
+        log.push_run([1, 3, 5].into_iter(), 1);
+        for h in 2..40u32 {
+            log.push_run((0..u64::from(h)).map(|i| 100 * u64::from(h) + i), h);
+        }
+        let rel = log.into_relation(2);
+        let rows: Vec<(Vec<u32>, u32)> = rel.iter().map(|(r, h)| (r.to_vec(), h)).collect();
+        assert_eq!(rows[0], (vec![0, 1], 1));
+        assert_eq!(rows[1], (vec![0, 3], 0));
+        assert_eq!(rows[2], (vec![0, 5], 0));
+        assert_eq!(rows[3], (vec![0, 200], 2));
+        assert_eq!(rows.len(), 3 + (2..40).sum::<usize>());
+        assert!(rows.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(rows.iter().all(|(r, h)| *h < 2 || r[1] / 100 == *h));
     }
 }

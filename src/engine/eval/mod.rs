@@ -9,9 +9,11 @@
 //! bookkeeping and the sorted batches; the join and antijoin kernels are the crate's own
 //! (`operators`), so an operator can stop mid-way at a limit ([`limits`]).
 //!
-//! Rows are packed into the narrowest [`Tuple`] that holds every row, key and value of the
-//! program (one `u64` for two columns, one `u128` for four, two for eight), so datafrog's
-//! sorts and merges compare integers, not vectors; wider programs use `Vec<u32>`.
+//! Rows are packed into the narrowest [`Tuple`] that holds every tuple, key and value the
+//! program stores ([`RulePlan::packed_width`]: one `u64` for two columns, one `u128` for
+//! four, two for eight), so datafrog's sorts and merges compare integers, not vectors; wider
+//! programs use `Vec<u32>`. Binding rows inside a segment are never packed, so a rule joining
+//! three variables still runs on `u64` rows when it stores at most two columns together.
 //!
 //! Each tuple's height (the round of its first derivation) is logged as it appears
 //! (`fixpoint`); the explainer rebuilds proofs from heights alone.
@@ -29,6 +31,7 @@ use crate::check::Stratum;
 use crate::check::stratify;
 use crate::ir::{Id, Interner, Pred, Rule};
 use crate::plan::{RulePlan, plan_rules};
+use crate::source::timings::phase;
 pub use limits::{EvalConfig, EvalError, Limit};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -60,8 +63,10 @@ pub fn evaluate(
     interner: &mut Interner,
     config: &EvalConfig,
 ) -> Result<Model, EvalError> {
+    let planning = phase(|| "stratify and plan".into());
     let strata = stratify(rules).map_err(EvalError::Program)?;
     let plans = plan_rules(rules, interner).map_err(EvalError::Program)?;
+    drop(planning);
     let mut arity: HashMap<Pred, usize> = HashMap::new();
     // File facts of predicates no rule defines are base relations as they stand.
     let heads: BTreeSet<&Pred> = rules.iter().map(|r| &r.head.pred).collect();
@@ -88,7 +93,7 @@ pub fn evaluate(
     }
     let width = plans
         .iter()
-        .map(RulePlan::max_width)
+        .map(RulePlan::packed_width)
         .chain(arity.values().copied())
         .max()
         .unwrap_or(0);
@@ -105,15 +110,17 @@ pub fn evaluate(
         max_height: base.max_height,
         ..Model::default()
     };
+    let copying = phase(|| "input relations into the model".into());
     for (pred, rows) in loose {
         let n = arity
             .get(&pred)
             .copied()
             .or_else(|| rows.first().map(Vec::len))
             .unwrap_or(0);
-        let rel = Relation::from_log(n, rows.into_iter().map(|r| (r, 0)).collect());
+        let rel = Relation::from_facts(n, rows);
         out.relations.insert(pred, rel);
     }
+    drop(copying);
     // The narrowest packing that holds every row, key and value.
     match width {
         0..=2 => run::<u64>(&program, base, out, interner),
@@ -142,6 +149,10 @@ fn run<R: Tuple>(
                 base,
                 top: Some(&out),
             };
+            let _stratum = phase(|| {
+                let names: Vec<String> = s.preds.iter().map(Pred::to_string).collect();
+                format!("stratum {}", names.join(", "))
+            });
             match fixpoint::stratum::<R>(p, &preds, layered, round, &ctx, &guard) {
                 Ok((relations, last)) => {
                     out.relations.extend(relations);
@@ -222,6 +233,24 @@ mod tests {
         let h = |t: &str| m["t"].iter().find(|(x, _)| x == t).unwrap().1;
         assert!(m["e"].iter().all(|(_, h)| *h == 0));
         assert!(h("1,2") < h("1,3") && h("1,3") < h("1,4"));
+    }
+
+    #[test]
+    fn rules_joining_three_variables_store_two_columns() {
+        // The closure's binding row has three slots (X, Y, Z) but it stores only tuples of
+        // two columns and one-column keys and values: rows pack into one u64.
+        let kb = check(
+            parse_kb(
+                "e(1,2). t(X,Y) :- e(X,Y). t(X,Z) :- t(X,Y), e(Y,Z). w(X,Y,Z) :- e(X,Y), e(Y,Z).",
+                0,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let mut interner = Interner::default();
+        let plans = plan_rules(&rewrite(&kb), &mut interner).unwrap();
+        let widths: Vec<usize> = plans.iter().map(RulePlan::packed_width).collect();
+        assert_eq!(widths, vec![2, 2, 3]);
     }
 
     #[test]

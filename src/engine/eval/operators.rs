@@ -48,6 +48,8 @@ pub(super) enum Input<R: Tuple> {
         key: usize,
         rest: usize,
         new: usize,
+        /// Drop `left`'s old rows once `right` can change no more (see `build`).
+        forget_left: bool,
     },
     /// Keyed rows with no matching key in a relation of a lower stratum.
     Anti {
@@ -55,6 +57,8 @@ pub(super) enum Input<R: Tuple> {
         rel: Vec<R>,
         key: usize,
         rest: usize,
+        /// Drop `left`'s old rows (an antijoin reads only the new ones).
+        forget_left: bool,
     },
 }
 
@@ -210,6 +214,7 @@ impl Ctx<'_> {
                 key,
                 rest,
                 new,
+                forget_left,
             } => {
                 let mut each = |k: &R, v: &R, n: &R| {
                     buf.clear();
@@ -234,13 +239,22 @@ impl Ctx<'_> {
                 if go {
                     join_runs(&lr, &rr, &mut each);
                 }
+                // `right` comes from a lower stratum: once its rows have all been recent,
+                // `left`'s old rows have met every row they ever will.
+                if *forget_left && rr.is_empty() && !right.stable.borrow().is_empty() {
+                    left.stable.borrow_mut().clear();
+                }
             }
             Input::Anti {
                 left,
                 rel,
                 key,
                 rest,
+                forget_left,
             } => {
+                if *forget_left {
+                    left.stable.borrow_mut().clear();
+                }
                 for (k, v) in left.recent.borrow().iter() {
                     if rel.binary_search(k).is_err() {
                         buf.clear();
