@@ -151,6 +151,11 @@ kinds = {
            "oneOf": [{"properties": {"kind": {"enum": ["statement", "quote", "note"]}}, "required": ["source"]},
                      {"properties": {"kind": {"const": "predicate"}}, "required": ["predicate"]}]}}},
       ["query", "hits"]),
+  "diff": ("supportkb-diff/1", "The answers that changed between two knowledge bases (`supportkb diff A B`).",
+      {"a": {"type": "object"}, "b": {"type": "object"}, "asked": {"type": "integer", "minimum": 0},
+       "renames": {"type": "array"}, "changes": {"type": "array", "items": {"type": "object"}},
+       "full_proofs": {"type": "boolean"}},
+      ["a", "b", "asked", "changes"]),
 }
 for name, (schema, desc, properties, required) in kinds.items():
     full = {"$schema": "https://json-schema.org/draft/2020-12/schema",
