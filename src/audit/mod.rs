@@ -1,4 +1,4 @@
-//! Stage 9 — audit: traces of an answer with every proof and the exact knowledge base that
+//! Stage 10 — audit: traces of an answer with every proof and the exact knowledge base that
 //! gave it ([`trace`]), and their verification against today's knowledge base
 //! ([`verify()`]).
 

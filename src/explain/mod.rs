@@ -1,4 +1,4 @@
-//! Stage 7 — explain: proof trees (*why*) rebuilt top-down from a model's heights, *why
+//! Stage 8 — explain: proof trees (*why*) rebuilt top-down from a model's heights, *why
 //! not* reports for goals that do not hold, and an independent proof checker.
 //!
 //! Enter through [`Explainer::prove`] and [`Explainer::why_not`]; check proofs with

@@ -1,4 +1,4 @@
-//! Stage 8 — query: a knowledge base loaded through every stage below ([`kb`]), and a
+//! Stage 9 — query: a knowledge base loaded through every stage below ([`kb`]), and a
 //! [`Session`] that answers questions (`supported? peer_cache`), conjunctive queries
 //! (`?- …`), `why` and `why not` over it, with every proof checked; query files with
 //! expectations ([`script`]) and suites of them ([`suite`]); the report of an inventory

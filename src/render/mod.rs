@@ -1,4 +1,4 @@
-//! Stage 10 — render: every document the tool prints — answers, query-file and suite
+//! Stage 12 — render: every document the tool prints — answers, query-file and suite
 //! reports, traces and their verification, knowledge-base summaries, diagnostics — as text
 //! (proof trees drawn as trees, tables by tabled), Markdown, or JSON (serde). One entry:
 //! [`render`], over the [`Render`] trait.

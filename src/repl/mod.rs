@@ -1,4 +1,4 @@
-//! Stage 11 — repl: the interactive session (rustyline): completion of commands, predicates (with
+//! Stage 13 — repl: the interactive session (rustyline): completion of commands, predicates (with
 //! arity) and the constants of the argument being typed, "did you mean" hints, highlighting, multi-
 //! line statements with a continuation prompt, history in the user's data directory, Ctrl-C that
 //! cancels a line or a running evaluation, and the `:` commands. With standard input not a

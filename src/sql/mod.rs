@@ -1,4 +1,4 @@
-//! Stage 6 — sql: the planned program compiled to SQL and evaluated on a database
+//! Stage 7 — sql: the planned program compiled to SQL and evaluated on a database
 //! (SQLite or PostgreSQL), each derived row stored once with its height and the rule that
 //! first derived it, and the model read back for the explainer.
 //!
