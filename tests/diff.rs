@@ -163,6 +163,46 @@ fn rows_added_renamed_and_qualifiers_retired_in_2022() {
 }
 
 #[test]
+fn by_default_inputs_are_asked_at_the_versions_the_revisions_mention() {
+    // `deployment_supported` needs a method and a version: the default questions ask it at
+    // every version either revision mentions, so the removal shows without a query file.
+    let r = diff("2020-11-30-memdocs", "2022-07-12-memdocs-57cb874b", &[]);
+    assert_eq!(r.code, 1);
+    let d = json(&r);
+    let added = changes(&d, "added");
+    let classic = added
+        .iter()
+        .find(|(q, _)| q == "deployment_supported? cloud_service_classic 2203")
+        .unwrap_or_else(|| panic!("{added:?}"));
+    assert_eq!(
+        classic.1,
+        ["answer: unknown → (no, virtual_machine_scale_set)"]
+    );
+    // The versions before 2203 changed alike: one change names the others.
+    let before: Vec<_> = changes(&d, "qualifier")
+        .into_iter()
+        .filter(|(q, _)| q.starts_with("deployment_supported? cloud_service_classic"))
+        .collect();
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert_eq!(
+        before[0].1.last().map(String::as_str),
+        Some("the same with 2002, 2006 in its place")
+    );
+    // A refinement of a verdict already asked (`supported_at` of `supported`) is not asked.
+    assert!(
+        d["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| !c["question_b"]
+                .as_str()
+                .unwrap()
+                .starts_with("supported_at?")),
+        "{d}"
+    );
+}
+
+#[test]
 fn questions_of_a_query_file_the_classic_option_removed_from_2203() {
     let r = diff(
         "2020-11-30-memdocs",

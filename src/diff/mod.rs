@@ -1,4 +1,4 @@
-//! Stage 10 — diff: what changed between two knowledge bases (two revisions of a document),
+//! Stage 11 — diff: what changed between two knowledge bases (two revisions of a document),
 //! as the answers to the same questions.
 //!
 //! # What this produces
@@ -10,8 +10,12 @@
 //! - **Questions.** By default, every *verdict predicate* — a declared predicate with a key
 //!   and a column named `answer` or `verdict` — is asked with the columns before that column
 //!   given: each tuple of them either model holds. A goal-directed predicate (one that needs
-//!   an input, such as `supported_at`'s version) has no tuples without its inputs and is
-//!   asked only by a query file (`--queries`), which replaces the default questions.
+//!   inputs, such as `deployment_supported`'s method and version) has no tuples without its
+//!   inputs: it is asked with every value of its given columns' names elsewhere in either
+//!   model (a *probe*), unless it only adds inputs to another verdict predicate
+//!   (`supported_at` of `supported`), whose questions cover it. Runs of probes that changed
+//!   alike and differ in one argument are shown as one change. A query file (`--queries`)
+//!   replaces the default questions.
 //! - **Aliases.** `alias(new, old)` facts of either knowledge base make one name of two: every
 //!   constant is compared under its newest name, and a question is asked of each knowledge
 //!   base in the name that knowledge base uses. A question asked under two names is a
@@ -114,6 +118,49 @@ fn renamed_in_rows(
     out
 }
 
+/// The one argument where two questions differ: its position, and the second's value.
+fn one_difference(x: &str, y: &str) -> Option<(usize, String)> {
+    let (xs, ys): (Vec<&str>, Vec<&str>) = (x.split(' ').collect(), y.split(' ').collect());
+    if xs.len() != ys.len() || xs[0] != ys[0] {
+        return None;
+    }
+    let mut diff = xs.iter().zip(&ys).enumerate().filter(|(_, (a, b))| a != b);
+    match (diff.next(), diff.next()) {
+        (Some((i, (_, b))), None) => Some((i, b.to_string())),
+        _ => None,
+    }
+}
+
+/// Runs of probed questions (flag `true`) that changed alike and differ in one argument
+/// (`deployment_supported? m 1910`, `… 2002`, `… 2006`) become the first change, with a
+/// last detail naming the others' values.
+fn fold_probe_runs(changes: Vec<(Change, bool)>) -> Vec<Change> {
+    let mut out: Vec<(Change, bool, Option<usize>, Vec<String>)> = Vec::new();
+    for (c, probe) in changes {
+        if let Some((last, true, at, also)) = out.last_mut()
+            && probe
+            && last.kind == c.kind
+            && last.details == c.details
+            && let Some((i, value)) = one_difference(&last.question_b, &c.question_b)
+            && at.is_none_or(|at| at == i)
+        {
+            *at = Some(i);
+            also.push(value);
+            continue;
+        }
+        out.push((c, probe, None, Vec::new()));
+    }
+    out.into_iter()
+        .map(|(mut c, _, _, also)| {
+            if !also.is_empty() {
+                c.details
+                    .push(format!("the same with {} in its place", also.join(", ")));
+            }
+            c
+        })
+        .collect()
+}
+
 /// Asks `questions` (each as A and B name it) of both sessions and compares the answers.
 /// A question on a predicate one side does not declare gets no answer there.
 ///
@@ -127,7 +174,7 @@ pub fn diff(
     opts: AskOptions,
 ) -> Result<Diff, QueryError> {
     let mut renames = Vec::new();
-    let mut changes = Vec::new();
+    let mut changes: Vec<(Change, bool)> = Vec::new();
     for q in questions {
         let ans_a = match &q.in_a {
             Some(t) => Some(ask_question(a, t, opts)?),
@@ -146,14 +193,15 @@ pub fn diff(
         }
         let (ka, kb) = (&a.kb, &b.kb);
         if let Some((kind, details)) = compare(ans_a.as_ref(), ans_b.as_ref(), aliases, ka, kb) {
-            changes.push(Change {
+            let change = Change {
                 kind,
                 question_a: q.in_a.clone().unwrap_or_else(|| q.canonical.clone()),
                 question_b: q.in_b.clone().unwrap_or_else(|| q.canonical.clone()),
                 details,
                 a: ans_a,
                 b: ans_b,
-            });
+            };
+            changes.push((change, q.probe));
         }
     }
     renames.sort();
@@ -168,7 +216,7 @@ pub fn diff(
         },
         asked: questions.len(),
         renames,
-        changes,
+        changes: fold_probe_runs(changes),
         full_proofs: false,
     })
 }

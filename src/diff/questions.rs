@@ -67,6 +67,9 @@ pub struct Asked {
     pub in_b: Option<String>,
     /// Given arguments A and B name differently.
     pub renames: Vec<Rename>,
+    /// A goal-directed predicate asked at inputs drawn from the models, not a subject
+    /// either model holds: runs of such questions with the same change are shown as one.
+    pub probe: bool,
 }
 
 /// The first column named `answer` or `verdict` of a keyed predicate.
@@ -99,6 +102,77 @@ fn subjects(
     out.into_iter().collect()
 }
 
+/// Whether `p` (goal-directed) is another verdict predicate of either knowledge base asked
+/// with more inputs: its columns, less inputs the other does not have, are the other's
+/// columns (`supported_at(subject, version, answer, condition)` of
+/// `supported(subject, answer, condition)`).
+fn refines_a_verdict(p: &PredInfo, kbs: [&KnowledgeBase; 2]) -> bool {
+    let cols: Vec<String> = (0..p.arity).map(|i| p.column(i)).collect();
+    kbs.iter()
+        .flat_map(|kb| kb.checked.preds.values())
+        .any(|q| {
+            if q.name == p.name || !q.bound_args.is_empty() || verdict_column(q).is_none() {
+                return false;
+            }
+            let theirs: Vec<String> = (0..q.arity).map(|i| q.column(i)).collect();
+            // What `p` has more are inputs only, and the rest is `q`'s columns in order.
+            let extra_are_inputs = (0..p.arity)
+                .filter(|&i| !theirs.contains(&cols[i]))
+                .all(|i| p.bound_args.contains(&i));
+            let kept: Vec<&String> = cols.iter().filter(|c| theirs.contains(c)).collect();
+            theirs.len() < cols.len() && extra_are_inputs && kept.iter().copied().eq(theirs.iter())
+        })
+}
+
+/// The values of every column named `column` of a predicate that is not goal-directed, in
+/// either model, canonical.
+fn domain(column: &str, kbs: [&KnowledgeBase; 2], aliases: &Aliases) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for kb in kbs {
+        for q in kb.checked.preds.values() {
+            if !q.bound_args.is_empty() || q.columns.is_none() {
+                continue;
+            }
+            let cols: Vec<usize> = (0..q.arity).filter(|&j| q.column(j) == column).collect();
+            if cols.is_empty() {
+                continue;
+            }
+            for row in kb.rows_of(&q.name) {
+                for &j in &cols {
+                    out.insert(aliases.canonical(&row[j].to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The inputs a goal-directed predicate is asked with: every combination of the values its
+/// given columns' names take elsewhere in either model (a `version` column is asked at
+/// every version either knowledge base mentions).
+fn probes(
+    p: &PredInfo,
+    given: usize,
+    kbs: [&KnowledgeBase; 2],
+    aliases: &Aliases,
+) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![Vec::new()];
+    for i in 0..given {
+        let values = domain(&p.column(i), kbs, aliases);
+        out = out
+            .into_iter()
+            .flat_map(|t| {
+                values.iter().map(move |v| {
+                    let mut t = t.clone();
+                    t.push(v.clone());
+                    t
+                })
+            })
+            .collect();
+    }
+    out
+}
+
 fn known(kb: &KnowledgeBase) -> BTreeSet<String> {
     kb.interner.values().iter().map(Const::to_string).collect()
 }
@@ -124,12 +198,19 @@ pub fn default_questions(a: &KnowledgeBase, b: &KnowledgeBase, aliases: &Aliases
     }
     let mut out = Vec::new();
     for p in preds.values() {
-        // A goal-directed predicate has tuples only for inputs a question gives: its
-        // questions come from a query file, not from the models.
-        let Some(given) = verdict_column(p).filter(|_| p.bound_args.is_empty()) else {
+        let Some(given) = verdict_column(p) else {
             continue;
         };
-        for args in subjects(p, given, [a, b], aliases) {
+        let tuples = if p.bound_args.is_empty() {
+            subjects(p, given, [a, b], aliases)
+        } else if refines_a_verdict(p, [a, b]) {
+            // `supported_at` of `supported`: its changes are that verdict's, asked already.
+            continue;
+        } else {
+            probes(p, given, [a, b], aliases)
+        };
+        let probe = !p.bound_args.is_empty();
+        for args in tuples {
             let la: Vec<String> = args.iter().map(|c| aliases.local(c, &known_a)).collect();
             let lb: Vec<String> = args.iter().map(|c| aliases.local(c, &known_b)).collect();
             let renames = la
@@ -154,6 +235,7 @@ pub fn default_questions(a: &KnowledgeBase, b: &KnowledgeBase, aliases: &Aliases
                     .contains_key(&p.name)
                     .then(|| question_text(&p.name, &lb)),
                 renames,
+                probe,
             });
         }
     }
@@ -173,6 +255,7 @@ pub fn script_questions(items: &[crate::syntax::ScriptItem]) -> Vec<Asked> {
                 in_a: Some(q.clone()),
                 in_b: Some(q),
                 renames: Vec::new(),
+                probe: false,
             }
         })
         .collect()
