@@ -260,3 +260,27 @@ fn text_and_markdown_show_both_answers_and_their_lines() {
     assert_eq!(same.code, 0);
     assert!(same.stdout.contains("no answer changed"));
 }
+
+/// Two premises citing the same line (a note's heading section and its statement) list the
+/// line once under an answer, not once per premise.
+#[test]
+fn each_answer_lists_a_cited_line_once() {
+    let (a, b) = (
+        format!("{H}/2020-11-30-memdocs"),
+        format!("{H}/2022-07-12-memdocs-57cb874b"),
+    );
+    let t = run(&["diff", &a, &b]);
+    assert_eq!(t.code, 1);
+    let mut under: Vec<&str> = Vec::new();
+    let mut checked = 0;
+    for l in t.stdout.lines() {
+        if l.starts_with("    A: ") || l.starts_with("    B: ") {
+            under.clear();
+        } else if let Some(c) = l.strip_prefix("       ") {
+            assert!(!under.contains(&c), "{c} listed twice:\n{}", t.stdout);
+            under.push(c);
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "{}", t.stdout);
+}

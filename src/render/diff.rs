@@ -37,12 +37,16 @@ pub fn answer_line(a: Option<&QuestionAnswer>) -> String {
     }
 }
 
-/// The citations (not the notes) an answer's proofs rest on, without repeats.
+/// The citations (not the notes) an answer's proofs rest on, without repeats: two citations
+/// of the same line with the same quote are one, whatever section each names.
 pub fn cited(a: Option<&QuestionAnswer>) -> Vec<&Quote> {
     let mut out: Vec<&Quote> = Vec::new();
+    let same = |x: &Quote, y: &Quote| {
+        x.source == y.source && x.line == y.line && x.quote == y.quote && x.verified == y.verified
+    };
     for p in a.map(|a| &a.proofs[..]).unwrap_or_default() {
         for q in p.quotes() {
-            if !out.contains(&q) {
+            if !out.iter().any(|o| same(o, q)) {
                 out.push(q);
             }
         }
