@@ -63,6 +63,7 @@ rows = {"type": "array", "items": {"type": "array", "items": {"$ref": "#/$defs/v
 common_answer = {
   "unused_rules": {"type": "array", "items": {"type": "object", "required": ["pred", "needs", "rules"]}},
   "proof_errors": {"type": "array", "items": {"type": "string"}},
+  "warnings": {"description": "What the query may not mean as written, or what its own evaluation ran into (an overflow).", "type": "array", "items": {"type": "string"}},
 }
 def props(d):
     out = dict(common_answer); out.update(d); return out

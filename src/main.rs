@@ -2,7 +2,6 @@
 
 mod cli;
 
-use clap::Parser;
 use cli::output::Exit;
 use std::process::ExitCode;
 
@@ -12,7 +11,7 @@ use std::process::ExitCode;
 const STACK_BYTES: usize = 1 << 30;
 
 fn main() -> ExitCode {
-    let cli = cli::args::Cli::parse();
+    let cli = cli::args::parse();
     // A panic is a bug, not bad input: one line on standard error, exit 101.
     std::panic::set_hook(Box::new(|info| {
         let at = info
@@ -41,7 +40,7 @@ fn main() -> ExitCode {
             cli::run(cli)
         }) {
         Ok(handle) => handle.join().unwrap_or(Exit::Internal),
-        Err(_) => cli::run(cli::args::Cli::parse()),
+        Err(_) => cli::run(cli::args::parse()),
     };
     exit.into()
 }

@@ -125,7 +125,7 @@ fn the_hint_is_dropped_when_it_would_wrap_after_a_resize() {
     let answered = "unknown: the knowledge base states nothing";
     // Wide: the typo gets its hint.
     p.send("supported? peer_cahce").unwrap();
-    p.expect("did you mean peer_cache?")
+    p.expect("did you mean `peer_cache`?")
         .expect("a hint while it fits");
     p.send("\r").unwrap();
     answer(&mut p, answered);
@@ -136,7 +136,7 @@ fn the_hint_is_dropped_when_it_would_wrap_after_a_resize() {
     std::thread::sleep(Duration::from_millis(300));
     p.send("\r").unwrap();
     let out = answer(&mut p, answered);
-    assert!(!out.contains("did you mean peer_cache?"), "{out:?}");
+    assert!(!out.contains("did you mean `peer_cache`?"), "{out:?}");
     quit(&mut p);
 }
 

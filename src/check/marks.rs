@@ -77,7 +77,7 @@ pub fn attribute(
             .with_label("marked here")
             .with_help_opt(
                 did_you_mean(&m.source, declared.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?")),
+                    .map(|s| crate::check::did_you_mean_text(&[s])),
             );
             errors.push(d);
             continue;

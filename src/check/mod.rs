@@ -38,7 +38,7 @@ pub use preds::unknown_predicate;
 pub use query::{CheckedQuery, PartialRead, check_query_body};
 use std::collections::{BTreeMap, BTreeSet};
 pub use stratify::{Stratum, stratify};
-pub use suggest::{closest, did_you_mean};
+pub use suggest::{closest, did_you_mean, did_you_mean_text};
 
 /// What the checker knows of one predicate.
 #[derive(Debug, Clone, PartialEq, Eq)]

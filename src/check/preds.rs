@@ -195,7 +195,7 @@ pub fn unknown_predicate<'a>(
         span,
     )
     .with_label(label)
-    .with_help_opt(did_you_mean(name, candidates).map(|s| format!("did you mean `{s}`?")))
+    .with_help_opt(did_you_mean(name, candidates).map(|s| crate::check::did_you_mean_text(&[s])))
 }
 
 pub(super) fn arity_check(a: &Atom, arity: usize, first: Span, errors: &mut Vec<Diagnostic>) {

@@ -59,7 +59,7 @@ pub(super) fn check_io(
             )
             .with_label("nothing defines it");
             if let Some(s) = did_you_mean(&d.pred, preds.keys().map(String::as_str)) {
-                e = e.with_help(format!("did you mean `{s}`?"));
+                e = e.with_help(crate::check::did_you_mean_text(&[s]));
             }
             errors.push(e);
         }
@@ -87,7 +87,7 @@ pub(super) fn check_sources(program: &Program, errors: &mut Vec<Diagnostic>) {
                 )
                 .with_label("cited here");
                 d = match did_you_mean(&a.source, declared.keys().copied()) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    Some(s) => d.with_help(crate::check::did_you_mean_text(&[s])),
                     None => d.with_help(format!(
                         "declare it: source {} \"Title\" url \"…\".",
                         a.source

@@ -8,6 +8,13 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -
     closest(name, candidates, 1).into_iter().next()
 }
 
+/// "Did you mean" in the one form every message uses: each name in backticks, several
+/// joined by "or": ``did you mean `peer_cache`?``, ``did you mean `a` or `b`?``.
+pub fn did_you_mean_text<S: AsRef<str>>(names: &[S]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", n.as_ref())).collect();
+    format!("did you mean {}?", quoted.join(" or "))
+}
+
 /// Up to `n` names among `candidates` close enough to `name` to be a typo of it, closest
 /// first.
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>, n: usize) -> Vec<String> {
@@ -23,4 +30,18 @@ pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>, n: usi
         .take(n)
         .map(|(_, c)| c.to_string())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean_text;
+
+    #[test]
+    fn one_form_for_one_name_or_several() {
+        assert_eq!(did_you_mean_text(&["site"]), "did you mean `site`?");
+        assert_eq!(
+            did_you_mean_text(&["a".to_string(), "b".to_string()]),
+            "did you mean `a` or `b`?"
+        );
+    }
 }

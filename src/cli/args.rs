@@ -11,6 +11,27 @@ pub const DEFAULT_MAX_MEMORY_MB: u64 = 8192;
 /// Bytes each intermediate row is counted as by `--max-memory`.
 pub const BYTES_PER_ROW: u64 = 32;
 
+/// The command line with the exit codes at the end of every command's help, the top
+/// level's included.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    fn with_codes(c: clap::Command) -> clap::Command {
+        let codes = super::output::EXIT_CODES_HELP;
+        let text = match c.get_after_help() {
+            Some(before) => format!("{before}\n\n{codes}"),
+            None => codes.to_string(),
+        };
+        c.after_help(text)
+    }
+    with_codes(Cli::command()).mut_subcommands(with_codes)
+}
+
+/// Parses the process's arguments (exits with clap's message on a bad one).
+pub fn parse() -> Cli {
+    use clap::FromArgMatches;
+    Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit())
+}
+
 /// Global options and the subcommand.
 #[derive(Parser)]
 #[command(
@@ -33,10 +54,7 @@ pub const BYTES_PER_ROW: u64 = 32;
         supportkb test examples/ --coverage --junit results.xml\n  \
         supportkb --kb examples/lifecycle query 'can_upgrade? 2204 2304'\n  \
         supportkb check rules/\n  \
-        supportkb explain 'supported? peer_cache' -o trace.json && supportkb verify trace.json\n\n\
-        Exit codes: 0 ok, 1 an expectation failed (or a verified trace no longer stands, or \
-        `query --fail-unless`/`--fail-on` matched a verdict), 2 input rejected, 3 a resource \
-        limit was reached."
+        supportkb explain 'supported? peer_cache' -o trace.json && supportkb verify trace.json"
 )]
 pub struct Cli {
     /// Load this .kb file or folder instead of the embedded CMG knowledge base (repeat for more).
@@ -263,7 +281,8 @@ pub enum Command {
 
 /// Verdicts that make `query` exit 1, in the spirit of OPA's `--fail` and `--fail-defined`.
 /// A verdict is the first line of a question's answer (`yes`, `no`, `unknown`, `ambiguous`,
-/// or the value a predicate answers with, like `valid`; several values are `mixed`); a `?-`
+/// or the value a predicate answers with, like `valid`; several values are `mixed`; a count of
+/// the subjects a question leaves open, `supported? _ no`, is `yes`); a `?-`
 /// query or `why` is `yes` when it matches, else `unknown`, and a `why not` of a goal the
 /// knowledge base contradicts is `no`.
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -292,12 +311,16 @@ impl FailOn {
     }
 }
 
-/// A verdict as `--fail-on` compares it: `mixed: a, b` and `N different answers` are `mixed`.
+/// A verdict as `--fail-on` compares it: `mixed: a, b` and `N different answers` are
+/// `mixed`; a count of the subjects a question left open (`17 subjects`) is `yes`, as a
+/// `?-` query that matches is.
 fn verdict_kind(verdict: &str) -> &str {
     if verdict.starts_with("mixed:") || verdict.ends_with(" different answers") {
-        "mixed"
-    } else {
-        verdict
+        return "mixed";
+    }
+    match verdict.split_once(' ') {
+        Some((n, _)) if n.parse::<usize>().is_ok() => "yes",
+        _ => verdict,
     }
 }
 

@@ -43,8 +43,10 @@ impl Render for EvalReport {
         }
         for w in &self.written {
             out.push_str(&format!(
-                "wrote {} ({}, {} rows)\n",
-                w.file, w.predicate, w.rows
+                "wrote {} ({}, {})\n",
+                w.file,
+                w.predicate,
+                plural(w.rows, "row")
             ));
         }
         out
@@ -56,8 +58,10 @@ impl Render for EvalReport {
         }
         for w in &self.written {
             out.push_str(&format!(
-                "\nwrote `{}` ({}, {} rows)\n",
-                w.file, w.predicate, w.rows
+                "\nwrote `{}` ({}, {})\n",
+                w.file,
+                w.predicate,
+                plural(w.rows, "row")
             ));
         }
         out

@@ -112,6 +112,10 @@ pub struct QuestionAnswer {
     /// Proofs the independent checker rejected (always empty unless the engine is wrong).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proof_errors: Vec<String>,
+    /// What the question may not mean as written: an argument with a capital is a variable
+    /// (`Peer_cache`) where the knowledge base knows the constant in lower case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The answer to a conjunctive query `?- …`.
@@ -133,6 +137,11 @@ pub struct BindingsAnswer {
     /// Proofs the independent checker rejected (always empty unless the engine is wrong).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proof_errors: Vec<String>,
+    /// What the query's own evaluation ran into: arithmetic that overflowed or divided by
+    /// zero, so that a literal failed and gave no row (the query's rows are the ones that
+    /// did not).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The answer to `why ATOM` or `why not ATOM`.

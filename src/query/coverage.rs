@@ -129,7 +129,9 @@ impl KnowledgeBase {
                     Code::UnknownSource,
                     format!("the knowledge base declares no source `{name}`"),
                 )
-                .with_help_opt(did_you_mean(name, names).map(|s| format!("did you mean `{s}`?"))));
+                .with_help_opt(
+                    did_you_mean(name, names).map(|s| crate::check::did_you_mean_text(&[s])),
+                ));
             }
             if !self.checked.statements.iter().any(|t| t.source == name) {
                 return Err(Diagnostic::unplaced(

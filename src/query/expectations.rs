@@ -49,7 +49,7 @@ pub(super) fn unknown_names(kb: &KnowledgeBase, items: &[ScriptItem]) -> Vec<Dia
                         e.expectation
                     ),
                     did_you_mean(source, sources.iter().copied())
-                        .map_or(known, |s| format!("did you mean `{s}`?")),
+                        .map_or(known, |s| crate::check::did_you_mean_text(&[s])),
                 ))
             }
             Expectation::Uses(target) => unknown_use(kb, &files, target),
@@ -88,7 +88,7 @@ fn unknown_use(kb: &KnowledgeBase, files: &[&str], target: &str) -> Option<(Stri
                         "write the end of a knowledge-base file's path and a line: `features.kb:39`"
                             .to_string()
                     },
-                    |f| format!("did you mean `{f}`?"),
+                    |f| crate::check::did_you_mean_text(&[f]),
                 ),
             ))
         }
@@ -101,7 +101,7 @@ fn unknown_use(kb: &KnowledgeBase, files: &[&str], target: &str) -> Option<(Stri
                 format!("`expect uses {target}`: the knowledge base has no predicate `{target}`"),
                 did_you_mean(target, preds).map_or_else(
                     || "name a predicate (`:preds` in the REPL lists them) or a place `\"file.kb:LINE\"`".to_string(),
-                    |p| format!("did you mean `{p}`?"),
+                    |p| crate::check::did_you_mean_text(&[p]),
                 ),
             ))
         }

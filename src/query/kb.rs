@@ -445,7 +445,10 @@ fn unread_fact_files(dir: &Path, checked: &CheckedKb) -> Vec<Diagnostic> {
             let known = checked.preds.keys().map(|p| p.as_str());
             let help = crate::check::did_you_mean(&stem, known).map_or_else(
                 || format!("name the file after a predicate (`PRED.tsv`), or declare `{stem}` with `decl`"),
-                |p| format!("did you mean `{p}.{}`?", file.rsplit('.').next().unwrap_or("tsv")),
+                |p| {
+                    let ext = file.rsplit('.').next().unwrap_or("tsv");
+                    crate::check::did_you_mean_text(&[format!("{p}.{ext}")])
+                },
             );
             Diagnostic {
                 severity: crate::source::Severity::Warning,

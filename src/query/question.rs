@@ -142,10 +142,27 @@ impl Session {
             Unanswered::default()
         };
         proof_errors.extend(un.errors);
+        let counted = counted_columns(&goal.args, args.len(), &free_positions, &info.keys);
         let verdict = if rows.is_empty() && un.contradiction.is_some() {
             "no".to_string()
         } else if rows.is_empty() {
             "unknown".to_string()
+        } else if !counted.is_empty() {
+            let distinct: BTreeSet<Vec<String>> = rows
+                .iter()
+                .map(|r| counted.iter().map(|&k| plain(&r[k])).collect())
+                .collect();
+            let names: Vec<String> = counted
+                .iter()
+                .map(|&k| info.column(free_positions[k]))
+                .collect();
+            match names.as_slice() {
+                [one] => crate::source::plural(distinct.len(), one),
+                _ => crate::source::plural(
+                    distinct.len(),
+                    &format!("({}) combination", names.join(", ")),
+                ),
+            }
         } else if let Some(k) = first_free {
             let distinct: BTreeSet<String> = rows.iter().map(|r| plain(&r[k])).collect();
             match distinct.len() {
@@ -191,6 +208,7 @@ impl Session {
             suggestions,
             pointers,
             proof_errors,
+            warnings: self.variable_warnings(&info.bound_args, pred, args),
         }))
     }
 
@@ -369,6 +387,37 @@ impl Session {
     }
 
     /// For each given constant the relation never has in that column: the closest ones it has.
+    /// A warning for each argument written as a variable (`Peer_cache`) whose name in lower
+    /// case is a constant of its column (or, for a column the model cannot list, of the
+    /// knowledge base): the question most likely meant the constant.
+    fn variable_warnings(
+        &self,
+        bound_args: &BTreeSet<usize>,
+        pred: &str,
+        args: &[ast::Term],
+    ) -> Vec<String> {
+        let rel = self.kb.model.relation(&Pred::user(pred));
+        let mut out = Vec::new();
+        for (i, t) in args.iter().enumerate() {
+            let ast::Term::Var(name) = t else { continue };
+            let lower = Const::Sym(name.to_lowercase());
+            let Some(id) = self.kb.interner.get(&lower) else {
+                continue;
+            };
+            let known = match rel {
+                Some(rel) if !bound_args.contains(&i) => rel.rows().any(|r| r[i] == id),
+                _ => true,
+            };
+            if known {
+                out.push(format!(
+                    "`{name}` is a variable (it starts with a capital), so it matches any value; {}",
+                    crate::check::did_you_mean_text(&[lower.to_string()])
+                ));
+            }
+        }
+        out
+    }
+
     fn suggestions(
         &self,
         bound_args: &BTreeSet<usize>,
@@ -396,4 +445,42 @@ impl Session {
         }
         out
     }
+}
+
+/// The free columns (indices into `free_positions`) a question counts rather than answers:
+/// the subjects it leaves open among the `given` arguments it writes, when it gives a
+/// constant after them (`supported? _ no` asks which subjects are not supported: its verdict
+/// is how many). A subject is a column of a declared key (`supported`'s subject, not its
+/// answer: `supported? client_install _ with_token_authentication` asks for the answer); a
+/// predicate without a key counts the open arguments before its first given constant.
+/// Empty for every other question.
+fn counted_columns(
+    args: &[ast::Term],
+    given: usize,
+    free_positions: &[usize],
+    keys: &[BTreeSet<usize>],
+) -> Vec<usize> {
+    let Some(last_const) = args[..given]
+        .iter()
+        .rposition(|t| matches!(t, ast::Term::Const(_)))
+    else {
+        return Vec::new();
+    };
+    let first_const = args
+        .iter()
+        .position(|t| matches!(t, ast::Term::Const(_)))
+        .unwrap_or(last_const);
+    free_positions
+        .iter()
+        .enumerate()
+        .filter(|&(_, &p)| {
+            p < last_const
+                && if keys.is_empty() {
+                    p < first_const
+                } else {
+                    keys.iter().any(|k| k.contains(&p))
+                }
+        })
+        .map(|(i, _)| i)
+        .collect()
 }

@@ -61,7 +61,7 @@ impl Scenario {
             if step.assume {
                 if !preds.contains_key(atom.pred.as_str()) {
                     let hint = did_you_mean(&atom.pred, preds.keys().map(|p| p.as_str()))
-                        .map(|p| format!("did you mean `{p}`?"));
+                        .map(|p| crate::check::did_you_mean_text(&[p]));
                     return Err(Diagnostic::error(
                         Code::UnknownPredicate,
                         format!(

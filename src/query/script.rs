@@ -110,7 +110,7 @@ fn check_pair(e: &Expectation, a: &Answer) -> (bool, String) {
         }
         Expectation::Rows(n) => {
             let rows = a.rows().len();
-            (rows as i64 == *n, format!("{rows} rows"))
+            (rows as i64 == *n, crate::source::plural(rows, "row"))
         }
         Expectation::ExactRows(want) => {
             let mut got = a.rows();

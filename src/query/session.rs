@@ -37,6 +37,8 @@ pub(super) struct Evaluated {
     pub top: Model,
     /// Goal-directed predicates the query read without their inputs.
     pub partial: Vec<PartialRead>,
+    /// The warnings of the query's own rule (an overflow that failed one of its literals).
+    pub warnings: Vec<String>,
 }
 
 impl Session {
@@ -167,10 +169,21 @@ impl Session {
                 rel.lower_heights_to(base);
             }
         }
+        let warnings = top
+            .warnings
+            .iter()
+            .filter(|w| {
+                overlay
+                    .get(w.rule)
+                    .is_some_and(|r| r.origin == Origin::Query)
+            })
+            .map(|w| w.message.clone())
+            .collect();
         let ev = Evaluated {
             rules,
             top,
             partial: checked.partial,
+            warnings,
         };
         Ok((ev, body, vars))
     }
@@ -330,6 +343,7 @@ impl Session {
             rows,
             proofs,
             proof_errors,
+            warnings: ev.warnings.clone(),
         }))
     }
 

@@ -49,8 +49,13 @@ fn lines_of(s: &StatementCoverage) -> String {
 /// The summary line of one source.
 pub fn summary(s: &SourceCoverage) -> String {
     format!(
-        "{}: {}% covered: {} statements, {} cited, {} not encoded (with a reason), {} uncited",
-        s.source, s.covered_percent, s.total, s.cited, s.not_encoded, s.uncited
+        "{}: {}% covered: {}, {} cited, {} not encoded (with a reason), {} uncited",
+        s.source,
+        s.covered_percent,
+        crate::source::plural(s.total, "statement"),
+        s.cited,
+        s.not_encoded,
+        s.uncited
     )
 }
 

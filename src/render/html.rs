@@ -305,11 +305,11 @@ pub fn diff(d: &Diff, texts: (&PinnedLines, &PinnedLines)) -> String {
     let mut b = String::new();
     let _ = writeln!(
         b,
-        "<h1>What changed: <code>{}</code> → <code>{}</code></h1>\n<p>{} questions asked of both, {} answers changed.</p>",
+        "<h1>What changed: <code>{}</code> → <code>{}</code></h1>\n<p>{} asked of both, {} changed.</p>",
         escape(&d.a.name),
         escape(&d.b.name),
-        d.asked,
-        d.changes.len()
+        crate::source::plural(d.asked, "question"),
+        crate::source::plural(d.changes.len(), "answer")
     );
     if !d.renames.is_empty() {
         b.push_str("<h2>Renamed (matched through aliases, not changes)</h2>\n<ul>\n");

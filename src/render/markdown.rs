@@ -292,8 +292,9 @@ pub fn trace(t: &Trace) -> String {
     }
     let _ = writeln!(
         out,
-        "\nAsked with {} derivation(s) per answer, at most {} rows proved.",
-        t.options.proofs, t.options.rows_proved
+        "\nAsked with {} per answer, at most {} proved.",
+        crate::source::plural(t.options.proofs, "derivation"),
+        crate::source::plural(t.options.rows_proved, "row")
     );
     let _ = writeln!(out, "\n## Answer\n");
     out.push_str(&answer(&t.answer));

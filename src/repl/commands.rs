@@ -185,11 +185,12 @@ impl ReplSession {
             },
             "depth" if arg.is_empty() => Outcome::ok(match self.opts.depth {
                 Some(n) => format!(
-                    "explanation depth: {n} (proofs are cut {n} levels down; `:depth N` changes it)\n"
+                    "explanation depth: {n} (proofs are cut {} down; `:depth N` changes it)\n",
+                    crate::source::plural(n, "level")
                 ),
                 None => format!(
-                    "explanation depth: proofs whole, why-not {} levels (`:depth N` cuts proofs N levels down)\n",
-                    crate::query::DEFAULT_DEPTH
+                    "explanation depth: proofs whole, why-not {} (`:depth N` cuts proofs N levels down)\n",
+                    crate::source::plural(crate::query::DEFAULT_DEPTH, "level")
                 ),
             }),
             "depth" => match arg.parse::<usize>() {
@@ -406,7 +407,10 @@ impl ReplSession {
 fn row_limit_said() -> String {
     match crate::render::text::row_limit() {
         0 => "tables show every row\n".to_string(),
-        n => format!("tables show at most {n} rows (`:limit N` changes it, 0: all)\n"),
+        n => format!(
+            "tables show at most {} (`:limit N` changes it, 0: all)\n",
+            crate::source::plural(n, "row")
+        ),
     }
 }
 

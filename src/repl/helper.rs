@@ -294,7 +294,7 @@ impl Hinter for ReplHelper {
             return None;
         }
         let hint = did_you_mean(word, pool.into_iter())
-            .map(|s| format!("   ← unknown; did you mean {s}?"))?;
+            .map(|s| format!("   ← unknown; {}", crate::check::did_you_mean_text(&[s])))?;
         // A hint that would run past the terminal's edge wraps, and the line editor then
         // leaves a stale copy of the line on every keystroke: drop it instead.
         let width = super::PROMPT.chars().count() + line.chars().count() + hint.chars().count();
@@ -495,11 +495,11 @@ mod tests {
         let ctx = Context::new(&history);
         assert_eq!(
             h.hint("suported", 8, &ctx).as_deref(),
-            Some("   ← unknown; did you mean supported?")
+            Some("   ← unknown; did you mean `supported`?")
         );
         assert_eq!(
             h.hint("supported? peer_cahce", 21, &ctx).as_deref(),
-            Some("   ← unknown; did you mean peer_cache?")
+            Some("   ← unknown; did you mean `peer_cache`?")
         );
         assert_eq!(h.hint("supported", 9, &ctx), None);
     }

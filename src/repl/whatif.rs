@@ -4,7 +4,7 @@
 //! rests on), and answers that say which assumptions they used.
 
 use super::session::{Outcome, ReplSession};
-use crate::check::did_you_mean;
+use crate::check::{did_you_mean, did_you_mean_text};
 use crate::explain::{GroundAtom, Justification, Proof};
 use crate::query::Answer;
 use crate::syntax::{Clause, Term, parse_kb};
@@ -91,7 +91,7 @@ impl ReplSession {
                 continue;
             }
             let hint = did_you_mean(name, preds.keys().map(|p| p.as_str()))
-                .map_or(String::new(), |p| format!("; did you mean `{p}`?"));
+                .map_or(String::new(), |p| format!("; {}", did_you_mean_text(&[p])));
             out.push_str(&format!(
                 "warning: the knowledge base has no predicate `{name}`: assuming {f} changes no answer{hint}\n"
             ));

@@ -242,9 +242,21 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
+/// As [`plural`], for a noun whose plural is not its singular and `s`:
+/// `plural_as(2, "stratum", "strata")` is `2 strata`.
+pub fn plural_as(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn irregular_plurals() {
+        assert_eq!(plural_as(1, "query", "queries"), "1 query");
+        assert_eq!(plural_as(3, "stratum", "strata"), "3 strata");
+    }
 
     #[test]
     fn codes_have_distinct_stable_names() {

@@ -14,7 +14,7 @@ pub mod table;
 pub mod timings;
 
 pub use atomic::write_atomic;
-pub use diagnostic::{Code, Diagnostic, Severity, plural};
+pub use diagnostic::{Code, Diagnostic, Severity, plural, plural_as};
 pub use files::{
     MAX_FILE_BYTES, SourceText, collect_files, io_reason, read_paths, read_text, sha256,
 };

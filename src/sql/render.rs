@@ -15,13 +15,13 @@ pub fn render(script: &Script, facts: &EncodedFacts, versions: &[Vec<String>]) -
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "-- supportkb: the knowledge base as SQL for {} ({} strata, {} tables).\n\
+        "-- supportkb: the knowledge base as SQL for {} ({}, {}).\n\
          -- Every column holds a constant as tagged text: s:symbol, t:string, i:p/i:n and 19\n\
          -- digits for integers, v: for versions (see the README). Run the statements in order;\n\
          -- repeat a stratum's round while any _next table received a row.",
         script.dialect.name(),
-        script.strata.len(),
-        script.tables.len()
+        crate::source::plural_as(script.strata.len(), "stratum", "strata"),
+        crate::source::plural(script.tables.len(), "table")
     );
     if script.dialect == Dialect::Sqlite {
         out.push_str(

@@ -57,7 +57,8 @@ impl ProofChecker<'_> {
             return fail(
                 path,
                 format!(
-                    "the group has {in_model} members in the model, the proof lists {}",
+                    "the group has {} in the model, the proof lists {}",
+                    crate::source::plural(in_model, "member"),
                     members.len()
                 ),
             );
@@ -100,9 +101,9 @@ impl ProofChecker<'_> {
             return fail(
                 path,
                 format!(
-                    "the aggregate's body has {} literals, the member {} premises",
-                    g.body.len(),
-                    m.premises.len()
+                    "the aggregate's body has {}, the member {}",
+                    crate::source::plural(g.body.len(), "literal"),
+                    crate::source::plural(m.premises.len(), "premise")
                 ),
             );
         }

@@ -340,9 +340,9 @@ impl<'a> ProofChecker<'a> {
             return fail(
                 path,
                 format!(
-                    "`{rule}` has {} body literals, the proof {} premises",
-                    clause.body.len(),
-                    p.premises.len()
+                    "`{rule}` has {}, the proof {}",
+                    crate::source::plural_as(clause.body.len(), "body literal", "body literals"),
+                    crate::source::plural(p.premises.len(), "premise")
                 ),
             );
         }

@@ -43,6 +43,24 @@ pub fn answer(a: &Answer) -> String {
     for e in errors {
         let _ = writeln!(out, "warning: a proof failed the independent check: {e}");
     }
+    // What a question may not mean comes first, before a table it would scroll past; what
+    // a query's evaluation ran into follows its (empty) answer.
+    match a {
+        Answer::Question(q) if !q.warnings.is_empty() => {
+            let head: String = q
+                .warnings
+                .iter()
+                .map(|w| format!("warning: {w}\n"))
+                .collect();
+            out.insert_str(0, &head);
+        }
+        Answer::Bindings(b) => {
+            for w in &b.warnings {
+                let _ = writeln!(out, "warning: {w}");
+            }
+        }
+        _ => {}
+    }
     out
 }
 
@@ -65,7 +83,15 @@ fn bindings(b: &BindingsAnswer) -> String {
         return out;
     }
     if b.rows.is_empty() {
-        let _ = writeln!(out, "no bindings: nothing in the knowledge base matches");
+        if b.warnings.is_empty() {
+            let _ = writeln!(out, "no bindings: nothing in the knowledge base matches");
+        } else {
+            // The warnings, printed below, say which arithmetic failed.
+            let _ = writeln!(
+                out,
+                "no bindings: the query's arithmetic has no value (an overflow or a division by zero), so its literal gives no row"
+            );
+        }
         return out;
     }
     let _ = writeln!(out, "{}", table(&b.vars, &b.rows));
@@ -144,15 +170,16 @@ fn question(q: &QuestionAnswer) -> String {
             }
         }
         if !q.suggestions.is_empty() {
-            let s: Vec<String> = q.suggestions.iter().map(|s| format!("`{s}`")).collect();
-            let _ = writeln!(out, "  did you mean {}?", s.join(" or "));
+            let _ = writeln!(out, "  {}", crate::check::did_you_mean_text(&q.suggestions));
         }
         out.push_str(&crate::render::pointers::text(&q.pointers));
         return out;
     }
     let _ = writeln!(out, "{}", q.verdict);
     if q.rows.len() == 1 && q.columns.len() > 1 {
-        for (name, v) in q.columns.iter().zip(&q.rows[0]).skip(1) {
+        // The first column is the verdict, unless the verdict counts subjects (`1 subject`).
+        let skip = usize::from(q.rows[0][0].plain_text() == q.verdict);
+        for (name, v) in q.columns.iter().zip(&q.rows[0]).skip(skip) {
             let _ = writeln!(out, "  {name}: {}", cell(v));
         }
     } else if q.rows.len() > 1 {

@@ -18,7 +18,14 @@ pub fn script_report(r: &ScriptReport) -> String {
             out.push_str(&answer(a));
         }
         if let Some(e) = &item.error {
-            let _ = writeln!(out, "error: {}", e.trim_end());
+            // A rendered diagnostic names itself (`error[code]: …`); a bare message gets the
+            // prefix. Either way, one `error`.
+            let e = e.trim_end();
+            if e.starts_with("error") {
+                let _ = writeln!(out, "{e}");
+            } else {
+                let _ = writeln!(out, "error: {e}");
+            }
         }
         expectations(item, &mut out);
         out.push('\n');
