@@ -220,3 +220,21 @@ fn a_diff_is_one_enveloped_document() {
     let doc = document(Kind::Diff, &r);
     assert!(!doc["changes"].as_array().unwrap().is_empty(), "{doc}");
 }
+
+#[test]
+fn the_sessions_json_is_the_query_commands_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_with_stdin(dir.path(), &["--format", "json"], "supported? peer_cache\n");
+    let doc = document(Kind::Answers, &r);
+    let direct = document(
+        Kind::Answers,
+        &json_run(&["query", "supported? peer_cache"]),
+    );
+    assert_eq!(doc, direct);
+    let failed = run_with_stdin(dir.path(), &["--format", "json"], "?- statuss(X).\n");
+    let doc: Value = serde_json::from_str(&failed.stderr)
+        .unwrap_or_else(|e| panic!("the error is one JSON document ({e}): {failed:?}"));
+    assert_eq!(doc["schema"], Kind::Answers.schema(), "{doc}");
+    assert_eq!(doc["answers"], json!([]), "{doc}");
+    assert_eq!(doc["errors"][0]["code"], "unknown-predicate", "{doc}");
+}

@@ -244,8 +244,9 @@ fn piped_json_format() {
         .strip_prefix("format: json\n")
         .unwrap_or_else(|| panic!("{r:?}"));
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
-    assert_eq!(v["kind"], "question");
-    assert_eq!(v["verdict"], "no");
+    assert_eq!(v["schema"], "supportkb-answers/1");
+    assert_eq!(v["answers"][0]["kind"], "question");
+    assert_eq!(v["answers"][0]["verdict"], "no");
 }
 
 #[test]

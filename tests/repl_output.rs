@@ -113,3 +113,26 @@ fn a_deep_proof_is_cut_at_the_default_depth_and_its_handle_expands() {
     ask(&mut p, "why #1", "reach(0, 35)");
     quit(&mut p);
 }
+
+#[test]
+fn format_json_prints_the_versioned_envelope_of_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_repl(dir.path(), &[]);
+    ask(&mut p, ":format json", "format: json");
+    let out = ask(&mut p, "supported? peer_cache", "\"errors\": [");
+    assert!(
+        out.contains("\"schema\": \"supportkb-answers/1\""),
+        "{out:?}"
+    );
+    assert!(out.contains("\"answers\": ["), "{out:?}");
+    assert!(out.contains("\"type\": \"symbol\""), "{out:?}");
+    assert!(!out.contains("\"height\""), "{out:?}");
+    // An error is inside the same envelope, with no answer.
+    let err = ask(&mut p, "?- statuss(X, Y, Z).", "unknown predicate");
+    assert!(
+        err.contains("\"schema\": \"supportkb-answers/1\""),
+        "{err:?}"
+    );
+    assert!(err.contains("\"answers\": []"), "{err:?}");
+    quit(&mut p);
+}

@@ -5,7 +5,8 @@ use crate::ir::Const;
 use crate::query::Session;
 use crate::query::script::run_script;
 use crate::query::suite::{kb_paths_for, kb_texts};
-use crate::render::{Format, render, text};
+use crate::render::document::Kind;
+use crate::render::{Format, text};
 use crate::source::{plural, read_text};
 use std::path::PathBuf;
 
@@ -118,7 +119,7 @@ fn script_outcome(
 ) -> Outcome {
     match run_script(session, name, text, opts) {
         Ok(r) => {
-            let text = render(format, &r);
+            let text = super::session::shown(format, Kind::Run, &r);
             if r.failed > 0 {
                 Outcome::failed(text)
             } else {
@@ -173,7 +174,7 @@ impl ReplSession {
             "facts" if !arg.is_empty() => self.facts(arg),
             "search" if !arg.is_empty() => {
                 let report = self.session.search(arg, 10);
-                Outcome::ok(render(self.format, &report))
+                Outcome::ok(super::session::shown(self.format, Kind::Search, &report))
             }
             "coverage" => self.coverage(arg),
             "rules" if !arg.is_empty() => self.rules(arg),
@@ -235,7 +236,7 @@ impl ReplSession {
                     report: &report,
                     view,
                 };
-                Outcome::ok(render(self.format, &doc))
+                Outcome::ok(super::session::shown(self.format, Kind::Coverage, &doc))
             }
             Err(d) => Outcome::failed(self.errors(&[d])),
         }

@@ -130,7 +130,10 @@ impl ReplSession {
 
     fn errors_in(&self, sources: &crate::source::SourceMap, d: &[Diagnostic]) -> String {
         match self.format {
-            Format::Json => format!("{}\n", json::diagnostics(sources, d)),
+            Format::Json => answers_document(
+                &[],
+                d.iter().map(|d| json::diagnostic(sources, d)).collect(),
+            ),
             Format::Text | Format::Markdown => sources.render(d, false),
         }
     }
@@ -194,9 +197,14 @@ impl ReplSession {
                         &assumed,
                     ))
                 }
+                Ok(a) if self.format == Format::Json => {
+                    Outcome::ok(answers_document(&[&a], Vec::new()))
+                }
                 Ok(a) => Outcome::ok(render(self.format, &a)),
                 Err(QueryError::Eval(EvalError::Cancelled)) => Outcome::failed("cancelled\n"),
-                Err(QueryError::Eval(e)) => Outcome::failed(format!("error: {e}\n")),
+                Err(QueryError::Eval(e)) if self.format != Format::Json => {
+                    Outcome::failed(format!("error: {e}\n"))
+                }
                 Err(e) => Outcome::failed(self.errors(&e.diagnostics())),
             },
         }
@@ -263,6 +271,39 @@ impl ReplSession {
             }
         }
     }
+}
+
+/// `doc` in `format`; under JSON the document the command of `kind` prints (`:search` as
+/// `supportkb search`, a query file as `supportkb run`): its envelope, values typed.
+pub(super) fn shown(
+    format: Format,
+    kind: crate::render::document::Kind,
+    doc: &dyn crate::render::Render,
+) -> String {
+    use crate::render::document::{Public, envelope};
+    if format != Format::Json {
+        return render(format, doc);
+    }
+    let doc = envelope(kind, Some(Public::default().apply(doc.json())), Vec::new());
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    )
+}
+
+/// The JSON document `supportkb query --format json` prints, for the session's answers:
+/// the `supportkb-answers/1` envelope with `answers` (values typed, internal fields left
+/// out) and `errors`.
+fn answers_document(answers: &[&crate::query::Answer], errors: Vec<serde_json::Value>) -> String {
+    use crate::render::Render;
+    use crate::render::document::{Kind, Public, envelope};
+    let answers: Vec<serde_json::Value> = answers.iter().map(|a| a.json()).collect();
+    let body = Public::default().apply(serde_json::json!({ "answers": answers }));
+    let doc = envelope(Kind::Answers, Some(body), errors);
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    )
 }
 
 /// Splits input into statements the way the session reads them: lines accumulate until they
