@@ -164,3 +164,47 @@ fn query_files_check_their_expectations_against_whole_proofs() {
     let r = run_in(dir.path(), &["--kb", &kb, "run", "deep.kbq"]);
     assert_eq!(r.code, 0, "{r:?}");
 }
+
+/// The words of `text` with the tree drawn around them left out.
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || "│├└─".contains(c))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn width_wraps_proof_lines_at_separators_under_the_tree() {
+    let whole = run(&["--width", "0", "query", "supported? client_install"]);
+    assert!(
+        whole.stdout.lines().any(|l| l.chars().count() > 200),
+        "{whole:?}"
+    );
+    let fitted = run(&["--width", "72", "query", "supported? client_install"]);
+    assert_eq!(fitted.code, 0, "{fitted:?}");
+    for l in fitted.stdout.lines() {
+        assert!(l.chars().count() <= 72, "{} chars: {l}", l.chars().count());
+    }
+    // The same words in the same order: no word was cut.
+    assert_eq!(words_of(&fitted.stdout), words_of(&whole.stdout));
+    // A continuation line keeps the tree's column and is indented under its line.
+    let lines: Vec<&str> = fitted.stdout.lines().collect();
+    let cited = lines
+        .iter()
+        .position(|l| l.contains("cites cmg § Support") && l.ends_with("row 'Client"))
+        .expect("a long citation");
+    let indent = |l: &str| l.chars().take_while(|c| " │".contains(*c)).count();
+    assert!(
+        indent(lines[cited + 1]) > indent(lines[cited]),
+        "{}\n{}",
+        lines[cited],
+        lines[cited + 1]
+    );
+    // Piped without --width: lines are kept whole, whatever COLUMNS says.
+    let mut cmd = command(std::path::Path::new(ROOT));
+    let piped = finish(
+        cmd.env("COLUMNS", "60")
+            .args(["query", "supported? client_install"]),
+    );
+    assert_eq!(piped.stdout, whole.stdout);
+}

@@ -20,6 +20,8 @@ fn spawn_repl(history: &Path) -> expectrl::session::OsSession {
         .env("TERM", "xterm")
         .env("NO_COLOR", "1");
     let mut p = Session::spawn(cmd).expect("the REPL starts in a pseudo-terminal");
+    // Wide enough that no line of these answers wraps to the terminal.
+    p.get_process_mut().set_window_size(400, 24).unwrap();
     p.set_expect_timeout(Some(Duration::from_secs(10)));
     p
 }

@@ -19,6 +19,8 @@ fn spawn_repl(dir: &Path, args: &[&str]) -> expectrl::session::OsSession {
         .env("TERM", "xterm")
         .env("NO_COLOR", "1");
     let mut p = Session::spawn(cmd).expect("the REPL starts in a pseudo-terminal");
+    // Wide enough that no line of these answers wraps (a test of wrapping narrows it).
+    p.get_process_mut().set_window_size(400, 24).unwrap();
     p.set_expect_timeout(Some(Duration::from_secs(30)));
     p.expect("for help, :quit to leave.").expect("the banner");
     p.expect(PROMPT).expect("the first prompt");
@@ -134,5 +136,35 @@ fn format_json_prints_the_versioned_envelope_of_query() {
         "{err:?}"
     );
     assert!(err.contains("\"answers\": []"), "{err:?}");
+    quit(&mut p);
+}
+
+#[test]
+fn proof_lines_fit_the_terminal_and_follow_a_resize() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_repl(dir.path(), &[]);
+    let fits = |out: &str, w: usize| {
+        let long: Vec<&str> = out
+            .lines()
+            .map(|l| l.trim_end_matches('\r'))
+            .filter(|l| l.chars().count() > w)
+            .collect();
+        assert!(long.is_empty(), "lines over {w} columns: {long:#?}");
+    };
+    p.get_process_mut().set_window_size(80, 24).unwrap();
+    let out = ask(
+        &mut p,
+        "supported? client_install",
+        "2 rules of `supported` not used",
+    );
+    assert!(out.contains("cites cmg_page"), "{out:?}");
+    fits(&out, 80);
+    p.get_process_mut().set_window_size(60, 24).unwrap();
+    let out = ask(
+        &mut p,
+        "supported? client_install",
+        "2 rules of `supported` not used",
+    );
+    fits(&out, 60);
     quit(&mut p);
 }

@@ -78,6 +78,11 @@ pub struct Cli {
     /// Markdown keep every row.
     #[arg(long, default_value_t = supportkb::render::text::DEFAULT_ROW_LIMIT, global = true, value_name = "N")]
     pub rows: usize,
+    /// Fit text to N columns: long lines wrap at spaces, continuation lines indented under
+    /// the proof tree, tables wrap their cells (0: never wrap). Default: the terminal's width
+    /// on a terminal (its size, else COLUMNS); piped or written to a file, lines are kept whole.
+    #[arg(long, global = true, value_name = "N")]
+    pub width: Option<usize>,
     /// Stop evaluation after deriving this many tuples.
     #[arg(long, default_value_t = EvalConfig::default().max_tuples, global = true, value_name = "N")]
     pub max_tuples: usize,

@@ -149,6 +149,27 @@ fn print_timings() {
 fn run_command(cli: Cli) -> Exit {
     let cx = Context::new(&cli);
     supportkb::render::text::set_row_limit(cli.rows);
+    // A document written to a file (`-o`) keeps whole lines, as one piped does.
+    let writes_file = matches!(
+        &cli.command,
+        Some(
+            Command::Explain {
+                output: Some(_),
+                ..
+            } | Command::Diff {
+                output: Some(_),
+                ..
+            } | Command::Report {
+                output: Some(_),
+                ..
+            }
+        )
+    );
+    supportkb::render::text::set_width(cli.width.unwrap_or(if writes_file {
+        0
+    } else {
+        supportkb::render::text::FOLLOW_TERMINAL
+    }));
     output::document_kind(
         document_kind(cli.command.as_ref()),
         Public {

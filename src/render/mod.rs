@@ -56,7 +56,7 @@ pub trait Render {
 /// `doc` in `format`, ending with a line break.
 pub fn render(format: Format, doc: &dyn Render) -> String {
     let mut s = match format {
-        Format::Text => doc.text(),
+        Format::Text => text::fit(&doc.text(), text::width()),
         Format::Markdown => doc.markdown(),
         Format::Json => serde_json::to_string_pretty(&doc.json()).unwrap_or_default(),
     };

@@ -2,10 +2,12 @@
 //! file and suite reports, and tables (tabled).
 
 mod answer;
+mod fit;
 mod proof;
 mod reports;
 
 pub use answer::answer;
+pub use fit::{FOLLOW_TERMINAL, fit, set_width, width};
 pub use proof::{proof, why_not};
 pub use reports::{script_report, suite_report, trace, verification};
 
@@ -54,12 +56,12 @@ pub fn table(header: &[String], rows: &[Vec<Const>]) -> String {
     }
     let mut t = b.build();
     t.with(Style::rounded());
-    // On a terminal, wrap long cells to its width; in pipes and files, keep rows whole.
-    if std::io::IsTerminal::is_terminal(&std::io::stdout())
-        && let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size()
-    {
+    // Fitted to the width text is printed at (the terminal's; none in pipes and files,
+    // where rows stay whole).
+    let w = width();
+    if w > 0 {
         t.with(
-            tabled::settings::Width::wrap(usize::from(w).max(40))
+            tabled::settings::Width::wrap(w.max(40))
                 .priority(tabled::settings::peaker::PriorityMax::right())
                 .keep_words(true),
         );
