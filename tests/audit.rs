@@ -378,7 +378,7 @@ fn a_markdown_trace_shows_what_the_json_one_pins() {
         md.contains("The knowledge base embedded in the tool."),
         "{md}"
     );
-    assert!(md.contains("Asked with 1 derivation(s) per answer"), "{md}");
+    assert!(md.contains("Asked with 1 derivation per answer"), "{md}");
 }
 
 #[test]

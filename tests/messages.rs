@@ -93,15 +93,26 @@ fn counts_of_one_are_singular() {
     .unwrap();
     std::fs::write(
         dir.path().join("p.kb"),
-        "p(a).\nq(X) :- p(X).\noutput q to \"q.tsv\".\n",
+        "p(a).\nq(X) :- p(X).\nr(X) :- p(X), q(X).\noutput q to \"q.tsv\".\n",
     )
     .unwrap();
     let r = run_in(dir.path(), &["run", "one.kbq"]);
     assert!(r.stdout.contains(" 1 row "), "{r:?}");
     let e = run_in(dir.path(), &["--kb", "p.kb", "eval"]);
     assert!(e.stdout.contains("1 row)"), "{e:?}");
-    for out in [&r.stdout, &r.stderr, &e.stdout, &e.stderr] {
-        assert!(!out.contains(" 1 rows"), "{out}");
+    let md = run(&["--format", "markdown", "query", "?- document(T, _)."]);
+    assert!(md.stdout.starts_with("1 row\n"), "{md:?}");
+    let plan = run_in(dir.path(), &["--kb", "p.kb", "check", "--plan"]);
+    assert!(plan.stdout.contains("on 1 key column"), "{plan:?}");
+    for out in [
+        &r.stdout,
+        &r.stderr,
+        &e.stdout,
+        &e.stderr,
+        &md.stdout,
+        &plan.stdout,
+    ] {
+        assert!(!out.contains(" 1 rows") && !out.contains("(s)"), "{out}");
     }
 }
 

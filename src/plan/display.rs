@@ -54,16 +54,16 @@ pub fn plan_text(plan: &RulePlan, interner: &Interner) -> String {
             Start::Unit => writeln!(out, "  start with one empty row"),
             Start::Join(s) => writeln!(
                 out,
-                "  join {} on {} key column(s), row #0..#{}",
+                "  join {} on {}, row #0..#{}",
                 pats(s, interner),
-                s.key_width(),
+                crate::source::plural_as(s.key_width(), "key column", "key columns"),
                 seg.width.saturating_sub(1)
             ),
             Start::Anti(s) => writeln!(
                 out,
-                "  antijoin !{} on {} key column(s)",
+                "  antijoin !{} on {}",
                 pats(s, interner),
-                s.key_width()
+                crate::source::plural_as(s.key_width(), "key column", "key columns")
             ),
         };
         for t in &seg.transforms {

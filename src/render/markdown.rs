@@ -174,6 +174,9 @@ pub fn answer(a: &Answer) -> String {
     match a {
         Answer::Question(q) => {
             let _ = writeln!(out, "**Verdict: {}**\n", q.verdict);
+            for w in &q.warnings {
+                let _ = writeln!(out, "> **Warning:** {w}\n");
+            }
             if q.rows.is_empty() && q.contradiction.is_some() {
                 let _ = writeln!(
                     out,
@@ -220,7 +223,10 @@ pub fn answer(a: &Answer) -> String {
             }
         }
         Answer::Bindings(b) => {
-            let _ = writeln!(out, "{} row(s)\n", b.rows.len());
+            let _ = writeln!(out, "{}\n", crate::source::plural(b.rows.len(), "row"));
+            for w in &b.warnings {
+                let _ = writeln!(out, "> **Warning:** {w}\n");
+            }
             if !b.vars.is_empty() {
                 table(&b.vars, &b.rows, &mut out);
             }
