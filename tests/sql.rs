@@ -217,3 +217,20 @@ fn sql_prints_the_schema_and_each_round() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("sqlite:FILE"), "{}", r.stderr);
 }
+
+/// A PostgreSQL test without a server says so in plain `cargo test` output (the harness
+/// captures `eprintln!`, so the message would only show for a failing test).
+#[test]
+fn a_skipped_postgres_test_says_why_without_nocapture() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["the_same_on_postgres", "--exact", "--test-threads=1"])
+        .env_remove(common::sql::POSTGRES_ENV)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("skipped the_same_on_postgres: SUPPORTKB_POSTGRES_URL is not set"),
+        "{stderr}"
+    );
+}
