@@ -234,3 +234,117 @@ fn a_skipped_postgres_test_says_why_without_nocapture() {
         "{stderr}"
     );
 }
+
+/// Facts read from a table or view of the database, columns by name: the same model as the
+/// same facts written in the knowledge base, and NULL cells give no tuple.
+const FROM_TABLE: &str = r#"
+decl client(id: integer, os: symbol).
+decl site(code, version: version).
+input client(resource_id, os_name) from table "main.client_view".
+input site from table "sites".
+blocked(C) :- client(C, macos).
+current(S) :- site(S, V), V >= v"2203".
+"#;
+
+/// The same rows as files, read in memory.
+fn as_files(dir: &Path) -> Vec<SourceText> {
+    std::fs::write(
+        dir.join("clients.csv"),
+        "resource_id,os_name,extra\n1,macos,x\n2,windows,\n3,,y\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("sites.csv"), "code,version\np01,2203\np02,2107\n").unwrap();
+    let text = FROM_TABLE
+        .replace("table \"main.client_view\"", "\"clients.csv\"")
+        .replace(
+            "site from table \"sites\"",
+            "site(code, version) from \"sites.csv\"",
+        );
+    vec![SourceText {
+        name: dir.join("kb.kb").display().to_string(),
+        text,
+    }]
+}
+
+fn inventory_db(path: &Path) {
+    let db = rusqlite::Connection::open(path).unwrap();
+    db.execute_batch(
+        "CREATE TABLE clients (resource_id INTEGER, os_name TEXT, extra TEXT);
+         INSERT INTO clients VALUES (1, 'macos', 'x'), (2, 'windows', NULL), (3, NULL, 'y');
+         CREATE VIEW client_view AS SELECT resource_id, os_name FROM clients;
+         CREATE TABLE sites (code TEXT, version TEXT);
+         INSERT INTO sites VALUES ('p01', '2203'), ('p02', '2107');",
+    )
+    .unwrap();
+}
+
+#[test]
+fn inputs_read_tables_and_views_of_the_database_by_column_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.db");
+    inventory_db(&path);
+    let memory = load_on(&as_files(dir.path()), Engine::Memory).unwrap();
+    let mut db = load_on(&kb_text(FROM_TABLE), Engine::Sqlite(path))
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    same_model(&memory, &db).unwrap();
+    assert_eq!(
+        db.kb.tuple_count("client"),
+        2,
+        "the NULL row gives no tuple"
+    );
+    assert!(proofs_check(&mut db, 10).unwrap() > 0);
+}
+
+#[test]
+fn an_input_from_a_table_names_the_missing_column_and_needs_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.db");
+    inventory_db(&path);
+    let missing = FROM_TABLE.replace("os_name) from", "os_build) from");
+    let e = load_on(&kb_text(&missing), Engine::Sqlite(path.clone())).unwrap_err();
+    let text = e.sources.render(&e.diagnostics, false);
+    assert!(
+        text.contains("the table `main.client_view` has no column `os_build` (its columns: resource_id, os_name)"),
+        "{text}"
+    );
+    assert!(text.contains("kb.kb:4:1"), "{text}");
+    let e = load_on(&kb_text(FROM_TABLE), Engine::Memory).unwrap_err();
+    let text = e.sources.render(&e.diagnostics, false);
+    assert!(text.contains("which needs a database"), "{text}");
+    let e = load_on(
+        &kb_text(&FROM_TABLE.replace("\"sites\"", "\"nowhere\"")),
+        Engine::Sqlite(path),
+    )
+    .unwrap_err();
+    let text = e.sources.render(&e.diagnostics, false);
+    assert!(text.contains("cannot read the table `nowhere`"), "{text}");
+}
+
+#[test]
+fn inputs_read_tables_and_views_on_postgres() {
+    let Some(url) = postgres_url("inputs_read_tables_and_views_on_postgres") else {
+        return;
+    };
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "DROP SCHEMA IF EXISTS inventory CASCADE; CREATE SCHEMA inventory;
+             CREATE TABLE inventory.clients (resource_id BIGINT, os_name TEXT);
+             INSERT INTO inventory.clients VALUES (1, 'macos'), (2, 'windows'), (3, NULL);
+             CREATE VIEW inventory.client_view AS SELECT * FROM inventory.clients;
+             CREATE TABLE inventory.sites (code TEXT, version TEXT);
+             INSERT INTO inventory.sites VALUES ('p01', '2203'), ('p02', '2107');",
+        )
+        .unwrap();
+    let text = FROM_TABLE
+        .replace("main.client_view", "inventory.client_view")
+        .replace("\"sites\"", "\"inventory.sites\"");
+    let dir = tempfile::tempdir().unwrap();
+    let memory = load_on(&as_files(dir.path()), Engine::Memory).unwrap();
+    let db = load_on(&kb_text(&text), Engine::Postgres(url))
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    same_model(&memory, &db).unwrap();
+    client
+        .batch_execute("DROP SCHEMA inventory CASCADE")
+        .unwrap();
+}

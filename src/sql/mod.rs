@@ -19,6 +19,7 @@
 //! and division by zero give no row, never an error); a built-in a dialect cannot compute
 //! with the same meaning rejects the rule, naming it.
 
+pub mod input;
 mod postgres;
 mod render;
 mod run;
@@ -104,6 +105,15 @@ pub trait Database {
     ///
     /// Errors: the database's message.
     fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, String>;
+    /// The column names of the rows a `SELECT` returns (it is prepared, not run).
+    ///
+    /// Errors: the database's message (an unknown table, say).
+    fn column_names(&mut self, sql: &str) -> Result<Vec<String>, String>;
+    /// The rows of a `SELECT` of `width` text columns, each cell `None` where it is `NULL`.
+    ///
+    /// Errors: the database's message.
+    fn select_cells(&mut self, sql: &str, width: usize)
+    -> Result<Vec<Vec<Option<String>>>, String>;
 }
 
 /// An open database and its dialect.

@@ -91,4 +91,25 @@ impl Database for Sqlite {
             .map_err(|e| e.to_string())?;
         rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
     }
+
+    fn column_names(&mut self, sql: &str) -> Result<Vec<String>, String> {
+        let stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+        Ok(stmt.column_names().iter().map(|c| c.to_string()).collect())
+    }
+
+    fn select_cells(
+        &mut self,
+        sql: &str,
+        width: usize,
+    ) -> Result<Vec<Vec<Option<String>>>, String> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+        let rows = stmt
+            .query_map([], |r| {
+                (0..width)
+                    .map(|i| r.get::<_, Option<String>>(i))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(|e| e.to_string())?;
+        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+    }
 }
