@@ -25,7 +25,8 @@ pub fn render(script: &Script, facts: &EncodedFacts, versions: &[Vec<String>]) -
     );
     if script.dialect == Dialect::Sqlite {
         out.push_str(
-            "-- `X REGEXP P` needs a function regexp(P, X) that matches the whole of X.\n",
+            "-- `X REGEXP P` needs a function regexp(P, X) that matches the whole of X, and\n\
+             -- lower, upper, to_int and split a function skb_compute(NAME, ARG...) computing them.\n",
         );
     }
     out.push_str("\n-- Schema\n");
