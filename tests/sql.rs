@@ -391,3 +391,72 @@ fn inputs_read_tables_and_views_on_postgres() {
         .batch_execute("DROP SCHEMA inventory CASCADE")
         .unwrap();
 }
+
+/// Typed declarations give typed columns; a typed column a rule may fill with a value of
+/// another kind (`q` from the untyped `p`) keeps the tagged text.
+const TYPED: &str = r#"
+decl n(x: integer).
+decl name(id: integer, label: symbol).
+decl word(w: string).
+decl q(x: integer).
+decl big(x: integer).
+n(1). n(2). n(-3). n(9223372036854775807). name(1, one). name(2, two). word("a b"). word("ç").
+p(1). p(zz).
+q(X) :- p(X).
+big(X) :- n(X), X > 0, !q(X).
+named(X, L) :- n(X), name(X, L), word(W), length(W, K), K < 4.
+pair(X, Y) :- big(X), n(Y), Y = X + 1.
+total(C) :- C = count : { n(X) }.
+most(M) :- M = max X : { n(X) }.
+"#;
+
+#[test]
+fn typed_declarations_give_typed_columns_with_the_same_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("typed.kb");
+    std::fs::write(&kb, TYPED).unwrap();
+    // (No `why` of every tuple: `why q(zz)` is a question the type check refuses.)
+    let memory = load_on(&kb_text(TYPED), Engine::Memory).unwrap();
+    let db =
+        load_on(&kb_text(TYPED), sqlite_in(&dir)).unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    same_model(&memory, &db).unwrap();
+    assert_eq!(db.kb.tuple_count("q"), 2);
+    if let Some(url) = postgres_url("typed_declarations_give_typed_columns_with_the_same_model") {
+        let pg = load_on(&kb_text(TYPED), Engine::Postgres(url))
+            .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+        same_model(&memory, &pg).unwrap();
+    }
+    let kb = kb.display().to_string();
+    for (dialect, int, text) in [
+        ("sqlite", "INTEGER", "TEXT"),
+        ("postgres", "BIGINT", "TEXT COLLATE \"C\""),
+    ] {
+        let out = run(&["--kb", &kb, "sql", "--dialect", dialect]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let create = |pred: &str| {
+            out.stdout
+                .lines()
+                .find(|l| l.starts_with("CREATE TABLE skb_p") && l.contains(&format!("_{pred} (")))
+                .unwrap_or_else(|| panic!("no table of {pred}"))
+                .to_string()
+        };
+        assert!(
+            create("n").contains(&format!("(c0 {int} NOT NULL,")),
+            "{}",
+            create("n")
+        );
+        assert!(
+            create("name").contains(&format!("(c0 {int} NOT NULL, c1 {text} NOT NULL,")),
+            "{}",
+            create("name")
+        );
+        assert!(create("big").contains(&format!("(c0 {int} NOT NULL,")));
+        // q may hold the symbol zz: tagged text.
+        assert!(
+            create("q").contains(&format!("(c0 {text} NOT NULL,")),
+            "{}",
+            create("q")
+        );
+        assert!(out.stdout.contains("INSERT"), "facts are inserted");
+    }
+}

@@ -192,6 +192,7 @@ impl KnowledgeBase {
                 dialect,
                 &rules,
                 &edb,
+                &column_types(&checked),
                 &mut interner,
                 &config.eval,
             ),
@@ -479,6 +480,15 @@ fn unread_fact_files(dir: &Path, checked: &CheckedKb) -> Vec<Diagnostic> {
             }
             .with_help(help)
         })
+        .collect()
+}
+
+/// The declared column types of the user predicates, for the SQL engines' typed columns.
+pub fn column_types(checked: &CheckedKb) -> crate::sql::kinds::ColumnTypes {
+    checked
+        .preds
+        .iter()
+        .map(|(name, p)| (Pred::user(name), p.types.clone()))
         .collect()
 }
 

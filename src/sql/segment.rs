@@ -24,7 +24,7 @@ pub(super) struct Layers<'a> {
     dialect: Dialect,
     interner: &'a Interner,
     /// Table of each aggregate's relation.
-    pub table_of: &'a dyn Fn(&crate::ir::Pred) -> String,
+    pub table_of: &'a dyn Fn(&crate::ir::Pred) -> super::script::Table,
 }
 
 impl<'a> Layers<'a> {
@@ -34,7 +34,7 @@ impl<'a> Layers<'a> {
         width: usize,
         dialect: Dialect,
         interner: &'a Interner,
-        table_of: &'a dyn Fn(&crate::ir::Pred) -> String,
+        table_of: &'a dyn Fn(&crate::ir::Pred) -> super::script::Table,
     ) -> Self {
         Layers {
             sql: start,
@@ -281,12 +281,12 @@ impl<'a> Layers<'a> {
         let mut wh: Vec<String> = group
             .iter()
             .enumerate()
-            .map(|(i, g)| format!("a.c{i} = {g}"))
+            .map(|(i, g)| table.kind(i).eq(d, &format!("a.c{i}"), g))
             .collect();
         if wh.is_empty() {
             wh.push("1 = 1".into());
         }
-        let v = format!("a.c{}", value.unwrap_or(0));
+        let v = table.read(d, "a", value.unwrap_or(0));
         let body = match op {
             AggOp::Count => d.from_int("count(*)"),
             AggOp::Min | AggOp::Max => {
@@ -321,7 +321,8 @@ impl<'a> Layers<'a> {
             },
         };
         Ok(format!(
-            "(SELECT {body} FROM {table} a WHERE {})",
+            "(SELECT {body} FROM {} a WHERE {})",
+            table.name,
             wh.join(" AND ")
         ))
     }
