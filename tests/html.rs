@@ -151,7 +151,13 @@ fn pixels(png: &[u8]) -> (usize, Vec<Vec<u8>>) {
 #[test]
 fn pages_render_in_headless_chromium() {
     let Some(browser) = chromium() else {
-        println!("skipped: no Chromium found (install Debian's `chromium` package)");
+        use std::io::Write;
+        // To the process's standard error, past the harness's capture: plain `cargo test`
+        // shows why this test did nothing.
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped pages_render_in_headless_chromium: no Chromium found (install Debian's `chromium` package)"
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -41,7 +41,8 @@ pub fn sql(cx: &Context, dialect: SqlDialect) -> Exit {
         }
     }
     let mut interner = kb.interner.clone();
-    match compile(&kb.rules, &arity, &mut interner, dialect) {
+    let types = supportkb::query::kb::column_types(&kb.checked);
+    match compile(&kb.rules, &arity, &types, &mut interner, dialect) {
         Ok(script) => {
             output::print(&render(
                 &script,

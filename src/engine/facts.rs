@@ -121,7 +121,7 @@ impl Columns {
     /// The value of field `field` of column `col`.
     ///
     /// Errors: a field of a typed column that is not of its type, with why.
-    pub(super) fn value(&self, col: usize, field: &str, encoded: bool) -> Result<Const, String> {
+    pub fn value(&self, col: usize, field: &str, encoded: bool) -> Result<Const, String> {
         let Some(ty) = self.types.get(col).copied().flatten() else {
             return Ok(if encoded {
                 encoded_value(field)

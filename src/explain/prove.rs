@@ -19,19 +19,25 @@ use std::path::PathBuf;
 /// The files each predicate's facts were read from (`input` declarations, `--facts`).
 pub type FactFiles = BTreeMap<Pred, Vec<FactFile>>;
 
-/// A file a predicate's facts were read from, and how.
+/// A file a predicate's facts were read from, and how; or a table of the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FactFile {
-    /// The file.
+    /// The file (for a table: its name).
     pub path: PathBuf,
     /// The header columns of the arguments (`input p(a, b) from …`); `None`: every field,
     /// by position.
     pub header: Option<Vec<String>>,
+    /// For `input p from table "NAME"`: the declaration, which a proof of one of its facts
+    /// cites (a table's rows have no lines).
+    pub table: Option<Span>,
 }
 
 impl FactFile {
-    /// The line of the file holding the tuple `args`, if one does.
+    /// The line of the file holding the tuple `args`, if one does (a table has none).
     pub fn line_of(&self, args: &[Const]) -> Option<u64> {
+        if self.table.is_some() {
+            return None;
+        }
         match &self.header {
             Some(h) => crate::engine::headed::find_headed_line(&self.path, h, args),
             None => crate::engine::facts::find_line(&self.path, args),
@@ -185,11 +191,15 @@ impl<'a> Explainer<'a> {
     /// A fact read from a file: its place is the file and line that hold it.
     fn file_fact(&self, pred: &Pred, args: &[Const]) -> Option<Proof> {
         let files = self.files?.get(pred)?;
-        let (path, line) = files.iter().find_map(|f| f.line_of(args).map(|l| (f, l)))?;
-        let location = Location {
-            file: path.path.display().to_string(),
-            line: line as usize,
-            column: 1,
+        let location = match files.iter().find_map(|f| f.line_of(args).map(|l| (f, l))) {
+            Some((path, line)) => Location {
+                file: path.path.display().to_string(),
+                line: line as usize,
+                column: 1,
+            },
+            // Read from a table (its rows are in the model: the height is 0): the input
+            // declaration is where it comes from.
+            None => self.sources.location(files.iter().find_map(|f| f.table)?),
         };
         Some(Proof::leaf(
             ground(pred, args),

@@ -175,15 +175,16 @@ impl KnowledgeBase {
         drop(rewriting);
         let mut interner = Interner::default();
         timings.compile = started.elapsed();
+        let mut database = crate::sql::connect(&config.engine, &config.eval)
+            .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
         let reading = phase(|| "read fact files".into());
+        let db = database.as_mut().map(|(db, _)| db);
         let (edb, fact_files, input_warnings) =
-            read_inputs(&checked, &sources, &config, &mut interner)
+            read_inputs(&checked, &sources, &config, db, &mut interner)
                 .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
         drop(reading);
         timings.inputs = started.elapsed() - timings.compile;
         let evaluating = phase(|| "evaluate".into());
-        let database = crate::sql::connect(&config.engine, &config.eval)
-            .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
         let evaluated = match database {
             None => evaluate(&rules, edb, None, &mut interner, &config.eval),
             Some((mut db, dialect)) => crate::sql::evaluate(
@@ -191,6 +192,7 @@ impl KnowledgeBase {
                 dialect,
                 &rules,
                 &edb,
+                &column_types(&checked),
                 &mut interner,
                 &config.eval,
             ),
@@ -336,13 +338,15 @@ fn read_pinned(program: &Program, texts: &[SourceText], sources: &SourceMap) -> 
 /// to the inventory folder) and, with `--facts DIR`, `DIR/PRED.tsv` or `DIR/PRED.csv` for
 /// every predicate; with warnings for the `.tsv` and `.csv` files of `DIR` that name no
 /// predicate (they are not read). A file with a header row is read once for all the
-/// inputs naming it.
+/// inputs naming it. `from table` inputs read the table or view of `db`.
 ///
-/// Errors: an unreadable file or a bad row, at the declaration.
+/// Errors: an unreadable file or a bad row, at the declaration; a `from table` input with
+/// no database, or a table or column the database lacks.
 fn read_inputs(
     checked: &CheckedKb,
     sources: &SourceMap,
     config: &LoadConfig,
+    mut db: Option<&mut Box<dyn crate::sql::Database>>,
     interner: &mut Interner,
 ) -> Result<(FactRows, FactFiles, Vec<Diagnostic>), Diagnostic> {
     let mut edb = FactRows::new();
@@ -365,19 +369,36 @@ fn read_inputs(
             d
         }
     };
+    for d in checked.program.inputs.iter().filter(|d| d.table) {
+        let rows = read_table(d, db.as_deref_mut(), &columns_of(&d.pred), interner)
+            .map_err(at_declaration(Some(d.span)))?;
+        edb.entry(Pred::user(&d.pred)).or_default().extend(rows);
+        files
+            .entry(Pred::user(&d.pred))
+            .or_default()
+            .push(FactFile {
+                path: PathBuf::from(&d.path),
+                header: d.header.clone(),
+                table: Some(d.span),
+            });
+    }
     let mut read = |pred: &str, path: PathBuf, span: Option<Span>| -> Result<(), Diagnostic> {
         if !seen.insert((pred.to_string(), path.clone())) {
             return Ok(());
         }
         let rows = read_rows(&path, &columns_of(pred), interner).map_err(at_declaration(span))?;
         edb.entry(Pred::user(pred)).or_default().extend(rows);
-        let file = FactFile { path, header: None };
+        let file = FactFile {
+            path,
+            header: None,
+            table: None,
+        };
         files.entry(Pred::user(pred)).or_default().push(file);
         Ok(())
     };
     // Headed inputs, grouped by file (in declaration order).
     let mut headed: Vec<(PathBuf, Vec<&crate::syntax::IoDecl>)> = Vec::new();
-    for d in &checked.program.inputs {
+    for d in checked.program.inputs.iter().filter(|d| !d.table) {
         let path = if d.inventory {
             match &config.inventory {
                 Some(dir) => dir.join(&d.path),
@@ -465,6 +486,55 @@ fn unread_fact_files(dir: &Path, checked: &CheckedKb) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The declared column types of the user predicates, for the SQL engines' typed columns.
+pub fn column_types(checked: &CheckedKb) -> crate::sql::kinds::ColumnTypes {
+    checked
+        .preds
+        .iter()
+        .map(|(name, p)| (Pred::user(name), p.types.clone()))
+        .collect()
+}
+
+/// The tuples of a `from table` input: the columns its header (else its `decl`) names, read
+/// from the table or view of `db`, each cell converted as a file's cell of that column is.
+///
+/// Errors: no database (the in-memory engine), a table or column the database lacks, a
+/// cell not of its column's type.
+fn read_table(
+    d: &crate::syntax::IoDecl,
+    db: Option<&mut Box<dyn crate::sql::Database>>,
+    columns: &Columns,
+    interner: &mut Interner,
+) -> Result<Vec<Vec<u32>>, Diagnostic> {
+    let fail = |m: String| Diagnostic::unplaced(Code::Input, m);
+    let Some(db) = db else {
+        return Err(fail(format!(
+            "`{}` is read from the table `{}`, which needs a database: --engine sqlite:FILE or postgres://…",
+            d.pred, d.path
+        ))
+        .with_help("the in-memory engine reads files only"));
+    };
+    let wanted = d.header.clone().unwrap_or_else(|| columns.names.clone());
+    let rows = crate::sql::input::read_table(db.as_mut(), &d.path, &wanted).map_err(fail)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (n, row) in rows.iter().enumerate() {
+        let mut ids = Vec::with_capacity(row.len());
+        for (i, cell) in row.iter().enumerate() {
+            let c = columns.value(i, cell, false).map_err(|e| {
+                fail(format!(
+                    "the table `{}`, row {}, column `{}`: {e}",
+                    d.path,
+                    n + 1,
+                    wanted[i]
+                ))
+            })?;
+            ids.push(interner.intern(&c));
+        }
+        out.push(ids);
+    }
+    Ok(out)
+}
+
 /// The tuples of the headed inputs `decls`, all reading `path`, into `edb` and `files`.
 fn read_headed_group(
     path: &Path,
@@ -493,6 +563,7 @@ fn read_headed_group(
             .push(FactFile {
                 path: path.to_path_buf(),
                 header: d.header.clone(),
+                table: None,
             });
     }
     Ok(())

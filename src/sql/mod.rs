@@ -3,8 +3,8 @@
 //! first derived it, and the model read back for the explainer.
 //!
 //! # What this produces
-//! A [`Script`] ([`compile`]): a table per predicate (one text column per argument in the
-//! encoding of [`values`], then `height` and `rule`), a table per shared keyed index and per
+//! A [`Script`] ([`compile`]): a table per predicate (one column per argument: typed as
+//! [`kinds`] says, else text in the encoding of [`values`]; then `height` and `rule`), a table per shared keyed index and per
 //! rule segment, and for every stratum the `INSERT … SELECT … WHERE NOT EXISTS` statements
 //! of one round of its semi-naive loop over `_delta` tables. [`render`] prints it for a
 //! reader; [`evaluate`] runs it.
@@ -19,6 +19,8 @@
 //! and division by zero give no row, never an error); a built-in a dialect cannot compute
 //! with the same meaning rejects the rule, naming it.
 
+pub mod input;
+pub mod kinds;
 mod postgres;
 mod render;
 mod run;
@@ -104,6 +106,15 @@ pub trait Database {
     ///
     /// Errors: the database's message.
     fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, String>;
+    /// The column names of the rows a `SELECT` returns (it is prepared, not run).
+    ///
+    /// Errors: the database's message (an unknown table, say).
+    fn column_names(&mut self, sql: &str) -> Result<Vec<String>, String>;
+    /// The rows of a `SELECT` of `width` text columns, each cell `None` where it is `NULL`.
+    ///
+    /// Errors: the database's message.
+    fn select_cells(&mut self, sql: &str, width: usize)
+    -> Result<Vec<Vec<Option<String>>>, String>;
 }
 
 /// An open database and its dialect.
@@ -128,7 +139,8 @@ pub fn connect(engine: &Engine, config: &EvalConfig) -> Result<Option<Connection
     })
 }
 
-/// Evaluates `rules` with the facts `edb` on `db`: the same model as
+/// Evaluates `rules` with the facts `edb` on `db` (`types`: the declared column types): the
+/// same model as
 /// [`crate::engine::evaluate`] (every tuple, every height), left in the database's tables
 /// and read back.
 ///
@@ -139,11 +151,12 @@ pub fn evaluate(
     dialect: Dialect,
     rules: &[Rule],
     edb: &FactRows,
+    types: &kinds::ColumnTypes,
     interner: &mut Interner,
     config: &EvalConfig,
 ) -> Result<Model, EvalError> {
-    let script =
-        compile(rules, &run::edb_arity(edb), interner, dialect).map_err(EvalError::Program)?;
+    let script = compile(rules, &run::edb_arity(edb), types, interner, dialect)
+        .map_err(EvalError::Program)?;
     // Constants are interned in the order the in-memory evaluator interns them, so a
     // version written two ways reads back in the form it reads first there.
     for r in rules.iter().filter(|r| r.is_fact()) {

@@ -76,4 +76,25 @@ impl Database for Postgres {
             })
             .collect())
     }
+
+    fn column_names(&mut self, sql: &str) -> Result<Vec<String>, String> {
+        let stmt = self.client.prepare(sql).map_err(|e| refused(e, sql))?;
+        Ok(stmt
+            .columns()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect())
+    }
+
+    fn select_cells(
+        &mut self,
+        sql: &str,
+        width: usize,
+    ) -> Result<Vec<Vec<Option<String>>>, String> {
+        let rows = self.client.query(sql, &[]).map_err(|e| refused(e, sql))?;
+        Ok(rows
+            .iter()
+            .map(|r| (0..width).map(|i| r.get::<_, Option<String>>(i)).collect())
+            .collect())
+    }
 }

@@ -16,8 +16,9 @@ pub fn render(script: &Script, facts: &EncodedFacts, versions: &[Vec<String>]) -
     let _ = writeln!(
         out,
         "-- supportkb: the knowledge base as SQL for {} ({}, {}).\n\
-         -- Every column holds a constant as tagged text: s:symbol, t:string, i:p/i:n and 19\n\
-         -- digits for integers, v: for versions (see the README). Run the statements in order;\n\
+         -- A typed column holds its type (BIGINT/INTEGER, TEXT); every other column holds a\n\
+         -- constant as tagged text: s:symbol, t:string, i:p/i:n and 19 digits for integers,\n\
+         -- v: for versions (see the README). Run the statements in order;\n\
          -- repeat a stratum's round while any _next table received a row.",
         script.dialect.name(),
         crate::source::plural_as(script.strata.len(), "stratum", "strata"),
@@ -25,7 +26,8 @@ pub fn render(script: &Script, facts: &EncodedFacts, versions: &[Vec<String>]) -
     );
     if script.dialect == Dialect::Sqlite {
         out.push_str(
-            "-- `X REGEXP P` needs a function regexp(P, X) that matches the whole of X.\n",
+            "-- `X REGEXP P` needs a function regexp(P, X) that matches the whole of X, and\n\
+             -- lower, upper, to_int and split a function skb_compute(NAME, ARG...) computing them.\n",
         );
     }
     out.push_str("\n-- Schema\n");

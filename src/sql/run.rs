@@ -98,7 +98,8 @@ pub fn schema(script: &Script) -> Vec<String> {
         } else {
             t.columns()
                 .iter()
-                .map(|c| format!("{c} {text} NOT NULL"))
+                .enumerate()
+                .map(|(i, c)| format!("{c} {} NOT NULL", t.kind(i).sql_type(d)))
                 .collect()
         };
         let key = t.columns().join(", ");
@@ -130,9 +131,12 @@ pub fn fact_insert(t: &Table, dialect: Dialect) -> String {
         vec!["0".into()]
     } else {
         (1..=t.width)
-            .map(|i| match dialect {
-                Dialect::Sqlite => format!("?{i}"),
-                Dialect::Postgres => format!("${i}"),
+            .map(|i| {
+                let p = match dialect {
+                    Dialect::Sqlite => format!("?{i}"),
+                    Dialect::Postgres => format!("${i}"),
+                };
+                t.kind(i - 1).param(dialect, &p)
             })
             .collect()
     };
@@ -322,13 +326,11 @@ fn read_back(
         .chain(facts.keys());
     for p in preds {
         let t = &script.tables[script.pred_tables[p]];
-        let cols = if t.width == 0 {
-            String::new()
-        } else {
-            format!("{}, ", t.columns().join(", "))
-        };
+        let cols: String = (0..t.width)
+            .map(|i| format!("{}, ", t.read(script.dialect, "a", i)))
+            .collect();
         let rows = db
-            .select_rows(&format!("SELECT {cols}height FROM {}", t.name), t.width)
+            .select_rows(&format!("SELECT {cols}a.height FROM {} a", t.name), t.width)
             .map_err(db_error)?;
         let mut log = Vec::with_capacity(rows.len());
         for (texts, height) in rows {

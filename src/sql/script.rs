@@ -11,6 +11,7 @@
 //! its height is the same.
 
 use super::Dialect;
+use super::kinds::{ColumnTypes, Kind, kinds};
 use super::segment::{Layers, indent};
 use super::values::literal;
 use crate::check::stratify;
@@ -36,12 +37,25 @@ pub struct Table {
     /// unless their inputs did (datafrog's indistinct variables); the rows that do repeat
     /// then count as new once more, and so here, so a stratum ends in the same round.
     pub distinct: bool,
+    /// How each value column stores its values (tagged text but for a predicate's typed
+    /// columns).
+    pub kinds: Vec<Kind>,
 }
 
 impl Table {
     /// The value columns, as named in SQL.
     pub fn columns(&self) -> Vec<String> {
         columns(self.width)
+    }
+
+    /// How value column `i` stores its values.
+    pub fn kind(&self, i: usize) -> Kind {
+        self.kinds.get(i).copied().unwrap_or(Kind::Encoded)
+    }
+
+    /// The tagged text of value column `i` of the row `alias`.
+    pub fn read(&self, d: Dialect, alias: &str, i: usize) -> String {
+        self.kind(i).read(d, &format!("{alias}.c{i}"))
     }
 }
 
@@ -96,13 +110,15 @@ pub struct Script {
 }
 
 /// Compiles `rules` (facts are loaded separately, see [`super::run`]) for `dialect`.
-/// `arity` gives the width of predicates only files fill.
+/// `arity` gives the width of predicates only files fill, `types` the declared column
+/// types (see [`super::kinds`]).
 ///
 /// Errors: a program that cannot be stratified or planned (as in memory), a rule using a
 /// built-in or aggregate the dialect lacks (`sql-unsupported`, at the rule).
 pub fn compile(
     rules: &[Rule],
     arity: &HashMap<Pred, usize>,
+    types: &ColumnTypes,
     interner: &mut Interner,
     dialect: Dialect,
 ) -> Result<Script, Vec<Diagnostic>> {
@@ -121,6 +137,7 @@ pub fn compile(
             widths.entry(g.aux.pred.clone()).or_insert(g.aux.args.len());
         }
     }
+    let mut kinds = kinds(rules, &widths, types);
     let mut c = Compiler {
         dialect,
         interner,
@@ -136,6 +153,7 @@ pub fn compile(
             width: *w,
             pred: Some(p.clone()),
             distinct: true,
+            kinds: kinds.remove(p).unwrap_or_default(),
         });
     }
     let mut out = Vec::new();
@@ -240,6 +258,7 @@ impl<'a> Compiler<'a> {
             width,
             pred: None,
             distinct,
+            kinds: Vec::new(),
         });
         st.vars.push(self.tables.len() - 1);
         self.tables.len() - 1
@@ -252,12 +271,13 @@ impl<'a> Compiler<'a> {
         rule: &Rule,
         st: &mut Stratum<'_>,
     ) -> Result<(), Diagnostic> {
-        let names: HashMap<Pred, String> = self
+        let names: HashMap<Pred, Table> = self
             .pred_tables
             .iter()
-            .map(|(p, &t)| (p.clone(), self.tables[t].name.clone()))
+            .map(|(p, &t)| (p.clone(), self.tables[t].clone()))
             .collect();
         let table_of = move |p: &Pred| names[p].clone();
+        let dialect = self.dialect;
         let interner = self.interner;
         let mut prev: Option<usize> = None;
         let n = plan.segments.len();
@@ -267,7 +287,8 @@ impl<'a> Compiler<'a> {
                 Start::Scan(shape) => {
                     let (src, first) = self.recent(&shape.pred, st);
                     first_round_only = first;
-                    scan_with(shape, &src, self.interner)
+                    let t = &self.tables[self.pred_tables[&shape.pred]];
+                    scan_with(shape, &src, t, dialect, self.interner)
                 }
                 Start::Unit => {
                     st.unit = true;
@@ -287,6 +308,7 @@ impl<'a> Compiler<'a> {
                         self.tables[left].width,
                         &rel,
                         shape,
+                        dialect,
                         interner,
                     )
                 }
@@ -343,12 +365,13 @@ impl<'a> Compiler<'a> {
             return t;
         }
         let (src, first) = self.recent(&shape.pred, st);
+        let pt = self.tables[self.pred_tables[&shape.pred]].clone();
         let mut keys = Vec::new();
         let mut news = Vec::new();
         for (i, p) in shape.pats.iter().enumerate() {
             match p {
-                Pat::Key => keys.push(format!("a.c{i}")),
-                Pat::New => news.push(format!("a.c{i}")),
+                Pat::Key => keys.push(pt.read(self.dialect, "a", i)),
+                Pat::New => news.push(pt.read(self.dialect, "a", i)),
                 _ => {}
             }
         }
@@ -368,7 +391,7 @@ impl<'a> Compiler<'a> {
                 .enumerate()
                 .map(|(j, c)| format!(", {c} AS s{j}"))
                 .collect::<String>(),
-            shape_conds(shape, self.interner).join(" AND ")
+            shape_conds(shape, &pt, self.dialect, self.interner).join(" AND ")
         );
         let values = (0..width).map(|j| format!("r.s{j}")).collect();
         let sql = self.insert(t, values, None, &select, "r");
@@ -419,10 +442,14 @@ impl<'a> Compiler<'a> {
     ) -> String {
         let t = &self.tables[target];
         let cols = t.columns();
-        let values = if t.width == 0 {
+        let values: Vec<String> = if t.width == 0 {
             vec!["0".to_string()]
         } else {
             values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| t.kind(i).write(self.dialect, v))
+                .collect()
         };
         let absent: Vec<String> = cols
             .iter()
@@ -465,13 +492,17 @@ fn keeps_all(seg: &crate::plan::Segment, b: &crate::plan::Boundary) -> bool {
     b.key.len() + b.rest.len() >= seg.width + assigned
 }
 
-/// The conditions an atom's constants and repeated variables put on its tuples (`a`).
-fn shape_conds(shape: &AtomShape, interner: &Interner) -> Vec<String> {
+/// The conditions an atom's constants and repeated variables put on its tuples (`a`, a row
+/// of the predicate's table `t`).
+fn shape_conds(shape: &AtomShape, t: &Table, d: Dialect, interner: &Interner) -> Vec<String> {
     let mut conds = Vec::new();
     for (i, p) in shape.pats.iter().enumerate() {
         match p {
-            Pat::Const(c) => conds.push(format!("a.c{i} = {}", literal(interner.value(*c)))),
-            Pat::Same(j) => conds.push(format!("a.c{i} = a.c{j}")),
+            Pat::Const(c) => conds.push(format!(
+                "a.c{i} = {}",
+                t.kind(i).literal(interner.value(*c))
+            )),
+            Pat::Same(j) => conds.push(format!("{} = {}", t.read(d, "a", i), t.read(d, "a", *j))),
             _ => {}
         }
     }
@@ -481,44 +512,52 @@ fn shape_conds(shape: &AtomShape, interner: &Interner) -> Vec<String> {
     conds
 }
 
-/// The new columns of an atom's tuples, as slots.
-fn scan(shape: &AtomShape) -> String {
+/// The new columns of an atom's tuples (rows of `t`), as slots.
+fn scan(shape: &AtomShape, t: &Table, d: Dialect) -> String {
     let mut sel = String::from("SELECT 0 AS u");
     let mut k = 0;
     for (i, p) in shape.pats.iter().enumerate() {
         if matches!(p, Pat::New) {
-            sel.push_str(&format!(", a.c{i} AS s{k}"));
+            sel.push_str(&format!(", {} AS s{k}", t.read(d, "a", i)));
             k += 1;
         }
     }
     sel
 }
 
-/// The new tuples of an atom (`src`), as slots.
-fn scan_with(shape: &AtomShape, src: &str, interner: &Interner) -> String {
+/// The new tuples of an atom (`src`, rows of the predicate's table `t`), as slots.
+fn scan_with(shape: &AtomShape, src: &str, t: &Table, d: Dialect, interner: &Interner) -> String {
     format!(
         "{} FROM {src} a WHERE {}",
-        scan(shape),
-        shape_conds(shape, interner).join(" AND ")
+        scan(shape, t, d),
+        shape_conds(shape, t, d, interner).join(" AND ")
     )
 }
 
 /// New rows of `left` with no tuple of the (complete) relation `rel` matching their key.
-fn anti(left: &str, width: usize, rel: &str, shape: &AtomShape, interner: &Interner) -> String {
+fn anti(
+    left: &str,
+    width: usize,
+    rel: &Table,
+    shape: &AtomShape,
+    d: Dialect,
+    interner: &Interner,
+) -> String {
     let mut sel = String::from("SELECT 0 AS u");
     for j in 0..width {
         sel.push_str(&format!(", l.c{j} AS s{j}"));
     }
-    let mut conds = shape_conds(shape, interner);
+    let mut conds = shape_conds(shape, rel, d, interner);
     let mut k = 0;
     for (i, p) in shape.pats.iter().enumerate() {
         if matches!(p, Pat::Key) {
-            conds.push(format!("a.c{i} = l.c{k}"));
+            conds.push(rel.kind(i).eq(d, &format!("a.c{i}"), &format!("l.c{k}")));
             k += 1;
         }
     }
     format!(
-        "{sel} FROM {left}_delta l WHERE NOT EXISTS (SELECT 1 FROM {rel} a WHERE {})",
+        "{sel} FROM {left}_delta l WHERE NOT EXISTS (SELECT 1 FROM {} a WHERE {})",
+        rel.name,
         conds.join(" AND ")
     )
 }

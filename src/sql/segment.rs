@@ -24,7 +24,7 @@ pub(super) struct Layers<'a> {
     dialect: Dialect,
     interner: &'a Interner,
     /// Table of each aggregate's relation.
-    pub table_of: &'a dyn Fn(&crate::ir::Pred) -> String,
+    pub table_of: &'a dyn Fn(&crate::ir::Pred) -> super::script::Table,
 }
 
 impl<'a> Layers<'a> {
@@ -34,7 +34,7 @@ impl<'a> Layers<'a> {
         width: usize,
         dialect: Dialect,
         interner: &'a Interner,
-        table_of: &'a dyn Fn(&crate::ir::Pred) -> String,
+        table_of: &'a dyn Fn(&crate::ir::Pred) -> super::script::Table,
     ) -> Self {
         Layers {
             sql: start,
@@ -202,7 +202,39 @@ impl<'a> Layers<'a> {
                      AND {len} <= length({s}) - {start} THEN 't:' || {take} END)"
                 )
             }
-            Builtin::ToInt | Builtin::Lower | Builtin::Upper | Builtin::Split => {
+            // On SQLite, the function supportkb defines on its connection: the engine's own.
+            Builtin::ToInt | Builtin::Lower | Builtin::Upper | Builtin::Split
+                if d == Dialect::Sqlite =>
+            {
+                format!("skb_compute('{}', {})", b.name(), args.join(", "))
+            }
+            Builtin::ToInt => {
+                let x = &args[0];
+                // The digits only where the whole text is an optional `-` and digits, so a
+                // constant folded before the range guard never fails to convert.
+                let num = format!("CAST(substring(substr({x}, 3) from '^-?[0-9]+$') AS NUMERIC)");
+                let int = format!(
+                    "(CASE WHEN {num} BETWEEN (-9223372036854775807 - 1) AND 9223372036854775807 \
+                     THEN CAST(LEAST(GREATEST({num}, -9223372036854775807 - 1), 9223372036854775807) AS BIGINT) END)"
+                );
+                format!(
+                    "(CASE substr({x}, 1, 2) WHEN 'i:' THEN {x} WHEN 's:' THEN {f} WHEN 't:' THEN {f} END)",
+                    f = d.from_int(&int)
+                )
+            }
+            Builtin::Split => {
+                let (s, sep, n) = (d.to_text(&args[0]), d.to_text(&args[1]), d.to_int(&args[2]));
+                // The pieces are one more than the separators (counted left to right, not
+                // overlapping, as Rust's split cuts).
+                let seps = format!(
+                    "((length({s}) - length(replace({s}, {sep}, ''))) / NULLIF(length({sep}), 0))"
+                );
+                format!(
+                    "(CASE WHEN length({sep}) > 0 AND {n} >= 0 AND {n} <= {seps} \
+                     THEN 't:' || split_part({s}, {sep}, CAST(LEAST({n}, 2147483646) + 1 AS INTEGER)) END)"
+                )
+            }
+            Builtin::Lower | Builtin::Upper => {
                 return Err(unsupported(d, b.name(), lacks(b), span));
             }
             Builtin::Matches | Builtin::Contains | Builtin::Prefix | Builtin::Suffix => {
@@ -249,12 +281,12 @@ impl<'a> Layers<'a> {
         let mut wh: Vec<String> = group
             .iter()
             .enumerate()
-            .map(|(i, g)| format!("a.c{i} = {g}"))
+            .map(|(i, g)| table.kind(i).eq(d, &format!("a.c{i}"), g))
             .collect();
         if wh.is_empty() {
             wh.push("1 = 1".into());
         }
-        let v = format!("a.c{}", value.unwrap_or(0));
+        let v = table.read(d, "a", value.unwrap_or(0));
         let body = match op {
             AggOp::Count => d.from_int("count(*)"),
             AggOp::Min | AggOp::Max => {
@@ -289,7 +321,8 @@ impl<'a> Layers<'a> {
             },
         };
         Ok(format!(
-            "(SELECT {body} FROM {table} a WHERE {})",
+            "(SELECT {body} FROM {} a WHERE {})",
+            table.name,
             wh.join(" AND ")
         ))
     }
@@ -298,9 +331,9 @@ impl<'a> Layers<'a> {
 /// What a dialect lacks to compute a built-in with the engine's meaning.
 fn lacks(b: Builtin) -> &'static str {
     match b {
-        Builtin::Lower | Builtin::Upper => "Unicode case mapping (its lower/upper fold ASCII only)",
-        Builtin::ToInt => "a checked conversion of text to a 64-bit integer",
-        Builtin::Split => "a split of text at a separator counted in characters (not yet mapped)",
+        Builtin::Lower | Builtin::Upper => {
+            "Unicode case mapping that agrees with Rust's (lower/upper depend on the database's locale)"
+        }
         _ => "it",
     }
 }

@@ -5,10 +5,17 @@
 //! (`matches`: the pattern, in Rust `regex` syntax, matches the whole text; an invalid
 //! pattern matches nothing), so a script printed for SQLite needs this definition (or a
 //! whole-match `regexp` of its own) to run elsewhere.
+//!
+//! The built-ins SQL cannot compute with the engine's meaning (`lower` and `upper`: SQLite's
+//! fold ASCII only; `to_int`, `split`) are the function `skb_compute(NAME, ARG…)` each
+//! connection defines: it decodes its arguments, computes the built-in as the in-memory
+//! engine does, and encodes the value (`NULL` where the engine's literal fails).
 
 use super::Database;
+use super::values::{decode_const, encode};
 use crate::engine::EvalConfig;
-use crate::ir::compile_regex;
+use crate::engine::functions::compute;
+use crate::ir::{Builtin, compile_regex};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, params_from_iter};
 use std::path::Path;
@@ -41,6 +48,30 @@ impl Sqlite {
                 Ok(Some(
                     compile_regex(&pattern).is_ok_and(|r| r.is_match(&text)),
                 ))
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        conn.create_scalar_function(
+            "skb_compute",
+            -1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let name = ctx.get::<String>(0)?;
+                let Some(b) = Builtin::from_name(&name) else {
+                    return Ok(None);
+                };
+                let mut inputs = Vec::with_capacity(ctx.len().saturating_sub(1));
+                for i in 1..ctx.len() {
+                    match ctx
+                        .get::<Option<String>>(i)?
+                        .as_deref()
+                        .and_then(decode_const)
+                    {
+                        Some(c) => inputs.push(c),
+                        None => return Ok(None),
+                    }
+                }
+                Ok(compute(b, &inputs).map(|c| encode(&c)))
             },
         )
         .map_err(|e| e.to_string())?;
@@ -87,6 +118,27 @@ impl Database for Sqlite {
                     .map(|i| r.get::<_, String>(i))
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok((vals, r.get::<_, i64>(width)?))
+            })
+            .map_err(|e| e.to_string())?;
+        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+    }
+
+    fn column_names(&mut self, sql: &str) -> Result<Vec<String>, String> {
+        let stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+        Ok(stmt.column_names().iter().map(|c| c.to_string()).collect())
+    }
+
+    fn select_cells(
+        &mut self,
+        sql: &str,
+        width: usize,
+    ) -> Result<Vec<Vec<Option<String>>>, String> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+        let rows = stmt
+            .query_map([], |r| {
+                (0..width)
+                    .map(|i| r.get::<_, Option<String>>(i))
+                    .collect::<Result<Vec<_>, _>>()
             })
             .map_err(|e| e.to_string())?;
         rows.collect::<Result<_, _>>().map_err(|e| e.to_string())

@@ -48,6 +48,12 @@ pub fn encode(c: &Const) -> String {
 /// The constant an encoded text stands for, interned (a version as the knowledge base first
 /// wrote it); `None` for text this encoding never writes.
 pub fn decode(text: &str, interner: &mut Interner) -> Option<u32> {
+    Some(interner.intern(&decode_const(text)?))
+}
+
+/// The constant an encoded text stands for (a version as the text writes it); `None` for
+/// text this encoding never writes.
+pub fn decode_const(text: &str) -> Option<Const> {
     let (tag, body) = (text.get(..2)?, text.get(2..)?);
     let c = match tag {
         "s:" => Const::Sym(body.to_string()),
@@ -63,7 +69,7 @@ pub fn decode(text: &str, interner: &mut Interner) -> Option<u32> {
         "v:" => Const::Version(Version::parse(body.split(' ').nth(1)?).ok()?),
         _ => return None,
     };
-    Some(interner.intern(&c))
+    Some(c)
 }
 
 /// A SQL string literal.

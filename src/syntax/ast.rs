@@ -410,7 +410,9 @@ pub struct KeyDecl {
 /// `input p(a, b) from "file.csv".` reads a file whose first row is a header: the tuple's
 /// arguments are the cells of the columns named `a` and `b`, found by name; a row with an
 /// empty named cell gives no tuple. `from inventory "file"` reads the file in the inventory
-/// folder given at load time (none given: no tuple).
+/// folder given at load time (none given: no tuple). `from table "schema.view"` reads the
+/// rows of a table or view of the database the knowledge base is evaluated on, each column
+/// by name (the header's names, else the `decl`'s column names).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IoDecl {
     /// Predicate.
@@ -421,6 +423,8 @@ pub struct IoDecl {
     pub header: Option<Vec<String>>,
     /// Whether the path is relative to the inventory folder.
     pub inventory: bool,
+    /// Whether the "path" names a table or view of the database (`from table`).
+    pub table: bool,
     /// Where it was declared.
     pub span: Span,
 }

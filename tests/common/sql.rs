@@ -12,10 +12,16 @@ use supportkb::sql::Engine;
 pub const POSTGRES_ENV: &str = "SUPPORTKB_POSTGRES_URL";
 
 /// The PostgreSQL URL of [`POSTGRES_ENV`]; when unset, prints why the test is skipped.
+///
+/// The message goes to the process's standard error directly, not through `eprintln!`
+/// (which the test harness captures and shows only for a failing test), so plain
+/// `cargo test` shows it.
 pub fn postgres_url(test: &str) -> Option<String> {
+    use std::io::Write;
     let url = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty());
     if url.is_none() {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "skipped {test}: {POSTGRES_ENV} is not set (no PostgreSQL server to test against; .ci/run starts one)"
         );
     }

@@ -333,6 +333,7 @@ fn io_decl(p: Pair<Rule>, file: usize) -> IoDecl {
     let mut path = String::new();
     let mut header = None;
     let mut inventory = false;
+    let mut table = false;
     for part in p.into_inner() {
         match part.as_rule() {
             Rule::symbol => pred = part.as_str().to_string(),
@@ -341,6 +342,7 @@ fn io_decl(p: Pair<Rule>, file: usize) -> IoDecl {
                 header = Some(part.into_inner().map(|c| c.as_str().to_string()).collect());
             }
             Rule::inventory_mark => inventory = true,
+            Rule::table_mark => table = true,
             _ => {}
         }
     }
@@ -349,6 +351,7 @@ fn io_decl(p: Pair<Rule>, file: usize) -> IoDecl {
         path,
         header,
         inventory,
+        table,
         span,
     }
 }
