@@ -20,7 +20,7 @@ use std::path::PathBuf;
 pub type FactFiles = BTreeMap<Pred, Vec<FactFile>>;
 
 /// A file a predicate's facts were read from, and how.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FactFile {
     /// The file.
     pub path: PathBuf,
