@@ -48,4 +48,49 @@ fn main() {
         out,
     )
     .unwrap();
+    build_key();
+}
+
+/// Sets `SUPPORTKB_BUILD_KEY`: a hash of every file a load of the embedded knowledge base
+/// depends on (the sources, the grammar, the rules, the manifest and lock file), naming the
+/// cache file of the loaded knowledge base so that no other build reads it.
+fn build_key() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["src", "grammar", "rules"] {
+        println!("cargo:rerun-if-changed={}", root.join(dir).display());
+        walk(&root.join(dir), &mut files);
+    }
+    for f in ["Cargo.toml", "Cargo.lock", "build.rs"] {
+        println!("cargo:rerun-if-changed={}", root.join(f).display());
+        files.push(root.join(f));
+    }
+    files.sort();
+    // FNV-1a over each file's path and contents.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for f in &files {
+        let name = f
+            .strip_prefix(root)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .into_owned();
+        let bytes = fs::read(f).unwrap_or_default();
+        for b in name.bytes().chain([0]).chain(bytes).chain([0]) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    let profile = env::var("PROFILE").unwrap_or_default();
+    println!("cargo:rustc-env=SUPPORTKB_BUILD_KEY={h:016x}-{profile}");
+}
+
+fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    for e in rd.filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
 }

@@ -9,7 +9,7 @@ use crate::syntax::{Citation, Program};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The text of a pinned source, as the loader read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LoadedText {
     /// The file, as shown in messages.
     pub path: String,

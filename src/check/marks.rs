@@ -17,7 +17,7 @@ use crate::source::{Code, Diagnostic, Span, plural};
 use crate::syntax::{MarkPlace, Program, UnencodedDecl};
 
 /// An annotation whose verified quote spans a statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Quoting {
     /// The annotation (`@cite` or `@note`), by its span.
     pub annotation: Span,
@@ -26,7 +26,7 @@ pub struct Quoting {
 }
 
 /// A pinned text as statements, with what covers each.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceStatements {
     /// The source's name.
     pub source: String,

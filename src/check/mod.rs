@@ -41,7 +41,7 @@ pub use stratify::{Stratum, stratify};
 pub use suggest::{closest, did_you_mean, did_you_mean_text};
 
 /// What the checker knows of one predicate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PredInfo {
     /// Name.
     pub name: String,
@@ -80,7 +80,7 @@ impl PredInfo {
 }
 
 /// A knowledge base that passed [`check`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CheckedKb {
     /// The statements, as parsed.
     pub program: Program,

@@ -61,7 +61,19 @@ pub fn markdown_line(line: &str) -> String {
 
 /// A place in a pinned text as its quotes are matched: a 1-based line and a byte offset
 /// into that line's normalised text. Ordered as they come in the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Pos {
     /// The line, from 1.
     pub line: usize,

@@ -28,7 +28,9 @@ use super::quotes::{Lines, Pos};
 use serde::Serialize;
 
 /// What kind of statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum StatementKind {
     /// A title or section heading.
@@ -66,7 +68,7 @@ impl StatementKind {
 }
 
 /// One statement of a text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Statement {
     /// What kind.
     pub kind: StatementKind,

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One stratum: predicates evaluated together (a strongly connected component of the
 /// dependency graph), in an order where every predicate a stratum reads comes earlier.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stratum {
     /// The predicates defined in it.
     pub preds: Vec<Pred>,

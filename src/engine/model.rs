@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// The tuples of one predicate, sorted, with their heights, stored flat: tuple `i` is
 /// `data[i * arity .. (i + 1) * arity]` (4 bytes a column, plus 4 for the height).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Relation {
     arity: usize,
     len: usize,
@@ -204,7 +204,7 @@ impl Relation {
 }
 
 /// A warning raised during evaluation (arithmetic overflow, a pattern that does not compile).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EvalWarning {
     /// Index of the rule in the evaluated program.
     pub rule: usize,
@@ -213,7 +213,7 @@ pub struct EvalWarning {
 }
 
 /// The relations one evaluation derived.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Model {
     /// Relations by predicate.
     pub relations: BTreeMap<Pred, Relation>,

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 pub type FactFiles = BTreeMap<Pred, Vec<FactFile>>;
 
 /// A file a predicate's facts were read from, and how; or a table of the database.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FactFile {
     /// The file (for a table: its name).
     pub path: PathBuf,

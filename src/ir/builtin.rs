@@ -10,7 +10,7 @@
 //! test: it holds when the computed value equals it.
 
 /// A built-in predicate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Builtin {
     /// `length(S, N)`: N is the number of characters of string or symbol S.
     Length,

@@ -18,6 +18,8 @@ pub type Row = Vec<Id>;
 
 /// A two-way map between constants and ids. Ids are handed out densely from 0 and never
 /// change, so a model's rows stay valid while new constants are added.
+///
+/// Serialised as its values in id order; the maps are rebuilt when read back.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
     values: Vec<Const>,
@@ -25,6 +27,26 @@ pub struct Interner {
     ids: HashMap<Const, Id, RandomState>,
     /// Ids of the integers.
     ints: HashMap<i64, Id, RandomState>,
+}
+
+impl serde::Serialize for Interner {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.values.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Interner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let values = Vec::<Const>::deserialize(d)?;
+        let mut out = Interner::default();
+        for v in &values {
+            out.intern(v);
+        }
+        if out.values.len() != values.len() {
+            return Err(serde::de::Error::custom("a value interned twice"));
+        }
+        Ok(out)
+    }
 }
 
 impl Interner {

@@ -23,7 +23,9 @@ pub use intern::{Id, Interner, Row};
 use std::collections::{BTreeSet, HashMap};
 
 /// A predicate.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Pred {
     /// A predicate of the knowledge base, by its name.
     User(String),
@@ -75,7 +77,9 @@ impl Pred {
 }
 
 /// A variable.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Var {
     /// A variable as the user wrote it (`X`, `_Name`, `_1`).
     Named(String),
@@ -106,7 +110,7 @@ impl FreshVars {
 }
 
 /// An argument: a variable, `_` (any value, never shared) or a constant.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Term {
     /// A variable.
     Var(Var),
@@ -135,7 +139,7 @@ impl Term {
 }
 
 /// An atom over a predicate.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Atom {
     /// The predicate.
     pub pred: Pred,
@@ -146,7 +150,7 @@ pub struct Atom {
 }
 
 /// Integer arithmetic over terms.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Expr {
     /// A term.
     Term(Term),
@@ -177,7 +181,7 @@ impl Expr {
 }
 
 /// A body literal, resolved.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Literal {
     /// A positive atom: holds for each matching tuple.
     Pos(Atom),
@@ -213,7 +217,7 @@ pub enum Literal {
 /// `aux(G1…Gk, L1…Lm) :- body` (group variables first, then the body's own variables), so
 /// the aggregated relation is complete (a lower stratum) before the value is taken; the
 /// literal reads the tuples of `aux` whose first `group` columns are the group's values.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Aggregate {
     /// The function.
     pub op: AggOp,
@@ -297,11 +301,13 @@ impl Literal {
 }
 
 /// The index of a clause in the checked program ([`crate::syntax::Program::clauses`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct ClauseId(pub usize);
 
 /// Where a rule of an evaluated program comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Origin {
     /// A clause of the knowledge base (goal-directed rules carry a demand atom first).
     User(ClauseId),
@@ -315,7 +321,7 @@ pub enum Origin {
 }
 
 /// A rule (or, with an empty body, a fact) of the program.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     /// The head.
     pub head: Atom,

@@ -143,7 +143,22 @@ impl KnowledgeBase {
     ///
     /// Errors: every syntax error (the first per file) and every check error; a file of
     /// facts that cannot be read; an evaluation stopped by a limit or cancelled.
+    ///
+    /// The embedded texts, unchanged, are read from the cache of this build when it holds
+    /// them ([`super::snapshot`]), else loaded in full and stored there.
     pub fn load(texts: Vec<SourceText>, config: LoadConfig) -> Result<Self, LoadError> {
+        let embedded = texts == super::embedded::sources();
+        if embedded && let Some(kb) = super::snapshot::read(&config) {
+            return Ok(kb);
+        }
+        let kb = Self::load_in_full(texts, config)?;
+        if embedded {
+            super::snapshot::write(&kb, &kb.config);
+        }
+        Ok(kb)
+    }
+
+    fn load_in_full(texts: Vec<SourceText>, config: LoadConfig) -> Result<Self, LoadError> {
         let started = std::time::Instant::now();
         let mut timings = LoadTimings::default();
         use crate::source::timings::phase;

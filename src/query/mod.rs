@@ -24,6 +24,7 @@ pub mod scenario;
 pub mod script;
 pub mod search;
 mod session;
+pub mod snapshot;
 pub mod suite;
 
 pub use answer::{

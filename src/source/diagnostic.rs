@@ -6,7 +6,9 @@ use super::Span;
 use std::fmt;
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; does not stop anything.
@@ -153,8 +155,23 @@ impl serde::Serialize for Code {
     }
 }
 
+/// By name, as [`Code::as_str`] writes it.
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown code `{name}`")))
+    }
+}
+
 /// One problem found in a source text (or in no single place).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+///
+/// JSON leaves the span out (a message's location is written beside it); a binary form
+/// (the cache of a loaded knowledge base) keeps it, so what is read back is what was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -163,12 +180,69 @@ pub struct Diagnostic {
     /// One sentence saying what is wrong.
     pub message: String,
     /// Where; `None` for problems of no single place.
-    #[serde(skip)]
     pub span: Option<Span>,
     /// The text under the caret (the code's default label when `None`).
     pub label: Option<String>,
     /// What to do about it (e.g. "did you mean `status`?").
     pub help: Option<String>,
+}
+
+/// [`Diagnostic`]'s fields, for (de)serialising; `span` is skipped in human-readable forms.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DiagnosticRepr {
+    severity: Severity,
+    code: Code,
+    message: String,
+    span: Option<Span>,
+    label: Option<String>,
+    help: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct DiagnosticJson<'a> {
+    severity: Severity,
+    code: Code,
+    message: &'a str,
+    label: &'a Option<String>,
+    help: &'a Option<String>,
+}
+
+impl serde::Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            return DiagnosticJson {
+                severity: self.severity,
+                code: self.code,
+                message: &self.message,
+                label: &self.label,
+                help: &self.help,
+            }
+            .serialize(s);
+        }
+        DiagnosticRepr {
+            severity: self.severity,
+            code: self.code,
+            message: self.message.clone(),
+            span: self.span,
+            label: self.label.clone(),
+            help: self.help.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = DiagnosticRepr::deserialize(d)?;
+        Ok(Diagnostic {
+            severity: r.severity,
+            code: r.code,
+            message: r.message,
+            span: r.span,
+            label: r.label,
+            help: r.help,
+        })
+    }
 }
 
 impl Diagnostic {

@@ -6,7 +6,7 @@ use super::{Code, Diagnostic};
 use std::path::{Path, PathBuf};
 
 /// A text with the name diagnostics show for it (a path, or a name such as `<query>`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceText {
     /// Path or name.
     pub name: String,

@@ -6,7 +6,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnost
 use std::fmt;
 
 /// One source text: a file's path (or a name such as `<query>`) and its contents.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SourceFile {
     /// Path or name shown in diagnostics.
     pub name: String,
@@ -15,7 +15,7 @@ pub struct SourceFile {
 }
 
 /// Every source text a run has read; a [`Span`]'s `file` indexes into it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
     /// Per file, the byte offset where each line starts: a location is a binary search, not a

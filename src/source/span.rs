@@ -2,7 +2,19 @@
 
 /// A byte range `start..end` in the source text numbered `file` of a
 /// [`SourceMap`](super::SourceMap).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Span {
     /// Index of the source text in its [`SourceMap`](super::SourceMap).
     pub file: usize,

@@ -52,7 +52,7 @@ impl AggOp {
 }
 
 /// `result = op value : { body }`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Aggregate {
     /// The variable that receives the value (bound by the aggregate, or tested when the rest
     /// of the rule binds it).

@@ -9,7 +9,7 @@ pub use crate::source::Span;
 use std::fmt;
 
 /// An argument of an atom: a variable, the wildcard `_`, or a constant.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Term {
     /// A named variable (`X`, `_Name`).
     Var(String),
@@ -30,7 +30,7 @@ impl fmt::Display for Term {
 }
 
 /// An atom `pred(t1, …, tn)`; `pred` alone is the nullary atom.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Atom {
     /// Predicate name.
     pub pred: String,
@@ -67,7 +67,7 @@ impl fmt::Display for Atom {
 }
 
 /// Integer arithmetic operators of comparisons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ArithOp {
     /// `+`
     Add,
@@ -82,7 +82,7 @@ pub enum ArithOp {
 }
 
 /// An arithmetic expression over terms.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Expr {
     /// A single term.
     Term(Term),
@@ -134,7 +134,7 @@ impl fmt::Display for Expr {
 }
 
 /// Comparison operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum CmpOp {
     /// `=`: binds an unbound variable side, tests equality otherwise.
     Eq,
@@ -165,7 +165,7 @@ impl CmpOp {
 }
 
 /// A body literal.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Literal {
     /// A positive atom (a predicate or a built-in).
     Pos(Atom),
@@ -230,7 +230,7 @@ impl fmt::Display for Literal {
 }
 
 /// A citation of a source: `@cite(source, "section", "quote", line)`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Citation {
     /// The declared source's name.
     pub source: String,
@@ -245,7 +245,7 @@ pub struct Citation {
 }
 
 /// A clause: a fact (empty body) or a rule, with its annotations.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Clause {
     /// The head atom.
     pub head: Atom,
@@ -283,7 +283,7 @@ impl fmt::Display for Clause {
 }
 
 /// `source name "title" url "…" text "FILE" sha256 "HEX".`
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceDecl {
     /// The name citations use.
     pub name: String,
@@ -300,7 +300,7 @@ pub struct SourceDecl {
 /// `text "FILE" sha256 "HEX"` of a source: the file holding the text citations quote
 /// (relative to the declaring file; `.md` is Markdown, anything else plain text) and the
 /// SHA-256 it must have.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PinnedText {
     /// The path as written.
     pub path: String,
@@ -311,7 +311,9 @@ pub struct PinnedText {
 }
 
 /// The type of a declared column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ColType {
     /// A symbol (`peer_cache`).
     Symbol,
@@ -379,7 +381,7 @@ impl ColType {
 
 /// `decl pred(col, …) key(col, …) "doc".`: column names (each with an optional type `col:
 /// integer`), keys and documentation of a predicate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PredDecl {
     /// Predicate name.
     pub name: String,
@@ -396,7 +398,7 @@ pub struct PredDecl {
 }
 
 /// `key(col, …)` of a `decl`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeyDecl {
     /// The columns, by name.
     pub columns: Vec<String>,
@@ -413,7 +415,7 @@ pub struct KeyDecl {
 /// folder given at load time (none given: no tuple). `from table "schema.view"` reads the
 /// rows of a table or view of the database the knowledge base is evaluated on, each column
 /// by name (the header's names, else the `decl`'s column names).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IoDecl {
     /// Predicate.
     pub pred: String,
@@ -430,7 +432,7 @@ pub struct IoDecl {
 }
 
 /// `include "FILE".`: another knowledge-base file, relative to the including one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IncludeDecl {
     /// The path as written.
     pub path: String,
@@ -439,7 +441,7 @@ pub struct IncludeDecl {
 }
 
 /// The statements of one or more `.kb` texts.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Program {
     /// `include` declarations.
     pub includes: Vec<IncludeDecl>,

@@ -5,7 +5,7 @@ use crate::source::Span;
 use std::fmt;
 
 /// A query, as typed in the REPL, given on the command line, or read from a query file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Query {
     /// `?- l1, …, ln`: all bindings of the body's variables.
     Conjunctive {

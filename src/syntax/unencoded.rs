@@ -7,7 +7,7 @@
 use crate::source::Span;
 
 /// Which statements a mark covers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MarkPlace {
     /// `line N ["QUOTE"]`: the statements the quote spans, starting in line N; without a
     /// quote, every statement that starts on line N.
@@ -29,7 +29,7 @@ pub enum MarkPlace {
 }
 
 /// One `unencoded` declaration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UnencodedDecl {
     /// The declared source whose text it marks.
     pub source: String,

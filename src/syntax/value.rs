@@ -179,10 +179,29 @@ pub fn unescape(body: &str) -> String {
     out
 }
 
+/// A constant in a binary form (the cache of a loaded knowledge base): tagged, so that it
+/// reads back without a self-describing format.
+#[derive(serde::Serialize, serde::Deserialize)]
+enum ConstRepr {
+    Sym(String),
+    Str(String),
+    Int(i64),
+    Version(String),
+}
+
 /// JSON: integers as numbers, symbols and strings as their literal text (`peer_cache`,
-/// `"cmg-prod"` with its quotes), so a trace reads back exactly.
+/// `"cmg-prod"` with its quotes), so a trace reads back exactly. Binary forms: tagged.
 impl serde::Serialize for Const {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !s.is_human_readable() {
+            return match self {
+                Const::Sym(t) => ConstRepr::Sym(t.clone()),
+                Const::Str(t) => ConstRepr::Str(t.clone()),
+                Const::Int(i) => ConstRepr::Int(*i),
+                Const::Version(v) => ConstRepr::Version(v.to_string()),
+            }
+            .serialize(s);
+        }
         match self {
             Const::Int(i) => s.serialize_i64(*i),
             other => s.serialize_str(&other.to_string()),
@@ -192,6 +211,16 @@ impl serde::Serialize for Const {
 
 impl<'de> serde::Deserialize<'de> for Const {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !d.is_human_readable() {
+            return Ok(match ConstRepr::deserialize(d)? {
+                ConstRepr::Sym(t) => Const::Sym(t),
+                ConstRepr::Str(t) => Const::Str(t),
+                ConstRepr::Int(i) => Const::Int(i),
+                ConstRepr::Version(v) => Const::Version(
+                    Version::parse(&v).map_err(|_| serde::de::Error::custom("a version"))?,
+                ),
+            });
+        }
         #[derive(serde::Deserialize)]
         #[serde(untagged)]
         enum Raw {

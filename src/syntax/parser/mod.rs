@@ -156,7 +156,7 @@ fn scenario(p: Pair<Rule>, file: usize) -> Result<ScenarioStep, Diagnostic> {
 }
 
 /// A statement typed at the REPL or piped to it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Statement {
     /// A query.
     Query(Query),
