@@ -93,6 +93,10 @@ pub struct EstateReport {
     pub sites: Vec<ThingFinding>,
     /// Every client blocked or at risk, by resource id.
     pub affected: Vec<ClientFindings>,
+    /// The text of each cited line (`cmg line 12` → the line of the pinned article), for
+    /// reports that quote it; lines of a text that is not pinned are left out.
+    #[serde(skip)]
+    pub quoted: BTreeMap<String, String>,
 }
 
 /// The integer a constant is, if it is one.
@@ -135,6 +139,31 @@ fn cited_lines(kb: &KnowledgeBase, pred: &str, arg: usize) -> HashMap<String, Ve
             (k, v)
         })
         .collect()
+}
+
+/// The pinned text of each cited line (`SOURCE line N`), by that name.
+fn quoted_lines<'a>(
+    kb: &KnowledgeBase,
+    cites: impl Iterator<Item = &'a String>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for cite in cites {
+        let Some((source, line)) = cite.split_once(" line ") else {
+            continue;
+        };
+        let Ok(line) = line.parse::<usize>() else {
+            continue;
+        };
+        let text = kb
+            .pinned
+            .iter()
+            .find(|(n, _)| n == source)
+            .and_then(|(_, t)| t.text.lines().nth(line.wrapping_sub(1)));
+        if let Some(text) = text {
+            out.insert(cite.clone(), text.trim().to_string());
+        }
+    }
+    out
 }
 
 /// The rows of a binary predicate, decoded.
@@ -257,12 +286,22 @@ pub fn estate_report(kb: &KnowledgeBase) -> EstateReport {
         c.blocked.sort();
         c.at_risk.sort();
     }
+    let cmgs = things(kb, "cmg_finding");
+    let sites_found = things(kb, "site_finding");
+    let quoted = quoted_lines(
+        kb,
+        summary
+            .iter()
+            .flat_map(|r| &r.cites)
+            .chain(cmgs.iter().chain(&sites_found).flat_map(|t| &t.cites)),
+    );
     EstateReport {
         clients: names.len(),
         blocked_clients: affected.iter().filter(|c| !c.blocked.is_empty()).count(),
         summary,
-        cmgs: things(kb, "cmg_finding"),
-        sites: things(kb, "site_finding"),
+        cmgs,
+        sites: sites_found,
         affected,
+        quoted,
     }
 }

@@ -131,7 +131,7 @@ impl ReplSession {
     fn errors_in(&self, sources: &crate::source::SourceMap, d: &[Diagnostic]) -> String {
         match self.format {
             Format::Json => format!("{}\n", json::diagnostics(sources, d)),
-            Format::Text | Format::Markdown => sources.render(d, false),
+            Format::Text | Format::Markdown | Format::Html => sources.render(d, false),
         }
     }
 
