@@ -101,14 +101,19 @@ pub fn report(
             session.kb.model.tuple_count()
         ));
     }
+    // The process ends after the report: freeing the model (millions of rows and values)
+    // one allocation at a time would only delay the exit.
+    let affected = (report.affected.len(), report.clients);
+    std::mem::forget(report);
+    std::mem::forget(session);
     match out {
         Some(path) => match write_atomic(path, text.as_bytes()) {
             Ok(()) => {
                 output::print(&format!(
                     "wrote {} ({} clients blocked or at risk of {})\n",
                     path.display(),
-                    report.affected.len(),
-                    report.clients
+                    affected.0,
+                    affected.1
                 ));
                 Exit::Ok
             }
