@@ -248,7 +248,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         supportkb report --inventory examples/estate/sample\n  \
         supportkb report --inventory examples/estate/sample --csv summary\n  \
-        supportkb report --inventory DIR -o report.md      (.csv, .json, .md, else --format)")]
+        supportkb report --inventory DIR -o report.html    (.csv, .json, .md, .html, else --format)")]
     Report {
         /// Print CSV: the table of affected clients, the summary, or the CMG and site findings.
         #[arg(long, value_enum, value_name = "TABLE", num_args = 0..=1, default_missing_value = "clients")]
