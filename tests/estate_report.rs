@@ -292,3 +292,24 @@ fn the_html_report_renders_in_headless_chromium() {
     );
     check_page(&Html::parse_document(&rendered));
 }
+
+#[test]
+fn on_a_terminal_a_spinner_says_which_step_runs() {
+    use expectrl::{Eof, Expect, Session};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.csv");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_supportkb"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TERM", "xterm")
+        .args(["report", "--inventory", SAMPLE, "-o"])
+        .arg(&out);
+    let mut p = Session::spawn(cmd).expect("a pseudo-terminal");
+    p.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    // Piped, standard error stays empty (tests/estate.rs); on a terminal the step is drawn,
+    // then cleared before the closing line.
+    p.expect("reading the inventory and evaluating the rules")
+        .expect("the spinner's first step is drawn on the terminal");
+    p.expect("wrote ").expect("the report is written");
+    p.expect(Eof).unwrap();
+    assert!(out.is_file());
+}
