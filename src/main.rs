@@ -2,6 +2,11 @@
 
 mod cli;
 
+/// mimalloc rather than the system allocator: a model is millions of small rows, and glibc's
+/// malloc and free took about a third of the time of a million-client estate report.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use cli::output::Exit;
 use std::process::ExitCode;
 

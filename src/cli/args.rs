@@ -271,9 +271,9 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         supportkb report --inventory examples/estate/sample\n  \
         supportkb report --inventory examples/estate/sample --csv summary\n  \
-        supportkb report --inventory DIR -o report.md      (.csv, .json, .md, else --format)")]
+        supportkb report --inventory DIR -o report.html    (.csv, .json, .md, .html, else --format)")]
     Report {
-        /// Print CSV: the table of affected clients, or the summary.
+        /// Print CSV: the table of affected clients, the summary, or the CMG and site findings.
         #[arg(long, value_enum, value_name = "TABLE", num_args = 0..=1, default_missing_value = "clients")]
         csv: Option<CsvKind>,
         /// Write the report here (atomically); the extension chooses the format.
@@ -347,6 +347,8 @@ pub enum CsvKind {
     Clients,
     /// One row per finding, with its count.
     Summary,
+    /// One row per CMG or site finding.
+    Findings,
 }
 
 impl CsvKind {
@@ -355,6 +357,7 @@ impl CsvKind {
         match self {
             CsvKind::Clients => supportkb::render::estate::CsvTable::Clients,
             CsvKind::Summary => supportkb::render::estate::CsvTable::Summary,
+            CsvKind::Findings => supportkb::render::estate::CsvTable::Findings,
         }
     }
 }

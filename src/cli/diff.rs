@@ -54,19 +54,23 @@ pub fn diff(
     };
     d.full_proofs = full_proofs;
     let changed = !d.changes.is_empty();
+    let page = || {
+        supportkb::render::html::diff(
+            &d,
+            (
+                &super::explain::pinned_lines(&sa.kb),
+                &super::explain::pinned_lines(&sb.kb),
+            ),
+        )
+    };
     match out {
+        None if cx.format == Format::Html => output::print(&page()),
         None => output::doc(cx.format, &d),
         Some(path) => {
             let body = match (cx.format, path.extension().and_then(|e| e.to_str())) {
                 (Format::Json, _) | (Format::Text, Some("json")) => render(Format::Json, &d),
                 (Format::Markdown, _) | (Format::Text, Some("md")) => render(Format::Markdown, &d),
-                (Format::Text, Some("html")) => supportkb::render::html::diff(
-                    &d,
-                    (
-                        &super::explain::pinned_lines(&sa.kb),
-                        &super::explain::pinned_lines(&sb.kb),
-                    ),
-                ),
+                (Format::Html, _) | (Format::Text, Some("html")) => page(),
                 _ => render(Format::Text, &d),
             };
             if let Err(e) = write_atomic(path, body.as_bytes()) {

@@ -16,11 +16,13 @@ pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
         Ok(t) => t,
         Err(e) => return output::query_error(cx.format, &session.kb.sources, &e),
     };
-    // --format json or markdown chooses; otherwise the extension (.json, .md, .html), and text.
+    // --format json, markdown or html chooses; otherwise the extension (.json, .md, .html), and text.
     let ext = out.and_then(|p| p.extension()).and_then(|e| e.to_str());
-    let as_html = cx.format == Format::Text && ext.is_some_and(|e| e.eq_ignore_ascii_case("html"));
+    let as_html = cx.format == Format::Html
+        || (cx.format == Format::Text && ext.is_some_and(|e| e.eq_ignore_ascii_case("html")));
     let format = match (cx.format, ext) {
         (Format::Json | Format::Markdown, _) => cx.format,
+        (Format::Html, _) => Format::Text,
         (Format::Text, Some("json")) => Format::Json,
         (Format::Text, Some("md" | "markdown")) => Format::Markdown,
         (Format::Text, _) => Format::Text,
@@ -50,7 +52,7 @@ pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
                     _ if as_html => "HTML",
                     Format::Json => "JSON",
                     Format::Markdown => "Markdown",
-                    Format::Text => "text",
+                    Format::Text | Format::Html => "text",
                 },
                 trace.answer.verdict()
             ));

@@ -24,6 +24,7 @@ use supportkb::query::suite::kb_texts_for;
 use supportkb::query::{AskOptions, LoadConfig, LoadError, Session};
 use supportkb::render::Format;
 use supportkb::render::document::{Kind, Public};
+use supportkb::source::{Code, Diagnostic};
 
 /// What every command reads from the global options.
 pub struct Context {
@@ -176,6 +177,19 @@ fn run_command(cli: Cli) -> Exit {
             internal: cli.internal,
         },
     );
+    let html_page = matches!(
+        cli.command,
+        Some(Command::Report { .. } | Command::Explain { .. } | Command::Diff { .. })
+    );
+    if cx.format == Format::Html && !html_page {
+        return output::rejected(
+            Format::Text,
+            Diagnostic::unplaced(
+                Code::Input,
+                "--format html is for `report`, `explain` and `diff`; other commands print text, json or markdown",
+            ),
+        );
+    }
     let exit = match cli.command {
         Some(Command::Check {
             paths,

@@ -1,7 +1,8 @@
 //! `supportkb report --inventory FOLDER`: loads the inventory with the estate rules,
 //! evaluates them and prints (or writes, `-o FILE`) the report: the summary by finding and
-//! the table of affected clients, as text, Markdown, JSON (`--format`) or CSV (`--csv`, or
-//! a `.csv` output file). On a terminal a spinner says which step runs; piped, nothing.
+//! the table of affected clients, as text, Markdown, JSON, one HTML page (`--format`, or
+//! the output file's extension) or CSV (`--csv`, or a `.csv` output file). On a terminal a spinner
+//! says which step runs; piped, nothing.
 
 use super::Context;
 use super::output::{self, Exit};
@@ -29,7 +30,7 @@ fn spinner() -> ProgressBar {
 }
 
 /// The format a report is written in: CSV when asked or when the file ends in `.csv`,
-/// else the file's extension (`.json`, `.md`), else `--format`.
+/// else the file's extension (`.json`, `.md`, `.html`), else `--format`.
 fn chosen(
     cx: &Context,
     csv_table: Option<CsvTable>,
@@ -45,6 +46,7 @@ fn chosen(
         Some("csv") => Err(CsvTable::Clients),
         Some("json") => Ok(Format::Json),
         Some("md") => Ok(Format::Markdown),
+        Some("html" | "htm") => Ok(Format::Html),
         _ => Ok(cx.format),
     }
 }
@@ -99,14 +101,19 @@ pub fn report(
             session.kb.model.tuple_count()
         ));
     }
+    // The process ends after the report: freeing the model (millions of rows and values)
+    // one allocation at a time would only delay the exit.
+    let affected = (report.affected.len(), report.clients);
+    std::mem::forget(report);
+    std::mem::forget(session);
     match out {
         Some(path) => match write_atomic(path, text.as_bytes()) {
             Ok(()) => {
                 output::print(&format!(
                     "wrote {} ({} clients blocked or at risk of {})\n",
                     path.display(),
-                    report.affected.len(),
-                    report.clients
+                    affected.0,
+                    affected.1
                 ));
                 Exit::Ok
             }

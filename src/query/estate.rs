@@ -9,7 +9,7 @@
 //! here: `why blocked(C, B)` proves any row.
 
 use super::KnowledgeBase;
-use crate::ir::{Const, Pred};
+use crate::ir::{Const, Id, Pred};
 use crate::syntax::Term;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -93,6 +93,10 @@ pub struct EstateReport {
     pub sites: Vec<ThingFinding>,
     /// Every client blocked or at risk, by resource id.
     pub affected: Vec<ClientFindings>,
+    /// The text of each cited line (`cmg line 12` → the line of the pinned article), for
+    /// reports that quote it; lines of a text that is not pinned are left out.
+    #[serde(skip)]
+    pub quoted: BTreeMap<String, String>,
 }
 
 /// The integer a constant is, if it is one.
@@ -137,6 +141,31 @@ fn cited_lines(kb: &KnowledgeBase, pred: &str, arg: usize) -> HashMap<String, Ve
         .collect()
 }
 
+/// The pinned text of each cited line (`SOURCE line N`), by that name.
+fn quoted_lines<'a>(
+    kb: &KnowledgeBase,
+    cites: impl Iterator<Item = &'a String>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for cite in cites {
+        let Some((source, line)) = cite.split_once(" line ") else {
+            continue;
+        };
+        let Ok(line) = line.parse::<usize>() else {
+            continue;
+        };
+        let text = kb
+            .pinned
+            .iter()
+            .find(|(n, _)| n == source)
+            .and_then(|(_, t)| t.text.lines().nth(line.wrapping_sub(1)));
+        if let Some(text) = text {
+            out.insert(cite.clone(), text.trim().to_string());
+        }
+    }
+    out
+}
+
 /// The rows of a binary predicate, decoded.
 fn pairs(kb: &KnowledgeBase, pred: &str) -> Vec<(Const, Const)> {
     let Some(rel) = kb.model.relation(&Pred::user(pred)) else {
@@ -171,59 +200,91 @@ fn things(kb: &KnowledgeBase, pred: &str) -> Vec<ThingFinding> {
     out
 }
 
+/// The rows of a binary predicate as ids, undecoded: the estate predicates hold millions of
+/// rows, and decoding each (a string copied per row) was most of the report's time.
+fn id_pairs<'a>(kb: &'a KnowledgeBase, pred: &str) -> impl Iterator<Item = (Id, Id)> + 'a {
+    kb.model
+        .relation(&Pred::user(pred))
+        .into_iter()
+        .flat_map(|rel| rel.rows())
+        .filter(|r| r.len() == 2)
+        .map(|r| (r[0], r[1]))
+}
+
 /// The report of the inventory a knowledge base with the estate rules was loaded with.
 pub fn estate_report(kb: &KnowledgeBase) -> EstateReport {
+    let value = |id: Id| kb.interner.value(id);
+    let mut findings: HashMap<Id, String> = HashMap::new();
+    let mut finding = |id: Id| -> String {
+        findings
+            .entry(id)
+            .or_insert_with(|| shown(kb.interner.value(id)))
+            .clone()
+    };
     let mut by_client: BTreeMap<i64, ClientFindings> = BTreeMap::new();
-    let names: HashMap<i64, String> = pairs(kb, "inventory_client")
-        .into_iter()
-        .filter_map(|(c, n)| Some((int(&c)?, shown(&n))))
-        .collect();
-    let sites: HashMap<i64, String> = pairs(kb, "client_site")
-        .into_iter()
-        .filter_map(|(c, s)| Some((int(&c)?, shown(&s))))
-        .collect();
     let new = |id: i64| ClientFindings {
         client: id,
-        name: names.get(&id).cloned().unwrap_or_default(),
-        site: sites.get(&id).cloned().unwrap_or_default(),
+        name: String::new(),
+        site: String::new(),
         blocked: Vec::new(),
         at_risk: Vec::new(),
         features_unavailable: 0,
     };
-    let mut counts: BTreeMap<(Severity, String), usize> = BTreeMap::new();
+    let mut counts: BTreeMap<(Severity, Id), usize> = BTreeMap::new();
     for (pred, severity) in [
         ("blocked", Severity::Blocked),
         ("at_risk", Severity::AtRisk),
         ("undetermined", Severity::Undetermined),
     ] {
-        for (c, f) in pairs(kb, pred) {
-            let (Some(id), finding) = (int(&c), shown(&f)) else {
+        for (c, f) in id_pairs(kb, pred) {
+            let Some(id) = int(value(c)) else {
                 continue;
             };
-            *counts.entry((severity, finding.clone())).or_default() += 1;
+            *counts.entry((severity, f)).or_default() += 1;
             match severity {
                 Severity::Blocked => by_client
                     .entry(id)
                     .or_insert_with(|| new(id))
                     .blocked
-                    .push(finding),
+                    .push(finding(f)),
                 Severity::AtRisk => by_client
                     .entry(id)
                     .or_insert_with(|| new(id))
                     .at_risk
-                    .push(finding),
+                    .push(finding(f)),
                 Severity::Undetermined => {}
             }
         }
     }
-    for (c, _) in pairs(kb, "feature_unavailable") {
-        if let Some(id) = int(&c) {
+    let mut unavailable: HashMap<Id, usize> = HashMap::new();
+    for (c, _) in id_pairs(kb, "feature_unavailable") {
+        *unavailable.entry(c).or_default() += 1;
+    }
+    for (c, n) in unavailable {
+        if let Some(id) = int(value(c)) {
             by_client
                 .entry(id)
                 .or_insert_with(|| new(id))
-                .features_unavailable += 1;
+                .features_unavailable += n;
         }
     }
+    // Names and sites only of the clients the report shows.
+    let mut clients = 0;
+    for (c, n) in id_pairs(kb, "inventory_client") {
+        clients += 1;
+        if let Some(f) = int(value(c)).and_then(|id| by_client.get_mut(&id)) {
+            f.name = shown(value(n));
+        }
+    }
+    for (c, s) in id_pairs(kb, "client_site") {
+        if let Some(f) = int(value(c)).and_then(|id| by_client.get_mut(&id)) {
+            f.site = shown(value(s));
+        }
+    }
+    let counts: BTreeMap<(Severity, String), usize> = counts
+        .into_iter()
+        .map(|((s, f), n)| ((s, finding(f)), n))
+        .collect();
     let mut cites = cited_lines(kb, "blocked", 1);
     cites.extend(cited_lines(kb, "at_risk", 1));
     let undetermined_cites = cited_lines(kb, "undetermined", 1);
@@ -257,12 +318,22 @@ pub fn estate_report(kb: &KnowledgeBase) -> EstateReport {
         c.blocked.sort();
         c.at_risk.sort();
     }
+    let cmgs = things(kb, "cmg_finding");
+    let sites_found = things(kb, "site_finding");
+    let quoted = quoted_lines(
+        kb,
+        summary
+            .iter()
+            .flat_map(|r| &r.cites)
+            .chain(cmgs.iter().chain(&sites_found).flat_map(|t| &t.cites)),
+    );
     EstateReport {
-        clients: names.len(),
+        clients,
         blocked_clients: affected.iter().filter(|c| !c.blocked.is_empty()).count(),
         summary,
-        cmgs: things(kb, "cmg_finding"),
-        sites: things(kb, "site_finding"),
+        cmgs,
+        sites: sites_found,
         affected,
+        quoted,
     }
 }

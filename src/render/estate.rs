@@ -167,6 +167,10 @@ impl Render for EstateReport {
         }
         v
     }
+
+    fn html(&self) -> String {
+        super::estate_html::estate(self)
+    }
 }
 
 /// Which table a CSV report holds.
@@ -176,6 +180,8 @@ pub enum CsvTable {
     Clients,
     /// One row per finding, with its count.
     Summary,
+    /// One row per CMG or site finding: `kind` (`cmg` or `site`), subject, finding, article.
+    Findings,
 }
 
 /// The report's table as CSV (RFC 4180), with a header row.
@@ -217,6 +223,23 @@ pub fn csv(report: &EstateReport, table: CsvTable) -> String {
                     r.severity.word().into(),
                     r.clients.to_string(),
                     r.cites.join("; "),
+                ]);
+            }
+        }
+        CsvTable::Findings => {
+            put(&[
+                "kind".into(),
+                "subject".into(),
+                "finding".into(),
+                "article".into(),
+            ]);
+            let cmgs = report.cmgs.iter().map(|t| ("cmg", t));
+            for (kind, t) in cmgs.chain(report.sites.iter().map(|t| ("site", t))) {
+                put(&[
+                    kind.into(),
+                    t.subject.clone(),
+                    t.finding.clone(),
+                    t.cites.join("; "),
                 ]);
             }
         }

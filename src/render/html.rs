@@ -65,9 +65,12 @@ pre.context{margin:.3em 0;white-space:pre-wrap;background:#fafafa;border:1px sol
 .context .hit{background:#fff3a8;display:block}.context .n{color:#888;user-select:none}
 .verdict{font-size:1.2em;font-weight:bold}.sides{display:grid;grid-template-columns:1fr 1fr;gap:1em}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left;font-size:.9em}
-.change{border:1px solid #ddd;padding:.5em 1em;margin:1em 0}";
+.change{border:1px solid #ddd;padding:.5em 1em;margin:1em 0}
+caption{text-align:left;font-weight:bold;padding:.3em 0}td.num{text-align:right}ul.cites{margin:0;padding-left:1em}";
 
-fn page(title: &str, body: &str) -> String {
+/// A complete page: `title` (escaped here) and `body` (HTML, escaped by the caller), with
+/// the style sheet inline.
+pub fn page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\

@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod diff;
 pub mod document;
 pub mod estate;
+pub mod estate_html;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -30,6 +31,8 @@ pub enum Format {
     Json,
     /// Markdown, for reviewers.
     Markdown,
+    /// One self-contained HTML page for a browser (`report`, `explain`, `diff`).
+    Html,
 }
 
 impl Format {
@@ -39,6 +42,7 @@ impl Format {
             Format::Text => "text",
             Format::Json => "json",
             Format::Markdown => "markdown",
+            Format::Html => "html",
         }
     }
 }
@@ -51,6 +55,13 @@ pub trait Render {
     fn markdown(&self) -> String;
     /// As JSON.
     fn json(&self) -> serde_json::Value;
+    /// As one self-contained HTML page; by default the text, preformatted.
+    fn html(&self) -> String {
+        html::page(
+            "supportkb",
+            &format!("<pre>{}</pre>\n", html::escape(&self.text())),
+        )
+    }
 }
 
 /// `doc` in `format`, ending with a line break.
@@ -59,6 +70,7 @@ pub fn render(format: Format, doc: &dyn Render) -> String {
         Format::Text => text::fit(&doc.text(), text::width()),
         Format::Markdown => doc.markdown(),
         Format::Json => serde_json::to_string_pretty(&doc.json()).unwrap_or_default(),
+        Format::Html => doc.html(),
     };
     if !s.ends_with('\n') {
         s.push('\n');

@@ -134,7 +134,7 @@ impl ReplSession {
                 &[],
                 d.iter().map(|d| json::diagnostic(sources, d)).collect(),
             ),
-            Format::Text | Format::Markdown => sources.render(d, false),
+            Format::Text | Format::Markdown | Format::Html => sources.render(d, false),
         }
     }
 
