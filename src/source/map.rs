@@ -180,6 +180,60 @@ impl SourceMap {
     }
 }
 
+impl SourceMap {
+    /// Renders diagnostics as plain text, for JUnit XML and logs: the header `error[code]:
+    /// file:line:col: message`, the source line (cut to a window around the caret when long)
+    /// as `LINE | text` with `^` under the span and its label, then `help: …`. ASCII frames,
+    /// no colour.
+    pub fn render_plain(&self, diags: &[Diagnostic]) -> String {
+        let mut out = String::new();
+        for d in diags {
+            let kind = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let loc = d
+                .span
+                .map(|s| format!("{}: ", self.location(s)))
+                .unwrap_or_default();
+            out.push_str(&format!("{kind}[{}]: {loc}{}\n", d.code, d.message));
+            if let Some((span, f)) = d.span.and_then(|s| self.files.get(s.file).map(|f| (s, f))) {
+                let start = floor_char_boundary(&f.text, span.start);
+                let line_start = f.text[..start].rfind('\n').map_or(0, |i| i + 1);
+                let line_end = f.text[start..]
+                    .find('\n')
+                    .map_or(f.text.len(), |i| start + i);
+                let end = floor_char_boundary(&f.text, span.end.clamp(start, line_end));
+                let line = &f.text[line_start..line_end];
+                let before: Vec<char> = line[..start - line_start].chars().collect();
+                let skip = before.len().saturating_sub(WINDOW);
+                let lead = if skip > 0 { "..." } else { "" };
+                let rest: Vec<char> = line[start - line_start..].chars().collect();
+                let tail = if rest.len() > WINDOW { "..." } else { "" };
+                let shown: String = before[skip..]
+                    .iter()
+                    .chain(rest.iter().take(WINDOW))
+                    .collect();
+                let number = self.location(span).line.to_string();
+                let gutter = " ".repeat(number.len());
+                let pad = lead.len() + before.len() - skip;
+                let carets = f.text[start..end].chars().count().clamp(1, WINDOW);
+                out.push_str(&format!("  {number} | {lead}{shown}{tail}\n"));
+                out.push_str(&format!(
+                    "  {gutter} | {}{} {}\n",
+                    " ".repeat(pad),
+                    "^".repeat(carets),
+                    d.label_text()
+                ));
+            }
+            if let Some(h) = &d.help {
+                out.push_str(&format!("  help: {}\n", h.replace('\n', "\n        ")));
+            }
+        }
+        out
+    }
+}
+
 /// A long line as a window of [`WINDOW`] characters each side of the caret at byte `at`.
 fn window(d: &Diagnostic, line: &str, at: usize) -> String {
     let before: Vec<char> = line[..at].chars().collect();
@@ -231,6 +285,30 @@ mod tests {
         let f = m.add("a.kb", "p(a).\nq(é, b).");
         let loc = m.location(Span::new(f, 13, 14));
         assert_eq!(loc.to_string(), "a.kb:2:7");
+    }
+
+    #[test]
+    fn plain_rendering_has_no_frames_and_cuts_long_lines() {
+        let mut m = SourceMap::default();
+        let f = m.add("q.kbq", "p(a).\nnosuch? x.\n");
+        let d = Diagnostic::error(Code::Input, "unknown predicate", Span::new(f, 6, 12))
+            .with_help("did you mean `p`");
+        let s = m.render_plain(&[d]);
+        assert_eq!(
+            s,
+            "error[input]: q.kbq:2:1: unknown predicate\n  2 | nosuch? x.\n    | ^^^^^^ read here\n  help: did you mean `p`\n"
+        );
+        let long = format!("p({}?).", "a, ".repeat(1000));
+        let f = m.add("l.kb", long.as_str());
+        let at = long.find('?').unwrap();
+        let s = m.render_plain(&[Diagnostic::error(
+            Code::Input,
+            "bad",
+            Span::new(f, at, at + 1),
+        )]);
+        assert!(s.lines().all(|l| l.len() < 3 * WINDOW), "{s}");
+        assert!(s.contains("  1 | ...a, a, "), "{s}");
+        assert!(s.contains(", a, ?).\n"), "{s}");
     }
 
     #[test]
