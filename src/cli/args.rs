@@ -148,9 +148,27 @@ pub enum Command {
         /// Also write the results as JUnit XML here (atomically).
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
-        /// List the facts and rules of each knowledge base that no proof used.
+        /// List the facts and rules of each knowledge base that no proof used, with the
+        /// share of clauses, facts and rules some proof used, in percent.
         #[arg(long)]
         coverage: bool,
+        /// Exit 1 when some knowledge base's coverage (clauses used by some proof, in percent)
+        /// is under PCT (0 to 100); implies --coverage.
+        #[arg(long, value_name = "PCT", value_parser = percent)]
+        threshold: Option<f64>,
+        /// Leave out the files and folders this glob matches: without a `/` it matches a
+        /// file's or folder's name (`fixtures`, `*.slow.kbq`), with one a path from here
+        /// (`tests/cases`, `**/broken/*.kbq`). Repeatable. A folder holding a
+        /// `.supportkb-skip` file is left out too, unless named as a path.
+        #[arg(long, value_name = "GLOB")]
+        ignore: Vec<String>,
+        /// Run only the queries whose text (as written) or whose file's path this regular
+        /// expression matches; the others are left out of the report.
+        #[arg(long, value_name = "PATTERN")]
+        run: Option<String>,
+        /// List every query with its result (ok, FAIL, or ran: printed only) and its time.
+        #[arg(short, long)]
+        verbose: bool,
     },
     /// Check knowledge-base files (syntax, arity, safety, stratification, citations, lints).
     Check {
@@ -382,4 +400,12 @@ pub enum SqlDialect {
     Postgres,
     /// SQLite.
     Sqlite,
+}
+
+/// A percentage from 0 to 100, for `--threshold`.
+fn percent(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage from 0 to 100")),
+    }
 }

@@ -202,7 +202,22 @@ fn run_command(cli: Cli) -> Exit {
             paths,
             junit,
             coverage,
-        }) => run::test(&cx, &paths, junit.as_deref(), coverage),
+            threshold,
+            ignore,
+            run,
+            verbose,
+        }) => run::test(
+            &cx,
+            &paths,
+            &run::TestOptions {
+                junit: junit.as_deref(),
+                coverage: coverage || threshold.is_some(),
+                threshold,
+                ignore: &ignore,
+                run: run.as_deref(),
+                verbose,
+            },
+        ),
         Some(Command::Explain { question, output }) => {
             explain::explain(&cx, &question, output.as_deref())
         }

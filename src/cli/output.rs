@@ -42,8 +42,9 @@ impl From<Exit> for ExitCode {
 /// The exit codes as every command's `--help` lists them (the README's table says the same).
 pub const EXIT_CODES_HELP: &str = "Exit codes:\n  \
     0    ok\n  \
-    1    an expectation failed, a verified trace no longer stands, or a verdict matched \
-    query --fail-unless/--fail-on\n  \
+    1    an expectation failed, a verified trace no longer stands, a verdict matched \
+    query --fail-unless/--fail-on, or coverage is under test --threshold or coverage \
+    --fail-under\n  \
     2    input rejected (a syntax or check error in a .kb, a bad query, a missing or binary file)\n  \
     3    a resource limit stopped evaluation\n  \
     101  an internal error (a bug: please report it)";

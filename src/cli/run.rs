@@ -5,12 +5,15 @@ use super::output::{self, Exit};
 use std::path::{Path, PathBuf};
 use supportkb::query::script::run_script;
 use supportkb::query::script::script_inventory;
-use supportkb::query::suite::{collect_query_files, kb_paths_for, run_suite};
+use supportkb::query::selection::{Selection, collect_query_files};
+use supportkb::query::suite::{coverage_name, kb_paths_for, run_suite};
+use supportkb::render::SuiteDoc;
 use supportkb::render::junit::junit;
 use supportkb::source::{Code, Diagnostic, io_reason, read_text, write_atomic};
 
 /// The exit code of a report of checks: 0, or 3 when a limit stopped one, 2 when a file
-/// or query was rejected as input, 1 for a failed check.
+/// or query was rejected as input, 1 for a failed check. (`test --threshold` turns a 0
+/// into 1 when coverage is under it.)
 fn checks_exit(failed: usize, limit_hit: bool, rejected: bool) -> Exit {
     match (failed, limit_hit, rejected) {
         (0, _, _) => Exit::Ok,
@@ -44,18 +47,47 @@ pub fn run(cx: &Context, file: &Path) -> Exit {
     checks_exit(report.failed, report.limit_hit, report.rejected)
 }
 
-pub fn test(cx: &Context, paths: &[PathBuf], junit_file: Option<&Path>, coverage: bool) -> Exit {
+/// The options of `supportkb test`.
+pub struct TestOptions<'a> {
+    /// Also write JUnit XML here.
+    pub junit: Option<&'a Path>,
+    /// Report coverage.
+    pub coverage: bool,
+    /// Exit 1 when a knowledge base's coverage is under this percentage.
+    pub threshold: Option<f64>,
+    /// `--ignore` globs.
+    pub ignore: &'a [String],
+    /// The `--run` pattern.
+    pub run: Option<&'a str>,
+    /// List every query with its result and time.
+    pub verbose: bool,
+}
+
+pub fn test(cx: &Context, paths: &[PathBuf], o: &TestOptions) -> Exit {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths.to_vec()
     };
-    let files = match collect_query_files(&paths) {
+    let selection = match Selection::new(o.ignore, o.run) {
+        Ok(s) => s,
+        Err(d) => return output::rejected(cx.format, d),
+    };
+    let files = match collect_query_files(&paths, &selection) {
         Ok(f) => f,
         Err(d) => return output::rejected(cx.format, d),
     };
-    let report = run_suite(&files, &cx.kb, &cx.load, cx.opts, coverage);
-    if let Some(path) = junit_file
+    let report = run_suite(&files, &cx.kb, &cx.load, cx.opts, o.coverage, &selection);
+    if let Some(pattern) = selection.run_pattern()
+        && report.files.iter().all(|f| f.error.is_some())
+    {
+        let d = Diagnostic::unplaced(
+            Code::Input,
+            format!("no query of the suite matches --run {pattern}"),
+        );
+        return output::rejected(cx.format, d);
+    }
+    if let Some(path) = o.junit
         && let Err(e) = write_atomic(path, junit(&report).as_bytes())
     {
         let d = Diagnostic::unplaced(
@@ -64,6 +96,34 @@ pub fn test(cx: &Context, paths: &[PathBuf], junit_file: Option<&Path>, coverage
         );
         return output::rejected(cx.format, d);
     }
-    output::doc(cx.format, &report);
-    checks_exit(report.failed, report.limit_hit, report.rejected)
+    output::doc(
+        cx.format,
+        &SuiteDoc {
+            report: &report,
+            verbose: o.verbose,
+        },
+    );
+    let exit = checks_exit(report.failed, report.limit_hit, report.rejected);
+    let under: Vec<_> = match o.threshold {
+        Some(want) => report
+            .coverage
+            .iter()
+            .flatten()
+            .filter(|c| c.percent < want)
+            .collect(),
+        None => Vec::new(),
+    };
+    for c in &under {
+        supportkb::render::emit_err(&format!(
+            "coverage of {} is {:.1}%, under --threshold {}%\n",
+            coverage_name(&c.kb),
+            c.percent,
+            o.threshold.unwrap_or_default()
+        ));
+    }
+    if exit == Exit::Ok && !under.is_empty() {
+        Exit::Failed
+    } else {
+        exit
+    }
 }

@@ -23,6 +23,7 @@ mod question;
 pub mod scenario;
 pub mod script;
 pub mod search;
+pub mod selection;
 mod session;
 pub mod snapshot;
 pub mod suite;

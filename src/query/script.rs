@@ -39,8 +39,13 @@ pub struct ItemResult {
     /// The error, if it failed (rendered).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The same error as plain text (no box drawing, no colour), for JUnit and logs.
+    #[serde(skip)]
+    pub error_text: Option<String>,
     /// Outcomes of its expectations.
     pub expectations: Vec<ExpectationResult>,
+    /// Wall time of the query and its expectations, in seconds.
+    pub seconds: f64,
 }
 
 /// The outcome of a query file.
@@ -203,6 +208,21 @@ pub fn run_script(
     text: &str,
     opts: AskOptions,
 ) -> Result<ScriptReport, Diagnostic> {
+    run_script_where(session, name, text, opts, &|_| true)
+}
+
+/// As [`run_script`], running only the queries `select` takes (given the query as written):
+/// the others are left out of the report, while the assumptions and retractions before
+/// them still hold for the queries that follow.
+///
+/// Errors: as [`run_script`].
+pub fn run_script_where(
+    session: &mut Session,
+    name: &str,
+    text: &str,
+    opts: AskOptions,
+    select: &dyn Fn(&str) -> bool,
+) -> Result<ScriptReport, Diagnostic> {
     let file = session.kb.sources.add(name, text);
     let items = parse_script(text, file)?.items;
     if let Some(d) = expectations::unknown_names(&session.kb, &items)
@@ -231,15 +251,22 @@ pub fn run_script(
             items = parse_script(text, file)?.items;
         }
         let item = items[i].clone();
+        let query = item.query.to_string();
+        if !select(&query) {
+            continue;
+        }
+        let started = std::time::Instant::now();
         let location = session.kb.sources.location(item.query.span());
         let location_of_query = location.clone();
         let result = session.answer(&item.query, opts);
         let mut r = ItemResult {
-            query: item.query.to_string(),
+            query,
             location,
             answer: None,
             error: None,
+            error_text: None,
             expectations: Vec::new(),
+            seconds: 0.0,
         };
         match result {
             Ok(a) => {
@@ -274,14 +301,17 @@ pub fn run_script(
                 r.answer = Some(a);
             }
             Err(err) => {
-                let msg = match &err {
+                let (msg, plain) = match &err {
                     QueryError::Invalid(d) | QueryError::Internal(d) => {
                         report.rejected = true;
-                        session.kb.sources.render(d, false)
+                        (
+                            session.kb.sources.render(d, false),
+                            session.kb.sources.render_plain(d),
+                        )
                     }
                     QueryError::Eval(e) => {
                         report.limit_hit |= matches!(e, EvalError::Limit(_));
-                        e.to_string()
+                        (e.to_string(), e.to_string())
                     }
                 };
                 for e in &item.expectations {
@@ -294,8 +324,10 @@ pub fn run_script(
                 }
                 report.failed += 1;
                 r.error = Some(msg);
+                r.error_text = Some(plain);
             }
         }
+        r.seconds = started.elapsed().as_secs_f64();
         report.items.push(r);
     }
     if let Some(sc) = scenario {

@@ -3,11 +3,10 @@
 //! and coverage: the clauses of each knowledge base that no proof used (as
 //! `opa test --coverage` lists unevaluated lines).
 
-use super::script::{ScriptReport, run_script, script_kb};
+use super::script::{ScriptReport, run_script_where, script_kb};
+use super::selection::Selection;
 use super::{AskOptions, LoadConfig, LoadError, Session};
-use crate::source::{
-    Code, Diagnostic, SourceText, collect_files, io_reason, read_paths, read_text,
-};
+use crate::source::{Diagnostic, SourceText, read_paths, read_text};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -58,6 +57,9 @@ pub struct FileOutcome {
     /// Why it could not run (rendered diagnostics).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The same as plain text (no box drawing, no colour), for JUnit and logs.
+    #[serde(skip)]
+    pub error_text: Option<String>,
 }
 
 impl FileOutcome {
@@ -93,7 +95,8 @@ pub struct Uncovered {
     pub clause: String,
 }
 
-/// Coverage of one knowledge base.
+/// Coverage of one knowledge base: of its clauses, facts and rules, how many some proof of
+/// the suite used.
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
     /// The knowledge base: its paths (none: the default one).
@@ -102,8 +105,41 @@ pub struct Coverage {
     pub clauses: usize,
     /// Clauses some proof used.
     pub covered: usize,
+    /// `covered` in percent of `clauses`, rounded down to one decimal (100 for a knowledge base without
+    /// clauses).
+    pub percent: f64,
+    /// Its facts (clauses without a body).
+    pub facts: usize,
+    /// Facts some proof used.
+    pub facts_covered: usize,
+    /// `facts_covered` in percent of `facts`, to one decimal.
+    pub facts_percent: f64,
+    /// Its rules.
+    pub rules: usize,
+    /// Rules some proof used.
+    pub rules_covered: usize,
+    /// `rules_covered` in percent of `rules`, to one decimal.
+    pub rules_percent: f64,
     /// The others, in file order.
     pub uncovered: Vec<Uncovered>,
+}
+
+/// How a report names the knowledge base of `kb` (its paths; none: the default one).
+pub fn coverage_name(kb: &[String]) -> String {
+    if kb.is_empty() {
+        "the knowledge base".to_string()
+    } else {
+        kb.join(", ")
+    }
+}
+
+/// `part` in percent of `whole`, to one decimal; 100 when `whole` is 0 (nothing to cover).
+pub fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        100.0
+    } else {
+        (part as f64 * 1000.0 / whole as f64).floor() / 10.0
+    }
 }
 
 /// The outcome of a suite.
@@ -126,45 +162,18 @@ pub struct SuiteReport {
     pub rejected: bool,
 }
 
-/// Every `.kbq` file under `paths` (folders recursively), sorted.
-///
-/// Errors: a path that does not exist or cannot be read, or no `.kbq` file at all.
-pub fn collect_query_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
-    let io = |m: String| Diagnostic::unplaced(Code::Io, m);
-    let mut out = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p)
-            .map_err(|e| io(format!("cannot read {}: {}", p.display(), io_reason(&e))))?;
-        if meta.is_dir() {
-            collect_files(p, "kbq", &mut out)
-                .map_err(|e| io(format!("cannot read {}: {}", p.display(), io_reason(&e))))?;
-        } else {
-            out.push(p.clone());
-        }
-    }
-    if out.is_empty() {
-        return Err(io(format!(
-            "no .kbq query file under {}",
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    Ok(out)
-}
-
 /// Runs the query files, each against [`kb_paths_for`] with `explicit` (`--kb`); a
-/// knowledge base is loaded once for all the files that ask it.
+/// knowledge base is loaded once for all the files that ask it. Of each file only the
+/// queries `selection` selects run; a file of which none does is left out.
 pub fn run_suite(
     files: &[PathBuf],
     explicit: &[PathBuf],
     config: &LoadConfig,
     opts: AskOptions,
     coverage: bool,
+    selection: &Selection,
 ) -> SuiteReport {
-    let mut kbs: BTreeMap<Vec<String>, Result<Session, String>> = BTreeMap::new();
+    let mut kbs: BTreeMap<Vec<String>, Result<Session, (String, String)>> = BTreeMap::new();
     let mut used: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
     let mut outcomes = Vec::new();
     let mut limit_hit = false;
@@ -173,12 +182,12 @@ pub fn run_suite(
         let text = match read_text(path) {
             Ok(t) => t.text,
             Err(d) => {
-                let error = d.message;
                 outcomes.push(FileOutcome {
                     path: shown,
                     kb: Vec::new(),
                     report: None,
-                    error: Some(error),
+                    error: Some(d.message.clone()),
+                    error_text: Some(d.message),
                 });
                 continue;
             }
@@ -197,21 +206,29 @@ pub fn run_suite(
             kb_texts_for(&kb_paths, inventory.is_some())
                 .map_err(LoadError::from)
                 .and_then(|t| Session::load(t, config))
-                .map_err(|e| e.sources.render(&e.diagnostics, false))
+                .map_err(|e| {
+                    (
+                        e.sources.render(&e.diagnostics, false),
+                        e.sources.render_plain(&e.diagnostics),
+                    )
+                })
         });
         let kb = match kb {
             Ok(kb) => kb,
-            Err(e) => {
+            Err((e, plain)) => {
                 outcomes.push(FileOutcome {
                     path: shown,
                     kb: key,
                     report: None,
                     error: Some(e.clone()),
+                    error_text: Some(plain.clone()),
                 });
                 continue;
             }
         };
-        match run_script(kb, &shown, &text, opts) {
+        let select = |q: &str| selection.selects(&shown, q);
+        match run_script_where(kb, &shown, &text, opts, &select) {
+            Ok(report) if report.items.is_empty() && selection.run_pattern().is_some() => {}
             Ok(report) => {
                 limit_hit |= report.limit_hit;
                 let set = used.entry(key.clone()).or_default();
@@ -229,15 +246,16 @@ pub fn run_suite(
                     kb: key,
                     report: Some(report),
                     error: None,
+                    error_text: None,
                 });
             }
             Err(d) => {
-                let error = kb.kb.sources.render(&[d], false);
                 outcomes.push(FileOutcome {
                     path: shown,
                     kb: key,
                     report: None,
-                    error: Some(error),
+                    error: Some(kb.kb.sources.render(std::slice::from_ref(&d), false)),
+                    error_text: Some(kb.kb.sources.render_plain(&[d])),
                 });
             }
         }
@@ -262,10 +280,26 @@ pub fn run_suite(
                         clause: c.to_string(),
                     })
                     .collect();
+                let facts = clauses.iter().filter(|c| c.is_fact()).count();
+                let facts_uncovered = uncovered
+                    .iter()
+                    .filter(|u| u.kind == ClauseKind::Fact)
+                    .count();
+                let covered = clauses.len() - uncovered.len();
+                let facts_covered = facts - facts_uncovered;
+                let rules = clauses.len() - facts;
+                let rules_covered = covered - facts_covered;
                 Coverage {
                     kb: key.clone(),
                     clauses: clauses.len(),
-                    covered: clauses.len() - uncovered.len(),
+                    covered,
+                    percent: percent(covered, clauses.len()),
+                    facts,
+                    facts_covered,
+                    facts_percent: percent(facts_covered, facts),
+                    rules,
+                    rules_covered,
+                    rules_percent: percent(rules_covered, rules),
                     uncovered,
                 }
             })

@@ -106,9 +106,29 @@ impl Render for ScriptReport {
     }
 }
 
+/// A suite's report with how much of it text shows.
+pub struct SuiteDoc<'a> {
+    /// The report.
+    pub report: &'a SuiteReport,
+    /// Every query with its result and time (`test -v`), not only the failures.
+    pub verbose: bool,
+}
+
+impl Render for SuiteDoc<'_> {
+    fn text(&self) -> String {
+        text::suite_report(self.report, self.verbose)
+    }
+    fn markdown(&self) -> String {
+        markdown::suite_report(self.report)
+    }
+    fn json(&self) -> serde_json::Value {
+        to_json(self.report)
+    }
+}
+
 impl Render for SuiteReport {
     fn text(&self) -> String {
-        text::suite_report(self)
+        text::suite_report(self, false)
     }
     fn markdown(&self) -> String {
         markdown::suite_report(self)

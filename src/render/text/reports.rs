@@ -3,7 +3,7 @@
 use super::answer::answer;
 use crate::audit::{FileStatus, Trace, Verification};
 use crate::query::script::{ItemResult, ScriptReport};
-use crate::query::suite::{ClauseKind, SuiteReport};
+use crate::query::suite::{ClauseKind, SuiteReport, coverage_name};
 use std::fmt::Write;
 use tabled::builder::Builder;
 use tabled::settings::Style;
@@ -59,8 +59,10 @@ fn expectations(item: &ItemResult, out: &mut String) {
 }
 
 /// Renders a test suite: a line per file, the failures of each (expected and actual side by
-/// side), coverage when asked, and last `N passed, M failed`.
-pub fn suite_report(r: &SuiteReport) -> String {
+/// side), coverage when asked (in percent, then the clauses no proof used), and last `N
+/// passed, M failed`. With `verbose`, every query of each file is listed first, with its
+/// result (`ok`, `FAIL`, or `ran`: a query without expectations) and its time.
+pub fn suite_report(r: &SuiteReport, verbose: bool) -> String {
     let mut out = String::new();
     for f in &r.files {
         let kb = if f.kb.is_empty() {
@@ -76,6 +78,24 @@ pub fn suite_report(r: &SuiteReport) -> String {
                     "{mark} {}{kb}: {} passed, {} failed",
                     f.path, rep.passed, rep.failed
                 );
+                if verbose {
+                    for item in &rep.items {
+                        let failed =
+                            item.error.is_some() || item.expectations.iter().any(|e| !e.passed);
+                        let result = match (failed, item.expectations.is_empty()) {
+                            (true, _) => "FAIL",
+                            (false, true) => "ran ",
+                            (false, false) => "ok  ",
+                        };
+                        let _ = writeln!(
+                            out,
+                            "  {result} {:>9.3} ms  {}   [{}]",
+                            item.seconds * 1000.0,
+                            item.query,
+                            item.location
+                        );
+                    }
+                }
                 for item in rep
                     .items
                     .iter()
@@ -99,15 +119,19 @@ pub fn suite_report(r: &SuiteReport) -> String {
         }
     }
     for c in r.coverage.iter().flatten() {
-        let kb = if c.kb.is_empty() {
-            "the knowledge base".to_string()
-        } else {
-            c.kb.join(", ")
-        };
         let _ = writeln!(
             out,
-            "\ncoverage of {kb}: {} of {} clauses used by some proof; never used:",
-            c.covered, c.clauses
+            "\ncoverage of {}: {:.1}% ({} of {} clauses used by some proof; facts {:.1}%, {} of {}; rules {:.1}%, {} of {}); never used:",
+            coverage_name(&c.kb),
+            c.percent,
+            c.covered,
+            c.clauses,
+            c.facts_percent,
+            c.facts_covered,
+            c.facts,
+            c.rules_percent,
+            c.rules_covered,
+            c.rules
         );
         for u in &c.uncovered {
             let kind = match u.kind {
