@@ -322,7 +322,7 @@ fn junit_has_times_and_plain_text_failures() {
     assert!(
         failed
             .failure_body
-            .contains("expected rows 5, actual 1 rows"),
+            .contains("expected rows 5, actual 1 row"),
         "{failed:?}"
     );
     assert_eq!(failed.failure_body.trim().lines().count(), 2, "{failed:?}");
