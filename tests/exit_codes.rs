@@ -126,3 +126,31 @@ fn an_empty_verdict_list_is_rejected() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("--fail-on"), "{r:?}");
 }
+
+#[test]
+fn a_value_that_reads_like_a_count_is_a_value_not_a_yes() {
+    // `supported? _ no` headlines "16 subjects" and counts as yes; a string value "2 things"
+    // is the answer's value and must not.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("v.kb"),
+        "decl p(subject: symbol, answer: string).\np(a, \"2 things\").\n",
+    )
+    .unwrap();
+    let r = run_in(
+        dir.path(),
+        &["--kb", "v.kb", "query", "--fail-on", "yes", "p? a"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.starts_with("2 things"), "{r:?}");
+    let r = run_in(
+        dir.path(),
+        &["--kb", "v.kb", "query", "--fail-on", "2 things", "p? a"],
+    );
+    assert_eq!(r.code, 2, "a verdict is one word: {r:?}");
+    let r = run_in(
+        dir.path(),
+        &["--kb", "v.kb", "query", "--fail-unless", "yes", "p? a"],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+}

@@ -321,9 +321,9 @@ pub struct FailOn {
 }
 
 impl FailOn {
-    /// The flag `verdict` fails by, as written (`--fail-on no,unknown`), if it fails.
-    pub fn fails(&self, verdict: &str) -> Option<String> {
-        let kind = verdict_kind(verdict);
+    /// The flag a verdict of this kind (`Answer::verdict_kind`: `yes`, `no`, `unknown`,
+    /// `mixed` or a value) fails by, as written (`--fail-on no,unknown`), if it fails.
+    pub fn fails(&self, kind: &str) -> Option<String> {
         if !self.fail_unless.is_empty() && !self.fail_unless.iter().any(|v| v == kind) {
             return Some(format!("--fail-unless {}", self.fail_unless.join(",")));
         }
@@ -331,19 +331,6 @@ impl FailOn {
             .iter()
             .any(|v| v == kind)
             .then(|| format!("--fail-on {}", self.fail_on.join(",")))
-    }
-}
-
-/// A verdict as `--fail-on` compares it: `mixed: a, b` and `N different answers` are
-/// `mixed`; a count of the subjects a question left open (`17 subjects`) is `yes`, as a
-/// `?-` query that matches is.
-fn verdict_kind(verdict: &str) -> &str {
-    if verdict.starts_with("mixed:") || verdict.ends_with(" different answers") {
-        return "mixed";
-    }
-    match verdict.split_once(' ') {
-        Some((n, _)) if n.parse::<usize>().is_ok() => "yes",
-        _ => verdict,
     }
 }
 

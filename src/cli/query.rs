@@ -48,7 +48,7 @@ pub fn query(cx: &Context, args: &[String], fail: &FailOn) -> Exit {
         match answer {
             Ok(a) => {
                 show(cx, &mut docs, queries.len(), i, q, &a);
-                if let Some(flag) = fail.fails(&a.verdict()) {
+                if let Some(flag) = fail.fails(&a.verdict_kind()) {
                     supportkb::render::emit_err(&format!(
                         "failed: `{q}` answered {} ({flag})\n",
                         a.verdict()

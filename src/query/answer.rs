@@ -73,6 +73,22 @@ pub struct RuleRef {
     pub location: crate::source::Location,
 }
 
+/// What a question's verdict is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VerdictKind {
+    /// The goal holds: fully given, or a count of the subjects it leaves open.
+    Yes,
+    /// The knowledge base states something else for the question's key.
+    No,
+    /// Nothing matches.
+    #[default]
+    Unknown,
+    /// Every row has the same value in the first free column: the verdict is that value.
+    Value,
+    /// Rows disagree (`mixed: a, b`, `N different answers`).
+    Mixed,
+}
+
 /// The answer to a question `p? a1 … ak`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QuestionAnswer {
@@ -83,6 +99,10 @@ pub struct QuestionAnswer {
     /// The value of the first free column (the same for every row), `mixed: …` when rows
     /// disagree (`N different answers` past four), `yes` for a fully given goal that holds, or `unknown`.
     pub verdict: String,
+    /// What `verdict` is (a value, a count, `mixed`, …), so that a value that looks like a
+    /// count (the string `"2 things"`) is not read as one. Not in the JSON: `verdict` says it.
+    #[serde(skip)]
+    pub kind: VerdictKind,
     /// Names of the free columns.
     pub columns: Vec<String>,
     /// Values of the free columns, one row per matching tuple.
@@ -200,6 +220,22 @@ impl Answer {
                 }
             }
             .into(),
+        }
+    }
+
+    /// The verdict as `query --fail-on` / `--fail-unless` compare it: `yes`, `no`,
+    /// `unknown`, `mixed`, or the value a question answers with (`valid`); a count of the
+    /// subjects a question leaves open (`16 subjects`) is `yes`.
+    pub fn verdict_kind(&self) -> String {
+        match self {
+            Answer::Question(q) => match q.kind {
+                VerdictKind::Yes => "yes".into(),
+                VerdictKind::No => "no".into(),
+                VerdictKind::Unknown => "unknown".into(),
+                VerdictKind::Mixed => "mixed".into(),
+                VerdictKind::Value => q.verdict.clone(),
+            },
+            _ => self.verdict(),
         }
     }
 

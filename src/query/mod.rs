@@ -30,7 +30,7 @@ pub mod suite;
 
 pub use answer::{
     Answer, AskOptions, BindingsAnswer, DEFAULT_DEPTH, MAX_PROOFS, QueryError, QuestionAnswer,
-    RuleRef, UnusedRules, WhyAnswer,
+    RuleRef, UnusedRules, VerdictKind, WhyAnswer,
 };
 pub use kb::{KnowledgeBase, LoadConfig, LoadError, LoadFailure, LoadTimings, WrittenOutput};
 pub use outputs::OutputPolicy;

@@ -2,7 +2,7 @@
 //! verdict. No matching tuple is **unknown** — a document's silence is not a denial
 //! (DESIGN §5) — with "did you mean" suggestions.
 
-use super::answer::{Answer, AskOptions, QueryError, QuestionAnswer};
+use super::answer::{Answer, AskOptions, QueryError, QuestionAnswer, VerdictKind};
 use super::session::{Session, open_atom_of, open_single};
 use crate::check::{PredInfo, closest, unknown_predicate};
 use crate::explain::Proof;
@@ -143,10 +143,10 @@ impl Session {
         };
         proof_errors.extend(un.errors);
         let counted = counted_columns(&goal.args, args.len(), &free_positions, &info.keys);
-        let verdict = if rows.is_empty() && un.contradiction.is_some() {
-            "no".to_string()
+        let (verdict, kind) = if rows.is_empty() && un.contradiction.is_some() {
+            ("no".to_string(), VerdictKind::No)
         } else if rows.is_empty() {
-            "unknown".to_string()
+            ("unknown".to_string(), VerdictKind::Unknown)
         } else if !counted.is_empty() {
             let distinct: BTreeSet<Vec<String>> = rows
                 .iter()
@@ -156,25 +156,32 @@ impl Session {
                 .iter()
                 .map(|&k| info.column(free_positions[k]))
                 .collect();
-            match names.as_slice() {
+            let count = match names.as_slice() {
                 [one] => crate::source::plural(distinct.len(), one),
                 _ => crate::source::plural(
                     distinct.len(),
                     &format!("({}) combination", names.join(", ")),
                 ),
-            }
+            };
+            (count, VerdictKind::Yes)
         } else if let Some(k) = first_free {
             let distinct: BTreeSet<String> = rows.iter().map(|r| plain(&r[k])).collect();
             match distinct.len() {
-                1 => distinct.into_iter().next().unwrap_or_default(),
-                2..=4 => format!(
-                    "mixed: {}",
-                    distinct.into_iter().collect::<Vec<_>>().join(", ")
+                1 => (
+                    distinct.into_iter().next().unwrap_or_default(),
+                    VerdictKind::Value,
                 ),
-                n => format!("{n} different answers"),
+                2..=4 => (
+                    format!(
+                        "mixed: {}",
+                        distinct.into_iter().collect::<Vec<_>>().join(", ")
+                    ),
+                    VerdictKind::Mixed,
+                ),
+                n => (format!("{n} different answers"), VerdictKind::Mixed),
             }
         } else {
-            "yes".to_string()
+            ("yes".to_string(), VerdictKind::Yes)
         };
         let (mut suggestions, pointers) =
             if rows.is_empty() && un.contradiction.is_none() && un.stated.is_empty() {
@@ -198,6 +205,7 @@ impl Session {
             question: q.to_string(),
             goal: format!("{pred}({})", shown.join(", ")),
             verdict,
+            kind,
             columns: free_positions.iter().map(|&p| info.column(p)).collect(),
             rows,
             proofs,
