@@ -1,6 +1,6 @@
 //! Scenarios in query files: `assume FACT.` adds a fact for the queries that follow it,
-//! `retract FACT.` takes an assumption back or sets aside a fact the knowledge base writes,
-//! until the end of the file (the REPL's `:assume` / `:retract`, as a test). The knowledge
+//! `retract FACT.` takes an assumption back or sets aside a fact the knowledge base writes
+//! (a later `assume` of it puts it back), until the end of the file (the REPL's `:assume` / `:retract`, as a test). The knowledge
 //! base is rebuilt from its texts with the assumptions as one more text, and the one loaded
 //! for the file is put back when the file ends.
 
@@ -72,7 +72,10 @@ impl Scenario {
                     )
                     .with_help_opt(hint));
                 }
-                if !self.assumed.contains(&atom) {
+                // A fact set aside above is put back, not assumed beside its own filter.
+                if let Some(i) = self.retracted.iter().position(|r| *r == atom) {
+                    self.retracted.remove(i);
+                } else if !self.assumed.contains(&atom) {
                     self.assumed.push(atom);
                 }
             } else if let Some(i) = self.assumed.iter().position(|a| *a == atom) {

@@ -105,18 +105,38 @@ impl ReplSession {
             Err(e) => return e,
         };
         let warnings = self.unread(&facts);
-        let n = self.assumed.len();
-        self.assumed.extend(facts.iter().map(Clause::to_string));
+        let (before_assumed, before_retracted) = (self.assumed.clone(), self.retracted.clone());
+        let (mut assumed, mut restored) = (Vec::new(), Vec::new());
+        for f in &facts {
+            let atom = ground(f);
+            // A fact set aside by `:retract` is put back, not assumed beside its own filter.
+            if let Some(i) = self.retracted.iter().position(|r| *r == atom) {
+                self.retracted.remove(i);
+                restored.push(f.to_string());
+            } else {
+                self.assumed.push(f.to_string());
+                assumed.push(f.to_string());
+            }
+        }
         let out = self.rebuild();
         if out.failed {
-            self.assumed.truncate(n);
+            (self.assumed, self.retracted) = (before_assumed, before_retracted);
             return out;
         }
-        let shown: Vec<String> = facts.iter().map(Clause::to_string).collect();
-        Outcome::ok(format!(
-            "{warnings}assumed {} (`:retract` takes it back)\n",
-            shown.join(" ")
-        ))
+        let mut said = String::new();
+        if !restored.is_empty() {
+            said.push_str(&format!(
+                "restored {} (it was set aside by `:retract`)\n",
+                restored.join(" ")
+            ));
+        }
+        if !assumed.is_empty() {
+            said.push_str(&format!(
+                "assumed {} (`:retract` takes it back)\n",
+                assumed.join(" ")
+            ));
+        }
+        Outcome::ok(format!("{warnings}{said}"))
     }
 
     pub(super) fn retract(&mut self, arg: &str) -> Outcome {
