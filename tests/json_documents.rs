@@ -170,6 +170,10 @@ fn every_command_prints_one_document_of_its_kind() {
         (Kind::Verification, vec!["verify", trace]),
         (Kind::Coverage, vec!["coverage"]),
         (Kind::Search, vec!["search", "ipv6", "clients"]),
+        (
+            Kind::Report,
+            vec!["--inventory", "examples/estate/sample", "report"],
+        ),
     ];
     for (kind, args) in cases {
         let r = json_run(&args);
@@ -237,4 +241,28 @@ fn the_sessions_json_is_the_query_commands_document() {
     assert_eq!(doc["schema"], Kind::Answers.schema(), "{doc}");
     assert_eq!(doc["answers"], json!([]), "{doc}");
     assert_eq!(doc["errors"][0]["code"], "unknown-predicate", "{doc}");
+}
+
+#[test]
+fn a_report_written_to_a_json_file_is_the_same_enveloped_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    let r = run(&[
+        "--inventory",
+        "examples/estate/sample",
+        "report",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let written = Run {
+        stdout: std::fs::read_to_string(&file).unwrap(),
+        ..r
+    };
+    let doc = document(Kind::Report, &written);
+    let printed = document(
+        Kind::Report,
+        &json_run(&["--inventory", "examples/estate/sample", "report"]),
+    );
+    assert_eq!(doc, printed);
 }

@@ -84,21 +84,24 @@ pub fn document_kind(kind: Kind, public: Public) {
 /// Prints the run's JSON document: `body` made public, in the envelope with the errors so
 /// far. A trace (`Kind::Trace`) is printed as it is.
 pub fn json_document(body: serde_json::Value) {
-    let text = {
-        let mut d = json_doc();
-        let errors = std::mem::take(&mut d.errors);
-        d.printed = true;
-        let body = if d.kind == Kind::Trace {
-            body
-        } else {
-            document::envelope(d.kind, Some(d.public.apply(body)), errors)
-        };
-        serde_json::to_string_pretty(&body).unwrap_or_default()
+    print(&json_text(body));
+}
+
+/// The run's JSON document around `body` (its schema name, version and the errors so far),
+/// as text ending in a newline, for standard output or a file (`report -o report.json`).
+pub fn json_text(body: serde_json::Value) -> String {
+    let mut d = json_doc();
+    let errors = std::mem::take(&mut d.errors);
+    d.printed = true;
+    let body = if d.kind == Kind::Trace {
+        body
+    } else {
+        document::envelope(d.kind, Some(d.public.apply(body)), errors)
     };
-    print(&format!(
-        "{text}
-"
-    ));
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&body).unwrap_or_default()
+    )
 }
 
 /// At the end of a run under `--format json`: when no document was printed but errors

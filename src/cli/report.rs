@@ -83,6 +83,7 @@ pub fn report(
     let gathered = started.elapsed();
     bar.set_message("writing the report");
     let text = match chosen(cx, csv_table, out) {
+        Ok(Format::Json) => output::json_text(supportkb::render::Render::json(&report)),
         Ok(format) => render(format, &report),
         Err(table) => csv(&report, table),
     };
