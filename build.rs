@@ -5,6 +5,9 @@
 
 use std::{env, fs, path::Path};
 
+#[path = "src/source/fnv.rs"]
+mod fnv;
+
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/cmg");
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -67,7 +70,7 @@ fn build_key() {
     }
     files.sort();
     // FNV-1a over each file's path and contents.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = fnv::START;
     for f in &files {
         let name = f
             .strip_prefix(root)
@@ -75,9 +78,7 @@ fn build_key() {
             .to_string_lossy()
             .into_owned();
         let bytes = fs::read(f).unwrap_or_default();
-        for b in name.bytes().chain([0]).chain(bytes).chain([0]) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        h = fnv::extend(h, name.bytes().chain([0]).chain(bytes).chain([0]));
     }
     let profile = env::var("PROFILE").unwrap_or_default();
     println!("cargo:rustc-env=SUPPORTKB_BUILD_KEY={h:016x}-{profile}");

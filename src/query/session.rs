@@ -140,17 +140,17 @@ impl Session {
             origin: Origin::Query,
             span,
         };
-        let mut rules = self.kb.rules.clone();
-        rules.extend(rewrite_extra(
+        let mut added = rewrite_extra(
             &self.kb.checked,
             std::slice::from_ref(&rule),
             &checked.adornments,
-        ));
+        );
         // A query's aggregates are evaluated with it.
-        let mut roots = vec![Pred::Query];
-        roots.extend(checked.aux.iter().map(|r| r.head.pred.clone()));
-        rules.extend(checked.aux);
-        let touched = affected(&rules, &checked.adornments, &roots);
+        added.extend(checked.aux);
+        let roots: Vec<Pred> = added.iter().map(|r| r.head.pred.clone()).collect();
+        let mut rules = self.kb.rules.clone();
+        rules.extend(added);
+        let touched = affected(&rules, &roots);
         let overlay: Vec<Rule> = rules
             .iter()
             .filter(|r| touched.contains(&r.head.pred))
@@ -442,4 +442,43 @@ pub(super) fn open_atom_of(body: &[ir::Literal]) -> ir::Atom {
             args: Vec::new(),
             span: Span::default(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(text: &str) -> Session {
+        let texts = vec![SourceText {
+            name: "kb.kb".into(),
+            text: text.into(),
+        }];
+        Session::load(texts, LoadConfig::default())
+            .unwrap_or_else(|e| panic!("{}", e.sources.render(&e.diagnostics, false)))
+    }
+
+    #[test]
+    fn a_question_evaluates_again_only_what_its_own_rules_reach() {
+        // Guards: every goal-directed predicate, and all that read any of them, was planned
+        // and evaluated again for every question, however unrelated to it.
+        let mut s = session(
+            "short(N) :- length(N, L), L < 3.\n\
+             long(N) :- length(N, L), L > 5.\n\
+             tall(N) :- long(N).\n\
+             fits(N) :- short(N).\n",
+        );
+        let q = s.parse_query("?- fits(\"ab\").", "<query>").unwrap();
+        let Query::Conjunctive { body, span } = q else {
+            panic!("not a conjunctive query: {q:?}")
+        };
+        let (ev, _, _) = s.eval_query(&body, |b| (b, Vec::new()), span).unwrap();
+        let named = |n: &str| Pred::User(n.into());
+        for p in ["fits", "short"] {
+            assert!(ev.top.relation(&named(p)).is_some(), "{p} not evaluated");
+        }
+        for p in ["long", "tall"] {
+            assert!(ev.top.relation(&named(p)).is_none(), "{p} evaluated");
+        }
+        assert_eq!(ev.top.relation(&Pred::Query).map(|r| r.len()), Some(1));
+    }
 }

@@ -20,23 +20,25 @@ use crate::engine::Model;
 use crate::explain::FactFiles;
 use crate::ir::{Interner, Rule};
 use crate::source::{Diagnostic, SourceMap, SourceText};
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// The build's key: a hash of everything a load of the embedded texts depends on.
 const BUILD_KEY: &str = env!("SUPPORTKB_BUILD_KEY");
 
-/// What a full load of the embedded texts made, but for its configuration and timings.
+/// What a full load of the embedded texts made, but for its configuration and timings:
+/// borrowed from a knowledge base when written, owned when read back.
 #[derive(serde::Serialize, serde::Deserialize)]
-struct Stored {
-    sources: SourceMap,
-    texts: Vec<SourceText>,
-    checked: CheckedKb,
-    rules: Vec<Rule>,
-    model: Model,
-    interner: Interner,
-    fact_files: FactFiles,
-    input_warnings: Vec<Diagnostic>,
-    pinned: Vec<(String, LoadedText)>,
+struct Stored<'a> {
+    sources: Cow<'a, SourceMap>,
+    texts: Cow<'a, [SourceText]>,
+    checked: Cow<'a, CheckedKb>,
+    rules: Cow<'a, [Rule]>,
+    model: Cow<'a, Model>,
+    interner: Cow<'a, Interner>,
+    fact_files: Cow<'a, FactFiles>,
+    input_warnings: Cow<'a, [Diagnostic]>,
+    pinned: Cow<'a, [(String, LoadedText)]>,
 }
 
 /// The cache folder, or `None` when the cache is off or no folder is known.
@@ -69,37 +71,23 @@ fn cacheable(config: &LoadConfig) -> bool {
         && config.eval.max_rows >= defaults.max_rows
 }
 
-/// FNV-1a, 64 bits: a checksum against truncated or damaged files (not against tampering:
-/// a user who can write the cache folder can replace the binary too).
+/// A checksum against truncated or damaged files (not against tampering: a user who can
+/// write the cache folder can replace the binary too).
 fn checksum(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    crate::source::fnv::extend(crate::source::fnv::START, bytes.iter().copied())
 }
 
 fn encode(kb: &KnowledgeBase) -> Option<Vec<u8>> {
-    #[derive(serde::Serialize)]
-    struct StoredRef<'a> {
-        sources: &'a SourceMap,
-        texts: &'a Vec<SourceText>,
-        checked: &'a CheckedKb,
-        rules: &'a Vec<Rule>,
-        model: &'a Model,
-        interner: &'a Interner,
-        fact_files: &'a FactFiles,
-        input_warnings: &'a Vec<Diagnostic>,
-        pinned: &'a Vec<(String, LoadedText)>,
-    }
-    let mut bytes = postcard::to_allocvec(&StoredRef {
-        sources: &kb.sources,
-        texts: &kb.texts,
-        checked: &kb.checked,
-        rules: &kb.rules,
-        model: &kb.model,
-        interner: &kb.interner,
-        fact_files: &kb.fact_files,
-        input_warnings: &kb.input_warnings,
-        pinned: &kb.pinned,
+    let mut bytes = postcard::to_allocvec(&Stored {
+        sources: Cow::Borrowed(&kb.sources),
+        texts: Cow::Borrowed(&kb.texts),
+        checked: Cow::Borrowed(&kb.checked),
+        rules: Cow::Borrowed(&kb.rules),
+        model: Cow::Borrowed(&kb.model),
+        interner: Cow::Borrowed(&kb.interner),
+        fact_files: Cow::Borrowed(&kb.fact_files),
+        input_warnings: Cow::Borrowed(&kb.input_warnings),
+        pinned: Cow::Borrowed(&kb.pinned),
     })
     .ok()?;
     let sum = checksum(&bytes);
@@ -114,16 +102,16 @@ fn decode(bytes: &[u8], config: LoadConfig) -> Option<KnowledgeBase> {
     }
     let s: Stored = postcard::from_bytes(body).ok()?;
     Some(KnowledgeBase {
-        sources: s.sources,
-        texts: s.texts,
-        checked: s.checked,
-        rules: s.rules,
-        model: s.model,
-        interner: s.interner,
+        sources: s.sources.into_owned(),
+        texts: s.texts.into_owned(),
+        checked: s.checked.into_owned(),
+        rules: s.rules.into_owned(),
+        model: s.model.into_owned(),
+        interner: s.interner.into_owned(),
         config,
-        fact_files: s.fact_files,
-        input_warnings: s.input_warnings,
-        pinned: s.pinned,
+        fact_files: s.fact_files.into_owned(),
+        input_warnings: s.input_warnings.into_owned(),
+        pinned: s.pinned.into_owned(),
         timings: LoadTimings::default(),
     })
 }

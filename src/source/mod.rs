@@ -8,6 +8,7 @@
 mod atomic;
 mod diagnostic;
 mod files;
+pub mod fnv;
 mod map;
 mod span;
 pub mod table;

@@ -191,19 +191,12 @@ fn binders(
     }
 }
 
-/// The predicates a query over goal-directed predicates must re-evaluate: the demand
-/// predicates, the goal-directed ones, the query's own, and everything that reads them.
-pub fn affected(rules: &[Rule], adorn: &Adornments, query_preds: &[Pred]) -> BTreeSet<Pred> {
-    let mut set: BTreeSet<Pred> = adorn.keys().cloned().collect();
-    set.extend(query_preds.iter().cloned());
-    for r in rules {
-        if matches!(r.head.pred, Pred::Demand(_)) {
-            set.insert(r.head.pred.clone());
-        }
-    }
-    if set.len() == query_preds.len() {
-        return set;
-    }
+/// The predicates that rules `added` to a program whose model is known must re-evaluate:
+/// the heads of the added rules (a query's own, its demand seeds, its aggregates) and
+/// everything that reads them, directly or through others. Every other relation of the model
+/// stands as it is.
+pub fn affected(rules: &[Rule], added: &[Pred]) -> BTreeSet<Pred> {
+    let mut set: BTreeSet<Pred> = added.iter().cloned().collect();
     loop {
         let before = set.len();
         for r in rules {
