@@ -117,3 +117,27 @@ fn the_timeout_bounds_a_why_not_search() {
     assert_eq!(r.code, 3, "{r:?}");
     assert!(r.stderr.contains("--timeout"), "{r:?}");
 }
+
+/// The rows of an answer are work too: a join whose evaluation fits the memory bound but
+/// whose answer (64,000 rows of 6 values, each decoded and rendered) does not, stops with
+/// exit 3 instead of printing them.
+#[test]
+fn the_memory_bound_covers_the_answers_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = chain_kb(dir.path(), 40);
+    let kb = kb.to_str().unwrap();
+    let q = "?- edge(A, B), edge(C, D), edge(E, F).";
+    let r = run(&["--kb", kb, "--rows", "1", "query", q]);
+    assert_eq!(r.code, 0, "without a tight bound it answers: {r:?}");
+    assert!(r.stdout.contains("64000"), "{}", head(&r.stdout));
+    let r = run(&["--kb", kb, "--max-memory", "20", "query", q]);
+    assert_eq!(r.code, 3, "{}", head(&r.stdout));
+    assert!(r.stderr.contains("memory limit"), "{r:?}");
+    assert!(r.stderr.contains("--max-memory"), "{r:?}");
+    assert!(r.stdout.is_empty(), "no partial answer: {r:?}");
+}
+
+/// The first lines of a long output, for a failure message.
+fn head(s: &str) -> String {
+    s.lines().take(12).collect::<Vec<_>>().join("\n")
+}

@@ -5,7 +5,9 @@
 //!
 //! What counts: every proof node built is a tuple proved (`--max-tuples`) and
 //! [`ROWS_PER_NODE`] rows held (`--max-memory`: a node keeps its conclusion, rule text,
-//! place and substitution as strings, some hundreds of bytes); the clock and the cancel flag are read every [`CLOCK_EVERY`] search
+//! place and substitution as strings, some hundreds of bytes), and every row of the answer
+//! decoded for printing is [`ROWS_PER_VALUE`] rows per value; the clock and the cancel flag
+//! are read every [`CLOCK_EVERY`] search
 //! steps, and `--timeout` counts from when the query started, so the evaluation and the
 //! explanation share it. Once a limit is reached every search fails at once and
 //! [`Bounds::stopped`] says which limit: the caller reports it instead of an answer with
@@ -21,6 +23,10 @@ use std::time::{Duration, Instant};
 /// bytes).
 pub const ROWS_PER_NODE: usize = 16;
 
+/// Rows of intermediate results one value of an answer's row is counted as (at 32 bytes
+/// a row, 768 bytes: the decoded value, its text and its JSON, built before printing).
+pub const ROWS_PER_VALUE: usize = 24;
+
 /// Search steps between two readings of the clock.
 pub const CLOCK_EVERY: usize = 1024;
 
@@ -34,6 +40,7 @@ pub struct Bounds {
     max_rows: usize,
     steps: Cell<usize>,
     nodes: Cell<usize>,
+    held: Cell<usize>,
     stop: RefCell<Option<EvalError>>,
 }
 
@@ -48,6 +55,7 @@ impl Default for Bounds {
             max_rows: usize::MAX,
             steps: Cell::new(0),
             nodes: Cell::new(0),
+            held: Cell::new(0),
             stop: RefCell::new(None),
         }
     }
@@ -98,10 +106,36 @@ impl Bounds {
         self.nodes.set(n);
         if n > self.max_tuples {
             self.halt(EvalError::Limit(Limit::Tuples(self.max_tuples)));
-        } else if n.saturating_mul(ROWS_PER_NODE) > self.max_rows {
-            self.halt(EvalError::Limit(Limit::Rows(self.max_rows)));
+        } else {
+            self.check_rows();
         }
         !self.is_stopped()
+    }
+
+    /// Counts one row of an answer, of `width` values, decoded for printing (a search step,
+    /// and [`ROWS_PER_VALUE`] rows held per value); false once a limit is reached.
+    pub fn answer_row(&self, width: usize) -> bool {
+        if !self.step() {
+            return false;
+        }
+        let held = self
+            .held
+            .get()
+            .saturating_add(width.max(1).saturating_mul(ROWS_PER_VALUE));
+        self.held.set(held);
+        self.check_rows();
+        !self.is_stopped()
+    }
+
+    fn check_rows(&self) {
+        let rows = self
+            .nodes
+            .get()
+            .saturating_mul(ROWS_PER_NODE)
+            .saturating_add(self.held.get());
+        if rows > self.max_rows {
+            self.halt(EvalError::Limit(Limit::Rows(self.max_rows)));
+        }
     }
 
     fn read_clock(&self) {

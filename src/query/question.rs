@@ -112,7 +112,7 @@ impl Session {
             .filter(|(_, t)| t.as_var().is_some())
             .map(|(i, _)| i)
             .collect();
-        let rows = self.query_rows(&ev);
+        let rows = self.query_rows(&ev)?;
         let ex = self.explainer(&ev);
         let proofs = super::proofs_for(&ex, &open, &vars, &rows, opts);
         super::session::finished(&ex)?;
@@ -244,7 +244,7 @@ impl Session {
             arg_spans: Vec::new(),
         };
         let (ev, body, vars) = self.eval_query(&[ast::Literal::Pos(goal)], open_single, span)?;
-        let rows = self.query_rows(&ev);
+        let rows = self.query_rows(&ev)?;
         let open = open_atom_of(&body);
         let ex = self.explainer(&ev);
         let tuples: Vec<Vec<Const>> = rows

@@ -218,14 +218,25 @@ impl Session {
     }
 
     /// The rows of the query rule, sorted.
-    pub(super) fn query_rows(&self, ev: &Evaluated) -> Vec<Vec<Const>> {
-        let mut rows: Vec<Vec<Const>> = ev
-            .top
-            .relation(&Pred::Query)
-            .map(|r| r.rows().map(|row| self.kb.interner.decode(row)).collect())
-            .unwrap_or_default();
+    ///
+    /// Errors: the limit (`--timeout`, `--max-memory`, Ctrl-C) that stopped the decoding: an
+    /// answer of millions of rows is work of its own, bounded as the evaluation is.
+    pub(super) fn query_rows(&self, ev: &Evaluated) -> Result<Vec<Vec<Const>>, QueryError> {
+        let bounds = Bounds::new(&self.kb.config.eval, self.started);
+        let mut rows: Vec<Vec<Const>> = Vec::new();
+        if let Some(r) = ev.top.relation(&Pred::Query) {
+            for row in r.rows() {
+                if !bounds.answer_row(row.len()) {
+                    break;
+                }
+                rows.push(self.kb.interner.decode(row));
+            }
+        }
+        if let Some(e) = bounds.stopped() {
+            return Err(e.into());
+        }
         rows.sort();
-        rows
+        Ok(rows)
     }
 
     /// Runs the independent proof checker over `proofs`; returns its complaints.
@@ -319,7 +330,7 @@ impl Session {
             },
             span,
         )?;
-        let rows = self.query_rows(&ev);
+        let rows = self.query_rows(&ev)?;
         let ex = self.explainer(&ev);
         let proofs: Vec<Vec<Proof>> = rows
             .iter()
@@ -371,7 +382,7 @@ impl Session {
         let (ev, open, vars) =
             self.eval_query(&[ast::Literal::Pos(atom.clone())], open_single, atom.span)?;
         let open = open_atom_of(&open);
-        let rows = self.query_rows(&ev);
+        let rows = self.query_rows(&ev)?;
         let ex = self.explainer(&ev);
         let proofs = super::proofs_for(&ex, &open, &vars, &rows, opts);
         let why_not = rows.is_empty().then(|| {
