@@ -208,3 +208,23 @@ fn width_wraps_proof_lines_at_separators_under_the_tree() {
     );
     assert_eq!(piped.stdout, whole.stdout);
 }
+
+/// A depth limit cuts the explanation, not the verdict: `why not` of a goal the knowledge
+/// base contradicts still says "no" at depth 0, in text and Markdown.
+#[test]
+fn depth_0_keeps_the_verdict_of_why_not() {
+    let q = "why not supported(peer_cache, yes, unconditional)";
+    let r = run(&["query", "--depth", "0", q]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("does not hold — no: the knowledge base says otherwise"),
+        "{r:?}"
+    );
+    assert!(r.stdout.contains("depth limit"), "{r:?}");
+    let r = run(&["-f", "markdown", "query", "--depth", "0", q]);
+    assert!(
+        r.stdout.contains("the knowledge base says otherwise"),
+        "{r:?}"
+    );
+}

@@ -93,7 +93,10 @@ fn proof(p: &Proof, indent: &str, out: &mut String) {
 }
 
 fn why_not(w: &WhyNot, indent: &str, out: &mut String) {
-    let state = if w.depth_limited {
+    let state = if w.depth_limited && w.contradicted {
+        "does not hold; the knowledge base says otherwise (not explained further: depth limit)"
+            .to_string()
+    } else if w.depth_limited {
         "does not hold (not explained further: depth limit)".to_string()
     } else if w.contradicted {
         "does not hold; the knowledge base says otherwise".to_string()

@@ -101,9 +101,14 @@ fn why_not_into(w: &WhyNot, ind: &str, out: &mut String) {
                 )
             },
         );
+        let verdict = if w.contradicted {
+            " — no: the knowledge base says otherwise"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "{ind}{} does not hold (not explained further: depth limit; {more})",
+            "{ind}{} does not hold{verdict} (not explained further: depth limit; {more})",
             w.goal
         );
         return;
