@@ -228,3 +228,31 @@ fn depth_0_keeps_the_verdict_of_why_not() {
         "{r:?}"
     );
 }
+
+/// JSON indentation stops deepening past a fixed nesting, so a proof 3,000 rules deep
+/// writes a trace proportional to its size, not to its depth squared.
+#[test]
+fn a_deep_proofs_json_grows_with_the_proof_not_its_depth_squared() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 3000;
+    let mut kb = String::new();
+    for i in 0..n {
+        kb.push_str(&format!("p{i}(a) :- p{}(a).\n", i + 1));
+    }
+    kb.push_str(&format!("p{n}(a).\n"));
+    std::fs::write(dir.path().join("c.kb"), kb).unwrap();
+    let r = run_in(
+        dir.path(),
+        &["--kb", "c.kb", "explain", "p0? a", "-o", "t.json"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let text = std::fs::read_to_string(dir.path().join("t.json")).unwrap();
+    let indent = text
+        .lines()
+        .map(|l| l.len() - l.trim_start().len())
+        .max()
+        .unwrap_or(0);
+    assert!(indent <= 64, "indentation capped: {indent} columns");
+    // About 1.4 KB a proof node; indented by depth it was over 400 MB.
+    assert!(text.len() < n * 4096, "{} bytes", text.len());
+}

@@ -98,10 +98,7 @@ pub fn json_text(body: serde_json::Value) -> String {
     } else {
         document::envelope(d.kind, Some(d.public.apply(body)), errors)
     };
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(&body).unwrap_or_default()
-    )
+    format!("{}\n", supportkb::render::json::pretty(&body))
 }
 
 /// At the end of a run under `--format json`: when no document was printed but errors
@@ -114,7 +111,7 @@ pub fn finish_json() {
         }
         d.printed = true;
         let errors = std::mem::take(&mut d.errors);
-        serde_json::to_string_pretty(&document::envelope(d.kind, None, errors)).unwrap_or_default()
+        supportkb::render::json::pretty(&document::envelope(d.kind, None, errors))
     };
     print(&format!(
         "{text}

@@ -69,7 +69,7 @@ pub fn render(format: Format, doc: &dyn Render) -> String {
     let mut s = match format {
         Format::Text => text::fit(&doc.text(), text::width()),
         Format::Markdown => doc.markdown(),
-        Format::Json => serde_json::to_string_pretty(&doc.json()).unwrap_or_default(),
+        Format::Json => json::pretty(&doc.json()),
         Format::Html => doc.html(),
     };
     if !s.ends_with('\n') {

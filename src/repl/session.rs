@@ -285,10 +285,7 @@ pub(super) fn shown(
         return render(format, doc);
     }
     let doc = envelope(kind, Some(Public::default().apply(doc.json())), Vec::new());
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
-    )
+    format!("{}\n", crate::render::json::pretty(&doc))
 }
 
 /// The JSON document `supportkb query --format json` prints, for the session's answers:
@@ -300,10 +297,7 @@ fn answers_document(answers: &[&crate::query::Answer], errors: Vec<serde_json::V
     let answers: Vec<serde_json::Value> = answers.iter().map(|a| a.json()).collect();
     let body = Public::default().apply(serde_json::json!({ "answers": answers }));
     let doc = envelope(Kind::Answers, Some(body), errors);
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
-    )
+    format!("{}\n", crate::render::json::pretty(&doc))
 }
 
 /// Splits input into statements the way the session reads them: lines accumulate until they
