@@ -541,3 +541,54 @@ fn a_text_pinned_without_a_hash_is_unpinned_not_changed() {
     assert!(!r.stderr.contains("source-changed"), "{r:?}");
     assert!(r.stderr.contains("add sha256"), "{r:?}");
 }
+
+/// A query that makes a goal-directed predicate's readers evaluate again (here `flagged`,
+/// which reads `ok` with an input) keeps the facts those readers have from files: the row
+/// `flagged(branch)` of `facts/flagged.tsv` is an answer, not silently dropped.
+#[test]
+fn a_query_over_a_goal_directed_predicate_keeps_the_file_facts_of_its_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("k.kb"),
+        "decl flagged(site: symbol).\n\
+         ok(S, N) :- cap(S, M), N < M.\n\
+         cap(hq, 10).\n\
+         flagged(S) :- ok(S, 3).\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("facts")).unwrap();
+    std::fs::write(dir.path().join("facts/flagged.tsv"), "branch\n").unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "--kb",
+            "k.kb",
+            "--facts",
+            "facts",
+            "-f",
+            "json",
+            "query",
+            "?- ok(hq, 5), flagged(X).",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let rows = &doc["answers"][0]["rows"];
+    assert_eq!(rows.as_array().map(Vec::len), Some(2), "{rows}");
+    assert!(rows.to_string().contains("branch"), "{rows}");
+    let r = run_in(
+        dir.path(),
+        &[
+            "--kb",
+            "k.kb",
+            "--facts",
+            "facts",
+            "query",
+            "?- ok(hq, 5), flagged(X).",
+        ],
+    );
+    assert!(
+        r.stdout.contains("facts/flagged.tsv:1"),
+        "the proof ends at the file: {r:?}"
+    );
+}

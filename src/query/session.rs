@@ -10,11 +10,11 @@ use super::collect_why_not_proofs;
 use super::handles::Handle;
 use super::kb::{KnowledgeBase, LoadConfig, LoadError};
 use crate::check::{PartialRead, check_query_body};
-use crate::engine::{Layered, Model, evaluate};
+use crate::engine::{FactRows, Layered, Model, evaluate};
 use crate::explain::checker::{ModelTuples, ProofChecker};
 use crate::explain::search::Subst;
 use crate::explain::{Bounds, Explainer, Proof};
-use crate::ir::{self, Const, FreshVars, Origin, Pred, Rule, Var};
+use crate::ir::{self, Const, FreshVars, Id, Origin, Pred, Rule, Var};
 use crate::source::{Code, Diagnostic, SourceText, Span};
 use crate::syntax::{self as ast, Query, parse_query};
 use crate::transform::{affected, rewrite_extra};
@@ -158,7 +158,7 @@ impl Session {
             .collect();
         let mut top = evaluate(
             &overlay,
-            Default::default(),
+            self.file_facts_of(&touched),
             Some(&self.kb.model),
             &mut self.kb.interner,
             &self.kb.config.eval,
@@ -186,6 +186,28 @@ impl Session {
             warnings,
         };
         Ok((ev, body, vars))
+    }
+
+    /// The facts read from files (or tables) of the predicates in `preds`, as the model holds
+    /// them: a predicate the query's overlay derives again starts from its file facts as
+    /// the knowledge base's evaluation did (its written facts are clauses, and come along).
+    /// A fact has height 0 in the model; a derived tuple never does.
+    fn file_facts_of(&self, preds: &std::collections::BTreeSet<Pred>) -> FactRows {
+        let mut out = FactRows::new();
+        for pred in preds {
+            if !self.kb.fact_files.contains_key(pred) {
+                continue;
+            }
+            if let Some(rel) = self.kb.model.relation(pred) {
+                let rows: Vec<Vec<Id>> = rel
+                    .iter()
+                    .filter(|&(_, h)| h == 0)
+                    .map(|(row, _)| row.to_vec())
+                    .collect();
+                out.insert(pred.clone(), rows);
+            }
+        }
+        out
     }
 
     /// The rules a query could not use, for its answer.
