@@ -124,8 +124,31 @@ fn a_limit_of_zero_and_only_common_words_say_what_happened() {
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.starts_with("0 of "), "{r:?}");
     assert!(r.stdout.contains("the limit is 0"), "{r:?}");
-    let r = run(&["search", "the", "with"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stdout.contains("only words too common"), "{r:?}");
-    assert!(!r.stdout.contains("nothing in the pinned texts"), "{r:?}");
+    // Nothing to search for is rejected input (exit 2), as a missing argument is.
+    for words in [&["the", "with"][..], &[""], &["   "]] {
+        let r = run(&[&["search"], words].concat());
+        assert_eq!(r.code, 2, "{words:?}: {r:?}");
+        assert!(
+            r.stderr.contains("too common") || r.stderr.contains("no words"),
+            "{r:?}"
+        );
+        assert!(!r.stdout.contains("nothing in the pinned texts"), "{r:?}");
+    }
+}
+
+#[test]
+fn a_long_search_is_not_echoed_whole() {
+    let words = vec!["ipv6"; 20_000].join(" ");
+    let r = run(&["search", &words]);
+    assert_eq!(r.code, 0, "{}", &r.stderr);
+    assert!(r.stdout.len() < 20_000, "{} bytes", r.stdout.len());
+    let r = run(&[
+        "search",
+        &format!("{} zzqx", vec!["qqzv"; 15_000].join(" ")),
+    ]);
+    assert!(
+        r.stdout.len() + r.stderr.len() < 20_000,
+        "{} bytes",
+        r.stdout.len()
+    );
 }

@@ -34,6 +34,17 @@ pub fn place(h: &SearchHit) -> String {
     }
 }
 
+/// Characters of the words searched that a report repeats; the rest is counted, not shown.
+const SHOWN_QUERY: usize = 80;
+
+/// The words searched as a report repeats them: a long search is cut, with its length.
+fn shown(query: &str) -> String {
+    match query.char_indices().nth(SHOWN_QUERY) {
+        Some((at, _)) => format!("{}… ({} characters)", &query[..at], query.chars().count()),
+        None => query.to_string(),
+    }
+}
+
 /// The report as text.
 pub fn text(r: &SearchReport) -> String {
     let mut out = String::new();
@@ -41,7 +52,7 @@ pub fn text(r: &SearchReport) -> String {
         let _ = writeln!(
             out,
             "{:?} has only words too common to search for (such as \"the\", \"is\", \"with\"); give words of what you look for",
-            r.query
+            shown(&r.query)
         );
         return out;
     }
@@ -49,7 +60,8 @@ pub fn text(r: &SearchReport) -> String {
         let _ = writeln!(
             out,
             "0 of {} matches for {:?} shown (the limit is 0)",
-            r.matched, r.query
+            r.matched,
+            shown(&r.query)
         );
         return out;
     }
@@ -57,7 +69,7 @@ pub fn text(r: &SearchReport) -> String {
         let _ = writeln!(
             out,
             "nothing in the pinned texts, quotes, notes or predicate documentation mentions {:?}",
-            r.query
+            shown(&r.query)
         );
         return out;
     }
@@ -66,7 +78,7 @@ pub fn text(r: &SearchReport) -> String {
         "{} of {} matches for {:?}, best first\n",
         r.hits.len(),
         r.matched,
-        r.query
+        shown(&r.query)
     );
     for (i, h) in r.hits.iter().enumerate() {
         let _ = writeln!(out, "{:>2}. {}: {}", i + 1, place(h), h.text);
@@ -97,7 +109,7 @@ pub fn text(r: &SearchReport) -> String {
 
 /// The report as Markdown.
 pub fn markdown(r: &SearchReport) -> String {
-    let mut out = format!("# Search: {}\n\n", r.query);
+    let mut out = format!("# Search: {}\n\n", shown(&r.query));
     if r.hits.is_empty() {
         out.push_str("No match.\n");
         return out;
