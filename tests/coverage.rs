@@ -247,3 +247,13 @@ fn a_source_to_cover_must_be_declared_and_pin_a_text() {
         "{r:?}"
     );
 }
+
+#[test]
+fn an_unknown_source_lists_the_declared_ones_and_a_percentage_is_0_to_100() {
+    let r = run(&["coverage", "--source", "nosuch"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("its sources: cmg, cmg_page"), "{r:?}");
+    let r = run(&["coverage", "--fail-under", "101"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("not a percentage from 0 to 100"), "{r:?}");
+}

@@ -229,8 +229,8 @@ pub enum Command {
         /// List only the statements neither cited nor marked (the summary stays whole).
         #[arg(long)]
         uncovered: bool,
-        /// Exit 1 when a source's share covered is below PERCENT.
-        #[arg(long, value_name = "PERCENT")]
+        /// Exit 1 when a source's share covered is below PERCENT (0 to 100).
+        #[arg(long, value_name = "PERCENT", value_parser = percent)]
         fail_under: Option<f64>,
     },
     /// Where does the document talk about X? Ranked full-text search (BM25, words stemmed)
@@ -389,7 +389,7 @@ pub enum SqlDialect {
     Sqlite,
 }
 
-/// A percentage from 0 to 100, for `--threshold`.
+/// A percentage from 0 to 100, for `--threshold` and `--fail-under`.
 fn percent(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),

@@ -125,13 +125,15 @@ impl KnowledgeBase {
         if let Some(name) = source {
             if !program.sources.iter().any(|s| s.name == name) {
                 let names = program.sources.iter().map(|s| s.name.as_str());
+                let declared: Vec<&str> = names.clone().collect();
+                let help = did_you_mean(name, names)
+                    .map(|s| crate::check::did_you_mean_text(&[s]))
+                    .unwrap_or_else(|| format!("its sources: {}", declared.join(", ")));
                 return Err(Diagnostic::unplaced(
                     Code::UnknownSource,
                     format!("the knowledge base declares no source `{name}`"),
                 )
-                .with_help_opt(
-                    did_you_mean(name, names).map(|s| crate::check::did_you_mean_text(&[s])),
-                ));
+                .with_help(help));
             }
             if !self.checked.statements.iter().any(|t| t.source == name) {
                 return Err(Diagnostic::unplaced(
