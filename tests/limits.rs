@@ -141,3 +141,19 @@ fn the_memory_bound_covers_the_answers_rows() {
 fn head(s: &str) -> String {
     s.lines().take(12).collect::<Vec<_>>().join("\n")
 }
+
+/// With several queries, the text of a limit error says which query it stopped.
+#[test]
+fn a_limit_names_the_query_it_stopped() {
+    let r = run(&[
+        "--max-tuples",
+        "2000",
+        "query",
+        "supported? peer_cache",
+        FIVE_WAY,
+    ]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(r.stdout.starts_with("supported? peer_cache"), "{r:?}");
+    assert!(r.stderr.contains(&format!("`{FIVE_WAY}`: ")), "{r:?}");
+    assert!(r.stderr.contains("--max-tuples"), "{r:?}");
+}
