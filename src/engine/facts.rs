@@ -15,7 +15,8 @@
 //! `eval --output` followed by `input` gives back the same values: strings stay strings,
 //! symbols symbols, integers integers.
 
-use crate::ir::{Const, Id, Interner};
+use super::FactTable;
+use crate::ir::{Const, Interner};
 use crate::source::table::{each_row, write_rows as write_text_rows};
 use crate::source::{Code, Diagnostic, plural};
 use crate::syntax::{ColType, Version};
@@ -203,8 +204,9 @@ pub fn read_rows(
     path: &Path,
     columns: &Columns,
     interner: &mut Interner,
-) -> Result<Vec<Vec<Id>>, Diagnostic> {
-    let mut rows = Vec::new();
+) -> Result<FactTable, Diagnostic> {
+    let mut rows = FactTable::new(columns.arity());
+    let mut row = Vec::with_capacity(columns.arity());
     let encoded = is_encoded(path);
     let csv = crate::source::table::is_csv(path);
     let arity = columns.arity();
@@ -225,7 +227,7 @@ pub fn read_rows(
                 ),
             ));
         }
-        let mut row = Vec::with_capacity(arity);
+        row.clear();
         for (i, f) in fields.iter().enumerate() {
             // The common case of large files: a number, interned without a `Const`.
             if ints[i]
@@ -247,7 +249,7 @@ pub fn read_rows(
             })?;
             row.push(interner.intern(&v));
         }
-        rows.push(row);
+        rows.push(&row);
         Ok(true)
     })?;
     Ok(rows)
@@ -357,7 +359,7 @@ mod tests {
         let tuple = vec![Const::Sym("site".into()), Const::Sym("mp".into())];
         write_rows(&tsv, std::slice::from_ref(&tuple), &columns).unwrap();
         let rows = read_rows(&tsv, &columns, &mut interner).unwrap();
-        assert_eq!(interner.decode(&rows[0]), tuple);
+        assert_eq!(interner.decode(rows.row(0)), tuple);
     }
 
     #[test]
@@ -369,7 +371,7 @@ mod tests {
         let rows = read_rows(&tsv, &Columns::untyped(2), &mut interner).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(
-            interner.decode(&rows[1]),
+            interner.decode(rows.row(1)),
             vec![Const::Sym("b".into()), Const::Str("\"x, y\"".into())]
         );
         assert_eq!(
@@ -387,7 +389,7 @@ mod tests {
         let csv = dir.path().join("e.csv");
         std::fs::write(&csv, "a,\"x, y\"\n").unwrap();
         let rows = read_rows(&csv, &Columns::untyped(2), &mut interner).unwrap();
-        assert_eq!(interner.decode(&rows[0])[1], Const::Str("x, y".into()));
+        assert_eq!(interner.decode(rows.row(0))[1], Const::Str("x, y".into()));
 
         let out = dir.path().join("o.tsv");
         let data = vec![vec![Const::Sym("a".into()), Const::Int(1)]];
@@ -491,9 +493,9 @@ mod tests {
                 .collect();
             assert_eq!(interner.decode(row), want);
         }
-        assert_eq!(interner.decode(&rows[0])[1], Const::Str("42".into()));
-        assert_eq!(interner.decode(&rows[2])[2], Const::Int(0));
-        assert_eq!(rows[2][2], interner.get(&Const::Int(0)).unwrap());
+        assert_eq!(interner.decode(rows.row(0))[1], Const::Str("42".into()));
+        assert_eq!(interner.decode(rows.row(2))[2], Const::Int(0));
+        assert_eq!(rows.row(2)[2], interner.get(&Const::Int(0)).unwrap());
     }
 
     #[test]
@@ -513,7 +515,7 @@ mod tests {
         let mut interner = Interner::default();
         let rows = read_rows(&good, &cols, &mut interner).unwrap();
         assert_eq!(
-            interner.decode(&rows[0]),
+            interner.decode(rows.row(0)),
             vec![
                 Const::Str("HQ".into()),
                 Const::Version(Version::parse("10.0.19045").unwrap()),

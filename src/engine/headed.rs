@@ -14,8 +14,9 @@
 //! [`find_headed_line`] reads the file again for the line holding a tuple, so a proof can
 //! end at `clients.csv:17` without the load keeping a line per tuple.
 
+use super::FactTable;
 use super::facts::Columns;
-use crate::ir::{Const, Id, Interner};
+use crate::ir::{Const, Interner};
 use crate::source::table::each_row;
 use crate::source::{Code, Diagnostic};
 use std::path::Path;
@@ -88,7 +89,7 @@ pub fn read_headed(
     path: &Path,
     inputs: &[HeadedInput<'_>],
     interner: &mut Interner,
-) -> Result<Vec<Vec<Vec<Id>>>, HeadedError> {
+) -> Result<Vec<FactTable>, HeadedError> {
     let culprit = std::cell::Cell::new(None);
     read_all(path, inputs, interner, &culprit).map_err(|diagnostic| HeadedError {
         diagnostic,
@@ -101,8 +102,12 @@ fn read_all(
     inputs: &[HeadedInput<'_>],
     interner: &mut Interner,
     culprit: &std::cell::Cell<Option<usize>>,
-) -> Result<Vec<Vec<Vec<Id>>>, Diagnostic> {
-    let mut out: Vec<Vec<Vec<Id>>> = vec![Vec::new(); inputs.len()];
+) -> Result<Vec<FactTable>, Diagnostic> {
+    let mut out: Vec<FactTable> = inputs
+        .iter()
+        .map(|i| FactTable::new(i.header.len()))
+        .collect();
+    let mut row = Vec::new();
     let mut at: Option<Vec<Vec<usize>>> = None;
     let mut width = 0;
     each_row(path, |line, fields| {
@@ -132,7 +137,7 @@ fn read_all(
             if cols.iter().any(|&c| fields[c].trim().is_empty()) {
                 continue;
             }
-            let mut row = Vec::with_capacity(cols.len());
+            row.clear();
             for (arg, &c) in cols.iter().enumerate() {
                 let v = input
                     .columns
@@ -147,7 +152,7 @@ fn read_all(
                     })?;
                 row.push(interner.intern(&v));
             }
-            rows.push(row);
+            rows.push(&row);
         }
         Ok(true)
     })?;
