@@ -6,9 +6,9 @@
 //! and both maps hash with foldhash rather than SipHash: the keys are the program's own
 //! values, and interning millions of fields spent a quarter of the time hashing.
 //!
-//! Small non-negative integers (node numbers, resource ids: the bulk of large fact files)
-//! skip even that map: their ids sit in a table indexed by the integer itself, grown while
-//! it stays within a few times the number of values, so a field's id is one array read
+//! Integers close to one another (node numbers, resource ids: the bulk of large fact files)
+//! skip even that map: their ids sit in a table indexed by the integer's distance from the
+//! lowest of them, widened while it spans at most a few integers per value, so a field's id is one array read
 //! instead of a probe into a hash table far larger than the cache (on a file of 4M fields
 //! and 1M distinct integers the probes were 40% of the whole process).
 
@@ -31,20 +31,77 @@ pub struct Interner {
     values: Vec<Const>,
     /// Ids of the values that are not integers.
     ids: HashMap<Const, Id, RandomState>,
-    /// Ids of the integers not in `small`.
+    /// Ids of the integers not in `dense`.
     ints: HashMap<i64, Id, RandomState>,
-    /// The id of each small integer `i` at index `i` ([`NO_ID`]: not interned, or in
-    /// `ints`).
-    small: Vec<Id>,
+    /// Ids of the integers of a window of consecutive integers, by position.
+    dense: Dense,
 }
 
-/// A slot of `small` holding no id.
+/// The ids of the integers `base .. base + slots.len()`, slot `i` holding the id of
+/// `base + i` ([`NO_ID`]: not interned here).
+#[derive(Debug, Clone, Default)]
+struct Dense {
+    base: i64,
+    slots: Vec<Id>,
+}
+
+impl Dense {
+    /// The slot of `i`, if the window holds it.
+    fn slot(&self, i: i64) -> Option<usize> {
+        let at = usize::try_from(i128::from(i) - i128::from(self.base)).ok()?;
+        (at < self.slots.len()).then_some(at)
+    }
+
+    /// The id of `i`, if it is interned here.
+    fn get(&self, i: i64) -> Option<Id> {
+        self.slot(i)
+            .map(|at| self.slots[at])
+            .filter(|&id| id != NO_ID)
+    }
+
+    /// The slot of `i`, widening the window to it when it then spans at most `bound`
+    /// slots; `None` when it would not.
+    fn slot_or_widen(&mut self, i: i64, bound: usize) -> Option<usize> {
+        if let Some(at) = self.slot(i) {
+            return Some(at);
+        }
+        let (lo, hi) = if self.slots.is_empty() {
+            (i128::from(i), i128::from(i) + 1)
+        } else {
+            let end = i128::from(self.base) + self.slots.len() as i128;
+            (
+                i128::from(self.base).min(i.into()),
+                end.max(i128::from(i) + 1),
+            )
+        };
+        let span = usize::try_from(hi - lo).ok().filter(|&n| n <= bound)?;
+        let len = span.next_power_of_two().min(bound);
+        // Room on the side it grew towards: below when it grew down.
+        let base = if i128::from(i) < i128::from(self.base) && !self.slots.is_empty() {
+            hi - len as i128
+        } else {
+            lo
+        };
+        let base = i64::try_from(base).ok()?;
+        if i128::from(base) + (len as i128) > i128::from(i64::MAX) + 1 {
+            return None;
+        }
+        let mut slots = vec![NO_ID; len];
+        for (n, &id) in self.slots.iter().enumerate() {
+            slots[(i128::from(self.base) - i128::from(base)) as usize + n] = id;
+        }
+        *self = Dense { base, slots };
+        self.slot(i)
+    }
+}
+
+/// A slot of the dense window holding no id.
 const NO_ID: Id = Id::MAX;
 
-/// The `small` table always may grow to this many slots, and beyond it while it stays
-/// within [`SMALL_PER_VALUE`] slots per interned value.
-const SMALL_FREE: usize = 1 << 16;
-const SMALL_PER_VALUE: usize = 4;
+/// The dense window always may span this many integers, and more while it spans at most
+/// [`DENSE_PER_VALUE`] per interned value.
+const DENSE_FREE: usize = 1 << 20;
+const DENSE_PER_VALUE: usize = 4;
 
 impl serde::Serialize for Interner {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -87,21 +144,19 @@ impl Interner {
     ///
     /// Panics if more than `u32::MAX` distinct constants are interned.
     pub fn intern_int(&mut self, i: i64) -> Id {
-        if let Ok(at) = usize::try_from(i) {
-            if let Some(&id) = self.small.get(at)
-                && id != NO_ID
-            {
+        if let Some(id) = self.dense.get(i) {
+            return id;
+        }
+        let bound = DENSE_FREE.max(DENSE_PER_VALUE * (self.values.len() + 1));
+        if let Some(at) = self.dense.slot_or_widen(i, bound) {
+            // Kept in the map before the window reached it?
+            if let Some(&id) = self.ints.get(&i) {
                 return id;
             }
-            if at < self.small.len() || self.grow_small(at) {
-                if let Some(&id) = self.ints.get(&i) {
-                    return id;
-                }
-                let id = next_id(&self.values);
-                self.values.push(Const::Int(i));
-                self.small[at] = id;
-                return id;
-            }
+            let id = next_id(&self.values);
+            self.values.push(Const::Int(i));
+            self.dense.slots[at] = id;
+            return id;
         }
         let values = &mut self.values;
         *self.ints.entry(i).or_insert_with(|| {
@@ -111,25 +166,10 @@ impl Interner {
         })
     }
 
-    /// Grows `small` to hold index `at` if that keeps it within its bound; whether it does.
-    fn grow_small(&mut self, at: usize) -> bool {
-        let bound = SMALL_FREE.max(SMALL_PER_VALUE * (self.values.len() + 1));
-        if at >= bound {
-            return false;
-        }
-        let len = (at + 1).next_power_of_two().min(bound);
-        self.small.resize(len, NO_ID);
-        true
-    }
-
     /// The id of `c`, if it was ever interned.
     pub fn get(&self, c: &Const) -> Option<Id> {
         match c {
-            Const::Int(i) => usize::try_from(*i)
-                .ok()
-                .and_then(|at| self.small.get(at).copied())
-                .filter(|&id| id != NO_ID)
-                .or_else(|| self.ints.get(i).copied()),
+            Const::Int(i) => self.dense.get(*i).or_else(|| self.ints.get(i).copied()),
             _ => self.ids.get(c).copied(),
         }
     }
@@ -180,33 +220,39 @@ mod tests {
 
     #[test]
     fn an_integer_has_one_id_wherever_it_is_kept() {
-        // Integers far beyond the small table go to the map; once the table has grown
-        // over them, they must keep their id, and new ones must not get a second.
+        // Integers far from the dense window go to the map; once the window has widened
+        // over them (downwards here), they keep their id, and none gets a second.
         let mut i = Interner::default();
+        let first = i.intern_int(300_000);
         let far = i.intern_int(1 << 20);
         let neg = i.intern_int(-5);
         let big = i.intern_int(i64::MAX);
-        let mut ids = vec![far, neg, big];
-        for n in 0..(1 << 19) {
-            ids.push(i.intern_int(n));
-        }
+        let low = i.intern_int(i64::MIN);
+        assert_eq!((i.intern_int(i64::MIN), i.intern_int(i64::MAX)), (low, big));
+        let ids: Vec<Id> = (0..1 << 19).rev().map(|n| i.intern_int(n)).collect();
+        assert_eq!(
+            ids[(1 << 19) - 1 - 300_000],
+            first,
+            "the first one kept its id"
+        );
         assert_eq!(
             i.intern_int(1 << 20),
             far,
-            "kept in the map, then inside the table"
+            "kept in the map, then in the window"
         );
         assert_eq!(i.intern(&Const::Int(-5)), neg);
         assert_eq!(i.get(&Const::Int(i64::MAX)), Some(big));
         assert_eq!(i.get(&Const::Int(1 << 20)), Some(far));
         assert_eq!(i.get(&Const::Int((1 << 20) + 1)), None);
-        let mut sorted = ids.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(sorted.len(), ids.len(), "one id per integer");
-        assert_eq!(i.values().len(), ids.len());
-        for (n, id) in (0..(1 << 19)).zip(&ids[3..]) {
+        let mut all = ids.clone();
+        all.extend([far, neg, big, low]);
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), (1 << 19) + 4, "one id per integer");
+        assert_eq!(i.values().len(), all.len());
+        for (n, id) in (0..1 << 19).rev().zip(&ids) {
             assert_eq!(i.value(*id), &Const::Int(n));
-            assert_eq!(i.intern_int(n), *id);
+            assert_eq!(i.get(&Const::Int(n)), Some(*id));
         }
     }
 }
