@@ -15,7 +15,7 @@
 //! `eval --output` followed by `input` gives back the same values: strings stay strings,
 //! symbols symbols, integers integers.
 
-use super::FactTable;
+use super::rows::{FactTable, FieldIds};
 use crate::ir::{Const, Interner};
 use crate::source::table::{each_row, write_rows as write_text_rows};
 use crate::source::{Code, Diagnostic, plural};
@@ -23,7 +23,7 @@ use crate::syntax::{ColType, Version};
 use std::path::Path;
 
 /// The integer a field is written as (digits, perhaps after a `-`, within 64 bits).
-fn int_field(field: &str) -> Option<i64> {
+pub(super) fn int_field(field: &str) -> Option<i64> {
     let digits = field.strip_prefix('-').unwrap_or(field);
     let is_int = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
     is_int.then(|| field.parse::<i64>().ok()).flatten()
@@ -112,7 +112,7 @@ impl Columns {
 
     /// Whether an integer field of column `col` is that integer: the column is untyped or
     /// of integers (a string or version column reads digits otherwise).
-    fn reads_integers(&self, col: usize) -> bool {
+    pub(super) fn reads_integers(&self, col: usize) -> bool {
         matches!(
             self.types.get(col).copied().flatten(),
             None | Some(ColType::Integer)
@@ -211,6 +211,7 @@ pub fn read_rows(
     let csv = crate::source::table::is_csv(path);
     let arity = columns.arity();
     let ints: Vec<bool> = (0..arity).map(|i| columns.reads_integers(i)).collect();
+    let mut seen: Vec<FieldIds> = (0..arity).map(|_| FieldIds::default()).collect();
     each_row(path, |line, fields| {
         if is_marker(line, &fields) || is_header(line, &fields, columns) {
             return Ok(true);
@@ -236,7 +237,8 @@ pub fn read_rows(
                 row.push(interner.intern_int(n));
                 continue;
             }
-            let v = columns.value(i, f, encoded).map_err(|why| {
+            let id = seen[i].id(f, interner, |f| columns.value(i, f, encoded));
+            let id = id.map_err(|why| {
                 let at = if csv {
                     format!("{}:{line}: field {}", path.display(), i + 1)
                 } else {
@@ -247,7 +249,7 @@ pub fn read_rows(
                     format!("{at}: column `{}`: {why}", columns.names[i]),
                 )
             })?;
-            row.push(interner.intern(&v));
+            row.push(id);
         }
         rows.push(&row);
         Ok(true)

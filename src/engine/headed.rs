@@ -14,8 +14,8 @@
 //! [`find_headed_line`] reads the file again for the line holding a tuple, so a proof can
 //! end at `clients.csv:17` without the load keeping a line per tuple.
 
-use super::FactTable;
-use super::facts::Columns;
+use super::facts::{Columns, int_field};
+use super::rows::{FactTable, FieldIds};
 use crate::ir::{Const, Interner};
 use crate::source::table::each_row;
 use crate::source::{Code, Diagnostic};
@@ -108,6 +108,11 @@ fn read_all(
         .map(|i| FactTable::new(i.header.len()))
         .collect();
     let mut row = Vec::new();
+    // The ids of each input's columns' fields, by text.
+    let mut seen: Vec<Vec<FieldIds>> = inputs
+        .iter()
+        .map(|i| i.header.iter().map(|_| FieldIds::default()).collect())
+        .collect();
     let mut at: Option<Vec<Vec<usize>>> = None;
     let mut width = 0;
     each_row(path, |line, fields| {
@@ -133,15 +138,28 @@ fn read_all(
                 fields.len()
             )));
         }
-        for (n, ((input, cols), rows)) in inputs.iter().zip(at).zip(out.iter_mut()).enumerate() {
+        let each = inputs
+            .iter()
+            .zip(at)
+            .zip(out.iter_mut())
+            .zip(seen.iter_mut());
+        for (n, (((input, cols), rows), seen)) in each.enumerate() {
             if cols.iter().any(|&c| fields[c].trim().is_empty()) {
                 continue;
             }
             row.clear();
             for (arg, &c) in cols.iter().enumerate() {
-                let v = input
-                    .columns
-                    .value(arg, fields[c].trim(), false)
+                let cell = fields[c].trim();
+                // Numbers (resource ids) are interned as such, other cells by their text.
+                if input.columns.reads_integers(arg)
+                    && let Some(i) = int_field(cell)
+                {
+                    row.push(interner.intern_int(i));
+                    continue;
+                }
+                let columns = input.columns;
+                let id = seen[arg]
+                    .id(cell, interner, |f| columns.value(arg, f, false))
                     .map_err(|why| {
                         culprit.set(Some(n));
                         input_error(format!(
@@ -150,7 +168,7 @@ fn read_all(
                             input.header[arg]
                         ))
                     })?;
-                row.push(interner.intern(&v));
+                row.push(id);
             }
             rows.push(&row);
         }

@@ -1,8 +1,46 @@
 //! Facts as read from files: the tuples of one predicate in one flat buffer of ids, `arity`
 //! ids a tuple, so that reading millions of rows makes no allocation per row and the
-//! model's copy is built straight from the buffer.
+//! model's copy is built straight from the buffer; and the ids of a column's fields
+//! remembered by their text ([`FieldIds`]), so a value repeated down a column (a site
+//! code, `true`) is made into a constant and interned once, not once a row.
 
-use crate::ir::Id;
+use crate::ir::{Const, Id, Interner};
+use foldhash::fast::RandomState;
+use std::collections::HashMap;
+
+/// The ids of the fields of one column of one file, by text.
+///
+/// Only the first [`FieldIds::REMEMBERED`] distinct texts are remembered: a column of
+/// unique names gains nothing and would keep a second copy of every name.
+#[derive(Debug, Default)]
+pub struct FieldIds {
+    seen: HashMap<Box<str>, Id, RandomState>,
+}
+
+impl FieldIds {
+    /// Most distinct texts remembered.
+    pub const REMEMBERED: usize = 1 << 16;
+
+    /// The id of the field `field`: remembered, or `value(field)` interned. The value must
+    /// depend on the text only (the same column of the same file).
+    ///
+    /// Errors: what `value` says of a field it cannot read.
+    pub fn id(
+        &mut self,
+        field: &str,
+        interner: &mut Interner,
+        value: impl FnOnce(&str) -> Result<Const, String>,
+    ) -> Result<Id, String> {
+        if let Some(&id) = self.seen.get(field) {
+            return Ok(id);
+        }
+        let id = interner.intern(&value(field)?);
+        if self.seen.len() < Self::REMEMBERED {
+            self.seen.insert(field.into(), id);
+        }
+        Ok(id)
+    }
+}
 
 /// Tuples of `arity` interned ids, in the order they were read, duplicates kept: tuple `i`
 /// is `ids[i * arity .. (i + 1) * arity]`.
@@ -83,6 +121,28 @@ impl FactTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_remembered_field_has_the_id_its_value_has() {
+        let mut interner = Interner::default();
+        let mut ids = FieldIds::default();
+        let sym = |f: &str| Ok(Const::Sym(f.to_string()));
+        let hq = ids.id("hq", &mut interner, sym).unwrap();
+        assert_eq!(interner.get(&Const::Sym("hq".into())), Some(hq));
+        let again = ids
+            .id("hq", &mut interner, |_| Err("read twice".into()))
+            .unwrap();
+        assert_eq!(again, hq, "a text seen before is not read again");
+        let err = ids.id("x", &mut interner, |f| Err(format!("bad {f}")));
+        assert_eq!(err, Err("bad x".to_string()));
+        for n in 0..FieldIds::REMEMBERED + 10 {
+            ids.id(&format!("s{n}"), &mut interner, sym).unwrap();
+        }
+        assert_eq!(ids.seen.len(), FieldIds::REMEMBERED, "a bounded memory");
+        let last = format!("s{}", FieldIds::REMEMBERED + 5);
+        let id = ids.id(&last, &mut interner, sym).unwrap();
+        assert_eq!(interner.value(id), &Const::Sym(last));
+    }
 
     #[test]
     fn tuples_come_back_in_order_at_any_width() {
