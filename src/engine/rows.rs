@@ -34,7 +34,7 @@ impl FieldIds {
         if let Some(&id) = self.seen.get(field) {
             return Ok(id);
         }
-        let id = interner.intern(&value(field)?);
+        let id = interner.intern_owned(value(field)?);
         if self.seen.len() < Self::REMEMBERED {
             self.seen.insert(field.into(), id);
         }

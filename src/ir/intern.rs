@@ -140,6 +140,23 @@ impl Interner {
         id
     }
 
+    /// The id of `c`, adding it if new, keeping `c` itself rather than a copy (a new string
+    /// read from a file is copied once, into the map, not twice).
+    ///
+    /// Panics if more than `u32::MAX` distinct constants are interned.
+    pub fn intern_owned(&mut self, c: Const) -> Id {
+        if let Const::Int(i) = c {
+            return self.intern_int(i);
+        }
+        if let Some(&id) = self.ids.get(&c) {
+            return id;
+        }
+        let id = next_id(&self.values);
+        self.ids.insert(c.clone(), id);
+        self.values.push(c);
+        id
+    }
+
     /// The id of the integer `i` (the id `intern(&Const::Int(i))` gives), adding it if new.
     ///
     /// Panics if more than `u32::MAX` distinct constants are interned.
@@ -216,6 +233,11 @@ mod tests {
         assert_eq!(i.value(seven), &Const::Int(7));
         assert_eq!(i.get(&Const::Int(8)), None);
         assert_eq!(i.values().len(), 4);
+        let s = Const::Str("owned".into());
+        let owned = i.intern_owned(s.clone());
+        assert_eq!((owned, i.intern(&s), i.value(owned)), (4, 4, &s));
+        assert_eq!(i.intern_owned(Const::Int(7)), seven);
+        assert_eq!(i.intern_owned(Const::Sym("a".into())), a);
     }
 
     #[test]
