@@ -4,7 +4,7 @@ use super::Context;
 use super::args::SqlDialect;
 use super::output::{self, Exit};
 use std::collections::HashMap;
-use supportkb::engine::FactRows;
+use supportkb::engine::{FactRows, FactTable};
 use supportkb::sql::{Dialect, Engine, compile, facts, render, versions};
 
 /// Prints the schema, the facts (the model's rows of height 0: the knowledge base's facts
@@ -31,11 +31,10 @@ pub fn sql(cx: &Context, dialect: SqlDialect) -> Exit {
     let mut arity = HashMap::new();
     for (p, rel) in &kb.model.relations {
         arity.insert(p.clone(), rel.arity());
-        let rows: Vec<Vec<u32>> = rel
-            .iter()
-            .filter(|(_, h)| *h == 0)
-            .map(|(r, _)| r.to_vec())
-            .collect();
+        let rows = FactTable::from_rows(
+            rel.arity(),
+            rel.iter().filter(|(_, h)| *h == 0).map(|(r, _)| r),
+        );
         if !rows.is_empty() {
             edb.insert(p.clone(), rows);
         }

@@ -15,14 +15,15 @@
 //! `eval --output` followed by `input` gives back the same values: strings stay strings,
 //! symbols symbols, integers integers.
 
-use crate::ir::{Const, Id, Interner};
+use super::rows::{FactTable, FieldIds};
+use crate::ir::{Const, Interner};
 use crate::source::table::{each_row, write_rows as write_text_rows};
 use crate::source::{Code, Diagnostic, plural};
 use crate::syntax::{ColType, Version};
 use std::path::Path;
 
 /// The integer a field is written as (digits, perhaps after a `-`, within 64 bits).
-fn int_field(field: &str) -> Option<i64> {
+pub(super) fn int_field(field: &str) -> Option<i64> {
     let digits = field.strip_prefix('-').unwrap_or(field);
     let is_int = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
     is_int.then(|| field.parse::<i64>().ok()).flatten()
@@ -111,7 +112,7 @@ impl Columns {
 
     /// Whether an integer field of column `col` is that integer: the column is untyped or
     /// of integers (a string or version column reads digits otherwise).
-    fn reads_integers(&self, col: usize) -> bool {
+    pub(super) fn reads_integers(&self, col: usize) -> bool {
         matches!(
             self.types.get(col).copied().flatten(),
             None | Some(ColType::Integer)
@@ -203,12 +204,14 @@ pub fn read_rows(
     path: &Path,
     columns: &Columns,
     interner: &mut Interner,
-) -> Result<Vec<Vec<Id>>, Diagnostic> {
-    let mut rows = Vec::new();
+) -> Result<FactTable, Diagnostic> {
+    let mut rows = FactTable::new(columns.arity());
+    let mut row = Vec::with_capacity(columns.arity());
     let encoded = is_encoded(path);
     let csv = crate::source::table::is_csv(path);
     let arity = columns.arity();
     let ints: Vec<bool> = (0..arity).map(|i| columns.reads_integers(i)).collect();
+    let mut seen: Vec<FieldIds> = (0..arity).map(|_| FieldIds::default()).collect();
     each_row(path, |line, fields| {
         if is_marker(line, &fields) || is_header(line, &fields, columns) {
             return Ok(true);
@@ -225,7 +228,7 @@ pub fn read_rows(
                 ),
             ));
         }
-        let mut row = Vec::with_capacity(arity);
+        row.clear();
         for (i, f) in fields.iter().enumerate() {
             // The common case of large files: a number, interned without a `Const`.
             if ints[i]
@@ -234,7 +237,8 @@ pub fn read_rows(
                 row.push(interner.intern_int(n));
                 continue;
             }
-            let v = columns.value(i, f, encoded).map_err(|why| {
+            let id = seen[i].id(f, interner, |f| columns.value(i, f, encoded));
+            let id = id.map_err(|why| {
                 let at = if csv {
                     format!("{}:{line}: field {}", path.display(), i + 1)
                 } else {
@@ -245,9 +249,9 @@ pub fn read_rows(
                     format!("{at}: column `{}`: {why}", columns.names[i]),
                 )
             })?;
-            row.push(interner.intern(&v));
+            row.push(id);
         }
-        rows.push(row);
+        rows.push(&row);
         Ok(true)
     })?;
     Ok(rows)
@@ -357,7 +361,7 @@ mod tests {
         let tuple = vec![Const::Sym("site".into()), Const::Sym("mp".into())];
         write_rows(&tsv, std::slice::from_ref(&tuple), &columns).unwrap();
         let rows = read_rows(&tsv, &columns, &mut interner).unwrap();
-        assert_eq!(interner.decode(&rows[0]), tuple);
+        assert_eq!(interner.decode(rows.row(0)), tuple);
     }
 
     #[test]
@@ -369,7 +373,7 @@ mod tests {
         let rows = read_rows(&tsv, &Columns::untyped(2), &mut interner).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(
-            interner.decode(&rows[1]),
+            interner.decode(rows.row(1)),
             vec![Const::Sym("b".into()), Const::Str("\"x, y\"".into())]
         );
         assert_eq!(
@@ -387,7 +391,7 @@ mod tests {
         let csv = dir.path().join("e.csv");
         std::fs::write(&csv, "a,\"x, y\"\n").unwrap();
         let rows = read_rows(&csv, &Columns::untyped(2), &mut interner).unwrap();
-        assert_eq!(interner.decode(&rows[0])[1], Const::Str("x, y".into()));
+        assert_eq!(interner.decode(rows.row(0))[1], Const::Str("x, y".into()));
 
         let out = dir.path().join("o.tsv");
         let data = vec![vec![Const::Sym("a".into()), Const::Int(1)]];
@@ -491,9 +495,9 @@ mod tests {
                 .collect();
             assert_eq!(interner.decode(row), want);
         }
-        assert_eq!(interner.decode(&rows[0])[1], Const::Str("42".into()));
-        assert_eq!(interner.decode(&rows[2])[2], Const::Int(0));
-        assert_eq!(rows[2][2], interner.get(&Const::Int(0)).unwrap());
+        assert_eq!(interner.decode(rows.row(0))[1], Const::Str("42".into()));
+        assert_eq!(interner.decode(rows.row(2))[2], Const::Int(0));
+        assert_eq!(rows.row(2)[2], interner.get(&Const::Int(0)).unwrap());
     }
 
     #[test]
@@ -513,7 +517,7 @@ mod tests {
         let mut interner = Interner::default();
         let rows = read_rows(&good, &cols, &mut interner).unwrap();
         assert_eq!(
-            interner.decode(&rows[0]),
+            interner.decode(rows.row(0)),
             vec![
                 Const::Str("HQ".into()),
                 Const::Version(Version::parse("10.0.19045").unwrap()),

@@ -14,8 +14,9 @@
 //! [`find_headed_line`] reads the file again for the line holding a tuple, so a proof can
 //! end at `clients.csv:17` without the load keeping a line per tuple.
 
-use super::facts::Columns;
-use crate::ir::{Const, Id, Interner};
+use super::facts::{Columns, int_field};
+use super::rows::{FactTable, FieldIds};
+use crate::ir::{Const, Interner};
 use crate::source::table::each_row;
 use crate::source::{Code, Diagnostic};
 use std::path::Path;
@@ -88,7 +89,7 @@ pub fn read_headed(
     path: &Path,
     inputs: &[HeadedInput<'_>],
     interner: &mut Interner,
-) -> Result<Vec<Vec<Vec<Id>>>, HeadedError> {
+) -> Result<Vec<FactTable>, HeadedError> {
     let culprit = std::cell::Cell::new(None);
     read_all(path, inputs, interner, &culprit).map_err(|diagnostic| HeadedError {
         diagnostic,
@@ -101,8 +102,17 @@ fn read_all(
     inputs: &[HeadedInput<'_>],
     interner: &mut Interner,
     culprit: &std::cell::Cell<Option<usize>>,
-) -> Result<Vec<Vec<Vec<Id>>>, Diagnostic> {
-    let mut out: Vec<Vec<Vec<Id>>> = vec![Vec::new(); inputs.len()];
+) -> Result<Vec<FactTable>, Diagnostic> {
+    let mut out: Vec<FactTable> = inputs
+        .iter()
+        .map(|i| FactTable::new(i.header.len()))
+        .collect();
+    let mut row = Vec::new();
+    // The ids of each input's columns' fields, by text.
+    let mut seen: Vec<Vec<FieldIds>> = inputs
+        .iter()
+        .map(|i| i.header.iter().map(|_| FieldIds::default()).collect())
+        .collect();
     let mut at: Option<Vec<Vec<usize>>> = None;
     let mut width = 0;
     each_row(path, |line, fields| {
@@ -128,15 +138,28 @@ fn read_all(
                 fields.len()
             )));
         }
-        for (n, ((input, cols), rows)) in inputs.iter().zip(at).zip(out.iter_mut()).enumerate() {
+        let each = inputs
+            .iter()
+            .zip(at)
+            .zip(out.iter_mut())
+            .zip(seen.iter_mut());
+        for (n, (((input, cols), rows), seen)) in each.enumerate() {
             if cols.iter().any(|&c| fields[c].trim().is_empty()) {
                 continue;
             }
-            let mut row = Vec::with_capacity(cols.len());
+            row.clear();
             for (arg, &c) in cols.iter().enumerate() {
-                let v = input
-                    .columns
-                    .value(arg, fields[c].trim(), false)
+                let cell = fields[c].trim();
+                // Numbers (resource ids) are interned as such, other cells by their text.
+                if input.columns.reads_integers(arg)
+                    && let Some(i) = int_field(cell)
+                {
+                    row.push(interner.intern_int(i));
+                    continue;
+                }
+                let columns = input.columns;
+                let id = seen[arg]
+                    .id(cell, interner, |f| columns.value(arg, f, false))
                     .map_err(|why| {
                         culprit.set(Some(n));
                         input_error(format!(
@@ -145,9 +168,9 @@ fn read_all(
                             input.header[arg]
                         ))
                     })?;
-                row.push(interner.intern(&v));
+                row.push(id);
             }
-            rows.push(row);
+            rows.push(&row);
         }
         Ok(true)
     })?;

@@ -9,7 +9,9 @@ pub mod facts;
 pub mod functions;
 pub mod headed;
 pub mod model;
+pub mod rows;
 pub mod tuple;
 
 pub use eval::{EvalConfig, EvalError, FactRows, Limit, evaluate};
 pub use model::{EvalWarning, Layered, Model, Relation};
+pub use rows::FactTable;

@@ -3,6 +3,7 @@
 //! all have smaller heights, which is what lets the explainer rebuild a minimal-height proof
 //! top-down without recording derivations during evaluation.
 
+use super::FactTable;
 use super::tuple::Tuple;
 use crate::ir::{Id, Pred, Row};
 use std::collections::BTreeMap;
@@ -39,20 +40,20 @@ impl Relation {
     /// Builds a relation of `arity` columns from facts (height 0) in any order, duplicates
     /// dropped. Rows of up to four columns are packed into one integer for the sort, so a
     /// large file of facts sorts as integers, not as vectors.
-    pub fn from_facts(arity: usize, rows: Vec<Row>) -> Self {
+    pub fn from_facts(arity: usize, rows: &FactTable) -> Self {
         match arity {
             0..=2 => Self::from_packed::<u64>(arity, rows),
             3..=4 => Self::from_packed::<u128>(arity, rows),
-            _ => Self::from_log(arity, rows.into_iter().map(|r| (r, 0)).collect()),
+            _ => Self::from_log(arity, rows.iter().map(|r| (r.to_vec(), 0)).collect()),
         }
     }
 
-    fn from_packed<T: Tuple + Copy>(arity: usize, rows: Vec<Row>) -> Self {
+    fn from_packed<T: Tuple + Copy>(arity: usize, rows: &FactTable) -> Self {
         let mut packed: Vec<T> = rows
-            .into_iter()
+            .iter()
             .map(|r| {
                 debug_assert_eq!(r.len(), arity);
-                T::pack(r.into_iter())
+                T::pack(r.iter().copied())
             })
             .collect();
         packed.sort_unstable();
@@ -281,7 +282,7 @@ mod tests {
             let rows: Vec<Row> = (0..40u32)
                 .map(|i| (0..arity as u32).map(|c| (i * 7 + c * 3) % 11).collect())
                 .collect();
-            let packed = Relation::from_facts(arity, rows.clone());
+            let packed = Relation::from_facts(arity, &FactTable::from_rows(arity, &rows));
             let logged = Relation::from_log(arity, rows.into_iter().map(|r| (r, 0)).collect());
             let a: Vec<(Vec<Id>, u32)> = packed.iter().map(|(r, h)| (r.to_vec(), h)).collect();
             let b: Vec<(Vec<Id>, u32)> = logged.iter().map(|(r, h)| (r.to_vec(), h)).collect();

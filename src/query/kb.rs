@@ -5,7 +5,7 @@
 use crate::check::citations::{LoadedText, PinnedTexts};
 use crate::check::{CheckedKb, check_with};
 use crate::engine::facts::{Columns, read_rows};
-use crate::engine::{EvalConfig, EvalError, FactRows, Limit, Model, evaluate};
+use crate::engine::{EvalConfig, EvalError, FactRows, FactTable, Limit, Model, evaluate};
 use crate::explain::{FactFile, FactFiles, GroundAtom};
 use crate::ir::{Const, Interner, Pred, Rule};
 use crate::source::{Code, Diagnostic, SourceMap, SourceText, Span, read_text};
@@ -385,9 +385,11 @@ fn read_inputs(
         }
     };
     for d in checked.program.inputs.iter().filter(|d| d.table) {
-        let rows = read_table(d, db.as_deref_mut(), &columns_of(&d.pred), interner)
+        let columns = columns_of(&d.pred);
+        let rows = read_table(d, db.as_deref_mut(), &columns, interner)
             .map_err(at_declaration(Some(d.span)))?;
-        edb.entry(Pred::user(&d.pred)).or_default().extend(rows);
+        let rows = FactTable::from_rows(columns.names.len(), &rows);
+        edb.entry(Pred::user(&d.pred)).or_default().append(rows);
         files
             .entry(Pred::user(&d.pred))
             .or_default()
@@ -402,7 +404,7 @@ fn read_inputs(
             return Ok(());
         }
         let rows = read_rows(&path, &columns_of(pred), interner).map_err(at_declaration(span))?;
-        edb.entry(Pred::user(pred)).or_default().extend(rows);
+        edb.entry(Pred::user(pred)).or_default().append(rows);
         let file = FactFile {
             path,
             header: None,
@@ -571,7 +573,7 @@ fn read_headed_group(
         .collect();
     let tuples = read_headed(path, &inputs, interner)?;
     for (d, rows) in decls.iter().zip(tuples) {
-        edb.entry(Pred::user(&d.pred)).or_default().extend(rows);
+        edb.entry(Pred::user(&d.pred)).or_default().append(rows);
         files
             .entry(Pred::user(&d.pred))
             .or_default()

@@ -32,10 +32,17 @@ pub fn each_row(
             .has_headers(false)
             .flexible(true)
             .from_reader(file);
-        for (i, record) in r.records().enumerate() {
-            let record = record.map_err(|e| input(format!("{}: {e}", path.display())))?;
+        // One record, read into again and again: no allocation per row.
+        let mut record = csv::StringRecord::new();
+        for i in 0u64.. {
+            let more = r
+                .read_record(&mut record)
+                .map_err(|e| input(format!("{}: {e}", path.display())))?;
+            if !more {
+                break;
+            }
             // The reader skips blank lines itself; a record of one empty field is `""`.
-            let line = record.position().map_or(i as u64 + 1, |p| p.line());
+            let line = record.position().map_or(i + 1, |p| p.line());
             if !f(line, record.iter().collect())? {
                 break;
             }

@@ -72,7 +72,8 @@ pub fn version_insert(dialect: Dialect) -> String {
 /// Widths of the predicates only files give facts of.
 pub fn edb_arity(edb: &FactRows) -> HashMap<Pred, usize> {
     edb.iter()
-        .filter_map(|(p, rows)| rows.first().map(|r| (p.clone(), r.len())))
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(p, rows)| (p.clone(), rows.arity()))
         .collect()
 }
 

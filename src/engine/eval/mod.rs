@@ -25,6 +25,7 @@ pub mod limits;
 mod operators;
 mod transforms;
 
+use super::FactTable;
 use super::model::{EvalWarning, Layered, Model, Relation};
 use super::tuple::{Tuple, Wide8};
 use crate::check::Stratum;
@@ -36,9 +37,9 @@ pub use limits::{EvalConfig, EvalError, Limit};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Rows of interned ids by predicate: facts given to an evaluation from outside its rules
-/// (files).
-pub type FactRows = HashMap<Pred, Vec<Vec<Id>>>;
+/// Tuples of interned ids by predicate: facts given to an evaluation from outside its rules
+/// (files), each predicate's in one flat table.
+pub type FactRows = HashMap<Pred, FactTable>;
 
 /// What every stratum's evaluation reads.
 pub(super) struct Program<'a> {
@@ -87,7 +88,7 @@ pub fn evaluate(
                 .map(|t| t.as_const().map(|c| interner.intern(c)))
                 .collect();
             if let Some(row) = row {
-                facts.entry(r.head.pred.clone()).or_default().push(row);
+                facts.entry(r.head.pred.clone()).or_default().push(&row);
             }
         }
     }
@@ -112,12 +113,8 @@ pub fn evaluate(
     };
     let copying = phase(|| "input relations into the model".into());
     for (pred, rows) in loose {
-        let n = arity
-            .get(&pred)
-            .copied()
-            .or_else(|| rows.first().map(Vec::len))
-            .unwrap_or(0);
-        let rel = Relation::from_facts(n, rows);
+        let n = arity.get(&pred).copied().unwrap_or(rows.arity());
+        let rel = Relation::from_facts(n, &rows);
         out.relations.insert(pred, rel);
     }
     drop(copying);
