@@ -10,11 +10,11 @@ use super::collect_why_not_proofs;
 use super::handles::Handle;
 use super::kb::{KnowledgeBase, LoadConfig, LoadError};
 use crate::check::{PartialRead, check_query_body};
-use crate::engine::{FactRows, Layered, Model, evaluate};
+use crate::engine::{FactRows, FactTable, Layered, Model, evaluate};
 use crate::explain::checker::{ModelTuples, ProofChecker};
 use crate::explain::search::Subst;
 use crate::explain::{Bounds, Explainer, Proof};
-use crate::ir::{self, Const, FreshVars, Id, Origin, Pred, Rule, Var};
+use crate::ir::{self, Const, FreshVars, Origin, Pred, Rule, Var};
 use crate::source::{Code, Diagnostic, SourceText, Span};
 use crate::syntax::{self as ast, Query, parse_query};
 use crate::transform::{affected, rewrite_extra};
@@ -199,12 +199,8 @@ impl Session {
                 continue;
             }
             if let Some(rel) = self.kb.model.relation(pred) {
-                let rows: Vec<Vec<Id>> = rel
-                    .iter()
-                    .filter(|&(_, h)| h == 0)
-                    .map(|(row, _)| row.to_vec())
-                    .collect();
-                out.insert(pred.clone(), rows);
+                let rows = rel.iter().filter(|&(_, h)| h == 0).map(|(row, _)| row);
+                out.insert(pred.clone(), FactTable::from_rows(rel.arity(), rows));
             }
         }
         out
