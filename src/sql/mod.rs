@@ -35,6 +35,7 @@ use crate::source::{Code, Diagnostic};
 pub use render::render;
 pub use run::{EncodedFacts, facts, versions};
 pub use script::{Script, compile};
+pub use sqlite::define_functions as define_sqlite_functions;
 
 /// A SQL dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
