@@ -19,6 +19,7 @@
 //! and division by zero give no row, never an error); a built-in a dialect cannot compute
 //! with the same meaning rejects the rule, naming it.
 
+mod case;
 pub mod input;
 pub mod kinds;
 mod postgres;

@@ -234,9 +234,10 @@ impl<'a> Layers<'a> {
                      THEN 't:' || split_part({s}, {sep}, CAST(LEAST({n}, 2147483646) + 1 AS INTEGER)) END)"
                 )
             }
-            Builtin::Lower | Builtin::Upper => {
-                return Err(unsupported(d, b.name(), lacks(b), span));
-            }
+            Builtin::Lower | Builtin::Upper => format!(
+                "('t:' || {})",
+                super::case::map_case(&d.to_text(&args[0]), b == Builtin::Upper)
+            ),
             Builtin::Matches | Builtin::Contains | Builtin::Prefix | Builtin::Suffix => {
                 return Err(unsupported(d, b.name(), "a value", span));
             }
@@ -325,16 +326,6 @@ impl<'a> Layers<'a> {
             table.name,
             wh.join(" AND ")
         ))
-    }
-}
-
-/// What a dialect lacks to compute a built-in with the engine's meaning.
-fn lacks(b: Builtin) -> &'static str {
-    match b {
-        Builtin::Lower | Builtin::Upper => {
-            "Unicode case mapping that agrees with Rust's (lower/upper depend on the database's locale)"
-        }
-        _ => "it",
     }
 }
 
