@@ -141,12 +141,33 @@ fn the_driver_matrix_on_sqlite_versions_and_aggregates() {
     agree(&files(&["examples/drivers"]), sqlite_in(&dir), 40);
 }
 
+/// Patterns with leading flags (PostgreSQL takes them only at the start of a pattern).
+const PATTERNS: &str = r#"
+s("Line one\nline two"). s("cmg01"). s("CMG02"). s("x").
+dotall(S) :- s(S), matches(S, "(?s)[A-Za-z].*").
+nocase(S) :- s(S), matches(S, "(?i)cmg[0-9]+").
+both(S) :- s(S), matches(S, "(?is)line.*TWO").
+plain(S) :- s(S), matches(S, "cmg[0-9]+").
+"#;
+
+#[test]
+fn patterns_with_leading_flags_match_as_in_memory_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = agree(&kb_text(PATTERNS), sqlite_in(&dir), 10);
+    assert_eq!(s.kb.tuple_count("nocase"), 2);
+}
+
 #[test]
 fn the_same_on_postgres() {
     let Some(url) = postgres_url("the_same_on_postgres") else {
         return;
     };
     agree(&kb_text(ARITHMETIC), Engine::Postgres(url.clone()), 40);
+    let s = agree(&kb_text(PATTERNS), Engine::Postgres(url.clone()), 10);
+    assert_eq!(
+        (s.kb.tuple_count("dotall"), s.kb.tuple_count("both")),
+        (4, 1)
+    );
     agree(
         &supportkb::query::embedded::sources(),
         Engine::Postgres(url.clone()),
