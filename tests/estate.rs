@@ -209,24 +209,6 @@ fn a_report_without_an_inventory_is_rejected() {
     assert!(r.stderr.contains("report needs an inventory"), "{r:?}");
 }
 
-/// A database of its own on the server of `url` (created empty), as a URL.
-fn fresh_database(url: &str, name: &str) -> String {
-    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
-    client
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-        .unwrap();
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .unwrap();
-    let (base, query) = url.split_once('?').map_or((url, ""), |(b, q)| (b, q));
-    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-    if query.is_empty() {
-        format!("{base}/{name}")
-    } else {
-        format!("{base}/{name}?{query}")
-    }
-}
-
 #[test]
 fn the_sample_report_on_postgres_is_the_in_memory_report() {
     let Some(url) =
@@ -234,7 +216,7 @@ fn the_sample_report_on_postgres_is_the_in_memory_report() {
     else {
         return;
     };
-    let db = fresh_database(&url, "supportkb_estate_sample");
+    let db = common::sql::fresh_database(&url, "supportkb_estate_sample");
     let config = |engine| supportkb::query::LoadConfig {
         inventory: Some(Path::new(ROOT).join(SAMPLE)),
         engine,

@@ -561,6 +561,8 @@ fn sql_prints_statements_reading_the_from_table_inputs_on_postgres() {
     else {
         return;
     };
+    // A database of its own: the other tests drop and create their tables at the same time.
+    let url = common::sql::fresh_database(&url, "supportkb_sql_script");
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     client
         .batch_execute(
