@@ -208,3 +208,66 @@ fn a_report_without_an_inventory_is_rejected() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("report needs an inventory"), "{r:?}");
 }
+
+#[test]
+fn the_sample_report_on_postgres_is_the_in_memory_report() {
+    let Some(url) =
+        common::sql::postgres_url("the_sample_report_on_postgres_is_the_in_memory_report")
+    else {
+        return;
+    };
+    let db = common::sql::fresh_database(&url, "supportkb_estate_sample");
+    let config = |engine| supportkb::query::LoadConfig {
+        inventory: Some(Path::new(ROOT).join(SAMPLE)),
+        engine,
+        ..Default::default()
+    };
+    let mut texts = supportkb::query::embedded::sources();
+    texts.extend(supportkb::query::embedded::estate_sources());
+    let memory =
+        supportkb::query::Session::load(texts.clone(), config(supportkb::sql::Engine::Memory))
+            .unwrap();
+    let mut pg = supportkb::query::Session::load(
+        texts,
+        config(supportkb::sql::Engine::Postgres(db.clone())),
+    )
+    .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    common::sql::same_model(&memory, &pg).unwrap();
+    assert!(memory.kb.tuple_count("blocked") > 0);
+    assert!(common::sql::proofs_check(&mut pg, 20).unwrap() > 0);
+    // The command line: the report in every format, and why a client is blocked.
+    let dir = tempfile::tempdir().unwrap();
+    for (args, file) in [
+        (vec!["report"], None),
+        (vec!["report", "--format", "json"], None),
+        (vec!["report", "-o"], Some("report.csv")),
+        (vec!["query", "why blocked(16777240, ipv6_only)"], None),
+    ] {
+        let outputs: Vec<String> = [None, Some(db.as_str())]
+            .into_iter()
+            .map(|engine| {
+                let mut all = vec!["--inventory", SAMPLE];
+                if let Some(e) = engine {
+                    all.extend(["--engine", e]);
+                }
+                all.extend(&args);
+                let path = file.map(|f| dir.path().join(format!("{}-{f}", engine.is_some())));
+                let path_text = path.as_ref().map(|p| p.display().to_string());
+                if let Some(p) = &path_text {
+                    all.push(p);
+                }
+                let r = run(&all);
+                assert_eq!(r.code, 0, "{args:?} on {engine:?}: {r:?}");
+                match &path {
+                    Some(p) => std::fs::read_to_string(p).unwrap(),
+                    None => r.stdout,
+                }
+            })
+            .collect();
+        assert!(!outputs[0].is_empty(), "{args:?}");
+        assert_eq!(
+            outputs[0], outputs[1],
+            "{args:?}: in memory, then on PostgreSQL"
+        );
+    }
+}

@@ -1413,7 +1413,11 @@ fn check_answer_proofs(
 /// Compares the engine with the reference on every question and conjunctive query of a
 /// goal-directed predicate, for every value of its input.
 fn goal_directed_agree(p: &Program) -> Result<(), TestCaseError> {
-    let mut kb = p.load();
+    goal_directed_agree_on(p, p.load())
+}
+
+/// [`goal_directed_agree`] on the knowledge base `kb` (loaded on any engine).
+fn goal_directed_agree_on(p: &Program, mut kb: Session) -> Result<(), TestCaseError> {
     let want = reference(p);
     for (k, g) in p.preds.iter().enumerate().filter(|(_, q)| q.goal_directed) {
         for v in question_values() {
@@ -1850,7 +1854,8 @@ fn why_reports_the_model_height_of_a_tuple_that_depends_on_a_goal_directed_predi
 // ------------------------------------------------------------------ SQL engines
 
 /// The random program on the SQL engine `engine`: the same model as in memory (every
-/// relation, tuple and height), and proofs from both that the checker accepts.
+/// relation, tuple and height), proofs from both that the checker accepts, and the
+/// reference's answers to every goal-directed question.
 fn same_on_sql(p: &Program, engine: supportkb::sql::Engine) -> Result<(), TestCaseError> {
     use common::sql::{kb_text, load_on, proofs_check, same_model};
     let text = p.render();
@@ -1861,7 +1866,8 @@ fn same_on_sql(p: &Program, engine: supportkb::sql::Engine) -> Result<(), TestCa
     for s in [&mut memory, &mut other] {
         proofs_check(s, 10).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
     }
-    Ok(())
+    // Questions of goal-directed predicates, their input given, over the database's model.
+    goal_directed_agree_on(p, other)
 }
 
 proptest! {

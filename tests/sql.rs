@@ -49,8 +49,8 @@ least(M) :- M = min X : { n(X) }.
 most(M) :- M = max S : { s(S) }.
 "#;
 
-/// Conversions and pieces of text: `to_int` and `split` on both dialects, case mapping on
-/// SQLite (PostgreSQL rejects it).
+/// Conversions and pieces of text: `to_int` and `split` on both dialects (case mapping in
+/// [`CASES`]).
 const CONVERSIONS: &str = r#"
 t("42"). t("-9223372036854775808"). t("9223372036854775808"). t("4.2"). t(""). t("-").
 t("007"). t("5.00.9078.1000"). t("cmg.contoso.com/CCM_Proxy/7"). t(mp01). k(0). k(2). k(3). k(-1).
@@ -79,21 +79,19 @@ fn conversions_and_case_mapping_keep_their_meaning_on_sqlite() {
 }
 
 #[test]
-fn conversions_keep_their_meaning_on_postgres_and_case_mapping_is_rejected() {
-    let Some(url) =
-        postgres_url("conversions_keep_their_meaning_on_postgres_and_case_mapping_is_rejected")
+fn conversions_and_case_mapping_keep_their_meaning_on_postgres() {
+    let Some(url) = postgres_url("conversions_and_case_mapping_keep_their_meaning_on_postgres")
     else {
         return;
     };
     agree(&kb_text(CONVERSIONS), Engine::Postgres(url.clone()), 20);
-    let e = load_on(&kb_text(CASES), Engine::Postgres(url)).unwrap_err();
-    let d = &e.diagnostics[0];
-    assert_eq!(d.code.as_str(), "sql-unsupported");
-    assert!(
-        d.message.contains("`lower`") && d.message.contains("postgres"),
-        "{}",
-        d.message
-    );
+    let s = agree(&kb_text(CASES), Engine::Postgres(url.clone()), 20);
+    assert_eq!(s.kb.tuple_count("up"), 4);
+    // A capital sigma's lower case depends on its neighbours: an error, not another answer.
+    let sigma = CASES.replace("t(\"ǅ\").", "t(\"ΟΔΟΣ\").");
+    let e = load_on(&kb_text(&sigma), Engine::Postgres(url)).unwrap_err();
+    let text = format!("{:?}", e.diagnostics);
+    assert!(text.contains("lower of a text with Σ"), "{text}");
 }
 
 #[test]
@@ -143,12 +141,33 @@ fn the_driver_matrix_on_sqlite_versions_and_aggregates() {
     agree(&files(&["examples/drivers"]), sqlite_in(&dir), 40);
 }
 
+/// Patterns with leading flags (PostgreSQL takes them only at the start of a pattern).
+const PATTERNS: &str = r#"
+s("Line one\nline two"). s("cmg01"). s("CMG02"). s("x").
+dotall(S) :- s(S), matches(S, "(?s)[A-Za-z].*").
+nocase(S) :- s(S), matches(S, "(?i)cmg[0-9]+").
+both(S) :- s(S), matches(S, "(?is)line.*TWO").
+plain(S) :- s(S), matches(S, "cmg[0-9]+").
+"#;
+
+#[test]
+fn patterns_with_leading_flags_match_as_in_memory_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = agree(&kb_text(PATTERNS), sqlite_in(&dir), 10);
+    assert_eq!(s.kb.tuple_count("nocase"), 2);
+}
+
 #[test]
 fn the_same_on_postgres() {
     let Some(url) = postgres_url("the_same_on_postgres") else {
         return;
     };
     agree(&kb_text(ARITHMETIC), Engine::Postgres(url.clone()), 40);
+    let s = agree(&kb_text(PATTERNS), Engine::Postgres(url.clone()), 10);
+    assert_eq!(
+        (s.kb.tuple_count("dotall"), s.kb.tuple_count("both")),
+        (4, 1)
+    );
     agree(
         &supportkb::query::embedded::sources(),
         Engine::Postgres(url.clone()),
@@ -459,4 +478,149 @@ fn typed_declarations_give_typed_columns_with_the_same_model() {
         );
         assert!(out.stdout.contains("INSERT"), "facts are inserted");
     }
+}
+
+/// The statements `supportkb sql` prints up to its first stratum: the schema and the facts,
+/// those of `from table` inputs read from the database.
+fn script_facts(kb: &Path, dialect: &str) -> String {
+    let out = run(&[
+        "--kb",
+        &kb.display().to_string(),
+        "sql",
+        "--dialect",
+        dialect,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("-- Facts of client from the table"),
+        "{}",
+        out.stdout
+    );
+    let end = out.stdout.find("\n-- Stratum 1").expect("a stratum");
+    out.stdout[..end].to_string()
+}
+
+/// The rows (each cell as text, then the height) of the table of `pred` and of the versions.
+type Rows = std::collections::BTreeSet<Vec<String>>;
+
+fn sqlite_tables(db: &rusqlite::Connection, preds: &[&str]) -> Vec<Rows> {
+    let mut out = Vec::new();
+    for pred in preds {
+        let name: String = db
+            .query_row(
+                &format!("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'skb_p*_{pred}'"),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let sql =
+            format!("SELECT CAST(c0 AS TEXT), CAST(c1 AS TEXT), CAST(height AS TEXT) FROM {name}");
+        let mut stmt = db.prepare(&sql).unwrap();
+        let rows = stmt
+            .query_map([], |r| (0..3).map(|i| r.get::<_, String>(i)).collect())
+            .unwrap();
+        out.push(rows.collect::<Result<Rows, _>>().unwrap());
+    }
+    out
+}
+
+#[test]
+fn sql_prints_statements_reading_the_from_table_inputs_by_column_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb.kb");
+    std::fs::write(&kb, FROM_TABLE).unwrap();
+    // The engine reads the tables into its own tables…
+    let engine_db = dir.path().join("engine.db");
+    inventory_db(&engine_db);
+    load_on(&kb_text(FROM_TABLE), Engine::Sqlite(engine_db.clone()))
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    let expected = sqlite_tables(
+        &rusqlite::Connection::open(&engine_db).unwrap(),
+        &["client", "site"],
+    );
+    assert_eq!(expected[0].len(), 2, "{expected:?}");
+    // …and the printed statements, run on a copy of the inventory, leave the same rows.
+    let script = script_facts(&kb, "sqlite");
+    assert!(script.contains("FROM \"main\".\"client_view\""), "{script}");
+    let path = dir.path().join("script.db");
+    inventory_db(&path);
+    let db = rusqlite::Connection::open(&path).unwrap();
+    supportkb::sql::define_sqlite_functions(&db).unwrap();
+    db.execute_batch(&script).unwrap();
+    assert_eq!(sqlite_tables(&db, &["client", "site"]), expected);
+    // A cell not of its column's type stops the script, as it stops a load.
+    db.execute_batch("UPDATE clients SET os_name = 'Mac OS' WHERE resource_id = 1")
+        .unwrap();
+    let e = db.execute_batch(&script).unwrap_err().to_string();
+    assert!(e.contains("is not a symbol"), "{e}");
+}
+
+#[test]
+fn sql_prints_statements_reading_the_from_table_inputs_on_postgres() {
+    let Some(url) = postgres_url("sql_prints_statements_reading_the_from_table_inputs_on_postgres")
+    else {
+        return;
+    };
+    // A database of its own: the other tests drop and create their tables at the same time.
+    let url = common::sql::fresh_database(&url, "supportkb_sql_script");
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "DROP SCHEMA IF EXISTS inventory_script CASCADE; CREATE SCHEMA inventory_script;
+             CREATE TABLE inventory_script.clients (resource_id BIGINT, os_name TEXT);
+             INSERT INTO inventory_script.clients VALUES (1, 'macos'), (2, 'windows'), (3, NULL);
+             CREATE VIEW inventory_script.client_view AS SELECT * FROM inventory_script.clients;
+             CREATE TABLE inventory_script.sites (code TEXT, version TEXT);
+             INSERT INTO inventory_script.sites VALUES ('p01', '2203.0'), ('p02', '2107'), ('p03', '10.0.19045');",
+        )
+        .unwrap();
+    let text = FROM_TABLE
+        .replace("main.client_view", "inventory_script.client_view")
+        .replace("\"sites\"", "\"inventory_script.sites\"");
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb.kb");
+    std::fs::write(&kb, &text).unwrap();
+    let tables = |client: &mut postgres::Client| -> Vec<Rows> {
+        let mut out = Vec::new();
+        for name in ["client", "site", "versions"] {
+            let row = client
+                .query_one(
+                    "SELECT table_name::text FROM information_schema.tables \
+                     WHERE table_schema = 'public' AND table_name ~ $1",
+                    &[&format!("^skb_(p[0-9]+_)?{name}$")],
+                )
+                .unwrap();
+            let t: String = row.get(0);
+            let cols = if name == "versions" {
+                "value, written, ''"
+            } else {
+                "CAST(c0 AS TEXT), CAST(c1 AS TEXT), CAST(height AS TEXT)"
+            };
+            let rows = client
+                .query(&format!("SELECT {cols} FROM {t}"), &[])
+                .unwrap();
+            out.push(
+                rows.iter()
+                    .map(|r| (0..3).map(|i| r.get::<_, String>(i)).collect())
+                    .collect(),
+            );
+        }
+        out
+    };
+    load_on(&kb_text(&text), Engine::Postgres(url.clone()))
+        .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    let expected = tables(&mut client);
+    assert_eq!(expected[1].len(), 3, "{expected:?}");
+    let script = script_facts(&kb, "postgres");
+    client.batch_execute(&script).unwrap();
+    assert_eq!(tables(&mut client), expected);
+    client
+        .batch_execute(
+            "UPDATE inventory_script.clients SET os_name = 'Mac OS' WHERE resource_id = 1",
+        )
+        .unwrap();
+    assert!(client.batch_execute(&script).is_err());
+    client
+        .batch_execute("DROP SCHEMA inventory_script CASCADE")
+        .unwrap();
 }

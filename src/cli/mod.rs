@@ -62,6 +62,7 @@ impl Context {
                 retracted: Vec::new(),
                 engine: cli.engine.clone(),
                 inventory: cli.inventory.clone(),
+                tables_unread: false,
             },
         }
     }

@@ -31,6 +31,9 @@ pub struct LoadConfig {
     /// The inventory folder: where `input … from inventory "FILE"` reads (`--inventory`).
     /// Without one such inputs read nothing.
     pub inventory: Option<PathBuf>,
+    /// Leave `input … from table` unread (no facts) where there is no database, rather
+    /// than refuse the knowledge base: `supportkb sql` prints statements reading them.
+    pub tables_unread: bool,
 }
 
 /// Why loading stopped.
@@ -385,6 +388,9 @@ fn read_inputs(
         }
     };
     for d in checked.program.inputs.iter().filter(|d| d.table) {
+        if db.is_none() && config.tables_unread {
+            continue;
+        }
         let columns = columns_of(&d.pred);
         let rows = read_table(d, db.as_deref_mut(), &columns, interner)
             .map_err(at_declaration(Some(d.span)))?;

@@ -65,6 +65,7 @@ fn cacheable(config: &LoadConfig) -> bool {
     config.retracted.is_empty()
         && config.facts_dir.is_none()
         && config.inventory.is_none()
+        && !config.tables_unread
         && matches!(config.engine, crate::sql::Engine::Memory)
         && config.eval.heights
         && config.eval.max_tuples >= defaults.max_tuples

@@ -19,6 +19,7 @@
 //! and division by zero give no row, never an error); a built-in a dialect cannot compute
 //! with the same meaning rejects the rule, naming it.
 
+mod case;
 pub mod input;
 pub mod kinds;
 mod postgres;
@@ -35,6 +36,7 @@ use crate::source::{Code, Diagnostic};
 pub use render::render;
 pub use run::{EncodedFacts, facts, versions};
 pub use script::{Script, compile};
+pub use sqlite::define_functions as define_sqlite_functions;
 
 /// A SQL dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

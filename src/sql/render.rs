@@ -3,6 +3,7 @@
 //! end a round, in the order supportkb runs them.
 
 use super::Dialect;
+use super::input::{TableInput, table_inserts};
 use super::run::{EncodedFacts, fact_insert, schema, seed, transfer, version_insert};
 use super::script::Script;
 use super::values::quote;
@@ -10,8 +11,15 @@ use std::fmt::Write;
 
 /// The script as SQL text with comments. `:next_height` stands for the number of the round
 /// after the current one (the first round of the program is 1; facts have height 0).
-/// `versions` are the rows of the version table (value, text as first written).
-pub fn render(script: &Script, facts: &EncodedFacts, versions: &[Vec<String>]) -> String {
+/// `versions` are the rows of the version table (value, text as first written); `tables`
+/// the `from table` inputs, read by statements after the schema (before the facts, as the
+/// engine reads them).
+pub fn render(
+    script: &Script,
+    facts: &EncodedFacts,
+    versions: &[Vec<String>],
+    tables: &[TableInput],
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -27,12 +35,26 @@ pub fn render(script: &Script, facts: &EncodedFacts, versions: &[Vec<String>]) -
     if script.dialect == Dialect::Sqlite {
         out.push_str(
             "-- `X REGEXP P` needs a function regexp(P, X) that matches the whole of X, and\n\
-             -- lower, upper, to_int and split a function skb_compute(NAME, ARG...) computing them.\n",
+             -- lower, upper, to_int and split a function skb_compute(NAME, ARG...) computing them,\n\
+             -- and cells of tables a function skb_field(TYPE, TEXT) converting them.\n",
         );
     }
     out.push_str("\n-- Schema\n");
     for s in schema(script) {
         let _ = writeln!(out, "{s};");
+    }
+    for input in tables {
+        let Some(&t) = script.pred_tables.get(&input.pred) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "\n-- Facts of {} from the table `{}` (height 0; a row with a NULL gives no tuple;\n-- read first, so a version these rows write is written as they write it)",
+            input.pred, input.table
+        );
+        for q in table_inserts(&script.tables[t], input, script.dialect) {
+            let _ = writeln!(out, "{q};");
+        }
     }
     out.push_str("\n-- Versions, as first written\n");
     for row in versions {

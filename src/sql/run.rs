@@ -6,6 +6,7 @@
 //! model stays in the tables; [`evaluate`] also reads it back as a [`Model`], so answers,
 //! `why`, `why not` and the proof checker work on it as on the in-memory model.
 
+use super::case::{case_table, uses_case_table};
 use super::script::{Script, Table};
 use super::values::{VERSIONS, decode, encode};
 use super::{Database, Dialect};
@@ -88,6 +89,10 @@ pub fn schema(script: &Script) -> Vec<String> {
         format!("DROP TABLE IF EXISTS {VERSIONS}"),
         format!("CREATE TABLE {VERSIONS} (value {text} PRIMARY KEY, written TEXT NOT NULL)"),
     ];
+    let ops = script.strata.iter().flat_map(|s| &s.ops);
+    if d == Dialect::Postgres && ops.clone().any(|o| uses_case_table(&o.sql)) {
+        out.extend(case_table());
+    }
     for t in &script.tables {
         for suffix in ["", "_delta", "_next"] {
             out.push(format!("DROP TABLE IF EXISTS {}{suffix}", t.name));

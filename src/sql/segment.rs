@@ -234,9 +234,10 @@ impl<'a> Layers<'a> {
                      THEN 't:' || split_part({s}, {sep}, CAST(LEAST({n}, 2147483646) + 1 AS INTEGER)) END)"
                 )
             }
-            Builtin::Lower | Builtin::Upper => {
-                return Err(unsupported(d, b.name(), lacks(b), span));
-            }
+            Builtin::Lower | Builtin::Upper => format!(
+                "('t:' || {})",
+                super::case::map_case(&d.to_text(&args[0]), b == Builtin::Upper)
+            ),
             Builtin::Matches | Builtin::Contains | Builtin::Prefix | Builtin::Suffix => {
                 return Err(unsupported(d, b.name(), "a value", span));
             }
@@ -253,7 +254,7 @@ impl<'a> Layers<'a> {
         let (s, t) = (d.to_text(&args[0]), d.to_text(&args[1]));
         Ok(match (b, d) {
             (Builtin::Matches, Dialect::Sqlite) => format!("{s} REGEXP {t}"),
-            (Builtin::Matches, Dialect::Postgres) => format!("{s} ~ ('^(?:' || {t} || ')$')"),
+            (Builtin::Matches, Dialect::Postgres) => format!("{s} ~ {}", anchored(&t)),
             (Builtin::Contains, Dialect::Sqlite) => format!("instr({s}, {t}) > 0"),
             (Builtin::Contains, Dialect::Postgres) => format!("strpos({s}, {t}) > 0"),
             (Builtin::Prefix, _) => format!("substr({s}, 1, length({t})) = {t}"),
@@ -328,14 +329,17 @@ impl<'a> Layers<'a> {
     }
 }
 
-/// What a dialect lacks to compute a built-in with the engine's meaning.
-fn lacks(b: Builtin) -> &'static str {
-    match b {
-        Builtin::Lower | Builtin::Upper => {
-            "Unicode case mapping that agrees with Rust's (lower/upper depend on the database's locale)"
-        }
-        _ => "it",
-    }
+/// A PostgreSQL pattern matching the whole text as the Rust pattern `t` (an expression)
+/// matches it: anchored at both ends. PostgreSQL takes flags only at the start of a
+/// pattern, so a leading `(?i)`, `(?s)` or `(?is)` moves before the anchor (`s` is
+/// PostgreSQL's default: `.` matches a line break).
+fn anchored(t: &str) -> String {
+    let flags = "'^\\(\\?[is]+\\)'";
+    format!(
+        "(CASE WHEN {t} ~ {flags} THEN (CASE WHEN strpos(substring({t} from {flags}), 'i') > 0 \
+         THEN '(?i)' ELSE '' END) || '^(?:' || substring({t} from '^\\(\\?[is]+\\)(.*)$') || ')$' \
+         ELSE '^(?:' || {t} || ')$' END)"
+    )
 }
 
 fn unsupported(d: Dialect, name: &str, what: &str, span: Span) -> Diagnostic {

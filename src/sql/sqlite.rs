@@ -9,13 +9,18 @@
 //! The built-ins SQL cannot compute with the engine's meaning (`lower` and `upper`: SQLite's
 //! fold ASCII only; `to_int`, `split`) are the function `skb_compute(NAME, ARG…)` each
 //! connection defines: it decodes its arguments, computes the built-in as the in-memory
-//! engine does, and encodes the value (`NULL` where the engine's literal fails).
+//! engine does, and encodes the value (`NULL` where the engine's literal fails). A printed
+//! script reads the cells of a `from table` input through `skb_field(TYPE, TEXT)`, which
+//! converts them as the engine converts a file's fields. [`define_functions`] defines all
+//! three on a connection of one's own.
 
 use super::Database;
 use super::values::{decode_const, encode};
 use crate::engine::EvalConfig;
+use crate::engine::facts::Columns;
 use crate::engine::functions::compute;
 use crate::ir::{Builtin, compile_regex};
+use crate::syntax::ColType;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, params_from_iter};
 use std::path::Path;
@@ -35,46 +40,7 @@ impl Sqlite {
     pub(super) fn open(path: &Path, config: &EvalConfig) -> Result<Self, String> {
         let conn = Connection::open(path)
             .map_err(|e| format!("cannot open the SQLite database {}: {e}", path.display()))?;
-        conn.create_scalar_function(
-            "regexp",
-            2,
-            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| {
-                let (Some(pattern), Some(text)) =
-                    (ctx.get::<Option<String>>(0)?, ctx.get::<Option<String>>(1)?)
-                else {
-                    return Ok(None);
-                };
-                Ok(Some(
-                    compile_regex(&pattern).is_ok_and(|r| r.is_match(&text)),
-                ))
-            },
-        )
-        .map_err(|e| e.to_string())?;
-        conn.create_scalar_function(
-            "skb_compute",
-            -1,
-            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| {
-                let name = ctx.get::<String>(0)?;
-                let Some(b) = Builtin::from_name(&name) else {
-                    return Ok(None);
-                };
-                let mut inputs = Vec::with_capacity(ctx.len().saturating_sub(1));
-                for i in 1..ctx.len() {
-                    match ctx
-                        .get::<Option<String>>(i)?
-                        .as_deref()
-                        .and_then(decode_const)
-                    {
-                        Some(c) => inputs.push(c),
-                        None => return Ok(None),
-                    }
-                }
-                Ok(compute(b, &inputs).map(|c| encode(&c)))
-            },
-        )
-        .map_err(|e| e.to_string())?;
+        define_functions(&conn).map_err(|e| e.to_string())?;
         let (timeout, cancel, started) = (config.timeout, config.cancel.clone(), Instant::now());
         conn.progress_handler(
             10_000,
@@ -85,6 +51,73 @@ impl Sqlite {
         );
         Ok(Sqlite { conn })
     }
+}
+
+/// Defines on `conn` the functions a script printed for SQLite calls: `regexp(P, X)`
+/// (`matches`), `skb_compute(NAME, ARG…)` (the built-ins SQL lacks) and
+/// `skb_field(TYPE, TEXT)` (a cell of a table read as a file's field of a column of
+/// `TYPE` is: `integer`, `string`, `symbol`, `version` or `any`; encoded, an error for a
+/// cell not of its type).
+///
+/// Errors: SQLite's, if a function cannot be defined.
+pub fn define_functions(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "regexp",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let (Some(pattern), Some(text)) =
+                (ctx.get::<Option<String>>(0)?, ctx.get::<Option<String>>(1)?)
+            else {
+                return Ok(None);
+            };
+            Ok(Some(
+                compile_regex(&pattern).is_ok_and(|r| r.is_match(&text)),
+            ))
+        },
+    )?;
+    conn.create_scalar_function(
+        "skb_compute",
+        -1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let name = ctx.get::<String>(0)?;
+            let Some(b) = Builtin::from_name(&name) else {
+                return Ok(None);
+            };
+            let mut inputs = Vec::with_capacity(ctx.len().saturating_sub(1));
+            for i in 1..ctx.len() {
+                match ctx
+                    .get::<Option<String>>(i)?
+                    .as_deref()
+                    .and_then(decode_const)
+                {
+                    Some(c) => inputs.push(c),
+                    None => return Ok(None),
+                }
+            }
+            Ok(compute(b, &inputs).map(|c| encode(&c)))
+        },
+    )?;
+    conn.create_scalar_function(
+        "skb_field",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let (ty, Some(text)) = (ctx.get::<String>(0)?, ctx.get::<Option<String>>(1)?) else {
+                return Ok(None);
+            };
+            let columns = Columns {
+                names: vec![String::new()],
+                types: vec![ColType::from_name(&ty)],
+            };
+            columns
+                .value(0, &text, false)
+                .map(|c| Some(encode(&c)))
+                .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))
+        },
+    )?;
+    Ok(())
 }
 
 impl Database for Sqlite {

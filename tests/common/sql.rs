@@ -142,3 +142,21 @@ pub fn proofs_check(s: &mut Session, limit: usize) -> Result<usize, String> {
     }
     Ok(checked)
 }
+
+/// A database of its own on the server of `url` (created empty), as a URL.
+pub fn fresh_database(url: &str, name: &str) -> String {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let (base, query) = url.split_once('?').map_or((url, ""), |(b, q)| (b, q));
+    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+    if query.is_empty() {
+        format!("{base}/{name}")
+    } else {
+        format!("{base}/{name}?{query}")
+    }
+}
