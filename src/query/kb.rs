@@ -2,17 +2,17 @@
 //! evaluation and evaluated, with the facts its `input` declarations (and `--facts`) read
 //! from files. The pipeline of every stage below, in one place: [`KnowledgeBase::load`].
 
+use super::inputs::read_inputs;
 use crate::check::citations::{LoadedText, PinnedTexts};
 use crate::check::{CheckedKb, check_with};
-use crate::engine::facts::{Columns, read_rows};
-use crate::engine::{EvalConfig, EvalError, FactRows, FactTable, Limit, Model, evaluate};
-use crate::explain::{FactFile, FactFiles, GroundAtom};
+use crate::engine::facts::Columns;
+use crate::engine::{EvalConfig, EvalError, Limit, Model, evaluate};
+use crate::explain::{FactFiles, GroundAtom};
 use crate::ir::{Const, Interner, Pred, Rule};
 use crate::source::{Code, Diagnostic, SourceMap, SourceText, Span, read_text};
 use crate::sql::Engine;
 use crate::syntax::Program;
 use crate::transform::rewrite;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// How a knowledge base is loaded: evaluation limits, more facts, facts set aside.
@@ -352,163 +352,6 @@ fn read_pinned(program: &Program, texts: &[SourceText], sources: &SourceMap) -> 
     out
 }
 
-/// Facts read from files: `input` declarations (paths relative to the declaring file, or
-/// to the inventory folder) and, with `--facts DIR`, `DIR/PRED.tsv` or `DIR/PRED.csv` for
-/// every predicate; with warnings for the `.tsv` and `.csv` files of `DIR` that name no
-/// predicate (they are not read). A file with a header row is read once for all the
-/// inputs naming it. `from table` inputs read the table or view of `db`.
-///
-/// Errors: an unreadable file or a bad row, at the declaration; a `from table` input with
-/// no database, or a table or column the database lacks.
-fn read_inputs(
-    checked: &CheckedKb,
-    sources: &SourceMap,
-    config: &LoadConfig,
-    mut db: Option<&mut Box<dyn crate::sql::Database>>,
-    interner: &mut Interner,
-) -> Result<(FactRows, FactFiles, Vec<Diagnostic>), Diagnostic> {
-    let mut edb = FactRows::new();
-    let mut files = FactFiles::new();
-    let mut seen = HashSet::new();
-    let columns_of = |pred: &str| {
-        // (The same columns as KnowledgeBase::columns_of, before there is a knowledge base.)
-        checked
-            .preds
-            .get(pred)
-            .map_or_else(Columns::default, |p| Columns {
-                names: (0..p.arity).map(|i| p.column(i)).collect(),
-                types: p.types.clone(),
-            })
-    };
-    let at_declaration = |span: Option<Span>| {
-        move |mut d: Diagnostic| {
-            d.span = span;
-            d.label = Some("read here".into());
-            d
-        }
-    };
-    for d in checked.program.inputs.iter().filter(|d| d.table) {
-        if db.is_none() && config.tables_unread {
-            continue;
-        }
-        let columns = columns_of(&d.pred);
-        let rows = read_table(d, db.as_deref_mut(), &columns, interner)
-            .map_err(at_declaration(Some(d.span)))?;
-        let rows = FactTable::from_rows(columns.names.len(), &rows);
-        edb.entry(Pred::user(&d.pred)).or_default().append(rows);
-        files
-            .entry(Pred::user(&d.pred))
-            .or_default()
-            .push(FactFile {
-                path: PathBuf::from(&d.path),
-                header: d.header.clone(),
-                table: Some(d.span),
-            });
-    }
-    let mut read = |pred: &str, path: PathBuf, span: Option<Span>| -> Result<(), Diagnostic> {
-        if !seen.insert((pred.to_string(), path.clone())) {
-            return Ok(());
-        }
-        let rows = read_rows(&path, &columns_of(pred), interner).map_err(at_declaration(span))?;
-        edb.entry(Pred::user(pred)).or_default().append(rows);
-        let file = FactFile {
-            path,
-            header: None,
-            table: None,
-        };
-        files.entry(Pred::user(pred)).or_default().push(file);
-        Ok(())
-    };
-    // Headed inputs, grouped by file (in declaration order).
-    let mut headed: Vec<(PathBuf, Vec<&crate::syntax::IoDecl>)> = Vec::new();
-    for d in checked.program.inputs.iter().filter(|d| !d.table) {
-        let path = if d.inventory {
-            match &config.inventory {
-                Some(dir) => dir.join(&d.path),
-                None => continue,
-            }
-        } else {
-            relative_to_declaring(sources, d.span, &d.path)
-        };
-        if d.header.is_none() {
-            read(&d.pred, path, Some(d.span))?;
-        } else if let Some(group) = headed.iter_mut().find(|(p, _)| *p == path) {
-            group.1.push(d);
-        } else {
-            headed.push((path, vec![d]));
-        }
-    }
-    let mut warnings = Vec::new();
-    if let Some(dir) = &config.facts_dir {
-        if !dir.is_dir() {
-            return Err(Diagnostic::unplaced(
-                Code::Io,
-                format!("--facts {}: not a folder", dir.display()),
-            ));
-        }
-        for name in checked.preds.keys() {
-            for ext in ["tsv", "csv"] {
-                let path = dir.join(format!("{name}.{ext}"));
-                if path.is_file() {
-                    read(name, path, None)?;
-                }
-            }
-        }
-        warnings = unread_fact_files(dir, checked);
-    }
-    for (path, decls) in headed {
-        read_headed_group(&path, &decls, &columns_of, interner, &mut edb, &mut files)
-            .map_err(|e| at_declaration(Some(decls[e.input.unwrap_or(0)].span))(e.diagnostic))?;
-    }
-    Ok((edb, files, warnings))
-}
-
-/// A warning for each `NAME.tsv` / `NAME.csv` in `dir` whose NAME is no predicate of the
-/// knowledge base, with the closest predicate name: a misnamed file must not vanish silently.
-fn unread_fact_files(dir: &Path, checked: &CheckedKb) -> Vec<Diagnostic> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<(String, String)> = entries
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let path = e.path();
-            let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-            let stem = path.file_stem()?.to_str()?.to_string();
-            let file = path.file_name()?.to_str()?.to_string();
-            (path.is_file()
-                && (ext == "tsv" || ext == "csv")
-                && !checked.preds.contains_key(stem.as_str()))
-            .then_some((stem, file))
-        })
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(|(stem, file)| {
-            let known = checked.preds.keys().map(|p| p.as_str());
-            let help = crate::check::did_you_mean(&stem, known).map_or_else(
-                || format!("name the file after a predicate (`PRED.tsv`), or declare `{stem}` with `decl`"),
-                |p| {
-                    let ext = file.rsplit('.').next().unwrap_or("tsv");
-                    crate::check::did_you_mean_text(&[format!("{p}.{ext}")])
-                },
-            );
-            Diagnostic {
-                severity: crate::source::Severity::Warning,
-                ..Diagnostic::unplaced(
-                    Code::Input,
-                    format!(
-                        "--facts {}: {file} is not read: the knowledge base has no predicate `{stem}`",
-                        dir.display()
-                    ),
-                )
-            }
-            .with_help(help)
-        })
-        .collect()
-}
-
 /// The declared column types of the user predicates, for the SQL engines' typed columns.
 pub fn column_types(checked: &CheckedKb) -> crate::sql::kinds::ColumnTypes {
     checked
@@ -516,80 +359,6 @@ pub fn column_types(checked: &CheckedKb) -> crate::sql::kinds::ColumnTypes {
         .iter()
         .map(|(name, p)| (Pred::user(name), p.types.clone()))
         .collect()
-}
-
-/// The tuples of a `from table` input: the columns its header (else its `decl`) names, read
-/// from the table or view of `db`, each cell converted as a file's cell of that column is.
-///
-/// Errors: no database (the in-memory engine), a table or column the database lacks, a
-/// cell not of its column's type.
-fn read_table(
-    d: &crate::syntax::IoDecl,
-    db: Option<&mut Box<dyn crate::sql::Database>>,
-    columns: &Columns,
-    interner: &mut Interner,
-) -> Result<Vec<Vec<u32>>, Diagnostic> {
-    let fail = |m: String| Diagnostic::unplaced(Code::Input, m);
-    let Some(db) = db else {
-        return Err(fail(format!(
-            "`{}` is read from the table `{}`, which needs a database: --engine sqlite:FILE or postgres://…",
-            d.pred, d.path
-        ))
-        .with_help("the in-memory engine reads files only"));
-    };
-    let wanted = d.header.clone().unwrap_or_else(|| columns.names.clone());
-    let rows = crate::sql::input::read_table(db.as_mut(), &d.path, &wanted).map_err(fail)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (n, row) in rows.iter().enumerate() {
-        let mut ids = Vec::with_capacity(row.len());
-        for (i, cell) in row.iter().enumerate() {
-            let c = columns.value(i, cell, false).map_err(|e| {
-                fail(format!(
-                    "the table `{}`, row {}, column `{}`: {e}",
-                    d.path,
-                    n + 1,
-                    wanted[i]
-                ))
-            })?;
-            ids.push(interner.intern(&c));
-        }
-        out.push(ids);
-    }
-    Ok(out)
-}
-
-/// The tuples of the headed inputs `decls`, all reading `path`, into `edb` and `files`.
-fn read_headed_group(
-    path: &Path,
-    decls: &[&crate::syntax::IoDecl],
-    columns_of: &dyn Fn(&str) -> Columns,
-    interner: &mut Interner,
-    edb: &mut FactRows,
-    files: &mut FactFiles,
-) -> Result<(), crate::engine::headed::HeadedError> {
-    use crate::engine::headed::{HeadedInput, read_headed};
-    let columns: Vec<Columns> = decls.iter().map(|d| columns_of(&d.pred)).collect();
-    let inputs: Vec<HeadedInput> = decls
-        .iter()
-        .zip(&columns)
-        .map(|(d, columns)| HeadedInput {
-            columns,
-            header: d.header.as_deref().unwrap_or_default(),
-        })
-        .collect();
-    let tuples = read_headed(path, &inputs, interner)?;
-    for (d, rows) in decls.iter().zip(tuples) {
-        edb.entry(Pred::user(&d.pred)).or_default().append(rows);
-        files
-            .entry(Pred::user(&d.pred))
-            .or_default()
-            .push(FactFile {
-                path: path.to_path_buf(),
-                header: d.header.clone(),
-                table: None,
-            });
-    }
-    Ok(())
 }
 
 #[cfg(test)]

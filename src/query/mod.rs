@@ -15,6 +15,7 @@ pub mod estate;
 mod expectations;
 mod handles;
 mod include;
+mod inputs;
 pub mod kb;
 mod keys;
 mod outputs;
