@@ -59,6 +59,28 @@ fn why_a_sample_client_is_blocked_ends_at_its_csv_row_and_the_articles_line() {
     assert!(!r.stdout.contains("proof check failed"), "{r:?}");
 }
 
+/// Windows writes exports with CRLF line endings: a proof and an error still name the row's
+/// own line (they were one line too low, pointing at another client).
+#[test]
+fn crlf_inventories_cite_the_rows_own_line() {
+    let crlf = |t: &str| t.replace('\n', "\r\n");
+    let dir = edited_sample("clients.csv", crlf);
+    let inv = dir.path().to_str().unwrap();
+    let r = run(&["--inventory", inv, "query", "why blocked(16777240, ipv6_only)"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("clients.csv:16:1]"), "{r:?}");
+    assert!(!r.stdout.contains("clients.csv:15:1]"), "{r:?}");
+    let dir = edited_sample("clients.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+        let rest = lines[9].split_once(',').unwrap().1.to_string();
+        lines[9] = format!("x9,{rest}");
+        lines.join("\r\n") + "\r\n"
+    });
+    let r = run(&["--inventory", dir.path().to_str().unwrap(), "report"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("clients.csv:10"), "{r:?}");
+}
+
 #[test]
 fn an_empty_cell_is_unknown_never_a_blocker() {
     // HQ1-LT0000107 has both IP cells empty.

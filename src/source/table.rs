@@ -4,7 +4,11 @@
 //! the caller.
 
 use super::{Code, Diagnostic, io_reason, write_atomic};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::Read;
 use std::path::Path;
+use std::rc::Rc;
 
 /// Whether `path` is read and written as CSV (else TSV).
 pub fn is_csv(path: &Path) -> bool {
@@ -28,21 +32,39 @@ pub fn each_row(
     let file = std::fs::File::open(path)
         .map_err(|e| input(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
     if is_csv(path) {
+        let breaks = Rc::new(RefCell::new(VecDeque::new()));
+        let counted = LineBreaks {
+            inner: file,
+            offset: 0,
+            line_start: 0,
+            pending_cr: None,
+            breaks: Rc::clone(&breaks),
+        };
         let mut r = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(file);
+            .from_reader(counted);
         // One record, read into again and again: no allocation per row.
         let mut record = csv::StringRecord::new();
-        for i in 0u64.. {
+        let mut line = 1u64;
+        loop {
             let more = r
                 .read_record(&mut record)
                 .map_err(|e| input(format!("{}: {e}", path.display())))?;
             if !more {
                 break;
             }
-            // The reader skips blank lines itself; a record of one empty field is `""`.
-            let line = record.position().map_or(i + 1, |p| p.line());
+            // The reader skips blank lines itself; a record of one empty field is `""`. Its
+            // own line count is off after blank lines and CRLF endings, so the line is one
+            // more than the breaks before the record (its start may sit on the terminator
+            // before it, or on the blank lines it skipped).
+            let start = record.position().map_or(0, |p| p.byte());
+            let mut b = breaks.borrow_mut();
+            while b.front().is_some_and(|k| k.at <= start || k.empty) {
+                b.pop_front();
+                line += 1;
+            }
+            drop(b);
             if !f(line, record.iter().collect())? {
                 break;
             }
@@ -71,6 +93,67 @@ pub fn each_row(
         if !f(line, text.split('\t').collect())? {
             return Ok(());
         }
+    }
+}
+
+/// A reader that notes every line break passing through it (`\n`, `\r\n`, or a lone `\r`):
+/// where its terminator starts and whether the line it ends is empty.
+struct LineBreaks<R> {
+    inner: R,
+    offset: u64,
+    /// Where the current line starts.
+    line_start: u64,
+    /// The offset of a `\r` that ended the last read: a break unless a `\n` follows.
+    pending_cr: Option<u64>,
+    breaks: Rc<RefCell<VecDeque<Break>>>,
+}
+
+/// One line break: the offset its terminator starts at, and whether its line is empty.
+#[derive(Clone, Copy)]
+struct Break {
+    at: u64,
+    empty: bool,
+}
+
+impl<R> LineBreaks<R> {
+    fn push(&mut self, term_start: u64, next_line: u64) {
+        let empty = term_start == self.line_start;
+        self.breaks.borrow_mut().push_back(Break {
+            at: term_start,
+            empty,
+        });
+        self.line_start = next_line;
+    }
+}
+
+impl<R: Read> Read for LineBreaks<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut i = 0;
+        if let Some(cr) = self.pending_cr.take() {
+            if n > 0 && buf[0] == b'\n' {
+                self.push(cr, cr + 2);
+                i = 1;
+            } else {
+                self.push(cr, cr + 1);
+            }
+        }
+        while i < n {
+            let at = self.offset + i as u64;
+            match buf[i] {
+                b'\n' => self.push(at, at + 1),
+                b'\r' if i + 1 == n => self.pending_cr = Some(at),
+                b'\r' if buf[i + 1] == b'\n' => {
+                    self.push(at, at + 2);
+                    i += 1;
+                }
+                b'\r' => self.push(at, at + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        self.offset += n as u64;
+        Ok(n)
     }
 }
 
@@ -109,4 +192,65 @@ pub fn write_rows(path: &Path, rows: &[Vec<String>]) -> Result<(), Diagnostic> {
             io_reason(&e)
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(name: &str, text: &str) -> Vec<(u64, Vec<String>)> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let mut out = Vec::new();
+        each_row(&path, |line, fields| {
+            out.push((line, fields.iter().map(|f| f.to_string()).collect()));
+            Ok(true)
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn csv_lines_are_physical_lines_whatever_the_line_ending() {
+        // Windows exports end lines in CRLF; a cited line must be the row's own line.
+        for eol in ["\n", "\r\n", "\r"] {
+            let text = format!("id,name{eol}1,a{eol}{eol}2,\"b{eol}c\"{eol}3,d{eol}");
+            let lines: Vec<u64> = lines_of("t.csv", &text).iter().map(|r| r.0).collect();
+            assert_eq!(lines, [1, 2, 4, 6], "{eol:?}");
+        }
+    }
+
+    #[test]
+    fn a_crlf_split_between_two_reads_is_one_break() {
+        struct OneByte<'a>(&'a [u8]);
+        impl Read for OneByte<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let Some((&b, rest)) = self.0.split_first() else {
+                    return Ok(0);
+                };
+                buf[0] = b;
+                self.0 = rest;
+                Ok(1)
+            }
+        }
+        let breaks = Rc::new(RefCell::new(VecDeque::new()));
+        let mut r = LineBreaks {
+            inner: OneByte(b"a\r\n\r\nb\rc\n"),
+            offset: 0,
+            line_start: 0,
+            pending_cr: None,
+            breaks: Rc::clone(&breaks),
+        };
+        std::io::copy(&mut r, &mut std::io::sink()).unwrap();
+        let got: Vec<(u64, bool)> = breaks.borrow().iter().map(|k| (k.at, k.empty)).collect();
+        assert_eq!(got, [(1, false), (3, true), (6, false), (8, false)]);
+    }
+
+    #[test]
+    fn tsv_lines_count_crlf_once() {
+        let rows = lines_of("t.tsv", "a\tb\r\n\r\nc\td\r\n");
+        assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(rows[1].1, ["c", "d"]);
+    }
 }
