@@ -63,7 +63,10 @@ fn application_catalog_removed_and_1802_retired() {
     assert_eq!(r.code, 1, "an answer changed: exit 1\n{}", r.stderr);
     let d = json(&r);
     assert_eq!(questions(&d, "removed"), ["supported? application_catalog"]);
-    let retired = changes(&d, "qualifier");
+    let retired: Vec<_> = changes(&d, "qualifier")
+        .into_iter()
+        .filter(|(q, _)| q.starts_with("supported? "))
+        .collect();
     let subjects: Vec<&str> = retired.iter().map(|(q, _)| q.as_str()).collect();
     assert_eq!(
         subjects,
@@ -82,8 +85,12 @@ fn application_catalog_removed_and_1802_retired() {
         );
     }
     // Both answers come with their proofs: A's cites the removed row at its line.
-    let removed = &d["changes"].as_array().unwrap()[0];
-    assert_eq!(removed["kind"], "removed");
+    let removed = d["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "removed")
+        .unwrap();
     let a = &removed["a"]["proofs"][0];
     assert!(a.to_string().contains("Application catalog"), "{a}");
     assert_eq!(removed["b"]["verdict"], "unknown");
@@ -283,4 +290,31 @@ fn each_answer_lists_a_cited_line_once() {
         }
     }
     assert!(checked > 20, "{}", t.stdout);
+}
+
+/// A versioned verdict whose version facts the unversioned verdict does not read
+/// (`csp_support_at` reads `csp_support_from`, `csp_support` does not) is asked at the
+/// versions the revisions mention: the retired "Starting in version 1802" on the CSP bullet
+/// shows without a query file.
+#[test]
+fn the_retired_1802_on_the_csp_bullet_shows_by_default() {
+    let r = diff(
+        "2019-06-18-sccmdocs-2e514cca",
+        "2019-07-30-sccmdocs-accadfff",
+        &[],
+    );
+    let d = json(&r);
+    let csp: Vec<_> = changes(&d, "qualifier")
+        .into_iter()
+        .filter(|(q, _)| q.starts_with("csp_support_at? azure_resource_manager"))
+        .collect();
+    assert_eq!(csp.len(), 1, "{}", d["changes"]);
+    assert_eq!(csp[0].0, "csp_support_at? azure_resource_manager 1802");
+    assert!(
+        csp[0].1.contains(
+            &"only A rests on csp_support_from(azure_resource_manager; 1802)".to_string()
+        ),
+        "{:?}",
+        csp[0].1
+    );
 }

@@ -12,8 +12,11 @@
 //!   given: each tuple of them either model holds. A goal-directed predicate (one that needs
 //!   inputs, such as `deployment_supported`'s method and version) has no tuples without its
 //!   inputs: it is asked with every value of its given columns' names elsewhere in either
-//!   model (a *probe*), unless it only adds inputs to another verdict predicate
-//!   (`supported_at` of `supported`), whose questions cover it. Runs of probes that changed
+//!   model (a *probe*). One that only adds inputs to another verdict predicate is asked for
+//!   that verdict's subjects only, and not at all when that verdict reads every version
+//!   fact it reads (`supported_at` of `supported`: the retired marks show in `supported`'s
+//!   proofs; `csp_support_at` of `csp_support` is asked, `csp_support_from` being read by
+//!   it alone). Runs of probes that changed
 //!   alike and differ in one argument are shown as one change. A query file (`--queries`)
 //!   replaces the default questions.
 //! - **Aliases.** `alias(new, old)` facts of either knowledge base make one name of two: every
