@@ -318,3 +318,29 @@ fn the_retired_1802_on_the_csp_bullet_shows_by_default() {
         csp[0].1
     );
 }
+
+/// A verdict predicate only one side declares, with no inputs either model holds to ask it
+/// with (the name rule takes a name the question supplies), is reported as a predicate added.
+#[test]
+fn the_name_rule_added_in_2022_is_reported() {
+    let r = diff("2020-11-30-memdocs", "2022-07-12-memdocs-57cb874b", &[]);
+    let d = json(&r);
+    let added = changes(&d, "predicate_added");
+    let names: Vec<&str> = added.iter().map(|(q, _)| q.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "name_under(name, reading, verdict)",
+            "valid_cmg_name(name, verdict)"
+        ],
+        "{}",
+        d["changes"]
+    );
+    assert!(
+        added[1].1[0].starts_with("only B declares valid_cmg_name"),
+        "{:?}",
+        added[1].1
+    );
+    let back = diff("2022-07-12-memdocs-57cb874b", "2020-11-30-memdocs", &[]);
+    assert_eq!(changes(&json(&back), "predicate_removed").len(), 2);
+}

@@ -70,6 +70,9 @@ pub struct Asked {
     /// A goal-directed predicate asked at inputs drawn from the models, not a subject
     /// either model holds: runs of such questions with the same change are shown as one.
     pub probe: bool,
+    /// A verdict predicate only one side declares (`Some(true)`: only B) that has no inputs
+    /// to ask it with: reported as a predicate added or removed, not asked.
+    pub only_declared: Option<bool>,
 }
 
 /// The first column named `answer` or `verdict` of a keyed predicate.
@@ -278,6 +281,21 @@ pub fn default_questions(a: &KnowledgeBase, b: &KnowledgeBase, aliases: &Aliases
             }
         };
         let probe = !p.bound_args.is_empty();
+        let (in_a, in_b) = (
+            a.checked.preds.contains_key(&p.name),
+            b.checked.preds.contains_key(&p.name),
+        );
+        if tuples.is_empty() && probe && in_a != in_b {
+            let cols: Vec<String> = (0..p.arity).map(|i| p.column(i)).collect();
+            out.push(Asked {
+                canonical: format!("{}({})", p.name, cols.join(", ")),
+                in_a: None,
+                in_b: None,
+                renames: Vec::new(),
+                probe: false,
+                only_declared: Some(in_b),
+            });
+        }
         for args in tuples {
             let la: Vec<String> = args.iter().map(|c| aliases.local(c, &known_a)).collect();
             let lb: Vec<String> = args.iter().map(|c| aliases.local(c, &known_b)).collect();
@@ -304,6 +322,7 @@ pub fn default_questions(a: &KnowledgeBase, b: &KnowledgeBase, aliases: &Aliases
                     .then(|| question_text(&p.name, &lb)),
                 renames,
                 probe,
+                only_declared: None,
             });
         }
     }
@@ -324,6 +343,7 @@ pub fn script_questions(items: &[crate::syntax::ScriptItem]) -> Vec<Asked> {
                 in_b: Some(q),
                 renames: Vec::new(),
                 probe: false,
+                only_declared: None,
             }
         })
         .collect()
