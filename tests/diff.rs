@@ -344,3 +344,38 @@ fn the_name_rule_added_in_2022_is_reported() {
     let back = diff("2022-07-12-memdocs-57cb874b", "2020-11-30-memdocs", &[]);
     assert_eq!(changes(&json(&back), "predicate_removed").len(), 2);
 }
+
+/// Note 1's "Starting in version 2006 …" (2020-11-30) is the note's answer qualified by a
+/// version: the 2022-07-12 note without it retires a qualifier, not a subject added and a
+/// versioned statement removed.
+#[test]
+fn note_1_loses_its_version_as_a_qualifier_retired() {
+    let r = diff("2020-11-30-memdocs", "2022-07-12-memdocs-57cb874b", &[]);
+    let d = json(&r);
+    let qualifier = changes(&d, "qualifier");
+    for (q, fact) in [
+        (
+            "applies_immediately? endpoint_protection_policies",
+            "only A rests on applies_immediately_from(endpoint_protection_policies, 2006; yes)",
+        ),
+        (
+            "requires_active_directory_connection? endpoint_protection_policies",
+            "only A rests on requires_active_directory_connection_from(endpoint_protection_policies, 2006; no)",
+        ),
+    ] {
+        let (_, details) = qualifier
+            .iter()
+            .find(|(x, _)| x == q)
+            .unwrap_or_else(|| panic!("{q}: {qualifier:?}"));
+        assert!(details.contains(&fact.to_string()), "{details:?}");
+    }
+    let all: Vec<String> = ["added", "removed"]
+        .iter()
+        .flat_map(|k| questions(&d, k))
+        .collect();
+    assert!(
+        all.iter()
+            .all(|q| !q.contains("applies_immediately") && !q.contains("active_directory")),
+        "{all:?}"
+    );
+}

@@ -16,7 +16,9 @@
 //!   that verdict's subjects only, and not at all when that verdict reads every version
 //!   fact it reads (`supported_at` of `supported`: the retired marks show in `supported`'s
 //!   proofs; `csp_support_at` of `csp_support` is asked, `csp_support_from` being read by
-//!   it alone). Runs of probes that changed
+//!   it alone).
+//!   A versioned statement another verdict reads (`applies_immediately_from` of
+//!   `applies_immediately`) is not asked itself: it shows as that verdict's qualifier. Runs of probes that changed
 //!   alike and differ in one argument are shown as one change. A query file (`--queries`)
 //!   replaces the default questions.
 //! - **Aliases.** `alias(new, old)` facts of either knowledge base make one name of two: every

@@ -265,11 +265,27 @@ pub fn default_questions(a: &KnowledgeBase, b: &KnowledgeBase, aliases: &Aliases
             preds.entry(p.name.as_str()).or_insert(p);
         }
     }
+    // A versioned statement another verdict reads (`applies_immediately_from` of
+    // `applies_immediately`) is a qualifier of that verdict's answers, shown there.
+    let qualifiers: BTreeSet<String> = preds
+        .values()
+        .filter(|p| verdict_column(p).is_some())
+        .flat_map(|p| {
+            [a, b].into_iter().flat_map(|kb| {
+                let mut read = version_facts_read(&p.name, kb);
+                read.remove(&p.name);
+                read
+            })
+        })
+        .collect();
     let mut out = Vec::new();
     for p in preds.values() {
         let Some(given) = verdict_column(p) else {
             continue;
         };
+        if qualifiers.contains(&p.name) {
+            continue;
+        }
         let tuples = if p.bound_args.is_empty() {
             subjects(p, given, [a, b], aliases)
         } else {
