@@ -379,3 +379,45 @@ fn note_1_loses_its_version_as_a_qualifier_retired() {
         "{all:?}"
     );
 }
+
+fn queries_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("supportkb-diff-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(format!("{name}.kbq"));
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn query_file_errors_are_placed_in_the_query_file() {
+    let (a, b) = (
+        format!("{H}/2020-11-30-memdocs"),
+        format!("{H}/2022-07-12-memdocs-57cb874b"),
+    );
+    let bad = queries_file(
+        "syntax",
+        "supported? bitlocker_management.\nsupported? (.\n",
+    );
+    let r = run(&["diff", &a, &b, "--queries", &bad]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("{bad}:2:")), "{}", r.stderr);
+    assert!(!r.stderr.contains("<unknown>"), "{}", r.stderr);
+    let unknown = queries_file(
+        "unknown",
+        "supported? bitlocker_management.\nno_such_thing? x.\n",
+    );
+    let r = run(&["diff", &a, &b, "--queries", &unknown]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("{unknown}:2:1")), "{}", r.stderr);
+    // A predicate only B declares is a change, and a query diff does not ask is named.
+    let only_b = queries_file(
+        "only-b",
+        "valid_cmg_name? \"cmg-prod\".\n?- status(S, supported, C).\n",
+    );
+    let r = run(&["--format", "json", "diff", &a, &b, "--queries", &only_b]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let d = json(&r);
+    assert_eq!(questions(&d, "added"), ["valid_cmg_name? \"cmg-prod\""]);
+    assert!(r.stderr.contains(&format!("{only_b}:2:1")), "{}", r.stderr);
+    assert!(r.stderr.contains("skipped"), "{}", r.stderr);
+}

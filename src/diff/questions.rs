@@ -346,21 +346,26 @@ pub fn default_questions(a: &KnowledgeBase, b: &KnowledgeBase, aliases: &Aliases
 }
 
 /// The questions of a query file (`p? a …` only; other queries are skipped), asked of both
-/// sides as written.
-pub fn script_questions(items: &[crate::syntax::ScriptItem]) -> Vec<Asked> {
+/// sides as written; a side that does not declare the predicate is not asked (no such
+/// predicate there: the question's answer was added or removed).
+pub fn script_questions(
+    items: &[crate::syntax::ScriptItem],
+    a: &KnowledgeBase,
+    b: &KnowledgeBase,
+) -> Vec<Asked> {
     items
         .iter()
-        .filter(|i| matches!(i.query, crate::syntax::Query::Question { .. }))
-        .map(|i| {
-            let q = i.query.to_string();
-            Asked {
-                canonical: q.clone(),
-                in_a: Some(q.clone()),
-                in_b: Some(q),
-                renames: Vec::new(),
-                probe: false,
-                only_declared: None,
-            }
+        .filter_map(|i| match &i.query {
+            crate::syntax::Query::Question { pred, .. } => Some((pred, i.query.to_string())),
+            _ => None,
+        })
+        .map(|(pred, q)| Asked {
+            canonical: q.clone(),
+            in_a: a.checked.preds.contains_key(pred).then(|| q.clone()),
+            in_b: b.checked.preds.contains_key(pred).then(|| q.clone()),
+            renames: Vec::new(),
+            probe: false,
+            only_declared: None,
         })
         .collect()
 }
