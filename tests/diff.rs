@@ -421,3 +421,15 @@ fn query_file_errors_are_placed_in_the_query_file() {
     assert!(r.stderr.contains(&format!("{only_b}:2:1")), "{}", r.stderr);
     assert!(r.stderr.contains("skipped"), "{}", r.stderr);
 }
+
+#[test]
+fn diff_help_says_exit_1_is_an_answer_changed() {
+    let help = run(&["diff", "--help"]);
+    let text = help.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    let codes = text.split("Exit codes:").nth(1).unwrap_or_default();
+    assert!(
+        codes.contains("diff found an answer changed"),
+        "{}",
+        help.stdout
+    );
+}
