@@ -433,3 +433,22 @@ fn diff_help_says_exit_1_is_an_answer_changed() {
         help.stdout
     );
 }
+
+/// The two answers side by side shrink to the page (800 px) instead of overflowing it.
+#[test]
+fn the_html_sides_shrink_and_wrap() {
+    let (a, b) = (
+        format!("{H}/2019-06-18-sccmdocs-2e514cca"),
+        format!("{H}/2019-07-30-sccmdocs-accadfff"),
+    );
+    let page = run(&["--format", "html", "diff", &a, &b]);
+    assert!(
+        !page.stdout.contains("1fr 1fr"),
+        "columns cannot shrink below their content"
+    );
+    assert!(
+        page.stdout
+            .contains("grid-template-columns:minmax(0,1fr) minmax(0,1fr)")
+    );
+    assert!(page.stdout.contains("overflow-wrap:anywhere"));
+}
