@@ -63,7 +63,10 @@ fn application_catalog_removed_and_1802_retired() {
     assert_eq!(r.code, 1, "an answer changed: exit 1\n{}", r.stderr);
     let d = json(&r);
     assert_eq!(questions(&d, "removed"), ["supported? application_catalog"]);
-    let retired = changes(&d, "qualifier");
+    let retired: Vec<_> = changes(&d, "qualifier")
+        .into_iter()
+        .filter(|(q, _)| q.starts_with("supported? "))
+        .collect();
     let subjects: Vec<&str> = retired.iter().map(|(q, _)| q.as_str()).collect();
     assert_eq!(
         subjects,
@@ -82,8 +85,12 @@ fn application_catalog_removed_and_1802_retired() {
         );
     }
     // Both answers come with their proofs: A's cites the removed row at its line.
-    let removed = &d["changes"].as_array().unwrap()[0];
-    assert_eq!(removed["kind"], "removed");
+    let removed = d["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "removed")
+        .unwrap();
     let a = &removed["a"]["proofs"][0];
     assert!(a.to_string().contains("Application catalog"), "{a}");
     assert_eq!(removed["b"]["verdict"], "unknown");
@@ -283,4 +290,165 @@ fn each_answer_lists_a_cited_line_once() {
         }
     }
     assert!(checked > 20, "{}", t.stdout);
+}
+
+/// A versioned verdict whose version facts the unversioned verdict does not read
+/// (`csp_support_at` reads `csp_support_from`, `csp_support` does not) is asked at the
+/// versions the revisions mention: the retired "Starting in version 1802" on the CSP bullet
+/// shows without a query file.
+#[test]
+fn the_retired_1802_on_the_csp_bullet_shows_by_default() {
+    let r = diff(
+        "2019-06-18-sccmdocs-2e514cca",
+        "2019-07-30-sccmdocs-accadfff",
+        &[],
+    );
+    let d = json(&r);
+    let csp: Vec<_> = changes(&d, "qualifier")
+        .into_iter()
+        .filter(|(q, _)| q.starts_with("csp_support_at? azure_resource_manager"))
+        .collect();
+    assert_eq!(csp.len(), 1, "{}", d["changes"]);
+    assert_eq!(csp[0].0, "csp_support_at? azure_resource_manager 1802");
+    assert!(
+        csp[0].1.contains(
+            &"only A rests on csp_support_from(azure_resource_manager; 1802)".to_string()
+        ),
+        "{:?}",
+        csp[0].1
+    );
+}
+
+/// A verdict predicate only one side declares, with no inputs either model holds to ask it
+/// with (the name rule takes a name the question supplies), is reported as a predicate added.
+#[test]
+fn the_name_rule_added_in_2022_is_reported() {
+    let r = diff("2020-11-30-memdocs", "2022-07-12-memdocs-57cb874b", &[]);
+    let d = json(&r);
+    let added = changes(&d, "predicate_added");
+    let names: Vec<&str> = added.iter().map(|(q, _)| q.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "name_under(name, reading, verdict)",
+            "valid_cmg_name(name, verdict)"
+        ],
+        "{}",
+        d["changes"]
+    );
+    assert!(
+        added[1].1[0].starts_with("only B declares valid_cmg_name"),
+        "{:?}",
+        added[1].1
+    );
+    let back = diff("2022-07-12-memdocs-57cb874b", "2020-11-30-memdocs", &[]);
+    assert_eq!(changes(&json(&back), "predicate_removed").len(), 2);
+}
+
+/// Note 1's "Starting in version 2006 …" (2020-11-30) is the note's answer qualified by a
+/// version: the 2022-07-12 note without it retires a qualifier, not a subject added and a
+/// versioned statement removed.
+#[test]
+fn note_1_loses_its_version_as_a_qualifier_retired() {
+    let r = diff("2020-11-30-memdocs", "2022-07-12-memdocs-57cb874b", &[]);
+    let d = json(&r);
+    let qualifier = changes(&d, "qualifier");
+    for (q, fact) in [
+        (
+            "applies_immediately? endpoint_protection_policies",
+            "only A rests on applies_immediately_from(endpoint_protection_policies, 2006; yes)",
+        ),
+        (
+            "requires_active_directory_connection? endpoint_protection_policies",
+            "only A rests on requires_active_directory_connection_from(endpoint_protection_policies, 2006; no)",
+        ),
+    ] {
+        let (_, details) = qualifier
+            .iter()
+            .find(|(x, _)| x == q)
+            .unwrap_or_else(|| panic!("{q}: {qualifier:?}"));
+        assert!(details.contains(&fact.to_string()), "{details:?}");
+    }
+    let all: Vec<String> = ["added", "removed"]
+        .iter()
+        .flat_map(|k| questions(&d, k))
+        .collect();
+    assert!(
+        all.iter()
+            .all(|q| !q.contains("applies_immediately") && !q.contains("active_directory")),
+        "{all:?}"
+    );
+}
+
+fn queries_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("supportkb-diff-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(format!("{name}.kbq"));
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn query_file_errors_are_placed_in_the_query_file() {
+    let (a, b) = (
+        format!("{H}/2020-11-30-memdocs"),
+        format!("{H}/2022-07-12-memdocs-57cb874b"),
+    );
+    let bad = queries_file(
+        "syntax",
+        "supported? bitlocker_management.\nsupported? (.\n",
+    );
+    let r = run(&["diff", &a, &b, "--queries", &bad]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("{bad}:2:")), "{}", r.stderr);
+    assert!(!r.stderr.contains("<unknown>"), "{}", r.stderr);
+    let unknown = queries_file(
+        "unknown",
+        "supported? bitlocker_management.\nno_such_thing? x.\n",
+    );
+    let r = run(&["diff", &a, &b, "--queries", &unknown]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("{unknown}:2:1")), "{}", r.stderr);
+    // A predicate only B declares is a change, and a query diff does not ask is named.
+    let only_b = queries_file(
+        "only-b",
+        "valid_cmg_name? \"cmg-prod\".\n?- status(S, supported, C).\n",
+    );
+    let r = run(&["--format", "json", "diff", &a, &b, "--queries", &only_b]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let d = json(&r);
+    assert_eq!(questions(&d, "added"), ["valid_cmg_name? \"cmg-prod\""]);
+    assert!(r.stderr.contains(&format!("{only_b}:2:1")), "{}", r.stderr);
+    assert!(r.stderr.contains("skipped"), "{}", r.stderr);
+}
+
+#[test]
+fn diff_help_says_exit_1_is_an_answer_changed() {
+    let help = run(&["diff", "--help"]);
+    let text = help.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    let codes = text.split("Exit codes:").nth(1).unwrap_or_default();
+    assert!(
+        codes.contains("diff found an answer changed"),
+        "{}",
+        help.stdout
+    );
+}
+
+/// The two answers side by side shrink to the page (800 px) instead of overflowing it.
+#[test]
+fn the_html_sides_shrink_and_wrap() {
+    let (a, b) = (
+        format!("{H}/2019-06-18-sccmdocs-2e514cca"),
+        format!("{H}/2019-07-30-sccmdocs-accadfff"),
+    );
+    let page = run(&["--format", "html", "diff", &a, &b]);
+    assert!(
+        !page.stdout.contains("1fr 1fr"),
+        "columns cannot shrink below their content"
+    );
+    assert!(
+        page.stdout
+            .contains("grid-template-columns:minmax(0,1fr) minmax(0,1fr)")
+    );
+    assert!(page.stdout.contains("overflow-wrap:anywhere"));
 }

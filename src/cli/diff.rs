@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use supportkb::diff::{Aliases, default_questions, diff as diff_of, script_questions};
 use supportkb::render::{Format, render};
 use supportkb::source::{Code, Diagnostic, io_reason, read_text, write_atomic};
-use supportkb::syntax::parse_script;
+use supportkb::syntax::{Query, parse_script};
 
 pub fn diff(
     cx: &Context,
@@ -26,19 +26,10 @@ pub fn diff(
     let aliases = Aliases::of(&sa.kb, &sb.kb);
     let questions = match queries {
         None => default_questions(&sa.kb, &sb.kb, &aliases),
-        Some(q) => {
-            let text = match read_text(q) {
-                Ok(t) => t,
-                Err(d) => return output::rejected(cx.format, d),
-            };
-            match parse_script(&text.text, 0) {
-                Ok(s) => script_questions(&s.items),
-                Err(mut d) => {
-                    d.message = format!("{}: {}", q.display(), d.message);
-                    return output::rejected(cx.format, d);
-                }
-            }
-        }
+        Some(q) => match script_of(cx, q, &mut sa, &sb) {
+            Ok(qs) => qs,
+            Err(e) => return e,
+        },
     };
     let names = (a.display().to_string(), b.display().to_string());
     let mut d = match diff_of(
@@ -88,4 +79,43 @@ pub fn diff(
         }
     }
     if changed { Exit::Failed } else { Exit::Ok }
+}
+
+/// The questions of the query file `q`, located in it: a syntax error or a predicate
+/// neither side declares is an error at its place (exit 2); a query that is not a question
+/// (`?- …`, `why …`) is skipped with a warning naming it and its line.
+fn script_of(
+    cx: &Context,
+    q: &Path,
+    sa: &mut supportkb::query::Session,
+    sb: &supportkb::query::Session,
+) -> Result<Vec<supportkb::diff::Asked>, Exit> {
+    let text = read_text(q).map_err(|d| output::rejected(cx.format, d))?;
+    let file = sa.kb.sources.add(&text.name, &text.text);
+    let script = parse_script(&text.text, file).map_err(|d| {
+        output::diagnostics(cx.format, &sa.kb.sources, &[d]);
+        Exit::Rejected
+    })?;
+    for i in &script.items {
+        let at = sa.kb.sources.location(i.query.span());
+        match &i.query {
+            Query::Question { pred, span, .. } => {
+                let declared =
+                    |s: &supportkb::query::Session| s.kb.checked.preds.contains_key(pred);
+                if !declared(sa) && !declared(sb) {
+                    let d = Diagnostic::error(
+                        Code::UnknownPredicate,
+                        format!("unknown predicate `{pred}`: neither knowledge base declares it"),
+                        *span,
+                    );
+                    output::diagnostics(cx.format, &sa.kb.sources, &[d]);
+                    return Err(Exit::Rejected);
+                }
+            }
+            other => supportkb::render::emit_err(&format!(
+                "warning: {at}: `{other}` skipped: diff asks only questions (`p? a …`)\n"
+            )),
+        }
+    }
+    Ok(script_questions(&script.items, &sa.kb, &sb.kb))
 }

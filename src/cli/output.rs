@@ -43,8 +43,8 @@ impl From<Exit> for ExitCode {
 pub const EXIT_CODES_HELP: &str = "Exit codes:\n  \
     0    ok\n  \
     1    an expectation failed, a verified trace no longer stands, a verdict matched \
-    query --fail-unless/--fail-on, or coverage is under test --threshold or coverage \
-    --fail-under\n  \
+    query --fail-unless/--fail-on, coverage is under test --threshold or coverage \
+    --fail-under, or diff found an answer changed\n  \
     2    input rejected (a syntax or check error in a .kb, a bad query, a missing or binary file)\n  \
     3    a resource limit stopped evaluation\n  \
     101  an internal error (a bug: please report it)";

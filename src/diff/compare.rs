@@ -27,6 +27,11 @@ pub enum ChangeKind {
     Note,
     /// The answer rests on other facts.
     Premises,
+    /// A verdict predicate only B declares, with no inputs either model holds to ask it
+    /// with (a name rule takes the name from the question).
+    PredicateAdded,
+    /// A verdict predicate only A declares, with no inputs to ask it with.
+    PredicateRemoved,
 }
 
 impl ChangeKind {
@@ -40,6 +45,8 @@ impl ChangeKind {
             ChangeKind::Qualifier => "version qualifier changed",
             ChangeKind::Note => "note changed",
             ChangeKind::Premises => "premises changed",
+            ChangeKind::PredicateAdded => "predicate added",
+            ChangeKind::PredicateRemoved => "predicate removed",
         }
     }
 }

@@ -12,8 +12,13 @@
 //!   given: each tuple of them either model holds. A goal-directed predicate (one that needs
 //!   inputs, such as `deployment_supported`'s method and version) has no tuples without its
 //!   inputs: it is asked with every value of its given columns' names elsewhere in either
-//!   model (a *probe*), unless it only adds inputs to another verdict predicate
-//!   (`supported_at` of `supported`), whose questions cover it. Runs of probes that changed
+//!   model (a *probe*). One that only adds inputs to another verdict predicate is asked for
+//!   that verdict's subjects only, and not at all when that verdict reads every version
+//!   fact it reads (`supported_at` of `supported`: the retired marks show in `supported`'s
+//!   proofs; `csp_support_at` of `csp_support` is asked, `csp_support_from` being read by
+//!   it alone).
+//!   A versioned statement another verdict reads (`applies_immediately_from` of
+//!   `applies_immediately`) is not asked itself: it shows as that verdict's qualifier. Runs of probes that changed
 //!   alike and differ in one argument are shown as one change. A query file (`--queries`)
 //!   replaces the default questions.
 //! - **Aliases.** `alias(new, old)` facts of either knowledge base make one name of two: every
@@ -35,7 +40,7 @@ pub use compare::{ChangeKind, compare};
 pub use questions::{Aliases, Asked, default_questions, script_questions};
 
 use crate::audit::{TracedFile, traced_source_texts};
-use crate::query::{Answer, AskOptions, QueryError, QuestionAnswer, Session};
+use crate::query::{Answer, AskOptions, KnowledgeBase, QueryError, QuestionAnswer, Session};
 use serde::{Deserialize, Serialize};
 
 /// One knowledge base of a diff.
@@ -161,6 +166,38 @@ fn fold_probe_runs(changes: Vec<(Change, bool)>) -> Vec<Change> {
         .collect()
 }
 
+/// The change for a verdict predicate only one side declares and no input asks: its
+/// declaration, documentation and inputs, from the side that has it.
+fn declared_only(q: &Asked, only_b: bool, (ka, kb): (&KnowledgeBase, &KnowledgeBase)) -> Change {
+    let (side, kb) = if only_b { ("B", kb) } else { ("A", ka) };
+    let name = q.canonical.split('(').next().unwrap_or_default();
+    let mut details = vec![format!("only {side} declares {}", q.canonical)];
+    if let Some(p) = kb.checked.preds.get(name) {
+        let at = kb.sources.location(p.span);
+        details[0].push_str(&format!(" ({}:{})", at.file, at.line));
+        if let Some(doc) = &p.doc {
+            details.push(format!("\"{doc}\""));
+        }
+        let inputs: Vec<String> = p.bound_args.iter().map(|&i| p.column(i)).collect();
+        details.push(format!(
+            "not asked: its inputs ({}) take no value either model holds; ask it with --queries",
+            inputs.join(", ")
+        ));
+    }
+    Change {
+        kind: if only_b {
+            ChangeKind::PredicateAdded
+        } else {
+            ChangeKind::PredicateRemoved
+        },
+        question_a: q.canonical.clone(),
+        question_b: q.canonical.clone(),
+        details,
+        a: None,
+        b: None,
+    }
+}
+
 /// Asks `questions` (each as A and B name it) of both sessions and compares the answers.
 /// A question on a predicate one side does not declare gets no answer there.
 ///
@@ -176,6 +213,10 @@ pub fn diff(
     let mut renames = Vec::new();
     let mut changes: Vec<(Change, bool)> = Vec::new();
     for q in questions {
+        if let Some(only_b) = q.only_declared {
+            changes.push((declared_only(q, only_b, (&a.kb, &b.kb)), false));
+            continue;
+        }
         let ans_a = match &q.in_a {
             Some(t) => Some(ask_question(a, t, opts)?),
             None => None,

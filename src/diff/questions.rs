@@ -70,6 +70,9 @@ pub struct Asked {
     /// A goal-directed predicate asked at inputs drawn from the models, not a subject
     /// either model holds: runs of such questions with the same change are shown as one.
     pub probe: bool,
+    /// A verdict predicate only one side declares (`Some(true)`: only B) that has no inputs
+    /// to ask it with: reported as a predicate added or removed, not asked.
+    pub only_declared: Option<bool>,
 }
 
 /// The first column named `answer` or `verdict` of a keyed predicate.
@@ -102,15 +105,63 @@ fn subjects(
     out.into_iter().collect()
 }
 
-/// Whether `p` (goal-directed) is another verdict predicate of either knowledge base asked
-/// with more inputs: its columns, less inputs the other does not have, are the other's
-/// columns (`supported_at(subject, version, answer, condition)` of
-/// `supported(subject, answer, condition)`).
-fn refines_a_verdict(p: &PredInfo, kbs: [&KnowledgeBase; 2]) -> bool {
+/// Whether `p` has a column named `version` or typed as a version.
+fn has_version_column(p: &PredInfo) -> bool {
+    (0..p.arity).any(|i| {
+        p.column(i) == "version"
+            || matches!(p.types.get(i), Some(Some(crate::syntax::ColType::Version)))
+    })
+}
+
+/// The predicates with a version column that hold tuples of their own (not goal-directed)
+/// which `pred`'s rules read, directly or through other rules: the version facts an answer
+/// of `pred` can rest on.
+fn version_facts_read(pred: &str, kb: &KnowledgeBase) -> BTreeSet<String> {
+    use crate::ir::Literal;
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![pred.to_string()];
+    let mut out = BTreeSet::new();
+    while let Some(n) = todo.pop() {
+        if !seen.insert(n.clone()) {
+            continue;
+        }
+        for r in kb
+            .checked
+            .rules
+            .iter()
+            .filter(|r| r.head.pred.to_string() == n)
+        {
+            for l in &r.body {
+                let (Literal::Pos(a) | Literal::Neg(a)) = l else {
+                    continue;
+                };
+                let name = a.pred.to_string();
+                if let Some(q) = kb.checked.preds.get(&name)
+                    && q.bound_args.is_empty()
+                    && has_version_column(q)
+                {
+                    out.insert(name.clone());
+                }
+                todo.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// The verdict predicate `p` (goal-directed) refines, if any: one of either knowledge base
+/// that `p` asks with more inputs — its columns, less inputs the other does not have, are
+/// the other's columns (`supported_at(subject, version, answer, condition)` of
+/// `supported(subject, answer, condition)`) — with whether its questions cover `p`: every
+/// version fact `p` reads, the other reads too (so a retired version mark shows in the
+/// other's proofs). `csp_support_at` reads `csp_support_from`, which `csp_support` does
+/// not: it is asked itself.
+fn refined_verdict<'k>(p: &PredInfo, kbs: [&'k KnowledgeBase; 2]) -> Option<(&'k PredInfo, bool)> {
     let cols: Vec<String> = (0..p.arity).map(|i| p.column(i)).collect();
-    kbs.iter()
+    let q = kbs
+        .iter()
         .flat_map(|kb| kb.checked.preds.values())
-        .any(|q| {
+        .find(|q| {
             if q.name == p.name || !q.bound_args.is_empty() || verdict_column(q).is_none() {
                 return false;
             }
@@ -121,7 +172,11 @@ fn refines_a_verdict(p: &PredInfo, kbs: [&KnowledgeBase; 2]) -> bool {
                 .all(|i| p.bound_args.contains(&i));
             let kept: Vec<&String> = cols.iter().filter(|c| theirs.contains(c)).collect();
             theirs.len() < cols.len() && extra_are_inputs && kept.iter().copied().eq(theirs.iter())
-        })
+        })?;
+    let covered = kbs
+        .iter()
+        .all(|k| version_facts_read(&p.name, k).is_subset(&version_facts_read(&q.name, k)));
+    Some((q, covered))
 }
 
 /// The values of every column named `column` of a predicate that is not goal-directed, in
@@ -149,16 +204,30 @@ fn domain(column: &str, kbs: [&KnowledgeBase; 2], aliases: &Aliases) -> BTreeSet
 
 /// The inputs a goal-directed predicate is asked with: every combination of the values its
 /// given columns' names take elsewhere in either model (a `version` column is asked at
-/// every version either knowledge base mentions).
+/// every version either knowledge base mentions); a column of the verdict it refines
+/// (`refined`) takes only that verdict's subjects.
 fn probes(
     p: &PredInfo,
     given: usize,
+    refined: Option<&PredInfo>,
     kbs: [&KnowledgeBase; 2],
     aliases: &Aliases,
 ) -> Vec<Vec<String>> {
     let mut out: Vec<Vec<String>> = vec![Vec::new()];
     for i in 0..given {
-        let values = domain(&p.column(i), kbs, aliases);
+        let column = p.column(i);
+        // A column of the verdict `p` refines takes that verdict's subjects.
+        let values = match refined.and_then(|q| (0..q.arity).find(|&j| q.column(j) == column)) {
+            Some(j) => refined
+                .map(|q| {
+                    kbs.iter()
+                        .flat_map(|kb| kb.rows_of(&q.name))
+                        .map(|r| aliases.canonical(&r[j].to_string()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => domain(&column, kbs, aliases),
+        };
         out = out
             .into_iter()
             .flat_map(|t| {
@@ -196,20 +265,53 @@ pub fn default_questions(a: &KnowledgeBase, b: &KnowledgeBase, aliases: &Aliases
             preds.entry(p.name.as_str()).or_insert(p);
         }
     }
+    // A versioned statement another verdict reads (`applies_immediately_from` of
+    // `applies_immediately`) is a qualifier of that verdict's answers, shown there.
+    let qualifiers: BTreeSet<String> = preds
+        .values()
+        .filter(|p| verdict_column(p).is_some())
+        .flat_map(|p| {
+            [a, b].into_iter().flat_map(|kb| {
+                let mut read = version_facts_read(&p.name, kb);
+                read.remove(&p.name);
+                read
+            })
+        })
+        .collect();
     let mut out = Vec::new();
     for p in preds.values() {
         let Some(given) = verdict_column(p) else {
             continue;
         };
+        if qualifiers.contains(&p.name) {
+            continue;
+        }
         let tuples = if p.bound_args.is_empty() {
             subjects(p, given, [a, b], aliases)
-        } else if refines_a_verdict(p, [a, b]) {
-            // `supported_at` of `supported`: its changes are that verdict's, asked already.
-            continue;
         } else {
-            probes(p, given, [a, b], aliases)
+            match refined_verdict(p, [a, b]) {
+                // `supported_at` of `supported`: its changes are that verdict's, asked already.
+                Some((_, true)) => continue,
+                Some((q, false)) => probes(p, given, Some(q), [a, b], aliases),
+                None => probes(p, given, None, [a, b], aliases),
+            }
         };
         let probe = !p.bound_args.is_empty();
+        let (in_a, in_b) = (
+            a.checked.preds.contains_key(&p.name),
+            b.checked.preds.contains_key(&p.name),
+        );
+        if tuples.is_empty() && probe && in_a != in_b {
+            let cols: Vec<String> = (0..p.arity).map(|i| p.column(i)).collect();
+            out.push(Asked {
+                canonical: format!("{}({})", p.name, cols.join(", ")),
+                in_a: None,
+                in_b: None,
+                renames: Vec::new(),
+                probe: false,
+                only_declared: Some(in_b),
+            });
+        }
         for args in tuples {
             let la: Vec<String> = args.iter().map(|c| aliases.local(c, &known_a)).collect();
             let lb: Vec<String> = args.iter().map(|c| aliases.local(c, &known_b)).collect();
@@ -236,6 +338,7 @@ pub fn default_questions(a: &KnowledgeBase, b: &KnowledgeBase, aliases: &Aliases
                     .then(|| question_text(&p.name, &lb)),
                 renames,
                 probe,
+                only_declared: None,
             });
         }
     }
@@ -243,20 +346,26 @@ pub fn default_questions(a: &KnowledgeBase, b: &KnowledgeBase, aliases: &Aliases
 }
 
 /// The questions of a query file (`p? a …` only; other queries are skipped), asked of both
-/// sides as written.
-pub fn script_questions(items: &[crate::syntax::ScriptItem]) -> Vec<Asked> {
+/// sides as written; a side that does not declare the predicate is not asked (no such
+/// predicate there: the question's answer was added or removed).
+pub fn script_questions(
+    items: &[crate::syntax::ScriptItem],
+    a: &KnowledgeBase,
+    b: &KnowledgeBase,
+) -> Vec<Asked> {
     items
         .iter()
-        .filter(|i| matches!(i.query, crate::syntax::Query::Question { .. }))
-        .map(|i| {
-            let q = i.query.to_string();
-            Asked {
-                canonical: q.clone(),
-                in_a: Some(q.clone()),
-                in_b: Some(q),
-                renames: Vec::new(),
-                probe: false,
-            }
+        .filter_map(|i| match &i.query {
+            crate::syntax::Query::Question { pred, .. } => Some((pred, i.query.to_string())),
+            _ => None,
+        })
+        .map(|(pred, q)| Asked {
+            canonical: q.clone(),
+            in_a: a.checked.preds.contains_key(pred).then(|| q.clone()),
+            in_b: b.checked.preds.contains_key(pred).then(|| q.clone()),
+            renames: Vec::new(),
+            probe: false,
+            only_declared: None,
         })
         .collect()
 }

@@ -8,7 +8,7 @@ use crate::explain::Quote;
 use crate::query::{Answer, QuestionAnswer};
 use std::fmt::Write;
 
-const KINDS: [ChangeKind; 7] = [
+const KINDS: [ChangeKind; 9] = [
     ChangeKind::Added,
     ChangeKind::Removed,
     ChangeKind::Verdict,
@@ -16,6 +16,8 @@ const KINDS: [ChangeKind; 7] = [
     ChangeKind::Qualifier,
     ChangeKind::Note,
     ChangeKind::Premises,
+    ChangeKind::PredicateAdded,
+    ChangeKind::PredicateRemoved,
 ];
 
 /// The answer in one line: the verdict and the rows, `unknown`, or `(no such predicate)`.
@@ -91,8 +93,19 @@ fn change_text(out: &mut String, c: &Change, full: bool) {
     for d in &c.details {
         let _ = writeln!(out, "    {d}");
     }
-    side_text(out, "A", &c.question_a, c.a.as_ref(), full);
-    side_text(out, "B", &c.question_b, c.b.as_ref(), full);
+    if asked(c) {
+        side_text(out, "A", &c.question_a, c.a.as_ref(), full);
+        side_text(out, "B", &c.question_b, c.b.as_ref(), full);
+    }
+}
+
+/// Whether the change comes from a question asked of both (not a predicate only one side
+/// declares and nothing asked).
+fn asked(c: &Change) -> bool {
+    !matches!(
+        c.kind,
+        ChangeKind::PredicateAdded | ChangeKind::PredicateRemoved
+    )
 }
 
 /// The diff as text.
@@ -155,8 +168,10 @@ pub fn markdown(d: &Diff) -> String {
             for l in &c.details {
                 let _ = writeln!(out, "- {l}");
             }
-            side_markdown(&mut out, "A", &c.question_a, c.a.as_ref(), d.full_proofs);
-            side_markdown(&mut out, "B", &c.question_b, c.b.as_ref(), d.full_proofs);
+            if asked(c) {
+                side_markdown(&mut out, "A", &c.question_a, c.a.as_ref(), d.full_proofs);
+                side_markdown(&mut out, "B", &c.question_b, c.b.as_ref(), d.full_proofs);
+            }
         }
     }
     if d.changes.is_empty() {

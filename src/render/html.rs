@@ -63,7 +63,7 @@ details{margin:.2em 0 .2em 1.2em}summary{cursor:pointer}summary:focus-visible{ou
 .ok{color:#08660b;font-weight:bold}.warn{color:#a33;font-weight:bold}
 pre.context{margin:.3em 0;white-space:pre-wrap;background:#fafafa;border:1px solid #e3e3e3;padding:.3em}
 .context .hit{background:#fff3a8;display:block}.context .n{color:#888;user-select:none}
-.verdict{font-size:1.2em;font-weight:bold}.sides{display:grid;grid-template-columns:1fr 1fr;gap:1em}
+.verdict{font-size:1.2em;font-weight:bold}.sides{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1em}.sides *{overflow-wrap:anywhere}.sides pre{white-space:pre-wrap}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left;font-size:.9em}
 .change{border:1px solid #ddd;padding:.5em 1em;margin:1em 0}
 caption{text-align:left;font-weight:bold;padding:.3em 0}td.num{text-align:right}ul.cites{margin:0;padding-left:1em}";
