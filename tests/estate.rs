@@ -66,7 +66,12 @@ fn crlf_inventories_cite_the_rows_own_line() {
     let crlf = |t: &str| t.replace('\n', "\r\n");
     let dir = edited_sample("clients.csv", crlf);
     let inv = dir.path().to_str().unwrap();
-    let r = run(&["--inventory", inv, "query", "why blocked(16777240, ipv6_only)"]);
+    let r = run(&[
+        "--inventory",
+        inv,
+        "query",
+        "why blocked(16777240, ipv6_only)",
+    ]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("clients.csv:16:1]"), "{r:?}");
     assert!(!r.stdout.contains("clients.csv:15:1]"), "{r:?}");

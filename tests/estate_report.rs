@@ -313,3 +313,43 @@ fn on_a_terminal_a_spinner_says_which_step_runs() {
     p.expect(Eof).unwrap();
     assert!(out.is_file());
 }
+
+/// A client name with a pipe, markup and a line break keeps the Markdown table's columns and
+/// rows, renders no HTML, and keeps the text table one line per client.
+#[test]
+fn inventory_values_are_escaped_in_markdown_and_text() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["clients.csv", "site_systems.csv", "cmgs.csv", "sites.csv"] {
+        let text = std::fs::read_to_string(Path::new(SAMPLE).join(f)).unwrap();
+        let text = text.replace("EU1-LT0000003", "\"<script>x</script>|a\nb\"");
+        std::fs::write(dir.path().join(f), text).unwrap();
+    }
+    let inv = dir.path().to_str().unwrap();
+    let r = run(&["report", "--inventory", inv, "--format", "markdown"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let row = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("| 16777227 |"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(!row.contains("<script>"), "{row}");
+    assert!(
+        row.contains("&lt;script&gt;x&lt;/script&gt;\\|a b"),
+        "{row}"
+    );
+    let header = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("| resource id |"))
+        .unwrap();
+    let columns = |l: &str| l.replace("\\|", "").matches('|').count();
+    assert_eq!(columns(row), columns(header), "{row}");
+    let r = run(&["report", "--inventory", inv]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("16777227"))
+        .unwrap();
+    assert!(line.contains("<script>x</script>|a\\nb"), "{line}");
+}

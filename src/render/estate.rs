@@ -6,6 +6,7 @@
 //! padding rather than a table layout that measures every cell twice.
 
 use super::Render;
+use super::markdown::table_text;
 use crate::query::estate::{ClientFindings, EstateReport, SummaryRow, ThingFinding};
 use crate::source::plural;
 
@@ -71,9 +72,34 @@ fn things_text(title: &str, rows: &[ThingFinding]) -> String {
     out
 }
 
+/// `s` on one line: a line break, tab or other control character as its escape (`\\n`),
+/// which would break the table's one line per client.
+fn plain(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn clients_text(rows: &[ClientFindings]) -> String {
-    let name_w = rows.iter().map(|c| c.name.len()).max().unwrap_or(4).max(4);
-    let site_w = rows.iter().map(|c| c.site.len()).max().unwrap_or(4).max(4);
+    let width = |s: &str| plain(s).chars().count();
+    let name_w = rows
+        .iter()
+        .map(|c| width(&c.name))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let site_w = rows
+        .iter()
+        .map(|c| width(&c.site))
+        .max()
+        .unwrap_or(4)
+        .max(4);
     let mut out = format!(
         "{:>11}  {:<name_w$}  {:<site_w$}  blocked by / at risk\n",
         "resource_id", "name", "site"
@@ -88,7 +114,9 @@ fn clients_text(rows: &[ClientFindings]) -> String {
         }
         out.push_str(&format!(
             "{:>11}  {:<name_w$}  {:<site_w$}  {cell}\n",
-            c.client, c.name, c.site
+            c.client,
+            plain(&c.name),
+            plain(&c.site)
         ));
     }
     out
@@ -139,7 +167,7 @@ impl Render for EstateReport {
         for t in self.cmgs.iter().chain(&self.sites) {
             out.push_str(&format!(
                 "| `{}` | `{}` | {} |\n",
-                t.subject,
+                t.subject.replace('|', "\\|").replace(['\r', '\n'], " "),
                 t.finding,
                 t.cites.join(", ")
             ));
@@ -151,8 +179,8 @@ impl Render for EstateReport {
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",
                 c.client,
-                c.name,
-                c.site,
+                table_text(&c.name),
+                table_text(&c.site),
                 blocked_cell(c),
                 c.at_risk.join(", ")
             ));

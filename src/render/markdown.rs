@@ -20,6 +20,16 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// `s` as plain text in a Markdown table cell: a pipe escaped, markup as entities (many
+/// renderers pass raw HTML through), line breaks as spaces.
+pub(crate) fn table_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
 fn quote(q: &Quote, indent: &str, out: &mut String) {
     let line = q.line.map(|l| format!(", line {l}")).unwrap_or_default();
     let line = if q.verified {
