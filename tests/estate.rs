@@ -66,7 +66,12 @@ fn crlf_inventories_cite_the_rows_own_line() {
     let crlf = |t: &str| t.replace('\n', "\r\n");
     let dir = edited_sample("clients.csv", crlf);
     let inv = dir.path().to_str().unwrap();
-    let r = run(&["--inventory", inv, "query", "why blocked(16777240, ipv6_only)"]);
+    let r = run(&[
+        "--inventory",
+        inv,
+        "query",
+        "why blocked(16777240, ipv6_only)",
+    ]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("clients.csv:16:1]"), "{r:?}");
     assert!(!r.stdout.contains("clients.csv:15:1]"), "{r:?}");
@@ -292,4 +297,23 @@ fn the_sample_report_on_postgres_is_the_in_memory_report() {
             "{args:?}: in memory, then on PostgreSQL"
         );
     }
+}
+
+/// `inventory_client` has `key(client)`: a resource id on two rows is an input error at the
+/// second row, naming the first (it attributed one device's blockers to the other's name).
+#[test]
+fn a_duplicate_resource_id_is_an_error_at_its_line_naming_the_first() {
+    let dir = edited_sample("clients.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+        let rest = lines[16].split_once(',').unwrap().1.to_string();
+        lines[16] = format!("16777240,{rest}");
+        lines.join("\n") + "\n"
+    });
+    let r = run(&["--inventory", dir.path().to_str().unwrap(), "report"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("clients.csv:17: column `resource_id`: `16777240` is also on line 16"),
+        "{r:?}"
+    );
 }

@@ -7,8 +7,9 @@
 //! matched ignoring case and surrounding blanks; a byte order mark before the first header
 //! is skipped (Windows PowerShell writes one). A row whose named cell is empty (or blank)
 //! gives no tuple of that input: an empty cell is *unknown*, and a fact that is not there
-//! is what a rule sees as unknown. A named header missing from the file, or a cell that is
-//! not of its column's declared type, is an error at `file:line` naming the column.
+//! is what a rule sees as unknown. A named header missing from the file, a cell that is
+//! not of its column's declared type, or a row repeating the cells of a declared key of an
+//! earlier row, is an error at `file:line` naming the column (and the earlier line).
 //!
 //! # Finding a fact's row
 //! [`find_headed_line`] reads the file again for the line holding a tuple, so a proof can
@@ -19,6 +20,7 @@ use super::rows::{FactTable, FieldIds};
 use crate::ir::{Const, Interner};
 use crate::source::table::each_row;
 use crate::source::{Code, Diagnostic};
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 /// One input reading a headed file: the predicate's columns (names and types) and the
@@ -29,6 +31,9 @@ pub struct HeadedInput<'a> {
     pub columns: &'a Columns,
     /// The header of each argument.
     pub header: &'a [String],
+    /// The predicate's declared keys (0-based arguments): a key's cells repeated on a
+    /// second row are an error naming the first row's line.
+    pub keys: &'a [BTreeSet<usize>],
 }
 
 fn input_error(message: String) -> Diagnostic {
@@ -83,8 +88,9 @@ pub struct HeadedError {
 /// order of `inputs`.
 ///
 /// Errors ([`Code::Input`]): the file cannot be read, is empty (no header), lacks a named
-/// column (`file:1`), a row is shorter than the header, or a cell is not of its column's
-/// type (`file:line: column `NAME`: why`).
+/// column (`file:1`), a row is shorter than the header, a cell is not of its column's
+/// type (`file:line: column `NAME`: why`), or a key's cells repeat an earlier row's
+/// (`file:line: column `NAME`: `VALUE` is also on line N`).
 pub fn read_headed(
     path: &Path,
     inputs: &[HeadedInput<'_>],
@@ -96,6 +102,9 @@ pub fn read_headed(
         input: culprit.get(),
     })
 }
+
+/// The line of each value of a key seen so far (the value as the ids of its cells).
+type KeyLines = HashMap<Vec<u32>, u64>;
 
 fn read_all(
     path: &Path,
@@ -115,6 +124,11 @@ fn read_all(
         .collect();
     let mut at: Option<Vec<Vec<usize>>> = None;
     let mut width = 0;
+    // Each distinct key (its cells' positions in the file), with the line of each value
+    // seen; the inputs reading one file share it (clients.csv: `resource_id`, once).
+    let mut key_lines: Vec<(Vec<usize>, KeyLines)> = Vec::new();
+    let mut key_of: Vec<Vec<usize>> = Vec::new();
+    let mut key_done: Vec<bool> = Vec::new();
     each_row(path, |line, fields| {
         let Some(at) = &at else {
             width = fields.len();
@@ -129,6 +143,22 @@ fn read_all(
                     .collect::<Result<_, _>>()?,
             );
             culprit.set(None);
+            for (input, cols) in inputs.iter().zip(at.iter().flatten()) {
+                let mut mine = Vec::new();
+                for key in input.keys {
+                    let cells: Vec<usize> = key.iter().map(|&k| cols[k]).collect();
+                    let g = match key_lines.iter().position(|(c, _)| *c == cells) {
+                        Some(g) => g,
+                        None => {
+                            key_lines.push((cells, HashMap::new()));
+                            key_lines.len() - 1
+                        }
+                    };
+                    mine.push(g);
+                }
+                key_of.push(mine);
+            }
+            key_done = vec![false; key_lines.len()];
             return Ok(true);
         };
         if fields.len() < width {
@@ -138,6 +168,7 @@ fn read_all(
                 fields.len()
             )));
         }
+        key_done.iter_mut().for_each(|d| *d = false);
         let each = inputs
             .iter()
             .zip(at)
@@ -169,6 +200,35 @@ fn read_all(
                         ))
                     })?;
                 row.push(id);
+            }
+            for (key, &g) in input.keys.iter().zip(&key_of[n]) {
+                if std::mem::replace(&mut key_done[g], true) {
+                    continue;
+                }
+                let value: Vec<u32> = key.iter().map(|&k| row[k]).collect();
+                match key_lines[g].1.entry(value) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(line);
+                    }
+                    std::collections::hash_map::Entry::Occupied(o) => {
+                        culprit.set(Some(n));
+                        let names: Vec<String> = key
+                            .iter()
+                            .map(|&k| format!("`{}`", input.header[k]))
+                            .collect();
+                        let cells: Vec<String> = key
+                            .iter()
+                            .map(|&k| format!("`{}`", fields[cols[k]].trim()))
+                            .collect();
+                        return Err(input_error(format!(
+                            "{}:{line}: column {}: {} is also on line {}: the key allows one row per value",
+                            path.display(),
+                            names.join(", "),
+                            cells.join(", "),
+                            o.get()
+                        )));
+                    }
+                }
             }
             rows.push(&row);
         }
@@ -253,10 +313,12 @@ mod tests {
                 HeadedInput {
                     columns: &c,
                     header: &h1,
+                    keys: &[],
                 },
                 HeadedInput {
                     columns: &names,
                     header: &h2,
+                    keys: &[],
                 },
             ],
             &mut interner,
@@ -302,6 +364,7 @@ mod tests {
             &[HeadedInput {
                 columns: &c,
                 header: &h,
+                keys: &[],
             }],
             &mut interner,
         )
@@ -318,6 +381,7 @@ mod tests {
             &[HeadedInput {
                 columns: &c,
                 header: &h,
+                keys: &[],
             }],
             &mut interner,
         )
