@@ -317,3 +317,23 @@ fn a_duplicate_resource_id_is_an_error_at_its_line_naming_the_first() {
         "{r:?}"
     );
 }
+
+/// A boolean cell is `true` or `false`: any other word (it read as a symbol no rule matches)
+/// silently dropped the blocker it decides.
+#[test]
+fn a_boolean_cell_other_than_true_or_false_is_an_error_naming_the_column() {
+    // Line 16 (16777240): on_internet true, has_ipv4 false, has_ipv6 true.
+    let dir = edited_sample("clients.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+        lines[15] = lines[15].replace(",false,true,", ",nope,true,");
+        lines.join("\n") + "\n"
+    });
+    let r = run(&["--inventory", dir.path().to_str().unwrap(), "report"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains(
+            "clients.csv:16: column `has_ipv4`: `nope` is not a boolean: `true` or `false`"
+        ),
+        "{r:?}"
+    );
+}
