@@ -337,3 +337,21 @@ fn a_boolean_cell_other_than_true_or_false_is_an_error_naming_the_column() {
         "{r:?}"
     );
 }
+
+/// The key column cannot be unknown: a client row without a resource id silently vanished.
+#[test]
+fn an_empty_resource_id_is_an_error_at_its_line_naming_the_column() {
+    let dir = edited_sample("clients.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+        let rest = lines[15].split_once(',').unwrap().1.to_string();
+        lines[15] = format!(",{rest}");
+        lines.join("\n") + "\n"
+    });
+    let r = run(&["--inventory", dir.path().to_str().unwrap(), "report"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("clients.csv:16: column `resource_id`: empty, but it is the key"),
+        "{r:?}"
+    );
+}

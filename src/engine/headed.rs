@@ -94,7 +94,7 @@ pub struct HeadedError {
 /// Errors ([`Code::Input`]): the file cannot be read, is empty (no header), lacks a named
 /// column (`file:1`), a row is shorter than the header, a cell is not of its column's
 /// type (`file:line: column `NAME`: why`), or a key's cells repeat an earlier row's
-/// (`file:line: column `NAME`: `VALUE` is also on line N`).
+/// (`file:line: column `NAME`: `VALUE` is also on line N`) or is empty.
 pub fn read_headed(
     path: &Path,
     inputs: &[HeadedInput<'_>],
@@ -180,6 +180,20 @@ fn read_all(
             .zip(seen.iter_mut());
         for (n, (((input, cols), rows), seen)) in each.enumerate() {
             if cols.iter().any(|&c| fields[c].trim().is_empty()) {
+                // A key cell cannot be unknown: the row would name nothing.
+                let empty_key = input
+                    .keys
+                    .iter()
+                    .flatten()
+                    .find(|&&k| fields[cols[k]].trim().is_empty());
+                if let Some(&k) = empty_key {
+                    culprit.set(Some(n));
+                    return Err(input_error(format!(
+                        "{}:{line}: column `{}`: empty, but it is the key (one row per value): the row names nothing",
+                        path.display(),
+                        input.header[k]
+                    )));
+                }
                 continue;
             }
             row.clear();
