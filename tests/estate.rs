@@ -298,3 +298,60 @@ fn the_sample_report_on_postgres_is_the_in_memory_report() {
         );
     }
 }
+
+/// `inventory_client` has `key(client)`: a resource id on two rows is an input error at the
+/// second row, naming the first (it attributed one device's blockers to the other's name).
+#[test]
+fn a_duplicate_resource_id_is_an_error_at_its_line_naming_the_first() {
+    let dir = edited_sample("clients.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+        let rest = lines[16].split_once(',').unwrap().1.to_string();
+        lines[16] = format!("16777240,{rest}");
+        lines.join("\n") + "\n"
+    });
+    let r = run(&["--inventory", dir.path().to_str().unwrap(), "report"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("clients.csv:17: column `resource_id`: `16777240` is also on line 16"),
+        "{r:?}"
+    );
+}
+
+/// A boolean cell is `true` or `false`: any other word (it read as a symbol no rule matches)
+/// silently dropped the blocker it decides.
+#[test]
+fn a_boolean_cell_other_than_true_or_false_is_an_error_naming_the_column() {
+    // Line 16 (16777240): on_internet true, has_ipv4 false, has_ipv6 true.
+    let dir = edited_sample("clients.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+        lines[15] = lines[15].replace(",false,true,", ",nope,true,");
+        lines.join("\n") + "\n"
+    });
+    let r = run(&["--inventory", dir.path().to_str().unwrap(), "report"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains(
+            "clients.csv:16: column `has_ipv4`: `nope` is not a boolean: `true` or `false`"
+        ),
+        "{r:?}"
+    );
+}
+
+/// The key column cannot be unknown: a client row without a resource id silently vanished.
+#[test]
+fn an_empty_resource_id_is_an_error_at_its_line_naming_the_column() {
+    let dir = edited_sample("clients.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+        let rest = lines[15].split_once(',').unwrap().1.to_string();
+        lines[15] = format!(",{rest}");
+        lines.join("\n") + "\n"
+    });
+    let r = run(&["--inventory", dir.path().to_str().unwrap(), "report"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("clients.csv:16: column `resource_id`: empty, but it is the key"),
+        "{r:?}"
+    );
+}

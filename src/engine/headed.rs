@@ -7,8 +7,9 @@
 //! matched ignoring case and surrounding blanks; a byte order mark before the first header
 //! is skipped (Windows PowerShell writes one). A row whose named cell is empty (or blank)
 //! gives no tuple of that input: an empty cell is *unknown*, and a fact that is not there
-//! is what a rule sees as unknown. A named header missing from the file, or a cell that is
-//! not of its column's declared type, is an error at `file:line` naming the column.
+//! is what a rule sees as unknown. A named header missing from the file, a cell that is
+//! not of its column's declared type, or a row repeating the cells of a declared key of an
+//! earlier row, is an error at `file:line` naming the column (and the earlier line).
 //!
 //! # Finding a fact's row
 //! [`find_headed_line`] reads the file again for the line holding a tuple, so a proof can
@@ -19,6 +20,8 @@ use super::rows::{FactTable, FieldIds};
 use crate::ir::{Const, Interner};
 use crate::source::table::each_row;
 use crate::source::{Code, Diagnostic};
+use crate::syntax::ColType;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 /// One input reading a headed file: the predicate's columns (names and types) and the
@@ -29,6 +32,12 @@ pub struct HeadedInput<'a> {
     pub columns: &'a Columns,
     /// The header of each argument.
     pub header: &'a [String],
+    /// The predicate's declared keys (0-based arguments): a key's cells repeated on a
+    /// second row are an error naming the first row's line.
+    pub keys: &'a [BTreeSet<usize>],
+    /// The only values a symbol column accepts (`None`: any symbol). An inventory's symbol
+    /// columns are its booleans, `true` or `false`.
+    pub symbols: Option<&'a [&'a str]>,
 }
 
 fn input_error(message: String) -> Diagnostic {
@@ -83,8 +92,9 @@ pub struct HeadedError {
 /// order of `inputs`.
 ///
 /// Errors ([`Code::Input`]): the file cannot be read, is empty (no header), lacks a named
-/// column (`file:1`), a row is shorter than the header, or a cell is not of its column's
-/// type (`file:line: column `NAME`: why`).
+/// column (`file:1`), a row is shorter than the header, a cell is not of its column's
+/// type (`file:line: column `NAME`: why`), or a key's cells repeat an earlier row's
+/// (`file:line: column `NAME`: `VALUE` is also on line N`) or is empty.
 pub fn read_headed(
     path: &Path,
     inputs: &[HeadedInput<'_>],
@@ -96,6 +106,9 @@ pub fn read_headed(
         input: culprit.get(),
     })
 }
+
+/// The line of each value of a key seen so far (the value as the ids of its cells).
+type KeyLines = HashMap<Vec<u32>, u64>;
 
 fn read_all(
     path: &Path,
@@ -115,6 +128,11 @@ fn read_all(
         .collect();
     let mut at: Option<Vec<Vec<usize>>> = None;
     let mut width = 0;
+    // Each distinct key (its cells' positions in the file), with the line of each value
+    // seen; the inputs reading one file share it (clients.csv: `resource_id`, once).
+    let mut key_lines: Vec<(Vec<usize>, KeyLines)> = Vec::new();
+    let mut key_of: Vec<Vec<usize>> = Vec::new();
+    let mut key_done: Vec<bool> = Vec::new();
     each_row(path, |line, fields| {
         let Some(at) = &at else {
             width = fields.len();
@@ -129,6 +147,22 @@ fn read_all(
                     .collect::<Result<_, _>>()?,
             );
             culprit.set(None);
+            for (input, cols) in inputs.iter().zip(at.iter().flatten()) {
+                let mut mine = Vec::new();
+                for key in input.keys {
+                    let cells: Vec<usize> = key.iter().map(|&k| cols[k]).collect();
+                    let g = match key_lines.iter().position(|(c, _)| *c == cells) {
+                        Some(g) => g,
+                        None => {
+                            key_lines.push((cells, HashMap::new()));
+                            key_lines.len() - 1
+                        }
+                    };
+                    mine.push(g);
+                }
+                key_of.push(mine);
+            }
+            key_done = vec![false; key_lines.len()];
             return Ok(true);
         };
         if fields.len() < width {
@@ -138,6 +172,7 @@ fn read_all(
                 fields.len()
             )));
         }
+        key_done.iter_mut().for_each(|d| *d = false);
         let each = inputs
             .iter()
             .zip(at)
@@ -145,6 +180,20 @@ fn read_all(
             .zip(seen.iter_mut());
         for (n, (((input, cols), rows), seen)) in each.enumerate() {
             if cols.iter().any(|&c| fields[c].trim().is_empty()) {
+                // A key cell cannot be unknown: the row would name nothing.
+                let empty_key = input
+                    .keys
+                    .iter()
+                    .flatten()
+                    .find(|&&k| fields[cols[k]].trim().is_empty());
+                if let Some(&k) = empty_key {
+                    culprit.set(Some(n));
+                    return Err(input_error(format!(
+                        "{}:{line}: column `{}`: empty, but it is the key (one row per value): the row names nothing",
+                        path.display(),
+                        input.header[k]
+                    )));
+                }
                 continue;
             }
             row.clear();
@@ -158,6 +207,19 @@ fn read_all(
                     continue;
                 }
                 let columns = input.columns;
+                if let Some(allowed) = input.symbols
+                    && columns.types.get(arg) == Some(&Some(ColType::Symbol))
+                    && !allowed.contains(&cell)
+                {
+                    culprit.set(Some(n));
+                    let listed: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+                    return Err(input_error(format!(
+                        "{}:{line}: column `{}`: `{cell}` is not a boolean: {}",
+                        path.display(),
+                        input.header[arg],
+                        listed.join(" or ")
+                    )));
+                }
                 let id = seen[arg]
                     .id(cell, interner, |f| columns.value(arg, f, false))
                     .map_err(|why| {
@@ -169,6 +231,35 @@ fn read_all(
                         ))
                     })?;
                 row.push(id);
+            }
+            for (key, &g) in input.keys.iter().zip(&key_of[n]) {
+                if std::mem::replace(&mut key_done[g], true) {
+                    continue;
+                }
+                let value: Vec<u32> = key.iter().map(|&k| row[k]).collect();
+                match key_lines[g].1.entry(value) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(line);
+                    }
+                    std::collections::hash_map::Entry::Occupied(o) => {
+                        culprit.set(Some(n));
+                        let names: Vec<String> = key
+                            .iter()
+                            .map(|&k| format!("`{}`", input.header[k]))
+                            .collect();
+                        let cells: Vec<String> = key
+                            .iter()
+                            .map(|&k| format!("`{}`", fields[cols[k]].trim()))
+                            .collect();
+                        return Err(input_error(format!(
+                            "{}:{line}: column {}: {} is also on line {}: the key allows one row per value",
+                            path.display(),
+                            names.join(", "),
+                            cells.join(", "),
+                            o.get()
+                        )));
+                    }
+                }
             }
             rows.push(&row);
         }
@@ -224,7 +315,6 @@ pub fn holds_at_line(path: &Path, header: &[String], values: &[Const], line: u64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::ColType;
 
     fn cols(types: &[Option<ColType>]) -> Columns {
         Columns {
@@ -253,10 +343,14 @@ mod tests {
                 HeadedInput {
                     columns: &c,
                     header: &h1,
+                    keys: &[],
+                    symbols: None,
                 },
                 HeadedInput {
                     columns: &names,
                     header: &h2,
+                    keys: &[],
+                    symbols: None,
                 },
             ],
             &mut interner,
@@ -302,6 +396,8 @@ mod tests {
             &[HeadedInput {
                 columns: &c,
                 header: &h,
+                keys: &[],
+                symbols: None,
             }],
             &mut interner,
         )
@@ -318,6 +414,8 @@ mod tests {
             &[HeadedInput {
                 columns: &c,
                 header: &h,
+                keys: &[],
+                symbols: None,
             }],
             &mut interner,
         )

@@ -117,8 +117,22 @@ pub(super) fn read_inputs(
         warnings = unread_fact_files(dir, checked);
     }
     for (path, decls) in headed {
-        read_headed_group(&path, &decls, &columns_of, interner, &mut edb, &mut files)
-            .map_err(|e| at_declaration(Some(decls[e.input.unwrap_or(0)].span))(e.diagnostic))?;
+        let keys_of = |pred: &str| {
+            checked
+                .preds
+                .get(pred)
+                .map_or_else(Vec::new, |p| p.keys.clone())
+        };
+        read_headed_group(
+            &path,
+            &decls,
+            &columns_of,
+            &keys_of,
+            interner,
+            &mut edb,
+            &mut files,
+        )
+        .map_err(|e| at_declaration(Some(decls[e.input.unwrap_or(0)].span))(e.diagnostic))?;
     }
     Ok((edb, files, warnings))
 }
@@ -214,18 +228,23 @@ fn read_headed_group(
     path: &Path,
     decls: &[&crate::syntax::IoDecl],
     columns_of: &dyn Fn(&str) -> Columns,
+    keys_of: &dyn Fn(&str) -> Vec<std::collections::BTreeSet<usize>>,
     interner: &mut Interner,
     edb: &mut FactRows,
     files: &mut FactFiles,
 ) -> Result<(), crate::engine::headed::HeadedError> {
     use crate::engine::headed::{HeadedInput, read_headed};
     let columns: Vec<Columns> = decls.iter().map(|d| columns_of(&d.pred)).collect();
+    let keys: Vec<_> = decls.iter().map(|d| keys_of(&d.pred)).collect();
     let inputs: Vec<HeadedInput> = decls
         .iter()
-        .zip(&columns)
-        .map(|(d, columns)| HeadedInput {
+        .zip(columns.iter().zip(&keys))
+        .map(|(d, (columns, keys))| HeadedInput {
             columns,
             header: d.header.as_deref().unwrap_or_default(),
+            keys,
+            // An inventory's symbol columns are its booleans (examples/estate/README.md).
+            symbols: d.inventory.then_some(&["true", "false"][..]),
         })
         .collect();
     let tuples = read_headed(path, &inputs, interner)?;
