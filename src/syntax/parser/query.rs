@@ -15,10 +15,19 @@ pub(super) fn query(p: Pair<Rule>, file: usize) -> Result<Query, Diagnostic> {
                 .find(|x| x.as_rule() == Rule::integer)
                 .expect("number");
             let number = integer_value(&n, file)?;
-            Ok(Query::Handle {
-                number: usize::try_from(number).unwrap_or(0),
-                span,
-            })
+            // Handles are numbered from 1: `#0` or `#-1` names none, said as such here
+            // rather than as some other handle's number.
+            match usize::try_from(number).ok().filter(|&k| k > 0) {
+                Some(number) => Ok(Query::Handle { number, span }),
+                None => Err(Diagnostic::error(
+                    Code::NoHandle,
+                    format!("#{number} is not a handle: handles are numbered #1, #2, …"),
+                    span_of(&n, file),
+                )
+                .with_help(
+                    "`why #K` expands the proof node shown as #K in an explanation cut by --depth",
+                )),
+            }
         }
         Rule::why | Rule::why_not => {
             let is_not = p.as_rule() == Rule::why_not;
@@ -99,5 +108,24 @@ pub(super) fn expectation(p: Pair<Rule>, file: usize) -> Result<Expectation, Dia
             parts.next().expect("value"),
             file,
         )?)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse_query;
+
+    #[test]
+    fn a_handle_below_one_is_rejected_at_its_number() {
+        for (text, col) in [("why #-1", 6), ("why #0", 6)] {
+            let d = parse_query(text, 0).expect_err(text);
+            assert!(
+                d.message.contains("is not a handle"),
+                "{text}: {}",
+                d.message
+            );
+            assert_eq!(d.span.map(|s| s.start), Some(col - 1), "{text}");
+        }
+        assert!(parse_query("why #2", 0).is_ok());
     }
 }
