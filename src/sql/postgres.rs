@@ -11,6 +11,8 @@ use postgres::{Client, NoTls};
 /// A connection to one PostgreSQL database.
 pub(super) struct Postgres {
     client: Client,
+    /// The statements of parameterised lookups, prepared once each.
+    prepared: std::collections::HashMap<String, postgres::Statement>,
 }
 
 impl Postgres {
@@ -28,7 +30,10 @@ impl Postgres {
                 .batch_execute(&format!("SET statement_timeout = {}", t.as_millis().max(1)))
                 .map_err(|e| e.to_string())?;
         }
-        Ok(Postgres { client })
+        Ok(Postgres {
+            client,
+            prepared: Default::default(),
+        })
     }
 }
 
@@ -68,6 +73,37 @@ impl Database for Postgres {
 
     fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, String> {
         let rows = self.client.query(sql, &[]).map_err(|e| refused(e, sql))?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let vals = (0..width).map(|i| r.get::<_, String>(i)).collect();
+                (vals, r.get::<_, i64>(width))
+            })
+            .collect())
+    }
+
+    fn select_rows_with(
+        &mut self,
+        sql: &str,
+        params: &[String],
+        width: usize,
+    ) -> Result<Vec<(Vec<String>, i64)>, String> {
+        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+            .iter()
+            .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+            .collect();
+        let stmt = match self.prepared.get(sql) {
+            Some(s) => s.clone(),
+            None => {
+                let s = self.client.prepare(sql).map_err(|e| refused(e, sql))?;
+                self.prepared.insert(sql.to_string(), s.clone());
+                s
+            }
+        };
+        let rows = self
+            .client
+            .query(&stmt, &params)
+            .map_err(|e| refused(e, sql))?;
         Ok(rows
             .iter()
             .map(|r| {

@@ -8,17 +8,29 @@
 
 use super::case::{case_table, uses_case_table};
 use super::script::{Script, Table};
+use super::stored::{Stamp, indexes, meta_insert, meta_row, meta_schema};
 use super::values::{VERSIONS, decode, encode};
 use super::{Database, Dialect};
 use crate::engine::{EvalConfig, EvalError, FactRows, Limit, Model, Relation};
 use crate::ir::{Interner, Pred, Rule};
 use crate::source::{Code, Diagnostic};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 /// Encoded fact rows by predicate.
 pub type EncodedFacts = BTreeMap<Pred, Vec<Vec<String>>>;
+
+/// What an evaluation leaves for later readings of its model (see [`super::stored`]): the
+/// stamp recording what it was evaluated from (`None`: the model may not be reused), and
+/// the lookups (a predicate and the columns bound) to index.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keep<'a> {
+    /// The stamp, if the model may be reused.
+    pub stamp: Option<&'a Stamp>,
+    /// The lookups to index.
+    pub lookups: Option<&'a BTreeSet<(Pred, Vec<usize>)>>,
+}
 
 /// The facts of `rules` and the rows of `edb`, encoded, by predicate.
 pub fn facts(rules: &[Rule], edb: &FactRows, interner: &Interner) -> EncodedFacts {
@@ -85,10 +97,11 @@ pub fn schema(script: &Script) -> Vec<String> {
         Dialect::Sqlite => "TEXT",
         Dialect::Postgres => "TEXT COLLATE \"C\"",
     };
-    let mut out = vec![
+    let mut out = meta_schema();
+    out.extend([
         format!("DROP TABLE IF EXISTS {VERSIONS}"),
         format!("CREATE TABLE {VERSIONS} (value {text} PRIMARY KEY, written TEXT NOT NULL)"),
-    ];
+    ]);
     let ops = script.strata.iter().flat_map(|s| &s.ops);
     if d == Dialect::Postgres && ops.clone().any(|o| uses_case_table(&o.sql)) {
         out.extend(case_table());
@@ -238,6 +251,8 @@ pub fn evaluate(
     facts: &EncodedFacts,
     interner: &mut Interner,
     config: &EvalConfig,
+    keep: Keep<'_>,
+    arity: &HashMap<Pred, usize>,
 ) -> Result<Model, EvalError> {
     let mut guard = Guard {
         config,
@@ -305,6 +320,16 @@ pub fn evaluate(
         }
     }
     let model = read_back(db, script, facts, interner, round)?;
+    if let Some(lookups) = keep.lookups {
+        for q in indexes(script, lookups) {
+            db.execute(&q).map_err(db_error)?;
+        }
+    }
+    if let Some(stamp) = keep.stamp {
+        let row = meta_row(stamp, round, arity);
+        db.insert_many(&meta_insert(script.dialect), &[row])
+            .map_err(db_error)?;
+    }
     db.execute("COMMIT").map_err(db_error)?;
     Ok(model)
 }

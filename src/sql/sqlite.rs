@@ -156,6 +156,24 @@ impl Database for Sqlite {
         rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
     }
 
+    fn select_rows_with(
+        &mut self,
+        sql: &str,
+        params: &[String],
+        width: usize,
+    ) -> Result<Vec<(Vec<String>, i64)>, String> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| e.to_string())?;
+        let rows = stmt
+            .query_map(params_from_iter(params.iter()), |r| {
+                let vals = (0..width)
+                    .map(|i| r.get::<_, String>(i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((vals, r.get::<_, i64>(width)?))
+            })
+            .map_err(|e| e.to_string())?;
+        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+    }
+
     fn column_names(&mut self, sql: &str) -> Result<Vec<String>, String> {
         let stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
         Ok(stmt.column_names().iter().map(|c| c.to_string()).collect())
