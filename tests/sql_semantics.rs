@@ -1,6 +1,7 @@
 //! Values that SQL text could get wrong keep the engine's meaning on the SQL engines: the
 //! inputs asked of goal-directed predicates holding quotes (bound as parameters, never
-//! spliced into a statement), and regular expressions across line breaks.
+//! spliced into a statement), facts loaded in bulk (`COPY` on PostgreSQL), and regular expressions across
+//! line breaks.
 
 mod common;
 
@@ -59,4 +60,45 @@ fn quoted_inputs_of_goal_directed_predicates_on_postgres() {
         return;
     };
     quoted_inputs_agree(Engine::Postgres(fresh_database(&url, "supportkb_quoted")));
+}
+
+/// Facts load in bulk: many rows with duplicates, and cells holding what `COPY`'s text
+/// format reads specially (tab, backslash, line breaks, `\N`), give the in-memory model.
+fn many_facts_agree(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: String = (0..40_000)
+        .map(|i| format!("{}\tname{}\n", i % 25_000, i % 25_000))
+        .collect();
+    std::fs::write(dir.path().join("pair.tsv"), rows).unwrap();
+    let texts = kb_text(concat!(
+        "decl pair(n: integer, s: string).\n",
+        "odd(N) :- pair(N, _), N mod 2 = 1.\n",
+        // Cells the text format of COPY reads specially.
+        r#"s("a\tb"). s("back\\slash"). s("line\nbreak"). s("\\N"). s("cr\r")."#,
+        "\nlong(S) :- s(S), length(S, L), L > 3.\n",
+    ));
+    let config = |engine| LoadConfig {
+        engine,
+        facts_dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let memory = Session::load(texts.clone(), config(Engine::Memory)).unwrap();
+    let db = Session::load(texts, config(engine)).unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    same_model(&memory, &db).unwrap();
+    assert_eq!(db.kb.tuple_count("pair"), 25_000);
+    assert_eq!(db.kb.tuple_count("s"), 5);
+}
+
+#[test]
+fn many_facts_load_in_bulk_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    many_facts_agree(Engine::Sqlite(dir.path().join("kb.db")));
+}
+
+#[test]
+fn many_facts_load_in_bulk_on_postgres() {
+    let Some(url) = postgres_url("many_facts_load_in_bulk_on_postgres") else {
+        return;
+    };
+    many_facts_agree(Engine::Postgres(fresh_database(&url, "supportkb_bulk")));
 }

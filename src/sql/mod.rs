@@ -105,6 +105,11 @@ pub trait Database: Send {
     ///
     /// Errors: the database's message.
     fn insert_many(&mut self, sql: &str, rows: &[Vec<String>]) -> Result<(), String>;
+    /// Appends `rows` (text cells, as many as the table has columns) to the table `table`:
+    /// on PostgreSQL by `COPY`, one stream for all rows.
+    ///
+    /// Errors: the database's message.
+    fn copy_in(&mut self, table: &str, rows: &[Vec<String>]) -> Result<(), String>;
     /// The rows of a `SELECT` of `width` text columns and then one integer.
     ///
     /// Errors: the database's message.

@@ -37,6 +37,20 @@ impl Postgres {
     }
 }
 
+/// `cell` as a field of `COPY`'s text format: backslash, tab, line feed and carriage
+/// return escaped (so no cell reads as `\N`, the null).
+fn copy_text(cell: &str, out: &mut String) {
+    for ch in cell.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+}
+
 fn refused(e: postgres::Error, sql: &str) -> String {
     let detail = e
         .as_db_error()
@@ -68,6 +82,27 @@ impl Database for Postgres {
                 .execute(&stmt, &params)
                 .map_err(|e| refused(e, sql))?;
         }
+        Ok(())
+    }
+
+    fn copy_in(&mut self, table: &str, rows: &[Vec<String>]) -> Result<(), String> {
+        use std::io::Write;
+        let sql = format!("COPY {table} FROM STDIN");
+        let mut w = self.client.copy_in(&sql).map_err(|e| refused(e, &sql))?;
+        let mut buf = String::new();
+        for row in rows {
+            buf.clear();
+            for (i, cell) in row.iter().enumerate() {
+                if i > 0 {
+                    buf.push('\t');
+                }
+                copy_text(cell, &mut buf);
+            }
+            buf.push('\n');
+            w.write_all(buf.as_bytes())
+                .map_err(|e| format!("PostgreSQL refused a row of COPY: {e}\n{sql}"))?;
+        }
+        w.finish().map_err(|e| refused(e, &sql))?;
         Ok(())
     }
 
@@ -132,5 +167,15 @@ impl Database for Postgres {
             .iter()
             .map(|r| (0..width).map(|i| r.get::<_, Option<String>>(i)).collect())
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn copy_fields_escape_what_the_text_format_reads_specially() {
+        let mut out = String::new();
+        super::copy_text("a\tb\\c\nd\re \\N", &mut out);
+        assert_eq!(out, "a\\tb\\\\c\\nd\\re \\\\N");
     }
 }

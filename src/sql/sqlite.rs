@@ -143,6 +143,15 @@ impl Database for Sqlite {
         Ok(())
     }
 
+    fn copy_in(&mut self, table: &str, rows: &[Vec<String>]) -> Result<(), String> {
+        let Some(width) = rows.first().map(Vec::len) else {
+            return Ok(());
+        };
+        let params: Vec<String> = (1..=width).map(|i| format!("?{i}")).collect();
+        let sql = format!("INSERT INTO {table} VALUES ({})", params.join(", "));
+        self.insert_many(&sql, rows)
+    }
+
     fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, String> {
         let mut stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
         let rows = stmt
