@@ -102,3 +102,50 @@ fn many_facts_load_in_bulk_on_postgres() {
     };
     many_facts_agree(Engine::Postgres(fresh_database(&url, "supportkb_bulk")));
 }
+
+/// `.` matches a line break only under `(?s)`, as Rust's `regex` has it; a bracket
+/// expression keeps its meaning (`[^x]` matches a line break, `[.]` is a dot).
+const DOTS: &str = r#"
+s("Line one\nline two"). s("one line"). s("a.b"). s("a\nb"). s("a]b").
+dot(S) :- s(S), matches(S, "Line.*two").
+dotall(S) :- s(S), matches(S, "(?s)Line.*two").
+nocase(S) :- s(S), matches(S, "(?i)line.*TWO").
+both(S) :- s(S), matches(S, "(?is)line.*TWO").
+any(S) :- s(S), matches(S, "a.b").
+negated(S) :- s(S), matches(S, "a[^x]b").
+literal(S) :- s(S), matches(S, "a[.]b").
+escaped(S) :- s(S), matches(S, "a\\.b").
+bracket(S) :- s(S), matches(S, "a[].]b").
+class(S) :- s(S), matches(S, "[[:alpha:]]+.[[:alpha:]]+").
+"#;
+
+#[test]
+fn a_dot_matches_a_line_break_only_under_s_on_postgres() {
+    let Some(url) = postgres_url("a_dot_matches_a_line_break_only_under_s_on_postgres") else {
+        return;
+    };
+    let texts = kb_text(DOTS);
+    let memory = load_on(&texts, Engine::Memory).unwrap();
+    let db = load_on(
+        &texts,
+        Engine::Postgres(fresh_database(&url, "supportkb_dots")),
+    )
+    .unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+    same_model(&memory, &db).unwrap();
+    assert_eq!(
+        (
+            memory.kb.tuple_count("dot"),
+            memory.kb.tuple_count("dotall")
+        ),
+        (0, 1)
+    );
+}
+
+#[test]
+fn a_dot_matches_a_line_break_only_under_s_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let texts = kb_text(DOTS);
+    let memory = load_on(&texts, Engine::Memory).unwrap();
+    let db = load_on(&texts, Engine::Sqlite(dir.path().join("kb.db"))).unwrap();
+    same_model(&memory, &db).unwrap();
+}

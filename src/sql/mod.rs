@@ -20,6 +20,7 @@
 //! with the same meaning rejects the rule, naming it.
 
 mod case;
+mod dots;
 pub mod input;
 pub mod kinds;
 mod postgres;

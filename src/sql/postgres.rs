@@ -1,6 +1,7 @@
 //! The PostgreSQL connection (the `postgres` crate's synchronous client).
 //!
-//! `matches` is PostgreSQL's `~` on the pattern anchored at both ends: its regular
+//! `matches` is PostgreSQL's `~` on the pattern anchored at both ends (a `.` rewritten not
+//! to match a line break unless the pattern starts with `(?s)`, see `dots`): its regular
 //! expressions (POSIX advanced) agree with Rust's `regex` on the common syntax (classes,
 //! repetition, alternation, groups) but not everywhere (`\d` inside brackets, look-around).
 

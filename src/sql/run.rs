@@ -7,6 +7,7 @@
 //! `why`, `why not` and the proof checker work on it as on the in-memory model.
 
 use super::case::{case_table, uses_case_table};
+use super::dots::{dot_function, uses_dot_function};
 use super::script::{Script, Table};
 use super::stored::{Stamp, indexes, meta_insert, meta_row, meta_schema};
 use super::values::{VERSIONS, decode, encode};
@@ -105,6 +106,9 @@ pub fn schema(script: &Script) -> Vec<String> {
     let ops = script.strata.iter().flat_map(|s| &s.ops);
     if d == Dialect::Postgres && ops.clone().any(|o| uses_case_table(&o.sql)) {
         out.extend(case_table());
+    }
+    if d == Dialect::Postgres && ops.clone().any(|o| uses_dot_function(&o.sql)) {
+        out.push(dot_function());
     }
     for t in &script.tables {
         for suffix in ["", "_delta", "_next"] {
