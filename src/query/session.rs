@@ -31,9 +31,9 @@ pub struct Session {
     started: Instant,
     /// Where the lookups of the question being answered are recorded, while it is answered
     /// from a stored model ([`super::stored`]).
-    demands: Option<Demands>,
+    pub(super) demands: Option<Demands>,
     /// The predicates the last query evaluated again (its own and those its demand reaches).
-    overlay: std::collections::BTreeSet<Pred>,
+    pub(super) overlay: std::collections::BTreeSet<Pred>,
 }
 
 /// A query rule evaluated over the knowledge base.
@@ -416,90 +416,8 @@ impl Session {
         self.why_in_model(q, atom, is_not, opts)
     }
 
-    /// Evaluates the knowledge base in full, replacing a stored model read in part.
-    fn load_in_full(&mut self) -> Result<(), QueryError> {
-        let Some(stored) = self.kb.stored.take() else {
-            return Ok(());
-        };
-        let texts = stored
-            .lock()
-            .map_or_else(|_| Vec::new(), |s| s.texts.clone());
-        let config = LoadConfig {
-            reuse_stored: false,
-            ..self.kb.config.clone()
-        };
-        self.kb =
-            KnowledgeBase::load(texts, config).map_err(|e| QueryError::Internal(e.diagnostics))?;
-        Ok(())
-    }
-
-    /// `why` on a stored model: answered over the tuples fetched so far, then again with
-    /// the rows of every lookup the answer made that were not fetched yet, until an answer
-    /// makes none (see [`super::stored`]). A question that evaluates more than its own rule
-    /// (a goal-directed predicate's demand) needs the whole model: evaluated in full.
-    fn why_from_database(
-        &mut self,
-        stored: &super::stored::SharedStored,
-        q: &Query,
-        atom: &ast::Atom,
-        is_not: bool,
-        opts: AskOptions,
-    ) -> Result<Answer, QueryError> {
-        let demands = Demands::default();
-        let given = atom
-            .args
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| match t {
-                ast::Term::Const(c) => Some((i, c.clone())),
-                _ => None,
-            })
-            .collect();
-        demands.record(&Pred::user(&atom.pred), given);
-        self.demands = Some(demands);
-        let mut answer = None;
-        let result = loop {
-            let fresh = {
-                let Ok(mut s) = stored.lock() else {
-                    break Err(QueryError::Internal(Vec::new()));
-                };
-                let s = &mut *s;
-                let all = self.demands.as_ref().map(Demands::all).unwrap_or_default();
-                let _fetch =
-                    crate::source::timings::phase(|| "fetch tuples from the database".into());
-                match s
-                    .fetched
-                    .fetch(s.db.as_mut(), &s.script, &all, &mut self.kb.interner)
-                {
-                    Ok(n) => {
-                        self.kb.model = s.fetched.model(&s.script, s.max_height);
-                        n
-                    }
-                    Err(e) => {
-                        break Err(QueryError::Internal(vec![Diagnostic::unplaced(
-                            Code::Database,
-                            e,
-                        )]));
-                    }
-                }
-            };
-            if fresh == 0
-                && let Some(a) = answer.take()
-            {
-                break a;
-            }
-            answer = Some(self.why_in_model(q, atom, is_not, opts));
-            if self.overlay.iter().any(|p| *p != Pred::Query) {
-                self.demands = None;
-                self.load_in_full()?;
-                return self.why_in_model(q, atom, is_not, opts);
-            }
-        };
-        self.demands = None;
-        result
-    }
-
-    fn why_in_model(
+    /// `why` (or `why not`) over the model the knowledge base holds in memory.
+    pub(super) fn why_in_model(
         &mut self,
         q: &Query,
         atom: &ast::Atom,

@@ -21,13 +21,18 @@
 //! an answer makes no lookup that was not fetched before it: that answer reads exactly the
 //! tuples the whole model would give it.
 
-use super::kb::LoadConfig;
+use super::answer::{Answer, AskOptions, QueryError};
+use super::kb::{KnowledgeBase, LoadConfig};
+use super::session::Session;
+use crate::engine::Demands;
 use crate::explain::FactFiles;
 use crate::explain::search::{Subst, ordered};
 use crate::ir::{Const, Literal, Pred, Rule, Term, Var};
 use crate::source::SourceText;
+use crate::source::{Code, Diagnostic};
 use crate::sql::stored::Fetched;
 use crate::sql::{Database, Dialect, Script};
+use crate::syntax::{self as ast, Query};
 use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -155,4 +160,89 @@ pub(super) fn lookups(rules: &[Rule]) -> BTreeSet<(Pred, Vec<usize>)> {
         }
     }
     out
+}
+
+impl Session {
+    /// Evaluates the knowledge base in full, replacing a stored model read in part.
+    pub(super) fn load_in_full(&mut self) -> Result<(), QueryError> {
+        let Some(stored) = self.kb.stored.take() else {
+            return Ok(());
+        };
+        let texts = stored
+            .lock()
+            .map_or_else(|_| Vec::new(), |s| s.texts.clone());
+        let config = LoadConfig {
+            reuse_stored: false,
+            ..self.kb.config.clone()
+        };
+        self.kb =
+            KnowledgeBase::load(texts, config).map_err(|e| QueryError::Internal(e.diagnostics))?;
+        Ok(())
+    }
+
+    /// `why` on a stored model: answered over the tuples fetched so far, then again with
+    /// the rows of every lookup the answer made that were not fetched yet, until an answer
+    /// makes none (see [`super::stored`]). A question that evaluates more than its own rule
+    /// (a goal-directed predicate's demand) needs the whole model: evaluated in full.
+    pub(super) fn why_from_database(
+        &mut self,
+        stored: &super::stored::SharedStored,
+        q: &Query,
+        atom: &ast::Atom,
+        is_not: bool,
+        opts: AskOptions,
+    ) -> Result<Answer, QueryError> {
+        let demands = Demands::default();
+        let given = atom
+            .args
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| match t {
+                ast::Term::Const(c) => Some((i, c.clone())),
+                _ => None,
+            })
+            .collect();
+        demands.record(&Pred::user(&atom.pred), given);
+        self.demands = Some(demands);
+        let mut answer = None;
+        let result = loop {
+            let fresh = {
+                let Ok(mut s) = stored.lock() else {
+                    break Err(QueryError::Internal(Vec::new()));
+                };
+                let s = &mut *s;
+                let all = self.demands.as_ref().map(Demands::all).unwrap_or_default();
+                let _fetch =
+                    crate::source::timings::phase(|| "fetch tuples from the database".into());
+                match s
+                    .fetched
+                    .fetch(s.db.as_mut(), &s.script, &all, &mut self.kb.interner)
+                {
+                    Ok(n) => {
+                        self.kb.model = s.fetched.model(&s.script, s.max_height);
+                        n
+                    }
+                    Err(e) => {
+                        break Err(QueryError::Internal(vec![Diagnostic::unplaced(
+                            Code::Database,
+                            e,
+                        )]));
+                    }
+                }
+            };
+            if fresh == 0
+                && let Some(a) = answer.take()
+            {
+                break a;
+            }
+            answer = Some(self.why_in_model(q, atom, is_not, opts));
+            if self.overlay.iter().any(|p| *p != Pred::Query) {
+                self.demands = None;
+                self.load_in_full()?;
+                return self.why_in_model(q, atom, is_not, opts);
+            }
+        };
+        self.demands = None;
+        result
+    }
 }
