@@ -20,10 +20,7 @@ fn session(text: &str) -> Session {
 
 fn tuples_of(s: &Session) -> ModelTuples<'_> {
     ModelTuples {
-        model: supportkb::engine::Layered {
-            base: &s.kb.model,
-            top: None,
-        },
+        model: supportkb::engine::Layered::new(&s.kb.model, None),
         interner: &s.kb.interner,
     }
 }

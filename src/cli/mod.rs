@@ -63,6 +63,7 @@ impl Context {
                 engine: cli.engine.clone(),
                 inventory: cli.inventory.clone(),
                 tables_unread: false,
+                reuse_stored: false,
             },
         }
     }

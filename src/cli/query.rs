@@ -35,10 +35,23 @@ pub fn query(cx: &Context, args: &[String], fail: &FailOn) -> Exit {
         Ok(q) => q,
         Err(e) => return e,
     };
-    let mut session = match cx.session() {
+    // `why` and `why not` on a SQL engine answer from the model the database holds when it
+    // is current (other questions evaluate the knowledge base as before).
+    let load = supportkb::query::LoadConfig {
+        reuse_stored: true,
+        ..cx.load.clone()
+    };
+    let mut session = match cx.load_with(&cx.kb, &load) {
         Ok(s) => s,
         Err(e) => return e,
     };
+    output::warnings(&session.kb.sources, &session.kb.evaluation_warnings());
+    for note in &session.kb.notes {
+        supportkb::render::emit_err(&format!(
+            "note: {note}
+"
+        ));
+    }
     let mut exit = Exit::Ok;
     let mut docs = Vec::new();
     for (i, (q, name, text)) in queries.iter().enumerate() {

@@ -13,5 +13,5 @@ pub mod rows;
 pub mod tuple;
 
 pub use eval::{EvalConfig, EvalError, FactRows, Limit, evaluate};
-pub use model::{EvalWarning, Layered, Model, Relation};
+pub use model::{Demand, Demands, EvalWarning, Layered, Model, Relation};
 pub use rows::FactTable;

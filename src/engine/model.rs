@@ -5,8 +5,9 @@
 
 use super::FactTable;
 use super::tuple::Tuple;
-use crate::ir::{Id, Pred, Row};
-use std::collections::BTreeMap;
+use crate::ir::{Const, Id, Pred, Row};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The tuples of one predicate, sorted, with their heights, stored flat: tuple `i` is
 /// `data[i * arity .. (i + 1) * arity]` (4 bytes a column, plus 4 for the height).
@@ -248,6 +249,28 @@ impl Model {
     }
 }
 
+/// One lookup of a top-down reading: a predicate and the columns it bound, by position,
+/// with their values (none bound: every tuple of the predicate).
+pub type Demand = (Pred, Vec<(usize, Const)>);
+
+/// The lookups a top-down reading (proofs, why-not, the checker) made of a model, recorded
+/// as it makes them. A model fetched from a database in part answers a reading exactly as
+/// the whole model would once it holds every tuple of every lookup the reading made.
+#[derive(Debug, Clone, Default)]
+pub struct Demands(RefCell<BTreeSet<Demand>>);
+
+impl Demands {
+    /// Records a lookup of `pred` with the columns `bound` given.
+    pub fn record(&self, pred: &Pred, bound: Vec<(usize, Const)>) {
+        self.0.borrow_mut().insert((pred.clone(), bound));
+    }
+
+    /// Every lookup recorded so far.
+    pub fn all(&self) -> BTreeSet<Demand> {
+        self.0.borrow().clone()
+    }
+}
+
 /// A model layered on another: relations of `top` hide those of `base` with the same name.
 /// Questions evaluate goal-directed rules into a small `top` over the knowledge base's model.
 #[derive(Debug, Clone, Copy)]
@@ -256,9 +279,27 @@ pub struct Layered<'a> {
     pub base: &'a Model,
     /// What a question derived on top of it.
     pub top: Option<&'a Model>,
+    /// Where the lookups of a top-down reading are recorded (`None`: they are not).
+    pub demands: Option<&'a Demands>,
 }
 
 impl<'a> Layered<'a> {
+    /// A model over `base` (and `top`), recording no lookup.
+    pub fn new(base: &'a Model, top: Option<&'a Model>) -> Self {
+        Layered {
+            base,
+            top,
+            demands: None,
+        }
+    }
+
+    /// Records a lookup of `pred` with the columns `bound` given (when lookups are recorded).
+    pub fn demand(&self, pred: &Pred, bound: Vec<(usize, Const)>) {
+        if let Some(d) = self.demands {
+            d.record(pred, bound);
+        }
+    }
+
     /// The relation of `pred`, from `top` first.
     pub fn relation(&self, pred: &Pred) -> Option<&'a Relation> {
         self.top

@@ -53,12 +53,22 @@ impl<'a> Matcher<'a> {
 
     /// The height of a ground atom, if it holds.
     pub fn height(&self, pred: &crate::ir::Pred, args: &[Const]) -> Option<u32> {
+        self.model
+            .demand(pred, args.iter().cloned().enumerate().collect());
         self.model.height(pred, &self.row_of(args)?)
     }
 
     /// Tuples of `a.pred` matching `a` under `subst` (heights below `below`), as extended
     /// substitutions with the tuple's height.
     pub fn matches(&self, a: &Atom, subst: &Subst, below: Option<u32>) -> Vec<(Subst, u32)> {
+        self.model.demand(
+            &a.pred,
+            a.args
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| Some((i, term_value(t, subst)?)))
+                .collect(),
+        );
         let Some(rel) = self.model.relation(&a.pred) else {
             return Vec::new();
         };

@@ -299,6 +299,14 @@ impl Explainer<'_> {
     }
 
     fn first_tuple(&self, a: &Atom, s: &Subst) -> Option<Proof> {
+        self.matcher.model.demand(
+            &a.pred,
+            a.args
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| Some((i, term_value(t, s)?)))
+                .collect(),
+        );
         let rel = self.matcher.model.relation(&a.pred)?;
         for row in rel.rows() {
             let vals = self.matcher.interner.decode(row);
@@ -320,6 +328,7 @@ impl Explainer<'_> {
     /// from the goal in exactly one given argument and share its subject (its first
     /// argument), as information.
     fn instead(&self, pred: &Pred, args: &[Option<Const>]) -> (Vec<Proof>, bool) {
+        self.demand_instead(pred, args);
         let Some(rel) = self.matcher.model.relation(pred) else {
             return (Vec::new(), false);
         };
@@ -334,10 +343,13 @@ impl Explainer<'_> {
             })
             .unwrap_or_default();
         let agrees = |vals: &[Const], i: usize| args[i].as_ref().is_none_or(|a| *a == vals[i]);
-        let rows: Vec<Vec<Const>> = rel
+        // In value order: the same near misses in the same order however the model's
+        // values were numbered (a model fetched from a database numbers them as it reads).
+        let mut rows: Vec<Vec<Const>> = rel
             .rows()
             .map(|r| self.matcher.interner.decode(r))
             .collect();
+        rows.sort();
         let keyed: Vec<&Vec<Const>> = rows
             .iter()
             .filter(|v| keys.iter().any(|k| k.iter().all(|&i| agrees(v, i))))
@@ -362,6 +374,28 @@ impl Explainer<'_> {
             }
         }
         (out, false)
+    }
+}
+
+impl Explainer<'_> {
+    /// Records the lookups [`Explainer::instead`] makes: the tuples agreeing with the goal
+    /// on each declared key it gives, and those sharing its subject (every tuple when it
+    /// gives none).
+    fn demand_instead(&self, pred: &Pred, args: &[Option<Const>]) {
+        let model = &self.matcher.model;
+        let given = |cols: &mut dyn Iterator<Item = usize>| -> Option<Vec<(usize, Const)>> {
+            cols.map(|i| Some((i, args.get(i)?.clone()?))).collect()
+        };
+        if let Some(info) = pred.user_name().and_then(|n| self.kb.preds.get(n)) {
+            for k in &info.keys {
+                if let Some(bound) = given(&mut k.iter().copied()) {
+                    model.demand(pred, bound);
+                }
+            }
+        }
+        if args.iter().filter(|a| a.is_some()).count() >= 2 {
+            model.demand(pred, given(&mut std::iter::once(0)).unwrap_or_default());
+        }
     }
 }
 

@@ -34,6 +34,10 @@ pub struct LoadConfig {
     /// Leave `input … from table` unread (no facts) where there is no database, rather
     /// than refuse the knowledge base: `supportkb sql` prints statements reading them.
     pub tables_unread: bool,
+    /// On a SQL engine, answer `why` and `why not` from the model the database holds when
+    /// it is current ([`super::stored`]): nothing is read or evaluated, each question
+    /// fetches the tuples it needs. A stale model is evaluated again.
+    pub reuse_stored: bool,
 }
 
 /// Why loading stopped.
@@ -111,6 +115,11 @@ pub struct KnowledgeBase {
     pub pinned: Vec<(String, LoadedText)>,
     /// Where the load's time went.
     pub timings: LoadTimings,
+    /// The model in the database, when the load reused it instead of evaluating: then
+    /// [`KnowledgeBase::model`] holds only the tuples fetched so far ([`super::stored`]).
+    pub stored: Option<super::stored::SharedStored>,
+    /// What the load did that a user should know (a stored model found stale).
+    pub notes: Vec<String>,
 }
 
 /// Where a load's time went (wall clock).
@@ -167,6 +176,7 @@ impl KnowledgeBase {
         use crate::source::timings::phase;
         let mut sources = SourceMap::default();
         let parsing = phase(|| "parse".into());
+        let given = texts.clone();
         let loaded = super::include::load_all(texts, &mut sources);
         drop(parsing);
         if !loaded.errors.is_empty() {
@@ -195,6 +205,50 @@ impl KnowledgeBase {
         timings.compile = started.elapsed();
         let mut database = crate::sql::connect(&config.engine, &config.eval)
             .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
+        let mut notes = Vec::new();
+        if config.reuse_stored
+            && let Some((db, dialect)) = &mut database
+        {
+            match reusable(db.as_mut(), *dialect, &given, &config) {
+                Ok((stamp, fact_files)) => {
+                    let (db, dialect) = database.take().expect("connected");
+                    let script = crate::sql::compile(
+                        &rules,
+                        &stamp.arity,
+                        &column_types(&checked),
+                        &mut interner,
+                        dialect,
+                    )
+                    .map_err(|d| LoadError::rejected(&sources, d))?;
+                    let stored = super::stored::StoredModel {
+                        db,
+                        script,
+                        fetched: Default::default(),
+                        max_height: stamp.max_height,
+                        texts: given,
+                    };
+                    return Ok(KnowledgeBase {
+                        sources,
+                        texts,
+                        checked,
+                        rules,
+                        model: Model {
+                            max_height: stamp.max_height,
+                            ..Model::default()
+                        },
+                        interner,
+                        config,
+                        fact_files,
+                        input_warnings: Vec::new(),
+                        pinned: sorted_pinned(pinned),
+                        timings,
+                        stored: Some(std::sync::Arc::new(std::sync::Mutex::new(stored))),
+                        notes,
+                    });
+                }
+                Err(why) => notes.push(format!("{why}: evaluating it again")),
+            }
+        }
         let reading = phase(|| "read fact files".into());
         let db = database.as_mut().map(|(db, _)| db);
         let (edb, fact_files, input_warnings) =
@@ -205,15 +259,28 @@ impl KnowledgeBase {
         let evaluating = phase(|| "evaluate".into());
         let evaluated = match database {
             None => evaluate(&rules, edb, None, &mut interner, &config.eval),
-            Some((mut db, dialect)) => crate::sql::evaluate(
-                db.as_mut(),
-                dialect,
-                &rules,
-                &edb,
-                &column_types(&checked),
-                &mut interner,
-                &config.eval,
-            ),
+            Some((mut db, dialect)) => {
+                let stamp = super::stored::fingerprint(&given, &config, dialect, &fact_files).map(
+                    |fingerprint| crate::sql::stored::Stamp {
+                        fingerprint,
+                        files: super::stored::files_text(&fact_files),
+                    },
+                );
+                let lookups = super::stored::lookups(&rules);
+                crate::sql::evaluate(
+                    db.as_mut(),
+                    dialect,
+                    &rules,
+                    &edb,
+                    &column_types(&checked),
+                    &mut interner,
+                    &config.eval,
+                    crate::sql::Keep {
+                        stamp: stamp.as_ref(),
+                        lookups: Some(&lookups),
+                    },
+                )
+            }
         };
         drop(evaluating);
         let model = evaluated.map_err(|e| {
@@ -238,11 +305,7 @@ impl KnowledgeBase {
             }
         })?;
         timings.evaluate = started.elapsed() - timings.compile - timings.inputs;
-        let mut pinned: Vec<(String, LoadedText)> = pinned
-            .into_iter()
-            .filter_map(|(n, t)| t.ok().map(|t| (n, t)))
-            .collect();
-        pinned.sort_by(|a, b| a.0.cmp(&b.0));
+        let pinned = sorted_pinned(pinned);
         Ok(KnowledgeBase {
             sources,
             texts,
@@ -255,6 +318,8 @@ impl KnowledgeBase {
             input_warnings,
             pinned,
             timings,
+            stored: None,
+            notes,
         })
     }
 
@@ -320,6 +385,33 @@ impl KnowledgeBase {
                 )
             })
             .collect()
+    }
+}
+
+/// The pinned texts that could be read, by source name.
+fn sorted_pinned(pinned: PinnedTexts) -> Vec<(String, LoadedText)> {
+    let mut out: Vec<(String, LoadedText)> = pinned
+        .into_iter()
+        .filter_map(|(n, t)| t.ok().map(|t| (n, t)))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// The stamp of the model in `db` and the files it was read from, when that model is
+/// current for `texts` and `config`; else why not.
+fn reusable(
+    db: &mut dyn crate::sql::Database,
+    dialect: crate::sql::Dialect,
+    texts: &[SourceText],
+    config: &LoadConfig,
+) -> Result<(crate::sql::stored::StoredStamp, FactFiles), &'static str> {
+    let stamp = crate::sql::stored::read_stamp(db).ok_or("the database holds no reusable model")?;
+    let files = super::stored::files_of(&stamp.stamp.files)
+        .ok_or("the database's model does not name its files")?;
+    match super::stored::fingerprint(texts, config, dialect, &files) {
+        Some(f) if f == stamp.stamp.fingerprint => Ok((stamp, files)),
+        _ => Err("the database's model is out of date"),
     }
 }
 

@@ -20,10 +20,7 @@ impl KnowledgeBase {
             &self.checked,
             &self.sources,
             &self.rules,
-            Layered {
-                base: &self.model,
-                top: None,
-            },
+            Layered::new(&self.model, None),
             &self.interner,
         )
         .with_fact_files(&self.fact_files);

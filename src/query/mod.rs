@@ -27,6 +27,7 @@ pub mod search;
 pub mod selection;
 mod session;
 pub mod snapshot;
+pub mod stored;
 pub mod suite;
 
 pub use answer::{

@@ -10,7 +10,7 @@ use super::collect_why_not_proofs;
 use super::handles::Handle;
 use super::kb::{KnowledgeBase, LoadConfig, LoadError};
 use crate::check::{PartialRead, check_query_body};
-use crate::engine::{FactRows, FactTable, Layered, Model, evaluate};
+use crate::engine::{Demands, FactRows, FactTable, Layered, Model, evaluate};
 use crate::explain::checker::{ModelTuples, ProofChecker};
 use crate::explain::search::Subst;
 use crate::explain::{Bounds, Explainer, Proof};
@@ -29,6 +29,11 @@ pub struct Session {
     pub(super) handles: Vec<Handle>,
     /// When the query being answered started: its explanation's time limit counts from here.
     started: Instant,
+    /// Where the lookups of the question being answered are recorded, while it is answered
+    /// from a stored model ([`super::stored`]).
+    pub(super) demands: Option<Demands>,
+    /// The predicates the last query evaluated again (its own and those its demand reaches).
+    pub(super) overlay: std::collections::BTreeSet<Pred>,
 }
 
 /// A query rule evaluated over the knowledge base.
@@ -48,6 +53,8 @@ impl Session {
             kb,
             handles: Vec::new(),
             started: Instant::now(),
+            demands: None,
+            overlay: Default::default(),
         }
     }
 
@@ -107,6 +114,9 @@ impl Session {
             }
             q => (q.clone(), opts),
         };
+        if self.kb.stored.is_some() && !matches!(q, Query::Why(_) | Query::WhyNot(_)) {
+            self.load_in_full()?;
+        }
         let mut a = match &q {
             Query::Handle { .. } => return Err(QueryError::Internal(Vec::new())),
             Query::Conjunctive { body, span } => self.conjunctive(&q, body, *span, opts)?,
@@ -151,6 +161,7 @@ impl Session {
         let mut rules = self.kb.rules.clone();
         rules.extend(added);
         let touched = affected(&rules, &roots);
+        self.overlay = touched.clone();
         let overlay: Vec<Rule> = rules
             .iter()
             .filter(|r| touched.contains(&r.head.pred))
@@ -267,6 +278,7 @@ impl Session {
             model: Layered {
                 base: &self.kb.model,
                 top: Some(&ev.top),
+                demands: self.demands.as_ref(),
             },
             interner: &self.kb.interner,
         };
@@ -287,6 +299,7 @@ impl Session {
             Layered {
                 base: &self.kb.model,
                 top: Some(&ev.top),
+                demands: self.demands.as_ref(),
             },
             &self.kb.interner,
         )
@@ -397,6 +410,20 @@ impl Session {
             ));
             return Err(QueryError::Invalid(vec![d]));
         }
+        if let Some(stored) = self.kb.stored.clone() {
+            return self.why_from_database(&stored, q, atom, is_not, opts);
+        }
+        self.why_in_model(q, atom, is_not, opts)
+    }
+
+    /// `why` (or `why not`) over the model the knowledge base holds in memory.
+    pub(super) fn why_in_model(
+        &mut self,
+        q: &Query,
+        atom: &ast::Atom,
+        is_not: bool,
+        opts: AskOptions,
+    ) -> Result<Answer, QueryError> {
         let (ev, open, vars) =
             self.eval_query(&[ast::Literal::Pos(atom.clone())], open_single, atom.span)?;
         let open = open_atom_of(&open);

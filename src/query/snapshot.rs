@@ -114,6 +114,8 @@ fn decode(bytes: &[u8], config: LoadConfig) -> Option<KnowledgeBase> {
         input_warnings: s.input_warnings.into_owned(),
         pinned: s.pinned.into_owned(),
         timings: LoadTimings::default(),
+        stored: None,
+        notes: Vec::new(),
     })
 }
 

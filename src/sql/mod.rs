@@ -20,6 +20,7 @@
 //! with the same meaning rejects the rule, naming it.
 
 mod case;
+mod dots;
 pub mod input;
 pub mod kinds;
 mod postgres;
@@ -28,13 +29,14 @@ mod run;
 pub mod script;
 mod segment;
 mod sqlite;
+pub mod stored;
 pub mod values;
 
 use crate::engine::{EvalConfig, EvalError, FactRows, Model};
 use crate::ir::{Interner, Rule};
 use crate::source::{Code, Diagnostic};
 pub use render::render;
-pub use run::{EncodedFacts, facts, versions};
+pub use run::{EncodedFacts, Keep, facts, versions};
 pub use script::{Script, compile};
 pub use sqlite::define_functions as define_sqlite_functions;
 
@@ -91,7 +93,7 @@ impl Engine {
 
 /// A database connection the evaluator runs statements on. Values and parameters are text
 /// in the encoding of [`values`].
-pub trait Database {
+pub trait Database: Send {
     /// Runs a statement that returns no rows.
     ///
     /// Errors: the database's message.
@@ -104,10 +106,24 @@ pub trait Database {
     ///
     /// Errors: the database's message.
     fn insert_many(&mut self, sql: &str, rows: &[Vec<String>]) -> Result<(), String>;
+    /// Appends `rows` (text cells, as many as the table has columns) to the table `table`:
+    /// on PostgreSQL by `COPY`, one stream for all rows.
+    ///
+    /// Errors: the database's message.
+    fn copy_in(&mut self, table: &str, rows: &[Vec<String>]) -> Result<(), String>;
     /// The rows of a `SELECT` of `width` text columns and then one integer.
     ///
     /// Errors: the database's message.
     fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, String>;
+    /// As [`Database::select_rows`], with text parameters (`$1…` / `?1…`).
+    ///
+    /// Errors: the database's message.
+    fn select_rows_with(
+        &mut self,
+        sql: &str,
+        params: &[String],
+        width: usize,
+    ) -> Result<Vec<(Vec<String>, i64)>, String>;
     /// The column names of the rows a `SELECT` returns (it is prepared, not run).
     ///
     /// Errors: the database's message (an unknown table, say).
@@ -146,8 +162,13 @@ pub fn connect(engine: &Engine, config: &EvalConfig) -> Result<Option<Connection
 /// [`crate::engine::evaluate`] (every tuple, every height), left in the database's tables
 /// and read back.
 ///
+/// With a `stamp`, the model is recorded as evaluated from what it describes (see
+/// [`stored`]), so a later reading may fetch its tuples instead of evaluating again; the
+/// `lookups` (a predicate and the columns a reading binds) get an index each.
+///
 /// Errors: as [`crate::engine::evaluate`], and a rule the dialect cannot evaluate or a
 /// statement the database refused ([`EvalError::Program`]).
+#[allow(clippy::too_many_arguments)]
 pub fn evaluate(
     db: &mut dyn Database,
     dialect: Dialect,
@@ -156,9 +177,10 @@ pub fn evaluate(
     types: &kinds::ColumnTypes,
     interner: &mut Interner,
     config: &EvalConfig,
+    stored: run::Keep<'_>,
 ) -> Result<Model, EvalError> {
-    let script = compile(rules, &run::edb_arity(edb), types, interner, dialect)
-        .map_err(EvalError::Program)?;
+    let arity = run::edb_arity(edb);
+    let script = compile(rules, &arity, types, interner, dialect).map_err(EvalError::Program)?;
     // Constants are interned in the order the in-memory evaluator interns them, so a
     // version written two ways reads back in the form it reads first there.
     for r in rules.iter().filter(|r| r.is_fact()) {
@@ -167,5 +189,5 @@ pub fn evaluate(
         }
     }
     let facts = facts(rules, edb, interner);
-    run::evaluate(db, &script, &facts, interner, config)
+    run::evaluate(db, &script, &facts, interner, config, stored, &arity)
 }

@@ -7,18 +7,31 @@
 //! `why`, `why not` and the proof checker work on it as on the in-memory model.
 
 use super::case::{case_table, uses_case_table};
+use super::dots::{dot_function, uses_dot_function};
 use super::script::{Script, Table};
+use super::stored::{Stamp, indexes, meta_insert, meta_row, meta_schema};
 use super::values::{VERSIONS, decode, encode};
 use super::{Database, Dialect};
 use crate::engine::{EvalConfig, EvalError, FactRows, Limit, Model, Relation};
 use crate::ir::{Interner, Pred, Rule};
 use crate::source::{Code, Diagnostic};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 /// Encoded fact rows by predicate.
 pub type EncodedFacts = BTreeMap<Pred, Vec<Vec<String>>>;
+
+/// What an evaluation leaves for later readings of its model (see [`super::stored`]): the
+/// stamp recording what it was evaluated from (`None`: the model may not be reused), and
+/// the lookups (a predicate and the columns bound) to index.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keep<'a> {
+    /// The stamp, if the model may be reused.
+    pub stamp: Option<&'a Stamp>,
+    /// The lookups to index.
+    pub lookups: Option<&'a BTreeSet<(Pred, Vec<usize>)>>,
+}
 
 /// The facts of `rules` and the rows of `edb`, encoded, by predicate.
 pub fn facts(rules: &[Rule], edb: &FactRows, interner: &Interner) -> EncodedFacts {
@@ -85,13 +98,17 @@ pub fn schema(script: &Script) -> Vec<String> {
         Dialect::Sqlite => "TEXT",
         Dialect::Postgres => "TEXT COLLATE \"C\"",
     };
-    let mut out = vec![
+    let mut out = meta_schema();
+    out.extend([
         format!("DROP TABLE IF EXISTS {VERSIONS}"),
         format!("CREATE TABLE {VERSIONS} (value {text} PRIMARY KEY, written TEXT NOT NULL)"),
-    ];
+    ]);
     let ops = script.strata.iter().flat_map(|s| &s.ops);
     if d == Dialect::Postgres && ops.clone().any(|o| uses_case_table(&o.sql)) {
         out.extend(case_table());
+    }
+    if d == Dialect::Postgres && ops.clone().any(|o| uses_dot_function(&o.sql)) {
+        out.push(dot_function());
     }
     for t in &script.tables {
         for suffix in ["", "_delta", "_next"] {
@@ -156,6 +173,41 @@ pub fn fact_insert(t: &Table, dialect: Dialect) -> String {
         cols.join(", "),
         params.join(", ")
     )
+}
+
+/// The staging table facts are copied into before they join their predicate's table.
+const STAGE: &str = "skb_stage";
+
+/// Inserts the facts `rows` into `t`. On PostgreSQL they are copied (`COPY`, one stream)
+/// into a temporary table of text columns and inserted from there in one statement, which
+/// converts each cell to its column's kind and skips rows the table holds; SQLite, in the
+/// same process, inserts them row by row with one prepared statement.
+///
+/// Errors: the database's message.
+pub fn load_facts(
+    db: &mut dyn Database,
+    t: &Table,
+    dialect: Dialect,
+    rows: &[Vec<String>],
+) -> Result<(), String> {
+    if dialect == Dialect::Sqlite || t.width == 0 {
+        return db.insert_many(&fact_insert(t, dialect), rows);
+    }
+    let cols = t.columns();
+    let text: Vec<String> = cols.iter().map(|c| format!("{c} TEXT")).collect();
+    db.execute(&format!("DROP TABLE IF EXISTS {STAGE}"))?;
+    db.execute(&format!("CREATE TEMP TABLE {STAGE} ({})", text.join(", ")))?;
+    db.copy_in(STAGE, rows)?;
+    let values: Vec<String> = (0..t.width)
+        .map(|i| t.kind(i).param(dialect, &format!("s.c{i}")))
+        .collect();
+    db.execute(&format!(
+        "INSERT INTO {} ({}, height) SELECT {}, 0 FROM {STAGE} s ON CONFLICT DO NOTHING",
+        t.name,
+        cols.join(", "),
+        values.join(", ")
+    ))?;
+    db.execute(&format!("DROP TABLE {STAGE}"))
 }
 
 /// The statements that start a stratum: each of its predicates' facts are its new rows.
@@ -238,6 +290,8 @@ pub fn evaluate(
     facts: &EncodedFacts,
     interner: &mut Interner,
     config: &EvalConfig,
+    keep: Keep<'_>,
+    arity: &HashMap<Pred, usize>,
 ) -> Result<Model, EvalError> {
     let mut guard = Guard {
         config,
@@ -250,11 +304,12 @@ pub fn evaluate(
     }
     db.insert_many(&version_insert(script.dialect), &versions(interner))
         .map_err(db_error)?;
+    let loading = crate::source::timings::phase(|| "load the facts into the database".into());
     for (p, rows) in facts {
         let t = &script.tables[script.pred_tables[p]];
-        db.insert_many(&fact_insert(t, script.dialect), rows)
-            .map_err(db_error)?;
+        load_facts(db, t, script.dialect, rows).map_err(db_error)?;
     }
+    drop(loading);
     let mut round = 0u32;
     for s in &script.strata {
         let mut new = 0;
@@ -305,6 +360,16 @@ pub fn evaluate(
         }
     }
     let model = read_back(db, script, facts, interner, round)?;
+    if let Some(lookups) = keep.lookups {
+        for q in indexes(script, lookups) {
+            db.execute(&q).map_err(db_error)?;
+        }
+    }
+    if let Some(stamp) = keep.stamp {
+        let row = meta_row(stamp, round, arity);
+        db.insert_many(&meta_insert(script.dialect), &[row])
+            .map_err(db_error)?;
+    }
     db.execute("COMMIT").map_err(db_error)?;
     Ok(model)
 }

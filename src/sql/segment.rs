@@ -331,14 +331,17 @@ impl<'a> Layers<'a> {
 
 /// A PostgreSQL pattern matching the whole text as the Rust pattern `t` (an expression)
 /// matches it: anchored at both ends. PostgreSQL takes flags only at the start of a
-/// pattern, so a leading `(?i)`, `(?s)` or `(?is)` moves before the anchor (`s` is
-/// PostgreSQL's default: `.` matches a line break).
+/// pattern, so a leading `(?i)`, `(?s)` or `(?is)` moves before the anchor; without `s`
+/// each `.` is rewritten not to match a line break ([`super::dots`]), as in Rust.
 fn anchored(t: &str) -> String {
     let flags = "'^\\(\\?[is]+\\)'";
+    let dots = super::dots::DOT_FUNCTION;
+    let rest = format!("substring({t} from '^\\(\\?[is]+\\)(.*)$')");
     format!(
         "(CASE WHEN {t} ~ {flags} THEN (CASE WHEN strpos(substring({t} from {flags}), 'i') > 0 \
-         THEN '(?i)' ELSE '' END) || '^(?:' || substring({t} from '^\\(\\?[is]+\\)(.*)$') || ')$' \
-         ELSE '^(?:' || {t} || ')$' END)"
+         THEN '(?i)' ELSE '' END) || '^(?:' || (CASE WHEN strpos(substring({t} from {flags}), 's') > 0 \
+         THEN {rest} ELSE {dots}({rest}) END) || ')$' \
+         ELSE '^(?:' || {dots}({t}) || ')$' END)"
     )
 }
 

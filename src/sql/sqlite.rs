@@ -143,10 +143,37 @@ impl Database for Sqlite {
         Ok(())
     }
 
+    fn copy_in(&mut self, table: &str, rows: &[Vec<String>]) -> Result<(), String> {
+        let Some(width) = rows.first().map(Vec::len) else {
+            return Ok(());
+        };
+        let params: Vec<String> = (1..=width).map(|i| format!("?{i}")).collect();
+        let sql = format!("INSERT INTO {table} VALUES ({})", params.join(", "));
+        self.insert_many(&sql, rows)
+    }
+
     fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, String> {
         let mut stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
         let rows = stmt
             .query_map([], |r| {
+                let vals = (0..width)
+                    .map(|i| r.get::<_, String>(i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((vals, r.get::<_, i64>(width)?))
+            })
+            .map_err(|e| e.to_string())?;
+        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+    }
+
+    fn select_rows_with(
+        &mut self,
+        sql: &str,
+        params: &[String],
+        width: usize,
+    ) -> Result<Vec<(Vec<String>, i64)>, String> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| e.to_string())?;
+        let rows = stmt
+            .query_map(params_from_iter(params.iter()), |r| {
                 let vals = (0..width)
                     .map(|i| r.get::<_, String>(i))
                     .collect::<Result<Vec<_>, _>>()?;

@@ -142,10 +142,7 @@ fn run<R: Tuple>(
         let ctx = fixpoint::context(&interner_cell, &warnings, &guard);
         for s in p.strata {
             let preds: BTreeSet<&Pred> = s.preds.iter().collect();
-            let layered = Layered {
-                base,
-                top: Some(&out),
-            };
+            let layered = Layered::new(base, Some(&out));
             let _stratum = phase(|| {
                 let names: Vec<String> = s.preds.iter().map(Pred::to_string).collect();
                 format!("stratum {}", names.join(", "))

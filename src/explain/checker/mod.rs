@@ -512,6 +512,10 @@ impl ModelTuples<'_> {
 
 impl TupleSet for ModelTuples<'_> {
     fn holds(&self, pred: &str, args: &[Const]) -> bool {
+        self.model.demand(
+            &Pred::user(pred),
+            args.iter().cloned().enumerate().collect(),
+        );
         let row: Option<Vec<u32>> = args.iter().map(|c| self.interner.get(c)).collect();
         row.is_some_and(|r| {
             self.relations(&Pred::user(pred))
@@ -521,6 +525,12 @@ impl TupleSet for ModelTuples<'_> {
     }
 
     fn any_match(&self, pred: &str, pattern: &[Option<Const>]) -> bool {
+        let bound = pattern
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((i, p.clone()?)))
+            .collect();
+        self.model.demand(&Pred::user(pred), bound);
         self.relations(&Pred::user(pred)).iter().any(|rel| {
             rel.rows().any(|row| {
                 row.len() == pattern.len()
@@ -533,6 +543,10 @@ impl TupleSet for ModelTuples<'_> {
     }
 
     fn group_size(&self, n: u32, group: &[Const]) -> usize {
+        self.model.demand(
+            &Pred::Aggregate(n),
+            group.iter().cloned().enumerate().collect(),
+        );
         let Some(prefix) = group
             .iter()
             .map(|c| self.interner.get(c))

@@ -1,0 +1,229 @@
+//! A model already in the database: its stamp (what it was evaluated from), the indexes
+//! top-down readings look tuples up by, and the tuples one reading needs, fetched by
+//! indexed lookups instead of evaluating again.
+//!
+//! # The stamp
+//! Every evaluation writes one row to [`META`] in the transaction that fills the tables: a
+//! fingerprint of what the model was evaluated from (the caller's: the knowledge base's
+//! texts and its inputs), the last round, the widths of the predicates only files gave
+//! (so the same [`Script`] names the same tables) and a description of the files read.
+//! An evaluation without a fingerprint (a knowledge base reading `from table` inputs,
+//! whose rows cannot be fingerprinted) leaves [`META`] empty: such a model is never
+//! reused.
+//!
+//! # Fetching
+//! A [`Fetched`] model starts empty. Each [`Demand`] (a predicate and the values of some of
+//! its columns) is one `SELECT` of the rows holding them, the values bound as parameters,
+//! read through the primary key (its leading columns) or the index [`run::evaluate`]
+//! made for that lookup. Rows keep their heights, so proofs are rebuilt from them as from
+//! the whole model.
+//!
+//! [`run::evaluate`]: super::run::evaluate
+
+use super::script::Script;
+use super::values::{decode, encode};
+use super::{Database, Dialect};
+use crate::engine::{Demand, Model, Relation};
+use crate::ir::{Id, Interner, Pred};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The table of the model's stamp: one row, or none when the model may not be reused.
+pub const META: &str = "skb_model";
+
+/// What a model was evaluated from, as [`META`] records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// The fingerprint of the knowledge base and its inputs (the caller's hash).
+    pub fingerprint: String,
+    /// A description of the files the facts were read from (the caller's, as text).
+    pub files: String,
+}
+
+/// A stamp read back with what the evaluation knew.
+#[derive(Debug, Clone)]
+pub struct StoredStamp {
+    /// The stamp written.
+    pub stamp: Stamp,
+    /// The last round of the evaluation.
+    pub max_height: u32,
+    /// Widths of the predicates only files gave facts of.
+    pub arity: HashMap<Pred, usize>,
+}
+
+/// The statements that (re)create [`META`], empty.
+pub fn meta_schema() -> Vec<String> {
+    vec![
+        format!("DROP TABLE IF EXISTS {META}"),
+        format!(
+            "CREATE TABLE {META} (fingerprint TEXT NOT NULL, max_height TEXT NOT NULL, \
+             arity TEXT NOT NULL, files TEXT NOT NULL)"
+        ),
+    ]
+}
+
+/// The statement inserting the stamp's row (four text parameters).
+pub fn meta_insert(d: Dialect) -> String {
+    match d {
+        Dialect::Sqlite => format!("INSERT INTO {META} VALUES (?1, ?2, ?3, ?4)"),
+        Dialect::Postgres => format!("INSERT INTO {META} VALUES ($1, $2, $3, $4)"),
+    }
+}
+
+/// The row of [`META`] for `stamp`: the widths as `NAME<TAB>WIDTH` lines.
+pub fn meta_row(stamp: &Stamp, max_height: u32, arity: &HashMap<Pred, usize>) -> Vec<String> {
+    let mut widths: Vec<String> = arity
+        .iter()
+        .filter_map(|(p, w)| Some(format!("{}\t{w}", p.user_name()?)))
+        .collect();
+    widths.sort();
+    vec![
+        stamp.fingerprint.clone(),
+        max_height.to_string(),
+        widths.join("\n"),
+        stamp.files.clone(),
+    ]
+}
+
+/// The stamp of the model in `db`; `None` when it has none (never evaluated, evaluated
+/// without a fingerprint, or by a version of supportkb that wrote no stamp).
+pub fn read_stamp(db: &mut dyn Database) -> Option<StoredStamp> {
+    let sql = format!("SELECT fingerprint, max_height, arity, files FROM {META}");
+    let rows = db.select_cells(&sql, 4).ok()?;
+    let [row] = rows.as_slice() else {
+        return None;
+    };
+    let cell = |i: usize| row.get(i).cloned().flatten();
+    let mut arity = HashMap::new();
+    for line in cell(2)?.lines() {
+        let (name, w) = line.split_once('\t')?;
+        arity.insert(Pred::user(name), w.parse().ok()?);
+    }
+    Some(StoredStamp {
+        stamp: Stamp {
+            fingerprint: cell(0)?,
+            files: cell(3)?,
+        },
+        max_height: cell(1)?.parse().ok()?,
+        arity,
+    })
+}
+
+/// The indexes of the lookups `lookups` (a predicate and the columns a lookup binds) on
+/// the tables of `script`: one per lookup the primary key does not serve (its bound
+/// columns are not the key's leading ones).
+pub fn indexes(script: &Script, lookups: &BTreeSet<(Pred, Vec<usize>)>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (p, cols) in lookups {
+        let Some(&t) = script.pred_tables.get(p) else {
+            continue;
+        };
+        let t = &script.tables[t];
+        let leading = cols.iter().enumerate().all(|(k, &c)| k == c);
+        if cols.is_empty() || leading || cols.iter().any(|&c| c >= t.width) {
+            continue;
+        }
+        let names: Vec<String> = cols.iter().map(|c| format!("c{c}")).collect();
+        out.push(format!(
+            "CREATE INDEX {}_ix{} ON {} ({})",
+            t.name,
+            out.len(),
+            t.name,
+            names.join(", ")
+        ));
+    }
+    out
+}
+
+/// The tuples of a model in the database fetched so far, by the lookups they answer.
+#[derive(Debug, Clone, Default)]
+pub struct Fetched {
+    rows: BTreeMap<Pred, BTreeMap<Vec<Id>, u32>>,
+    done: BTreeSet<Demand>,
+    /// Lookups run on the database so far.
+    pub queries: usize,
+}
+
+impl Fetched {
+    /// Fetches the rows of every demand of `demands` not fetched yet (a predicate without a
+    /// table has none); the number of such demands.
+    ///
+    /// Errors: a statement the database refused, or a value supportkb did not write.
+    pub fn fetch(
+        &mut self,
+        db: &mut dyn Database,
+        script: &Script,
+        demands: &BTreeSet<Demand>,
+        interner: &mut Interner,
+    ) -> Result<usize, String> {
+        let mut fresh = 0;
+        for d in demands {
+            if self.done.contains(d) {
+                continue;
+            }
+            fresh += 1;
+            self.done.insert(d.clone());
+            let (pred, bound) = d;
+            let Some(&ti) = script.pred_tables.get(pred) else {
+                continue;
+            };
+            let t = &script.tables[ti];
+            if bound.iter().any(|(i, _)| *i >= t.width) {
+                continue;
+            }
+            let dialect = script.dialect;
+            let cols: String = (0..t.width)
+                .map(|i| format!("{}, ", t.read(dialect, "a", i)))
+                .collect();
+            let conds: Vec<String> = bound
+                .iter()
+                .enumerate()
+                .map(|(k, (i, _))| {
+                    let p = match dialect {
+                        Dialect::Sqlite => format!("?{}", k + 1),
+                        Dialect::Postgres => format!("${}", k + 1),
+                    };
+                    format!("a.c{i} = {}", t.kind(*i).param(dialect, &p))
+                })
+                .collect();
+            let wh = if conds.is_empty() {
+                String::new()
+            } else {
+                format!(" WHERE {}", conds.join(" AND "))
+            };
+            let sql = format!("SELECT {cols}a.height FROM {} a{wh}", t.name);
+            let params: Vec<String> = bound.iter().map(|(_, c)| encode(c)).collect();
+            self.queries += 1;
+            let rows = db.select_rows_with(&sql, &params, t.width)?;
+            let into = self.rows.entry(pred.clone()).or_default();
+            for (texts, h) in rows {
+                let row = texts
+                    .iter()
+                    .map(|x| decode(x, interner))
+                    .collect::<Option<Vec<Id>>>()
+                    .ok_or_else(|| format!("{} holds a value supportkb did not write", t.name))?;
+                let h = u32::try_from(h)
+                    .map_err(|_| format!("{} holds a height out of range", t.name))?;
+                into.insert(row, h);
+            }
+        }
+        Ok(fresh)
+    }
+
+    /// The rows fetched so far as a model whose last round is `max_height`.
+    pub fn model(&self, script: &Script, max_height: u32) -> Model {
+        let mut m = Model {
+            max_height,
+            ..Model::default()
+        };
+        for (p, rows) in &self.rows {
+            let width = script
+                .pred_tables
+                .get(p)
+                .map_or(0, |&t| script.tables[t].width);
+            let log = rows.iter().map(|(r, h)| (r.clone(), *h)).collect();
+            m.relations
+                .insert(p.clone(), Relation::from_log(width, log));
+        }
+        m
+    }
+}

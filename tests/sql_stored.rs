@@ -1,0 +1,174 @@
+//! `why` and `why not` on a SQL engine answer from the model a previous evaluation left in
+//! the database, fetching only the tuples the proofs need, while that model is current; a
+//! stale one is evaluated again, with a note saying so.
+
+mod common;
+
+use common::sql::{fresh_database, postgres_url};
+use common::{ROOT, run_in};
+use std::path::Path;
+use supportkb::query::{LoadConfig, Session};
+use supportkb::sql::Engine;
+
+const SAMPLE: &str = "examples/estate/sample";
+
+/// The estate sample copied into a folder of its own (so a test may edit it).
+fn sample_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("inventory");
+    std::fs::create_dir(&inv).unwrap();
+    for e in std::fs::read_dir(Path::new(ROOT).join(SAMPLE)).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_file() {
+            std::fs::copy(e.path(), inv.join(e.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+const QUESTIONS: [&str; 3] = [
+    "why blocked(16777240, ipv6_only)",
+    "why not blocked(16777240, no_pki)",
+    "why client_via_cmg(16777240, _)",
+];
+
+/// `query QUESTIONS` with the inventory `inv`, on `engine` (`None`: in memory).
+fn ask(dir: &Path, engine: Option<&str>, questions: &[&str]) -> common::Run {
+    let inv = dir.join("inventory").display().to_string();
+    let mut args = vec!["--inventory", inv.as_str()];
+    if let Some(e) = engine {
+        args.extend(["--engine", e]);
+    }
+    args.push("query");
+    args.extend(questions);
+    run_in(Path::new(ROOT), &args)
+}
+
+/// The table of `pred` in a SQLite database supportkb evaluated into.
+fn table_of(db: &rusqlite::Connection, pred: &str) -> String {
+    db.query_row(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?1",
+        [format!("skb_p%_{pred}")],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn why_on_sqlite_reads_the_stored_model_and_evaluates_a_stale_one_again() {
+    let dir = sample_copy();
+    let engine = format!("sqlite:{}", dir.path().join("estate.db").display());
+    let memory = ask(dir.path(), None, &QUESTIONS);
+    assert_eq!(memory.code, 0, "{memory:?}");
+    let inv = dir.path().join("inventory").display().to_string();
+    let eval = run_in(
+        Path::new(ROOT),
+        &["--inventory", &inv, "--engine", &engine, "eval"],
+    );
+    assert_eq!(eval.code, 0, "{eval:?}");
+    // Current: the same answers as in memory, and no note.
+    let stored = ask(dir.path(), Some(&engine), &QUESTIONS);
+    assert_eq!(stored.code, 0, "{stored:?}");
+    assert_eq!(stored.stdout, memory.stdout);
+    assert!(!stored.stderr.contains("note:"), "{}", stored.stderr);
+    // The answer comes from the tables: a tuple removed from them behind supportkb's back
+    // no longer holds (evaluating again would derive it).
+    let db = rusqlite::Connection::open(dir.path().join("estate.db")).unwrap();
+    let blocked = table_of(&db, "blocked");
+    db.execute(&format!("DELETE FROM {blocked}"), []).unwrap();
+    drop(db);
+    let tampered = ask(dir.path(), Some(&engine), &QUESTIONS[..1]);
+    assert!(
+        tampered
+            .stdout
+            .contains("blocked(16777240, ipv6_only) does not hold"),
+        "{tampered:?}"
+    );
+    // An inventory edited since: the model is stale, evaluated again, and a note says so.
+    let clients = dir.path().join("inventory/clients.csv");
+    let text = std::fs::read_to_string(&clients).unwrap();
+    std::fs::write(&clients, format!("{text}\n")).unwrap();
+    let again = ask(dir.path(), Some(&engine), &QUESTIONS);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        again
+            .stderr
+            .contains("note: the database's model is out of date: evaluating it again"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(again.stdout, memory.stdout);
+}
+
+/// Asks `why` of a sample of the derived tuples (and `why not` of their variations) of
+/// the estate sample on `engine` after an evaluation there, from the stored model: every
+/// answer is the in-memory one.
+fn stored_answers_agree(engine: Engine) {
+    let mut texts = supportkb::query::embedded::sources();
+    texts.extend(supportkb::query::embedded::estate_sources());
+    let config = |engine, reuse_stored| LoadConfig {
+        inventory: Some(Path::new(ROOT).join(SAMPLE)),
+        engine,
+        reuse_stored,
+        ..Default::default()
+    };
+    let mut memory = Session::load(texts.clone(), config(Engine::Memory, false)).unwrap();
+    Session::load(texts.clone(), config(engine.clone(), false)).unwrap();
+    let mut goals = Vec::new();
+    for (name, rel) in memory.kb.model.user_relations() {
+        for (row, h) in rel.iter().filter(|(_, h)| *h > 0).step_by(7) {
+            let vals: Vec<String> = memory
+                .kb
+                .interner
+                .decode(row)
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            goals.push(format!("why {name}({})", vals.join(", ")));
+            if vals.len() > 1 && h > 1 {
+                goals.push(format!("why not {name}({}, nothing)", vals[0]));
+            }
+        }
+    }
+    assert!(goals.len() > 20, "{goals:?}");
+    for goal in goals.iter().take(120) {
+        // A session of its own for each question, as the command line has.
+        let mut stored = Session::load(texts.clone(), config(engine.clone(), true)).unwrap();
+        assert!(
+            stored.kb.stored.is_some(),
+            "the stored model was not reused"
+        );
+        let (a, b) = (
+            memory.ask(goal, Default::default()),
+            stored.ask(goal, Default::default()),
+        );
+        match (&a, &b) {
+            (Ok(a), Ok(b)) => assert_eq!(format!("{b:?}"), format!("{a:?}"), "{goal}"),
+            // (The spans of a rejected question count the texts each session read.)
+            (Err(a), Err(b)) => assert_eq!(
+                b.diagnostics()[0].message,
+                a.diagnostics()[0].message,
+                "{goal}"
+            ),
+            _ => panic!("{goal}: in memory {a:?}, stored {b:?}"),
+        }
+        if let Ok(supportkb::query::Answer::Why(w)) = &b {
+            assert!(w.holds && w.proof_errors.is_empty(), "{goal}: {w:?}");
+        }
+    }
+}
+
+#[test]
+fn stored_answers_on_sqlite_are_the_in_memory_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    stored_answers_agree(Engine::Sqlite(dir.path().join("kb.db")));
+}
+
+#[test]
+fn stored_answers_on_postgres_are_the_in_memory_answers() {
+    let Some(url) = postgres_url("stored_answers_on_postgres_are_the_in_memory_answers") else {
+        return;
+    };
+    let db = fresh_database(&url, "supportkb_stored_answers");
+    stored_answers_agree(Engine::Postgres(db));
+}
