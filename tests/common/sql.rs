@@ -11,7 +11,8 @@ use supportkb::sql::Engine;
 /// The variable naming a PostgreSQL server for the tests (`postgres://…`).
 pub const POSTGRES_ENV: &str = "SUPPORTKB_POSTGRES_URL";
 
-/// The PostgreSQL URL of [`POSTGRES_ENV`]; when unset, prints why the test is skipped.
+/// A URL of a fresh database of this test's own on the PostgreSQL server of
+/// [`POSTGRES_ENV`]; when unset, prints why the test is skipped.
 ///
 /// The message goes to the process's standard error directly, not through `eprintln!`
 /// (which the test harness captures and shows only for a failing test), so plain
@@ -25,7 +26,28 @@ pub fn postgres_url(test: &str) -> Option<String> {
             "skipped {test}: {POSTGRES_ENV} is not set (no PostgreSQL server to test against; .ci/run starts one)"
         );
     }
-    url
+    url.map(|u| fresh_database(&u, &database_name(env!("CARGO_CRATE_NAME"), test)))
+}
+
+/// A database name of the test's own (PostgreSQL allows 63 bytes): tests run in parallel,
+/// and two that share a database drop each other's tables.
+fn database_name(binary: &str, test: &str) -> String {
+    let full = format!("{binary}_{test}");
+    let hash = full.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let stem: String = full
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    format!("t_{stem}_{hash:016x}")
 }
 
 /// Loads `files` with `engine`.
