@@ -244,7 +244,7 @@ pub fn run_script_where(
     for i in 0..items.len() {
         if !items[i].setup.is_empty() {
             let sc = scenario.get_or_insert_with(|| super::scenario::Scenario::new(&session.kb));
-            sc.apply(session, &items[i].setup)?;
+            sc.apply(session, (name, text), &items[i].setup)?;
             // The rebuilt knowledge base has a new source map: read the file into it again,
             // so that what follows is located in it.
             let file = session.kb.sources.add(name, text);
