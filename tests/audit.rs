@@ -470,3 +470,13 @@ fn a_deep_trace_the_tool_wrote_verifies_and_a_deeper_file_is_refused() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("nested deeper than"), "{r:?}");
 }
+
+#[test]
+fn verify_of_an_empty_file_reports_a_1_based_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.kb"), "").unwrap();
+    let r = run_in(dir.path(), &["verify", "empty.kb"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("empty.kb:1:1: not a JSON trace"), "{r:?}");
+    assert!(!r.stderr.contains("column 0"), "{r:?}");
+}

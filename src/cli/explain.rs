@@ -133,7 +133,18 @@ pub fn verify(cx: &Context, path: &Path) -> Exit {
         Err(e) => {
             let d = Diagnostic::unplaced(
                 Code::Trace,
-                format!("{}:{}:{}: not a JSON trace: {e}", path.display(), e.line(), e.column()),
+                // serde_json says column 0 before a line's first character (an empty
+                // file): columns are 1-based here, and the place is said once, in front.
+                {
+                    let said = e.to_string();
+                    let what = said.rsplit_once(" at line ").map_or(said.as_str(), |(w, _)| w);
+                    format!(
+                        "{}:{}:{}: not a JSON trace: {what}",
+                        path.display(),
+                        e.line(),
+                        e.column().max(1)
+                    )
+                },
             )
             .with_help("`supportkb explain QUESTION -o trace.json` writes one; Markdown traces are for reading, not verifying");
             return output::rejected(cx.format, d);
