@@ -225,6 +225,15 @@ pub fn run_script_where(
 ) -> Result<ScriptReport, Diagnostic> {
     let file = session.kb.sources.add(name, text);
     let items = parse_script(text, file)?.items;
+    // An empty query file checks nothing: in CI that is a mistake, not a green run.
+    if items.is_empty() {
+        return Err(Diagnostic::error(
+            crate::source::Code::Input,
+            "the query file has no queries, so it checks nothing",
+            crate::source::Span::new(file, 0, 0),
+        )
+        .with_help("write a query ending with `.`, followed by its expectations: `supported? peer_cache.` `expect no.`"));
+    }
     if let Some(d) = expectations::unknown_names(&session.kb, &items)
         .into_iter()
         .next()
