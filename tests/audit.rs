@@ -439,3 +439,44 @@ fn every_format_asked_for_is_the_format_written() {
         check.stdout
     );
 }
+
+#[test]
+fn a_deep_trace_the_tool_wrote_verifies_and_a_deeper_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // A chain of 300 steps: a proof 300 levels deep, its JSON over 600.
+    let mut kb = String::from("decl edge(a: symbol, b: symbol).\ndecl r(a: symbol).\nr(n0).\n");
+    for i in 0..300 {
+        kb.push_str(&format!("edge(n{i}, n{}).\n", i + 1));
+    }
+    kb.push_str("r(Y) :- r(X), edge(X, Y).\n");
+    std::fs::write(dir.path().join("chain.kb"), kb).unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "--kb",
+            "chain.kb",
+            "explain",
+            "why r(n300)",
+            "-o",
+            "deep.json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run_in(dir.path(), &["verify", "deep.json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    // Nesting past the bound is refused before it is read, naming the bound.
+    std::fs::write(dir.path().join("hostile.json"), "[".repeat(2_000_000)).unwrap();
+    let r = run_in(dir.path(), &["verify", "hostile.json"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("nested deeper than"), "{r:?}");
+}
+
+#[test]
+fn verify_of_an_empty_file_reports_a_1_based_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.kb"), "").unwrap();
+    let r = run_in(dir.path(), &["verify", "empty.kb"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("empty.kb:1:1: not a JSON trace"), "{r:?}");
+    assert!(!r.stderr.contains("column 0"), "{r:?}");
+}

@@ -157,3 +157,15 @@ fn a_limit_names_the_query_it_stopped() {
     assert!(r.stderr.contains(&format!("`{FIVE_WAY}`: ")), "{r:?}");
     assert!(r.stderr.contains("--max-tuples"), "{r:?}");
 }
+
+#[test]
+fn the_help_says_max_memory_counts_rows_not_bytes() {
+    let r = run(&["--help"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let help = r.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("counts rows of intermediate results, not bytes allocated")
+            && help.contains("MB × 1,048,576 / 32 rows"),
+        "{help}"
+    );
+}

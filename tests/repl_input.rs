@@ -225,3 +225,18 @@ fn query_dash_reads_the_queries_from_standard_input() {
         "{r:?}"
     );
 }
+
+#[test]
+fn lines_typed_ahead_in_one_write_are_all_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_repl(&dir.path().join("history"));
+    answer(&mut p, "facts and rules loaded");
+    // Three queries arrive in one write, without bracketed paste, before the first is answered:
+    // the bytes after the first line must not be lost between two line reads.
+    p.send("supported? peer_cache\rclient_connectivity? ipv6_only\r?- cmg_role(R).\r")
+        .unwrap();
+    answer(&mut p, "Peer cache Not supported.");
+    answer(&mut p, "IPv6 addresses.");
+    answer(&mut p, "2 rows");
+    quit(&mut p);
+}

@@ -411,3 +411,39 @@ fn each_fuzz_regression_gives_what_it_must() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[cfg(unix)]
+#[test]
+fn an_output_path_that_is_a_dangling_link_or_in_a_missing_folder_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(dir.path().join("gone/x.json"), dir.path().join("link.json"))
+        .unwrap();
+    let r = run_in(
+        dir.path(),
+        &["explain", "supported? peer_cache", "-o", "link.json"],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("link.json is a symbolic link to")
+            && r.stderr.contains("which does not exist"),
+        "{r:?}"
+    );
+    assert!(!r.stderr.contains("panicked"), "{r:?}");
+    assert!(
+        std::fs::symlink_metadata(dir.path().join("link.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link is left as it was"
+    );
+    let r = run_in(
+        dir.path(),
+        &["explain", "supported? peer_cache", "-o", "no/sub/t.json"],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("no/sub/t.json: its folder no/sub does not exist"),
+        "{r:?}"
+    );
+}

@@ -345,3 +345,24 @@ fn junit_has_times_and_plain_text_failures() {
         .unwrap_or_else(|| panic!("no case for b.kbq: {xml}"));
     assert!(load.failure_body.contains("./b.kbq:2:"), "{load:?}");
 }
+
+#[test]
+fn a_query_file_without_queries_is_rejected_by_run_and_test_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("suite")).unwrap();
+    std::fs::write(dir.path().join("suite/empty.kbq"), "% nothing yet\n").unwrap();
+    let r = run_in(dir.path(), &["run", "suite/empty.kbq"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("suite/empty.kbq:1:1: the query file has no queries"),
+        "{r:?}"
+    );
+    let r = run_in(dir.path(), &["test", "suite"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("the query file has no queries")
+            || r.stdout.contains("the query file has no queries"),
+        "{r:?}"
+    );
+}

@@ -48,3 +48,48 @@ fn the_repl_can_assume_again_what_it_retracted() {
         "the REPL says the fact is back: {r:?}"
     );
 }
+
+#[test]
+fn an_assumption_of_a_query_file_is_cited_at_its_own_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.kbq"),
+        "supported? peer_cache.\n\n  assume site(hq).\nsoftware_updates_through_cmg? hq.\nexpect yes.\n\
+         assume site_software_update_point(hq, network_load_balancer).\n\
+         software_updates_through_cmg? hq.\nexpect no.\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["run", "a.kbq"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("site(hq)   [fact, a.kbq:3:10]"), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("site_software_update_point(hq, network_load_balancer)   [fact, a.kbq:6:8]"),
+        "{r:?}"
+    );
+    assert!(!r.stdout.contains("<assumptions>"), "{r:?}");
+    let r = run_in(dir.path(), &["run", "a.kbq", "--format", "json"]);
+    let doc = json(&r);
+    let text = doc.to_string();
+    assert!(!text.contains("<assumptions>"), "{text}");
+    assert!(
+        text.contains(r#""location":{"file":"a.kbq","line":3,"column":10}"#),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_assumption_that_breaks_the_knowledge_base_is_an_error_at_that_assumption() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("b.kbq"),
+        "supported? peer_cache.\n  assume site(hq, x).\n\
+         assume site_software_update_point(hq, network_load_balancer).\n\
+         software_updates_through_cmg? hq.\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["run", "b.kbq"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_error_at(&r.stderr, "input", "b.kbq", 2, 10);
+    assert!(!r.stderr.contains("<assumptions>"), "{r:?}");
+}

@@ -94,8 +94,9 @@ pub struct Cli {
     /// Read more facts from FOLDER: `PRED.tsv` or `PRED.csv` for any predicate PRED.
     #[arg(long, global = true, value_name = "FOLDER")]
     pub facts: Option<PathBuf>,
-    /// Bound the memory of every evaluation, in MB: intermediate rows are counted (each as
-    /// 32 bytes) and evaluation stops past the bound.
+    /// Bound the memory of every evaluation, in MB. The bound counts rows of intermediate
+    /// results, not bytes allocated: each row counts as 32 bytes, so evaluation stops past
+    /// MB × 1,048,576 / 32 rows.
     #[arg(long, default_value_t = DEFAULT_MAX_MEMORY_MB, global = true, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_memory: u64,
     /// Stop evaluation after this many seconds (more than 0).

@@ -68,17 +68,83 @@ pub fn pinned_lines(kb: &supportkb::query::KnowledgeBase) -> supportkb::render::
     )
 }
 
+/// The deepest nesting of arrays and objects `verify` reads: about two levels per proof step,
+/// so a proof 100,000 steps deep, more than a trace the limits let `explain` write. The parse
+/// grows its stack on the heap (serde_stacker), so the bound is of memory, not of the stack.
+pub const MAX_TRACE_DEPTH: usize = 200_000;
+
+/// The byte offset where `text` first nests deeper than [`MAX_TRACE_DEPTH`], if it does
+/// (brackets inside strings not counted).
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_TRACE_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Parses a trace without serde_json's 128-level limit, on a stack that grows as it needs.
+fn read_trace(text: &str) -> Result<Trace, serde_json::Error> {
+    use serde::Deserialize;
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
+    let trace = Trace::deserialize(serde_stacker::Deserializer::new(&mut de))?;
+    de.end()?;
+    Ok(trace)
+}
+
 pub fn verify(cx: &Context, path: &Path) -> Exit {
     let text = match read_text(path) {
         Ok(t) => t.text,
         Err(d) => return output::rejected(cx.format, d),
     };
-    let trace: Trace = match serde_json::from_str(&text) {
+    if let Some(at) = too_deep(&text) {
+        let d = Diagnostic::unplaced(
+            Code::Trace,
+            format!(
+                "{}: not a JSON trace: nested deeper than {MAX_TRACE_DEPTH} levels (byte {at})",
+                path.display()
+            ),
+        )
+        .with_help("a trace supportkb writes nests about two levels per proof step");
+        return output::rejected(cx.format, d);
+    }
+    let trace: Trace = match read_trace(&text) {
         Ok(t) => t,
         Err(e) => {
             let d = Diagnostic::unplaced(
                 Code::Trace,
-                format!("{}:{}:{}: not a JSON trace: {e}", path.display(), e.line(), e.column()),
+                // serde_json says column 0 before a line's first character (an empty
+                // file): columns are 1-based here, and the place is said once, in front.
+                {
+                    let said = e.to_string();
+                    let what = said.rsplit_once(" at line ").map_or(said.as_str(), |(w, _)| w);
+                    format!(
+                        "{}:{}:{}: not a JSON trace: {what}",
+                        path.display(),
+                        e.line(),
+                        e.column().max(1)
+                    )
+                },
             )
             .with_help("`supportkb explain QUESTION -o trace.json` writes one; Markdown traces are for reading, not verifying");
             return output::rejected(cx.format, d);

@@ -225,6 +225,15 @@ pub fn run_script_where(
 ) -> Result<ScriptReport, Diagnostic> {
     let file = session.kb.sources.add(name, text);
     let items = parse_script(text, file)?.items;
+    // An empty query file checks nothing: in CI that is a mistake, not a green run.
+    if items.is_empty() {
+        return Err(Diagnostic::error(
+            crate::source::Code::Input,
+            "the query file has no queries, so it checks nothing",
+            crate::source::Span::new(file, 0, 0),
+        )
+        .with_help("write a query ending with `.`, followed by its expectations: `supported? peer_cache.` `expect no.`"));
+    }
     if let Some(d) = expectations::unknown_names(&session.kb, &items)
         .into_iter()
         .next()
@@ -244,7 +253,7 @@ pub fn run_script_where(
     for i in 0..items.len() {
         if !items[i].setup.is_empty() {
             let sc = scenario.get_or_insert_with(|| super::scenario::Scenario::new(&session.kb));
-            sc.apply(session, &items[i].setup)?;
+            sc.apply(session, (name, text), &items[i].setup)?;
             // The rebuilt knowledge base has a new source map: read the file into it again,
             // so that what follows is located in it.
             let file = session.kb.sources.add(name, text);

@@ -5,14 +5,22 @@
 /// A symbolic link is followed (its target is replaced, the link kept); the replaced file's
 /// permissions are kept (a new file gets 0644).
 ///
-/// Errors: `path` is a folder or a special file (device, FIFO, socket), its folder cannot be
-/// written, the rename fails.
+/// Errors: `path` is a folder or a special file (device, FIFO, socket), a symbolic link to
+/// nothing, in a folder that does not exist or cannot be written; the rename fails.
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::{Error, ErrorKind, Write};
     let target = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-        }
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|_| {
+            let to = std::fs::read_link(path).unwrap_or_default();
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "{} is a symbolic link to {}, which does not exist",
+                    path.display(),
+                    to.display()
+                ),
+            )
+        })?,
         _ => path.to_path_buf(),
     };
     let existing = std::fs::metadata(&target).ok();
@@ -33,6 +41,12 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => std::path::Path::new("."),
     };
+    if !dir.is_dir() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("its folder {} does not exist", dir.display()),
+        ));
+    }
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
         Error::new(
             e.kind(),
