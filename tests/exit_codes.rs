@@ -154,3 +154,23 @@ fn a_value_that_reads_like_a_count_is_a_value_not_a_yes() {
     );
     assert_eq!(r.code, 1, "{r:?}");
 }
+
+#[test]
+fn a_verdict_no_answer_can_have_is_rejected_before_answering() {
+    // A typo (`--fail-on bogus`, `--fail-unless yse`) would otherwise never match, so the
+    // script's check silently passes (or always fails).
+    for flag in ["--fail-on", "--fail-unless"] {
+        let r = run(&["query", flag, "no,bogus", "supported? peer_cache"]);
+        assert_eq!(r.code, 2, "{flag}: {r:?}");
+        assert!(r.stderr.contains("`bogus`"), "{flag}: {r:?}");
+        assert!(r.stdout.is_empty(), "nothing answered: {r:?}");
+    }
+    // A value the knowledge base holds is a verdict some answer can have.
+    let r = run(&[
+        "query",
+        "--fail-on",
+        "valid",
+        "valid_cmg_name? \"cmg-prod\"",
+    ]);
+    assert_ne!(r.code, 2, "{r:?}");
+}

@@ -335,6 +335,33 @@ impl FailOn {
     }
 }
 
+impl FailOn {
+    /// The first listed verdict no answer can have: neither `yes`, `no`, `unknown`, `mixed`
+    /// nor a value of the knowledge base (`values`, its interned constants; a string counts
+    /// by its text), as an error naming the flag. A typo would otherwise never match.
+    pub fn unknown_verdict(&self, values: &[supportkb::ir::Const]) -> Option<String> {
+        const KINDS: [&str; 4] = ["yes", "no", "unknown", "mixed"];
+        let held = |w: &str| {
+            KINDS.contains(&w)
+                || values.iter().any(|c| match c {
+                    supportkb::ir::Const::Str(s) => s.as_str() == w,
+                    c => c.to_string() == w,
+                })
+        };
+        let lists = [
+            ("--fail-unless", &self.fail_unless),
+            ("--fail-on", &self.fail_on),
+        ];
+        lists.into_iter().find_map(|(flag, list)| {
+            list.iter().find(|w| !held(w)).map(|w| {
+                format!(
+                    "{flag}: no answer can have the verdict `{w}`: a verdict is yes, no, unknown, mixed, or a value the knowledge base holds (like valid)"
+                )
+            })
+        })
+    }
+}
+
 /// One verdict of `--fail-on` / `--fail-unless`: a word.
 fn parse_verdict(s: &str) -> Result<String, String> {
     let v = s.trim();

@@ -45,6 +45,10 @@ pub fn query(cx: &Context, args: &[String], fail: &FailOn) -> Exit {
         Ok(s) => s,
         Err(e) => return e,
     };
+    if let Some(e) = fail.unknown_verdict(session.kb.interner.values()) {
+        supportkb::render::emit_err(&format!("error: {e}\n"));
+        return Exit::Rejected;
+    }
     output::warnings(&session.kb.sources, &session.kb.evaluation_warnings());
     for note in &session.kb.notes {
         supportkb::render::emit_err(&format!(
