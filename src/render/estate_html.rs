@@ -46,9 +46,14 @@ fn things_html(
     for t in rows {
         let _ = write!(
             out,
-            "<tr><th scope=\"row\"><code>{}</code></th><td><code>{}</code></td>",
+            "<tr><th scope=\"row\"><code>{}</code></th><td><code>{}</code>{}</td>",
             escape(&t.subject),
-            escape(&t.finding)
+            escape(&t.finding),
+            if t.undetermined {
+                " (undetermined)"
+            } else {
+                ""
+            }
         );
         cites_html(report, &t.cites, out);
         out.push_str("</tr>\n");
