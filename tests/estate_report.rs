@@ -101,7 +101,8 @@ fn site_system_and_cmg_findings_appear_in_every_format() {
                 csv_kind.into(),
                 subject.into(),
                 finding.into(),
-                line.into()
+                line.into(),
+                "found".into()
             ]),
             "csv: {subject} {finding}: {csv:?}"
         );

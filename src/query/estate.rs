@@ -3,7 +3,7 @@
 //!
 //! It reads the model only — `blocked/2`, `at_risk/2`, `undetermined/2`,
 //! `inventory_client/2`, `client_site/2`, `feature_unavailable/2`, `cmg_finding/2`,
-//! `site_finding/2` — and, for each kind of finding, the article lines the rules deriving
+//! `site_finding/2`, `cmg_undetermined/2`, `site_undetermined/2` — and, for each kind of finding, the article lines the rules deriving
 //! it cite (the clauses whose head names that finding as a constant), so the report says
 //! where each blocker comes from without a line written into code. Proofs are not built
 //! here: `why blocked(C, B)` proves any row.
@@ -76,6 +76,9 @@ pub struct ThingFinding {
     pub finding: String,
     /// The lines of the article its rules cite.
     pub cites: Vec<String>,
+    /// The inventory leaves it open (`cmg_undetermined/2`, `site_undetermined/2`): a cell
+    /// it needs is empty, or the site's build is not in the build table.
+    pub undetermined: bool,
 }
 
 /// The report of an inventory.
@@ -182,21 +185,27 @@ fn pairs(kb: &KnowledgeBase, pred: &str) -> Vec<(Const, Const)> {
         .collect()
 }
 
-/// Findings of CMGs or sites from `pred(subject, finding)`.
-fn things(kb: &KnowledgeBase, pred: &str) -> Vec<ThingFinding> {
-    let cites = cited_lines(kb, pred, 1);
-    let mut out: Vec<ThingFinding> = pairs(kb, pred)
-        .into_iter()
-        .map(|(s, f)| {
-            let finding = shown(&f);
-            ThingFinding {
-                subject: shown(&s),
-                cites: cites.get(&finding).cloned().unwrap_or_default(),
-                finding,
-            }
-        })
-        .collect();
-    out.sort_by(|a, b| (&a.subject, &a.finding).cmp(&(&b.subject, &b.finding)));
+/// Findings of CMGs or sites from `pred(subject, finding)`, then those the inventory
+/// leaves open, from `open(subject, finding)`.
+fn things(kb: &KnowledgeBase, pred: &str, open: &str) -> Vec<ThingFinding> {
+    let mut out = Vec::new();
+    for (pred, undetermined) in [(pred, false), (open, true)] {
+        let cites = cited_lines(kb, pred, 1);
+        let mut these: Vec<ThingFinding> = pairs(kb, pred)
+            .into_iter()
+            .map(|(s, f)| {
+                let finding = shown(&f);
+                ThingFinding {
+                    subject: shown(&s),
+                    cites: cites.get(&finding).cloned().unwrap_or_default(),
+                    finding,
+                    undetermined,
+                }
+            })
+            .collect();
+        these.sort_by(|a, b| (&a.subject, &a.finding).cmp(&(&b.subject, &b.finding)));
+        out.extend(these);
+    }
     out
 }
 
@@ -318,8 +327,8 @@ pub fn estate_report(kb: &KnowledgeBase) -> EstateReport {
         c.blocked.sort();
         c.at_risk.sort();
     }
-    let cmgs = things(kb, "cmg_finding");
-    let sites_found = things(kb, "site_finding");
+    let cmgs = things(kb, "cmg_finding", "cmg_undetermined");
+    let sites_found = things(kb, "site_finding", "site_undetermined");
     let quoted = quoted_lines(
         kb,
         summary

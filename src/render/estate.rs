@@ -56,6 +56,11 @@ fn summary_text(rows: &[SummaryRow]) -> String {
     out
 }
 
+/// `  undetermined` after a finding the inventory leaves open, else nothing.
+fn open_word(t: &ThingFinding) -> &'static str {
+    if t.undetermined { "  undetermined" } else { "" }
+}
+
 fn things_text(title: &str, rows: &[ThingFinding]) -> String {
     if rows.is_empty() {
         return format!("{title}: no finding\n");
@@ -63,9 +68,10 @@ fn things_text(title: &str, rows: &[ThingFinding]) -> String {
     let mut out = format!("{title}:\n");
     for t in rows {
         out.push_str(&format!(
-            "  {}  {}  ({})\n",
-            t.subject,
+            "  {}  {}{}  ({})\n",
+            plain(&t.subject),
             t.finding,
+            open_word(t),
             t.cites.join(", ")
         ));
     }
@@ -166,9 +172,10 @@ impl Render for EstateReport {
         );
         for t in self.cmgs.iter().chain(&self.sites) {
             out.push_str(&format!(
-                "| `{}` | `{}` | {} |\n",
+                "| `{}` | `{}`{} | {} |\n",
                 t.subject.replace('|', "\\|").replace(['\r', '\n'], " "),
                 t.finding,
+                open_word(t).trim_end().replace("  ", " "),
                 t.cites.join(", ")
             ));
         }
@@ -208,7 +215,8 @@ pub enum CsvTable {
     Clients,
     /// One row per finding, with its count.
     Summary,
-    /// One row per CMG or site finding: `kind` (`cmg` or `site`), subject, finding, article.
+    /// One row per CMG or site finding: `kind` (`cmg` or `site`), subject, finding, article,
+    /// status (`found`, or `undetermined` when the inventory leaves it open).
     Findings,
 }
 
@@ -260,6 +268,7 @@ pub fn csv(report: &EstateReport, table: CsvTable) -> String {
                 "subject".into(),
                 "finding".into(),
                 "article".into(),
+                "status".into(),
             ]);
             let cmgs = report.cmgs.iter().map(|t| ("cmg", t));
             for (kind, t) in cmgs.chain(report.sites.iter().map(|t| ("site", t))) {
@@ -268,6 +277,12 @@ pub fn csv(report: &EstateReport, table: CsvTable) -> String {
                     t.subject.clone(),
                     t.finding.clone(),
                     t.cites.join("; "),
+                    if t.undetermined {
+                        "undetermined"
+                    } else {
+                        "found"
+                    }
+                    .into(),
                 ]);
             }
         }

@@ -30,6 +30,7 @@ fn things_html(
     report: &EstateReport,
     id: &str,
     title: &str,
+    caption: &str,
     rows: &[ThingFinding],
     out: &mut String,
 ) {
@@ -40,15 +41,20 @@ fn things_html(
     }
     let _ = write!(
         out,
-        "<table class=\"{id}\"><caption>{} findings</caption>\n<thead><tr><th scope=\"col\">subject</th><th scope=\"col\">finding</th><th scope=\"col\">article</th></tr></thead>\n<tbody>\n",
-        escape(title)
+        "<table class=\"{id}\"><caption>{}</caption>\n<thead><tr><th scope=\"col\">subject</th><th scope=\"col\">finding</th><th scope=\"col\">article</th></tr></thead>\n<tbody>\n",
+        escape(caption)
     );
     for t in rows {
         let _ = write!(
             out,
-            "<tr><th scope=\"row\"><code>{}</code></th><td><code>{}</code></td>",
+            "<tr><th scope=\"row\"><code>{}</code></th><td><code>{}</code>{}</td>",
             escape(&t.subject),
-            escape(&t.finding)
+            escape(&t.finding),
+            if t.undetermined {
+                " (undetermined)"
+            } else {
+                ""
+            }
         );
         cites_html(report, &t.cites, out);
         out.push_str("</tr>\n");
@@ -85,8 +91,22 @@ pub fn estate(r: &EstateReport) -> String {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table>\n");
-    things_html(r, "cmgs", "CMGs", &r.cmgs, &mut out);
-    things_html(r, "sites", "Sites", &r.sites, &mut out);
+    things_html(
+        r,
+        "cmgs",
+        "CMGs",
+        "Findings about the CMGs",
+        &r.cmgs,
+        &mut out,
+    );
+    things_html(
+        r,
+        "sites",
+        "Sites",
+        "Findings about the sites",
+        &r.sites,
+        &mut out,
+    );
     let _ = write!(
         out,
         "<h2 id=\"clients\">Clients blocked or at risk</h2>\n<table class=\"clients\"><caption>{} blocked or at risk, by resource id</caption>\n<thead><tr><th scope=\"col\">resource id</th><th scope=\"col\">name</th><th scope=\"col\">site</th><th scope=\"col\">blocked by</th><th scope=\"col\">features not supported</th><th scope=\"col\">at risk</th></tr></thead>\n<tbody>\n",
