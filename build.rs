@@ -9,7 +9,10 @@ use std::{env, fs, path::Path};
 mod fnv;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/cmg");
+    // Read when the script runs, not when it was compiled: a build script compiled in one
+    // checkout and reused in a copy of it must embed the copy's files.
+    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join("rules/cmg");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = fs::read_dir(&dir)
         .map(|rd| {
@@ -58,7 +61,8 @@ fn main() {
 /// depends on (the sources, the grammar, the rules, the manifest and lock file), naming the
 /// cache file of the loaded knowledge base so that no other build reads it.
 fn build_key() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root_dir = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&root_dir);
     let mut files = Vec::new();
     for dir in ["src", "grammar", "rules"] {
         println!("cargo:rerun-if-changed={}", root.join(dir).display());
