@@ -75,7 +75,7 @@ pub struct Cli {
     #[arg(long, default_value_t = supportkb::query::MAX_PROOFS, global = true, value_name = "N")]
     pub prove: usize,
     /// Show at most N rows of a table, and say how many more there are (0: all). JSON and
-    /// Markdown keep every row.
+    /// Markdown keep every row (the report's HTML and CSV too).
     #[arg(long, default_value_t = supportkb::render::text::DEFAULT_ROW_LIMIT, global = true, value_name = "N")]
     pub rows: usize,
     /// Fit text to N columns: long lines wrap at spaces, continuation lines indented under

@@ -3,7 +3,9 @@
 //! affected clients.
 //!
 //! The client table can hold hundreds of thousands of rows, so it is written with plain
-//! padding rather than a table layout that measures every cell twice.
+//! padding rather than a table layout that measures every cell twice. As text it shows at
+//! most `--rows` clients ([`row_limit`](super::text::row_limit), 0: all) and says how many
+//! more there are; Markdown, JSON, HTML and CSV keep every client.
 
 use super::Render;
 use super::markdown::table_text;
@@ -110,7 +112,13 @@ fn clients_text(rows: &[ClientFindings]) -> String {
         "{:>11}  {:<name_w$}  {:<site_w$}  blocked by / at risk\n",
         "resource_id", "name", "site"
     );
-    for c in rows {
+    let limit = super::text::row_limit();
+    let shown = if limit == 0 {
+        rows.len()
+    } else {
+        limit.min(rows.len())
+    };
+    for c in &rows[..shown] {
         let mut cell = blocked_cell(c);
         if !c.at_risk.is_empty() {
             if !cell.is_empty() {
@@ -124,6 +132,11 @@ fn clients_text(rows: &[ClientFindings]) -> String {
             plain(&c.name),
             plain(&c.site)
         ));
+    }
+    if shown < rows.len() {
+        let more = rows.len() - shown;
+        let noun = if more == 1 { "client" } else { "clients" };
+        out.push_str(&format!("… {more} more {noun} (--rows 0 shows all)\n"));
     }
     out
 }
