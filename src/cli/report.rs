@@ -29,26 +29,70 @@ fn spinner() -> ProgressBar {
     bar
 }
 
-/// The format a report is written in: CSV when asked or when the file ends in `.csv`,
-/// else the file's extension (`.json`, `.md`, `.html`), else `--format`.
+/// What a report is written as: a format, or a CSV table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    As(Format),
+    Csv(CsvTable),
+}
+
+impl Written {
+    fn name(self) -> &'static str {
+        match self {
+            Written::As(Format::Json) => "JSON",
+            Written::As(Format::Markdown) => "Markdown",
+            Written::As(Format::Html) => "HTML",
+            Written::As(_) => "text",
+            Written::Csv(_) => "CSV",
+        }
+    }
+}
+
+/// The format a report is written in: CSV when asked (`--csv`), the output file's
+/// extension (`.csv`, `.json`, `.md`, `.html`), `--format` when not text (the default).
+///
+/// Errors: two of them that disagree (`--format json --csv`, `--csv -o r.json`): the
+/// message names both; nothing is written.
 fn chosen(
     cx: &Context,
     csv_table: Option<CsvTable>,
     out: Option<&Path>,
-) -> Result<Format, CsvTable> {
+) -> Result<Written, String> {
     let ext = out
         .and_then(|p| p.extension())
         .map(|e| e.to_string_lossy().to_lowercase());
+    let by_file = match ext.as_deref() {
+        Some("csv") => Some(Written::Csv(CsvTable::Clients)),
+        Some("json") => Some(Written::As(Format::Json)),
+        Some("md") => Some(Written::As(Format::Markdown)),
+        Some("html" | "htm") => Some(Written::As(Format::Html)),
+        _ => None,
+    };
+    let by_flag = (cx.format != Format::Text).then_some(Written::As(cx.format));
+    let mut asked: Vec<(String, Written)> = Vec::new();
     if let Some(t) = csv_table {
-        return Err(t);
+        asked.push(("--csv".into(), Written::Csv(t)));
     }
-    match ext.as_deref() {
-        Some("csv") => Err(CsvTable::Clients),
-        Some("json") => Ok(Format::Json),
-        Some("md") => Ok(Format::Markdown),
-        Some("html" | "htm") => Ok(Format::Html),
-        _ => Ok(cx.format),
+    if let (Some(w), Some(p)) = (by_file, out) {
+        asked.push((format!("-o {}", p.display()), w));
     }
+    if let Some(w) = by_flag {
+        asked.push((format!("--format {}", w.name().to_lowercase()), w));
+    }
+    let conflict = asked.iter().find(|(_, w)| {
+        std::mem::discriminant(w) != std::mem::discriminant(&asked[0].1)
+            || matches!((w, asked[0].1), (Written::As(a), Written::As(b)) if *a != b)
+    });
+    if let Some((flag, w)) = conflict {
+        let (first, v) = &asked[0];
+        return Err(format!(
+            "conflicting report formats: {first} asks for {} but {flag} for {}; give one",
+            v.name(),
+            w.name()
+        ));
+    }
+    // `--csv TABLE` chooses the table of a `.csv` output file.
+    Ok(asked.first().map_or(Written::As(cx.format), |(_, w)| *w))
 }
 
 pub fn report(
@@ -58,6 +102,10 @@ pub fn report(
     timings: bool,
 ) -> Exit {
     let started = std::time::Instant::now();
+    let written = match chosen(cx, csv_table, out) {
+        Ok(w) => w,
+        Err(m) => return output::rejected(cx.format, Diagnostic::unplaced(Code::Input, m)),
+    };
     if cx.load.inventory.is_none() {
         return output::rejected(
             cx.format,
@@ -82,10 +130,10 @@ pub fn report(
     let report = estate_report(&session.kb);
     let gathered = started.elapsed();
     bar.set_message("writing the report");
-    let text = match chosen(cx, csv_table, out) {
-        Ok(Format::Json) => output::json_text(supportkb::render::Render::json(&report)),
-        Ok(format) => render(format, &report),
-        Err(table) => csv(&report, table),
+    let text = match written {
+        Written::As(Format::Json) => output::json_text(supportkb::render::Render::json(&report)),
+        Written::As(format) => render(format, &report),
+        Written::Csv(table) => csv(&report, table),
     };
     bar.finish_and_clear();
     if timings {
