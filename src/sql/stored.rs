@@ -141,6 +141,8 @@ pub struct Fetched {
     done: BTreeSet<Demand>,
     /// Lookups run on the database so far.
     pub queries: usize,
+    /// Whether the versions as first written (`skb_versions`) are interned already.
+    versions_read: bool,
 }
 
 impl Fetched {
@@ -155,6 +157,17 @@ impl Fetched {
         demands: &BTreeSet<Demand>,
         interner: &mut Interner,
     ) -> Result<usize, String> {
+        if !self.versions_read {
+            // A version is decoded as the text it was first written as (`5.00.9078.1000`,
+            // not `5.0.9078.1000`): interned first, equal versions decode to it.
+            let sql = format!("SELECT written, 0 FROM {}", super::values::VERSIONS);
+            for (texts, _) in db.select_rows(&sql, 1)? {
+                if let Ok(v) = crate::syntax::Version::parse(&texts[0]) {
+                    interner.intern(&crate::ir::Const::Version(v));
+                }
+            }
+            self.versions_read = true;
+        }
         let mut fresh = 0;
         for d in demands {
             if self.done.contains(d) {
