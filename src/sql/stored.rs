@@ -160,7 +160,10 @@ impl Fetched {
         if !self.versions_read {
             // A version is decoded as the text it was first written as (`5.00.9078.1000`,
             // not `5.0.9078.1000`): interned first, equal versions decode to it.
-            let sql = format!("SELECT written, 0 FROM {}", super::values::VERSIONS);
+            let sql = format!(
+                "SELECT written, CAST(0 AS BIGINT) FROM {}",
+                super::values::VERSIONS
+            );
             for (texts, _) in db.select_rows(&sql, 1)? {
                 if let Ok(v) = crate::syntax::Version::parse(&texts[0]) {
                     interner.intern(&crate::ir::Const::Version(v));
