@@ -4,51 +4,11 @@
 
 mod common;
 
+use common::pty::*;
 use common::*;
-use expectrl::process::unix::WaitStatus;
-use expectrl::{Eof, Expect, Session};
+use expectrl::Expect;
 use std::path::Path;
 use std::time::Duration;
-
-const PROMPT: &str = "supportkb> ";
-
-/// A session in a pseudo-terminal, started in `dir`, with its history in `history`.
-fn spawn_in(dir: &Path, history: &Path) -> expectrl::session::OsSession {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_supportkb"));
-    cmd.current_dir(dir)
-        .env("SUPPORTKB_HISTORY", history)
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1");
-    let mut p = Session::spawn(cmd).expect("the REPL starts in a pseudo-terminal");
-    // Wide enough that no line of these answers wraps to the terminal.
-    p.get_process_mut().set_window_size(400, 24).unwrap();
-    p.set_expect_timeout(Some(Duration::from_secs(10)));
-    p
-}
-
-fn spawn_repl(history: &Path) -> expectrl::session::OsSession {
-    spawn_in(Path::new(ROOT), history)
-}
-
-/// Waits for `marker`, then for the next prompt; returns what was printed before the marker.
-fn answer(p: &mut expectrl::session::OsSession, marker: &str) -> String {
-    let found = p
-        .expect(marker)
-        .unwrap_or_else(|e| panic!("no `{marker}` ({e})"));
-    let out = String::from_utf8_lossy(found.before()).into_owned();
-    p.expect(PROMPT)
-        .unwrap_or_else(|e| panic!("no prompt after `{marker}` ({e})"));
-    out
-}
-
-fn quit(p: &mut expectrl::session::OsSession) {
-    p.send_line(":quit").unwrap();
-    p.expect(Eof).unwrap();
-    assert!(
-        matches!(p.get_process().wait().unwrap(), WaitStatus::Exited(_, 0)),
-        "`:quit` exits 0"
-    );
-}
 
 #[test]
 fn two_sessions_open_at_once_keep_both_histories() {

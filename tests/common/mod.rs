@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod pty;
 pub mod sql;
 
 use assert_cmd::Command;
