@@ -23,7 +23,6 @@ use crate::ir::{Const, Interner};
 use crate::source::excerpt::{Excerpt, Target, excerpt, first_non_utf8};
 use crate::source::table::each_row;
 use crate::source::{Code, Diagnostic};
-use crate::syntax::ColType;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
@@ -38,9 +37,6 @@ pub struct HeadedInput<'a> {
     /// The predicate's declared keys (0-based arguments): a key's cells repeated on a
     /// second row are an error naming the first row's line.
     pub keys: &'a [BTreeSet<usize>],
-    /// The only values a symbol column accepts (`None`: any symbol). An inventory's symbol
-    /// columns are its booleans, `true` or `false`.
-    pub symbols: Option<&'a [&'a str]>,
 }
 
 fn input_error(message: String) -> Diagnostic {
@@ -276,19 +272,6 @@ fn read_all(
                     continue;
                 }
                 let columns = input.columns;
-                if let Some(allowed) = input.symbols
-                    && columns.types.get(arg) == Some(&Some(ColType::Symbol))
-                    && !allowed.contains(&cell)
-                {
-                    culprit.set(Some(n));
-                    spot.set(Some((line, Target::Field(c))));
-                    let listed: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
-                    return Err(input_error(format!(
-                        "column `{}`: `{cell}` is not a boolean: {}",
-                        input.header[arg],
-                        listed.join(" or ")
-                    )));
-                }
                 let id = seen[arg]
                     .id(cell, interner, |f| columns.value(arg, f, false))
                     .map_err(|why| {
@@ -384,6 +367,7 @@ pub fn holds_at_line(path: &Path, header: &[String], values: &[Const], line: u64
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::ColType;
 
     fn cols(types: &[Option<ColType>]) -> Columns {
         Columns {
@@ -413,13 +397,11 @@ mod tests {
                     columns: &c,
                     header: &h1,
                     keys: &[],
-                    symbols: None,
                 },
                 HeadedInput {
                     columns: &names,
                     header: &h2,
                     keys: &[],
-                    symbols: None,
                 },
             ],
             &mut interner,
@@ -466,7 +448,6 @@ mod tests {
                 columns: &c,
                 header: &h,
                 keys: &[],
-                symbols: None,
             }],
             &mut interner,
         )
@@ -487,7 +468,6 @@ mod tests {
                 columns: &c,
                 header: &h,
                 keys: &[],
-                symbols: None,
             }],
             &mut interner,
         )

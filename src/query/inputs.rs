@@ -299,8 +299,6 @@ fn read_headed_group(
             columns,
             header: d.header.as_deref().unwrap_or_default(),
             keys,
-            // An inventory's symbol columns are its booleans (examples/estate/README.md).
-            symbols: d.inventory.then_some(&["true", "false"][..]),
         })
         .collect();
     let tuples = read_headed(path, &inputs, interner)?;
