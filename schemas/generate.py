@@ -47,6 +47,7 @@ why_not = {
     "goal": {"type": "string"}, "has_rules": {"type": "boolean"},
     "instead": {"type": "array", "items": {"$ref": "#/$defs/proof"}},
     "contradicted": {"type": "boolean"},
+    "unknown_because": {"description": "Why a fact read from a headed file is unknown: no row holds its key, or the row leaves the cell empty.", "type": "string"},
     "rules": {"type": "array", "items": {"type": "object", "required": ["rule", "location", "blocked"], "properties": {
         "rule": {"type": "string"}, "location": {"$ref": "#/$defs/location"},
         "blocked": {"type": "object", "required": ["literal", "instance", "reached", "example", "cause"], "properties": {

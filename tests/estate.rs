@@ -114,7 +114,7 @@ fn a_missing_column_is_an_error_at_the_header_naming_it() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr
-            .contains("clients.csv:1: no column `has_ipv6` in the header"),
+            .contains("clients.csv:1:1: no column `has_ipv6` in the header"),
         "{r:?}"
     );
     // The declaration reading that column is the one shown.
@@ -135,7 +135,7 @@ fn an_unparsable_cell_is_an_error_at_its_line_naming_the_column() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr
-            .contains("clients.csv:3: column `client_edition`: `mac` is not an integer"),
+            .contains("clients.csv:3:75: column `client_edition`: `mac` is not an integer"),
         "{r:?}"
     );
 }
@@ -313,7 +313,7 @@ fn a_duplicate_resource_id_is_an_error_at_its_line_naming_the_first() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr
-            .contains("clients.csv:17: column `resource_id`: `16777240` is also on line 16"),
+            .contains("clients.csv:17:1: column `resource_id`: `16777240` is also on line 16"),
         "{r:?}"
     );
 }
@@ -332,7 +332,7 @@ fn a_boolean_cell_other_than_true_or_false_is_an_error_naming_the_column() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr.contains(
-            "clients.csv:16: column `has_ipv4`: `nope` is not a boolean: `true` or `false`"
+            "clients.csv:16:150: column `has_ipv4`: `nope` is not a boolean: `true` or `false`"
         ),
         "{r:?}"
     );
@@ -351,7 +351,7 @@ fn an_empty_resource_id_is_an_error_at_its_line_naming_the_column() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr
-            .contains("clients.csv:16: column `resource_id`: empty, but it is the key"),
+            .contains("clients.csv:16:1: column `resource_id`: empty, but it is the key"),
         "{r:?}"
     );
 }

@@ -123,16 +123,21 @@ fn mistyped(a: &Atom, i: usize, want: ColType, got: ColType) -> Diagnostic {
             "write a version as v\"1.2.3\"".to_string()
         }
         (ColType::String, ColType::Symbol) => "write a string in double quotes".to_string(),
+        (ColType::Boolean, _) => "a boolean is `true` or `false`".to_string(),
         _ => format!("give {} here", want.with_article()),
+    };
+    // A boolean's wrong value is a symbol as its true and false are: show the value.
+    let here = match (want, &a.args[i]) {
+        (ColType::Boolean, Term::Const(c)) => format!("`{c}`"),
+        _ => got.with_article().to_string(),
     };
     Diagnostic::error(
         Code::Type,
         format!(
-            "argument {} of `{}` is {}, here it is {}",
+            "argument {} of `{}` is {}, here it is {here}",
             i + 1,
             a.pred,
             want.with_article(),
-            got.with_article()
         ),
         a.arg_span(i),
     )
@@ -153,7 +158,7 @@ fn atom_types(
         };
         match t {
             Term::Const(c) if !want.holds(c) => errors.push(mistyped(a, i, want, kind(c))),
-            Term::Var(v) => env.learn(v, want, a.arg_span(i), true, errors),
+            Term::Var(v) => env.learn(v, want.joins_as(), a.arg_span(i), true, errors),
             _ => {}
         }
     }
@@ -194,12 +199,15 @@ pub(super) fn check_types(
                 continue;
             };
             let got = match t {
-                Term::Const(c) => Some(kind(c)),
+                Term::Const(c) if !want.holds(c) => {
+                    errors.push(mistyped(h, i, want, kind(c)));
+                    None
+                }
+                Term::Const(_) | Term::Wildcard => None,
                 Term::Var(v) => env.vars.get(v).map(|x| x.0),
-                Term::Wildcard => None,
             };
             if let Some(got) = got
-                && got != want
+                && got != want.joins_as()
             {
                 errors.push(mistyped(h, i, want, got));
             }

@@ -151,6 +151,10 @@ impl Columns {
                     .unwrap_or(field);
                 Version::parse(text).map(Const::Version)
             }
+            ColType::Boolean => match field {
+                "true" | "false" => Ok(Const::Sym(field.to_string())),
+                _ => Err(format!("`{field}` is not a boolean: `true` or `false`")),
+            },
             ColType::Symbol => match field_value(field) {
                 c @ Const::Sym(_) => Ok(c),
                 _ => Err(format!(

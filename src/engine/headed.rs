@@ -7,9 +7,11 @@
 //! matched ignoring case and surrounding blanks; a byte order mark before the first header
 //! is skipped (Windows PowerShell writes one). A row whose named cell is empty (or blank)
 //! gives no tuple of that input: an empty cell is *unknown*, and a fact that is not there
-//! is what a rule sees as unknown. A named header missing from the file, a cell that is
-//! not of its column's declared type, or a row repeating the cells of a declared key of an
-//! earlier row, is an error at `file:line` naming the column (and the earlier line).
+//! is what a rule sees as unknown. A named header missing from the file, a header naming a
+//! column twice, a row of more or fewer fields than the header, a byte that is not UTF-8,
+//! an empty file, a cell that is not of its column's declared type, or a row repeating the
+//! cells of a declared key of an earlier row, is an error naming the column (and the
+//! earlier line), placed at the file's line and cell ([`HeadedError::place`]).
 //!
 //! # Finding a fact's row
 //! [`find_headed_line`] reads the file again for the line holding a tuple, so a proof can
@@ -18,9 +20,9 @@
 use super::facts::{Columns, int_field};
 use super::rows::{FactTable, FieldIds};
 use crate::ir::{Const, Interner};
+use crate::source::excerpt::{Excerpt, Target, excerpt, first_non_utf8};
 use crate::source::table::each_row;
 use crate::source::{Code, Diagnostic};
-use crate::syntax::ColType;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
@@ -35,9 +37,6 @@ pub struct HeadedInput<'a> {
     /// The predicate's declared keys (0-based arguments): a key's cells repeated on a
     /// second row are an error naming the first row's line.
     pub keys: &'a [BTreeSet<usize>],
-    /// The only values a symbol column accepts (`None`: any symbol). An inventory's symbol
-    /// columns are its booleans, `true` or `false`.
-    pub symbols: Option<&'a [&'a str]>,
 }
 
 fn input_error(message: String) -> Diagnostic {
@@ -50,13 +49,8 @@ fn header_key(h: &str) -> String {
 
 /// The position of each named header in the header row `fields`.
 ///
-/// Errors: a name the header row does not hold, at `file:1`, listing the headers it holds.
-fn positions(
-    path: &Path,
-    line: u64,
-    fields: &[&str],
-    wanted: &[String],
-) -> Result<Vec<usize>, Diagnostic> {
+/// Errors: a name the header row does not hold, listing the headers it holds.
+fn positions(fields: &[&str], wanted: &[String]) -> Result<Vec<usize>, Diagnostic> {
     let keys: Vec<String> = fields.iter().map(|f| header_key(f)).collect();
     wanted
         .iter()
@@ -65,8 +59,7 @@ fn positions(
                 .position(|k| *k == header_key(w))
                 .ok_or_else(|| {
                     input_error(format!(
-                        "{}:{line}: no column `{w}` in the header (it has {})",
-                        path.display(),
+                        "no column `{w}` in the header (it has {})",
                         fields
                             .iter()
                             .map(|f| format!("`{}`", f.trim_start_matches('\u{feff}')))
@@ -78,32 +71,83 @@ fn positions(
         .collect()
 }
 
+/// A header naming one column twice (ignoring case and blanks): which cells to read would
+/// be a guess. Returns the second cell's position and the message.
+fn repeated_header(fields: &[&str]) -> Option<(usize, String)> {
+    let keys: Vec<String> = fields.iter().map(|f| header_key(f)).collect();
+    (0..keys.len()).find_map(|j| {
+        let i = keys[..j]
+            .iter()
+            .position(|k| !k.is_empty() && *k == keys[j])?;
+        Some((
+            j,
+            format!(
+                "`{}` is in the header twice (columns {} and {}): the header names each column once",
+                fields[j].trim(),
+                i + 1,
+                j + 1
+            ),
+        ))
+    })
+}
+
 /// A failure to read a headed file: the diagnostic, and the input whose column it is about
 /// (`None`: the file as a whole).
 #[derive(Debug)]
 pub struct HeadedError {
-    /// What went wrong, at `file:line`.
+    /// What went wrong: with `place`, the message alone (the place says where); without,
+    /// the message after `file:line:`.
     pub diagnostic: Diagnostic,
     /// The index in `inputs` of the input it concerns.
     pub input: Option<usize>,
+    /// The file's line and the cell (or byte) the error is about, to show with a caret.
+    pub place: Option<Excerpt>,
 }
+
+/// Where in the file a row error points, noted as it is raised.
+type Spot = std::cell::Cell<Option<(u64, Target)>>;
 
 /// Reads a headed file once for every input naming it: the tuples of each input, in the
 /// order of `inputs`.
 ///
-/// Errors ([`Code::Input`]): the file cannot be read, is empty (no header), lacks a named
-/// column (`file:1`), a row is shorter than the header, a cell is not of its column's
-/// type (`file:line: column `NAME`: why`), or a key's cells repeat an earlier row's
-/// (`file:line: column `NAME`: `VALUE` is also on line N`) or is empty.
+/// Errors ([`Code::Input`]), each with the line and cell it is about as
+/// [`HeadedError::place`]: the file cannot be read (no place), is empty (no header), holds
+/// a byte that is not UTF-8, its header lacks a named column or names one twice, a row has
+/// fewer or more fields than the header, a cell is not of its column's type (`column
+/// `NAME`: why`), or a key's cells repeat an earlier row's (`column `NAME`: `VALUE` is also
+/// on line N`) or are empty.
 pub fn read_headed(
     path: &Path,
     inputs: &[HeadedInput<'_>],
     interner: &mut Interner,
 ) -> Result<Vec<FactTable>, HeadedError> {
     let culprit = std::cell::Cell::new(None);
-    read_all(path, inputs, interner, &culprit).map_err(|diagnostic| HeadedError {
-        diagnostic,
-        input: culprit.get(),
+    let spot = Spot::new(None);
+    let header = std::cell::RefCell::new(Vec::new());
+    read_all(path, inputs, interner, &culprit, &spot, &header).map_err(|mut diagnostic| {
+        // An error of the reader itself (no row noted): a byte that is not UTF-8, or I/O.
+        if spot.get().is_none()
+            && let Some((line, at, byte)) = first_non_utf8(path)
+        {
+            spot.set(Some((line, Target::Byte(at))));
+            let column = excerpt(path, line, Target::Byte(at))
+                .and_then(|e| header.borrow().get(e.field).cloned())
+                .filter(|_| line > 1)
+                .map_or_else(String::new, |c| format!("column `{c}`: "));
+            diagnostic.message =
+                format!("{column}byte 0x{byte:02X} is not UTF-8: save the file as UTF-8");
+        }
+        let place = spot.get().and_then(|(line, t)| excerpt(path, line, t));
+        if place.is_none()
+            && let Some((line, _)) = spot.get()
+        {
+            diagnostic.message = format!("{}:{line}: {}", path.display(), diagnostic.message);
+        }
+        HeadedError {
+            diagnostic,
+            input: culprit.get(),
+            place,
+        }
     })
 }
 
@@ -115,6 +159,8 @@ fn read_all(
     inputs: &[HeadedInput<'_>],
     interner: &mut Interner,
     culprit: &std::cell::Cell<Option<usize>>,
+    spot: &Spot,
+    header: &std::cell::RefCell<Vec<String>>,
 ) -> Result<Vec<FactTable>, Diagnostic> {
     let mut out: Vec<FactTable> = inputs
         .iter()
@@ -136,16 +182,26 @@ fn read_all(
     each_row(path, |line, fields| {
         let Some(at) = &at else {
             width = fields.len();
+            *header.borrow_mut() = fields
+                .iter()
+                .map(|f| f.trim_start_matches('\u{feff}').trim().to_string())
+                .collect();
+            if let Some((j, message)) = repeated_header(&fields) {
+                spot.set(Some((line, Target::Field(j))));
+                return Err(input_error(message));
+            }
+            spot.set(Some((line, Target::Line)));
             at = Some(
                 inputs
                     .iter()
                     .enumerate()
                     .map(|(n, i)| {
                         culprit.set(Some(n));
-                        positions(path, line, &fields, i.header)
+                        positions(&fields, i.header)
                     })
                     .collect::<Result<_, _>>()?,
             );
+            spot.set(None);
             culprit.set(None);
             for (input, cols) in inputs.iter().zip(at.iter().flatten()) {
                 let mut mine = Vec::new();
@@ -165,10 +221,19 @@ fn read_all(
             key_done = vec![false; key_lines.len()];
             return Ok(true);
         };
-        if fields.len() < width {
+        if fields.len() != width {
+            let names = header.borrow();
+            let missing = names
+                .get(fields.len())
+                .map_or_else(String::new, |h| format!(": no cell for `{h}`"));
+            spot.set(Some((line, Target::Field(fields.len().min(width)))));
+            let more = if fields.len() > width {
+                ": a cell holding a comma must be in double quotes"
+            } else {
+                ""
+            };
             return Err(input_error(format!(
-                "{}:{line}: {} fields, the header has {width}",
-                path.display(),
+                "{} fields, the header has {width}{missing}{more}",
                 fields.len()
             )));
         }
@@ -188,9 +253,9 @@ fn read_all(
                     .find(|&&k| fields[cols[k]].trim().is_empty());
                 if let Some(&k) = empty_key {
                     culprit.set(Some(n));
+                    spot.set(Some((line, Target::Field(cols[k]))));
                     return Err(input_error(format!(
-                        "{}:{line}: column `{}`: empty, but it is the key (one row per value): the row names nothing",
-                        path.display(),
+                        "column `{}`: empty, but it is the key (one row per value): the row names nothing",
                         input.header[k]
                     )));
                 }
@@ -207,28 +272,12 @@ fn read_all(
                     continue;
                 }
                 let columns = input.columns;
-                if let Some(allowed) = input.symbols
-                    && columns.types.get(arg) == Some(&Some(ColType::Symbol))
-                    && !allowed.contains(&cell)
-                {
-                    culprit.set(Some(n));
-                    let listed: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
-                    return Err(input_error(format!(
-                        "{}:{line}: column `{}`: `{cell}` is not a boolean: {}",
-                        path.display(),
-                        input.header[arg],
-                        listed.join(" or ")
-                    )));
-                }
                 let id = seen[arg]
                     .id(cell, interner, |f| columns.value(arg, f, false))
                     .map_err(|why| {
                         culprit.set(Some(n));
-                        input_error(format!(
-                            "{}:{line}: column `{}`: {why}",
-                            path.display(),
-                            input.header[arg]
-                        ))
+                        spot.set(Some((line, Target::Field(c))));
+                        input_error(format!("column `{}`: {why}", input.header[arg]))
                     })?;
                 row.push(id);
             }
@@ -243,6 +292,10 @@ fn read_all(
                     }
                     std::collections::hash_map::Entry::Occupied(o) => {
                         culprit.set(Some(n));
+                        spot.set(Some((
+                            line,
+                            Target::Field(key.iter().next().map_or(0, |&k| cols[k])),
+                        )));
                         let names: Vec<String> = key
                             .iter()
                             .map(|&k| format!("`{}`", input.header[k]))
@@ -252,8 +305,7 @@ fn read_all(
                             .map(|&k| format!("`{}`", fields[cols[k]].trim()))
                             .collect();
                         return Err(input_error(format!(
-                            "{}:{line}: column {}: {} is also on line {}: the key allows one row per value",
-                            path.display(),
+                            "column {}: {} is also on line {}: the key allows one row per value",
                             names.join(", "),
                             cells.join(", "),
                             o.get()
@@ -266,10 +318,10 @@ fn read_all(
         Ok(true)
     })?;
     if at.is_none() {
-        return Err(input_error(format!(
-            "{}: empty: the first row must be the header",
-            path.display()
-        )));
+        spot.set(Some((1, Target::Line)));
+        return Err(input_error(
+            "empty: the first row must be the header (the column names)".into(),
+        ));
     }
     Ok(out)
 }
@@ -288,7 +340,7 @@ pub fn find_headed_line(path: &Path, header: &[String], values: &[Const]) -> Opt
     let mut found = None;
     each_row(path, |line, fields| {
         let Some(at) = &at else {
-            at = Some(positions(path, line, &fields, header)?);
+            at = Some(positions(&fields, header)?);
             return Ok(true);
         };
         let hit = at.len() == values.len()
@@ -315,6 +367,7 @@ pub fn holds_at_line(path: &Path, header: &[String], values: &[Const], line: u64
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::ColType;
 
     fn cols(types: &[Option<ColType>]) -> Columns {
         Columns {
@@ -344,13 +397,11 @@ mod tests {
                     columns: &c,
                     header: &h1,
                     keys: &[],
-                    symbols: None,
                 },
                 HeadedInput {
                     columns: &names,
                     header: &h2,
                     keys: &[],
-                    symbols: None,
                 },
             ],
             &mut interner,
@@ -397,16 +448,18 @@ mod tests {
                 columns: &c,
                 header: &h,
                 keys: &[],
-                symbols: None,
             }],
             &mut interner,
         )
-        .unwrap_err()
-        .diagnostic
-        .message;
-        assert!(
-            err.ends_with("c.csv:3: column `edition`: `mac` is not an integer (64-bit)"),
-            "{err}"
+        .unwrap_err();
+        let place = err.place.unwrap();
+        assert_eq!(
+            (place.line, place.text.as_str(), place.start),
+            (3, "2,mac", 2)
+        );
+        assert_eq!(
+            err.diagnostic.message,
+            "column `edition`: `mac` is not an integer (64-bit)"
         );
         let h = vec!["id".to_string(), "has_ipv6".to_string()];
         let err = read_headed(
@@ -415,16 +468,14 @@ mod tests {
                 columns: &c,
                 header: &h,
                 keys: &[],
-                symbols: None,
             }],
             &mut interner,
         )
-        .unwrap_err()
-        .diagnostic
-        .message;
-        assert!(
-            err.ends_with("c.csv:1: no column `has_ipv6` in the header (it has `id`, `edition`)"),
-            "{err}"
+        .unwrap_err();
+        assert_eq!(err.place.unwrap().line, 1);
+        assert_eq!(
+            err.diagnostic.message,
+            "no column `has_ipv6` in the header (it has `id`, `edition`)"
         );
     }
 }

@@ -70,7 +70,7 @@ pub struct Explainer<'a> {
     pub matcher: Matcher<'a>,
     rules_of: HashMap<&'a Pred, Vec<usize>>,
     facts: HashMap<(&'a Pred, Vec<Const>), ClauseId>,
-    files: Option<&'a FactFiles>,
+    pub(super) files: Option<&'a FactFiles>,
     /// The goals a why-not report is explaining, outermost first.
     pub(super) explaining: std::cell::RefCell<Vec<(Pred, Vec<Option<Const>>)>>,
 }

@@ -36,6 +36,11 @@ pub struct WhyNot {
     /// key and differ in a column it determines.
     #[serde(default)]
     pub contradicted: bool,
+    /// For a fact read from a headed file (`input p(a, b) from "f.csv"`) that nothing
+    /// states: what the file says of its key, e.g. `no row of clients.csv has resource_id
+    /// `99``, or the row that holds the key and leaves a cell empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_because: Option<String>,
     /// One entry per rule whose head unifies with the goal.
     pub rules: Vec<RuleTrial>,
     /// True when the depth limit stopped the explanation here.
@@ -142,11 +147,15 @@ impl Explainer<'_> {
             has_rules: !rule_ids.is_empty(),
             instead: Vec::new(),
             contradicted: false,
+            unknown_because: None,
             rules: Vec::new(),
             depth_limited: false,
             handle: None,
         };
         (out.instead, out.contradicted) = self.instead(pred, args);
+        if !out.has_rules && out.instead.is_empty() {
+            out.unknown_because = self.unknown_row(pred, args);
+        }
         if depth == 0 {
             out.depth_limited = !rule_ids.is_empty();
             return out;
@@ -378,6 +387,52 @@ impl Explainer<'_> {
 }
 
 impl Explainer<'_> {
+    /// Why a goal read from a headed file is unknown, when the goal gives all the columns of
+    /// a declared key: no row of the file holds the key's cells (`no row of clients.csv has
+    /// resource_id `99``), or the row holding them left a named cell empty (the reader gave
+    /// no tuple). `None` for other inputs, or when neither is so.
+    fn unknown_row(&self, pred: &Pred, args: &[Option<Const>]) -> Option<String> {
+        let info = self.kb.preds.get(pred.user_name()?)?;
+        let files = self.files?.get(pred)?;
+        let key = info
+            .keys
+            .iter()
+            .find(|k| k.iter().all(|&i| args.get(i).is_some_and(Option::is_some)))?;
+        let cell = |c: &Const| match c {
+            Const::Str(s) => s.clone(),
+            Const::Version(v) => v.to_string(),
+            c => c.to_string(),
+        };
+        for file in files.iter().filter(|f| f.table.is_none()) {
+            let Some(header) = &file.header else {
+                continue;
+            };
+            let names: Vec<String> = key.iter().map(|&i| header[i].clone()).collect();
+            let values: Vec<Const> = key.iter().filter_map(|&i| args[i].clone()).collect();
+            let said: Vec<String> = names
+                .iter()
+                .zip(&values)
+                .map(|(n, v)| format!("{n} `{}`", cell(v)))
+                .collect();
+            let path = file.path.display();
+            match crate::engine::headed::find_headed_line(&file.path, &names, &values) {
+                None => return Some(format!("no row of {path} has {}", said.join(" and "))),
+                Some(line) => {
+                    let rest: Vec<String> = (0..header.len())
+                        .filter(|i| !key.contains(i))
+                        .map(|i| format!("`{}`", header[i]))
+                        .collect();
+                    return Some(format!(
+                        "{path}:{line} has {} and no value under {}",
+                        said.join(" and "),
+                        rest.join(" or ")
+                    ));
+                }
+            }
+        }
+        None
+    }
+
     /// Records the lookups [`Explainer::instead`] makes: the tuples agreeing with the goal
     /// on each declared key it gives, and those sharing its subject (every tuple when it
     /// gives none).

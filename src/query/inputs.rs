@@ -26,7 +26,7 @@ pub(super) fn read_inputs(
     config: &LoadConfig,
     mut db: Option<&mut Box<dyn crate::sql::Database>>,
     interner: &mut Interner,
-) -> Result<(FactRows, FactFiles, Vec<Diagnostic>), Diagnostic> {
+) -> Result<(FactRows, FactFiles, Vec<Diagnostic>), InputError> {
     let mut edb = FactRows::new();
     let mut files = FactFiles::new();
     let mut seen = HashSet::new();
@@ -104,7 +104,8 @@ pub(super) fn read_inputs(
             return Err(Diagnostic::unplaced(
                 Code::Io,
                 format!("--facts {}: not a folder", dir.display()),
-            ));
+            )
+            .into());
         }
         for name in checked.preds.keys() {
             for ext in ["tsv", "csv"] {
@@ -132,9 +133,64 @@ pub(super) fn read_inputs(
             &mut edb,
             &mut files,
         )
-        .map_err(|e| at_declaration(Some(decls[e.input.unwrap_or(0)].span))(e.diagnostic))?;
+        .map_err(|e| {
+            let span = decls[e.input.unwrap_or(0)].span;
+            match e.place {
+                // The admin's file leads; the declaration reading it is the help.
+                Some(place) => InputError {
+                    diagnostic: e
+                        .diagnostic
+                        .with_label("here")
+                        .with_help(read_by(sources, span)),
+                    place: Some(place),
+                },
+                None => at_declaration(Some(span))(e.diagnostic).into(),
+            }
+        })?;
     }
     Ok((edb, files, warnings))
+}
+
+/// A failure to read the inputs: the diagnostic and, for a row of a headed file, the
+/// excerpt of the file it is about, which the caller adds to its sources so that the
+/// diagnostic leads with `clients.csv:7:23` and shows the line with a caret.
+#[derive(Debug)]
+pub(super) struct InputError {
+    /// What went wrong (its span set once the excerpt is added).
+    pub diagnostic: Diagnostic,
+    /// Where in the file.
+    pub place: Option<crate::source::excerpt::Excerpt>,
+}
+
+impl From<Diagnostic> for InputError {
+    fn from(diagnostic: Diagnostic) -> Self {
+        InputError {
+            diagnostic,
+            place: None,
+        }
+    }
+}
+
+impl InputError {
+    /// The diagnostic, placed in the excerpt (added to `sources`) when there is one.
+    pub(super) fn into_diagnostic(self, sources: &mut SourceMap) -> Diagnostic {
+        let mut d = self.diagnostic;
+        if let Some(place) = self.place {
+            d.span = Some(place.add_to(sources));
+        }
+        d
+    }
+}
+
+/// `` `input p(a) from inventory "f.csv".` (estate.kb:56:1) reads this file ``: the
+/// declaration at `span`, for the help of an error in a file it reads.
+fn read_by(sources: &SourceMap, span: Span) -> String {
+    let text = sources
+        .get(span.file)
+        .and_then(|f| f.text.get(span.start..span.end))
+        .and_then(|t| t.lines().next())
+        .unwrap_or_default();
+    format!("`{text}` ({}) reads this file", sources.location(span))
 }
 
 /// A warning for each `NAME.tsv` / `NAME.csv` in `dir` whose NAME is no predicate of the
@@ -243,8 +299,6 @@ fn read_headed_group(
             columns,
             header: d.header.as_deref().unwrap_or_default(),
             keys,
-            // An inventory's symbol columns are its booleans (examples/estate/README.md).
-            symbols: d.inventory.then_some(&["true", "false"][..]),
         })
         .collect();
     let tuples = read_headed(path, &inputs, interner)?;

@@ -252,8 +252,11 @@ impl KnowledgeBase {
         let reading = phase(|| "read fact files".into());
         let db = database.as_mut().map(|(db, _)| db);
         let (edb, fact_files, input_warnings) =
-            read_inputs(&checked, &sources, &config, db, &mut interner)
-                .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
+            read_inputs(&checked, &sources, &config, db, &mut interner).map_err(|e| {
+                let mut sources = sources.clone();
+                let d = e.into_diagnostic(&mut sources);
+                LoadError::rejected(&sources, vec![d])
+            })?;
         drop(reading);
         timings.inputs = started.elapsed() - timings.compile;
         let evaluating = phase(|| "evaluate".into());

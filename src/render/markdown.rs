@@ -111,7 +111,10 @@ fn why_not(w: &WhyNot, indent: &str, out: &mut String) {
     } else if w.contradicted {
         "does not hold; the knowledge base says otherwise".to_string()
     } else if !w.has_rules {
-        "is stated nowhere (unknown)".to_string()
+        match &w.unknown_because {
+            Some(why) => format!("is stated nowhere (unknown: {why})"),
+            None => "is stated nowhere (unknown)".to_string(),
+        }
     } else {
         "does not hold".to_string()
     };

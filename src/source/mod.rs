@@ -7,6 +7,7 @@
 
 mod atomic;
 mod diagnostic;
+pub mod excerpt;
 mod files;
 pub mod fnv;
 mod map;

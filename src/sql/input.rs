@@ -92,6 +92,9 @@ fn cell(d: Dialect, ty: Option<ColType>, x: &str) -> String {
         Some(ColType::Integer) => int,
         Some(ColType::String) => format!("('t:' || {x})"),
         Some(ColType::Symbol) => format!("(CASE WHEN {x} ~ {SYMBOL} THEN 's:' || {x} END)"),
+        Some(ColType::Boolean) => {
+            format!("(CASE WHEN {x} IN ('true', 'false') THEN 's:' || {x} END)")
+        }
         Some(ColType::Version) => {
             // Each part in 20 digits, trailing zero parts dropped (one part kept), then a
             // space and the parts without padding.

@@ -92,7 +92,7 @@ impl Kind {
 fn of_type(t: Option<ColType>) -> Kind {
     match t {
         Some(ColType::Integer) => Kind::Integer,
-        Some(ColType::Symbol) => Kind::Symbol,
+        Some(ColType::Symbol | ColType::Boolean) => Kind::Symbol,
         Some(ColType::String) => Kind::Text,
         _ => Kind::Encoded,
     }

@@ -323,6 +323,9 @@ pub enum ColType {
     Integer,
     /// A version (`v"10.0.19045"`).
     Version,
+    /// A boolean: the symbol `true` or `false`, nothing else (a file's or table's cell
+    /// other than these is an error). It joins and compares as a symbol.
+    Boolean,
 }
 
 impl ColType {
@@ -333,6 +336,7 @@ impl ColType {
             "string" => ColType::String,
             "integer" => ColType::Integer,
             "version" => ColType::Version,
+            "boolean" => ColType::Boolean,
             _ => return None,
         })
     }
@@ -344,6 +348,7 @@ impl ColType {
             ColType::String => "string",
             ColType::Integer => "integer",
             ColType::Version => "version",
+            ColType::Boolean => "boolean",
         }
     }
 
@@ -354,10 +359,20 @@ impl ColType {
             ColType::String => "a string",
             ColType::Integer => "an integer",
             ColType::Version => "a version",
+            ColType::Boolean => "a boolean",
         }
     }
 
-    /// The type of a value.
+    /// The type a variable of this column joins and compares as: a boolean is a symbol.
+    pub fn joins_as(self) -> ColType {
+        match self {
+            ColType::Boolean => ColType::Symbol,
+            t => t,
+        }
+    }
+
+    /// The type of a value (a symbol for `true` and `false`: the type of no value is
+    /// boolean alone).
     pub fn of(c: &Const) -> ColType {
         match c {
             Const::Sym(_) => ColType::Symbol,
@@ -375,7 +390,7 @@ impl ColType {
                 | (ColType::String, Const::Str(_))
                 | (ColType::Integer, Const::Int(_))
                 | (ColType::Version, Const::Version(_))
-        )
+        ) || (self == ColType::Boolean && matches!(c, Const::Sym(s) if s == "true" || s == "false"))
     }
 }
 

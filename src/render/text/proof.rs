@@ -120,9 +120,10 @@ fn why_not_into(w: &WhyNot, ind: &str, out: &mut String) {
             w.goal
         );
     } else if !w.has_rules {
+        let because = w.unknown_because.as_deref().unwrap_or("no fact gives it");
         let _ = writeln!(
             out,
-            "{ind}{} is stated nowhere — unknown: no fact gives it",
+            "{ind}{} is stated nowhere — unknown: {because}",
             w.goal
         );
     } else if w.rules.is_empty() {

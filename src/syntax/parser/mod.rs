@@ -380,7 +380,7 @@ fn pred_decl(p: Pair<Rule>, file: usize) -> Result<PredDecl, Diagnostic> {
                             format!("unknown column type `{}`", t.as_str()),
                             span_of(&t, file),
                         )
-                        .with_help("the types are symbol, string, integer and version")
+                        .with_help("the types are symbol, string, integer, version and boolean")
                     })?),
                     None => None,
                 });
