@@ -415,7 +415,15 @@ impl Explainer<'_> {
                 .map(|(n, v)| format!("{n} `{}`", cell(v)))
                 .collect();
             let path = file.path.display();
-            match crate::engine::headed::find_headed_line(&file.path, &names, &values) {
+            let query = (file.path.clone(), names, values);
+            let found = *self
+                .rows_found
+                .borrow_mut()
+                .entry(query)
+                .or_insert_with_key(|(path, names, values)| {
+                    crate::engine::headed::find_headed_line(path, names, values)
+                });
+            match found {
                 None => return Some(format!("no row of {path} has {}", said.join(" and "))),
                 Some(line) => {
                     let rest: Vec<String> = (0..header.len())
