@@ -62,6 +62,9 @@ pub fn query(cx: &Context, args: &[String], fail: &FailOn) -> Exit {
         let answer = session
             .parse_query(text, name)
             .and_then(|parsed| session.answer(&parsed, cx.opts.for_reading()));
+        for note in session.take_notes() {
+            supportkb::render::emit_err(&format!("note: {note}\n"));
+        }
         match answer {
             Ok(a) => {
                 show(cx, &mut docs, queries.len(), i, q, &a);

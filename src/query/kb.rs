@@ -223,7 +223,7 @@ impl KnowledgeBase {
                     let stored = super::stored::StoredModel {
                         db,
                         script,
-                        fetched: Default::default(),
+                        fetched: crate::sql::stored::Fetched::new(stamp.rows.clone()),
                         max_height: stamp.max_height,
                         texts: given,
                     };

@@ -366,7 +366,15 @@ pub fn evaluate(
         }
     }
     if let Some(stamp) = keep.stamp {
-        let row = meta_row(stamp, round, arity);
+        let rows = script
+            .pred_tables
+            .iter()
+            .map(|(p, &t)| {
+                let n = model.relations.get(p).map_or(0, Relation::len);
+                (script.tables[t].name.clone(), n)
+            })
+            .collect();
+        let row = meta_row(stamp, round, arity, &rows);
         db.insert_many(&meta_insert(script.dialect), &[row])
             .map_err(db_error)?;
     }
