@@ -286,7 +286,11 @@ impl KnowledgeBase {
         let model = evaluated.map_err(|e| {
             let failure = match &e {
                 // A rule the SQL dialect cannot evaluate is the input's limit, not a bug.
-                EvalError::Program(d) if d.iter().any(|d| d.code == Code::SqlUnsupported) => {
+                EvalError::Program(d)
+                    if d.iter().any(|d| {
+                        matches!(d.code, Code::SqlUnsupported | Code::DatabaseUnavailable)
+                    }) =>
+                {
                     LoadFailure::Rejected
                 }
                 EvalError::Program(_) => LoadFailure::Internal,

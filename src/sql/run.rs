@@ -298,7 +298,11 @@ pub fn evaluate(
         started: Instant::now(),
         derived: 0,
     };
-    db.execute("BEGIN").map_err(db_error)?;
+    // A transaction that cannot start is the database's state (locked by another
+    // process), not a statement of supportkb's.
+    db.execute("BEGIN").map_err(|e| {
+        EvalError::Program(vec![Diagnostic::unplaced(Code::DatabaseUnavailable, e)])
+    })?;
     for s in schema(script) {
         db.execute(&s).map_err(db_error)?;
     }
