@@ -1,6 +1,6 @@
 //! `why` and `why not` on a SQL engine answer from the model a previous evaluation left in
 //! the database, fetching only the tuples the proofs need, while that model is current; a
-//! stale one is evaluated again, with a note saying so.
+//! stale one is evaluated again, with a note saying so (as `report` says of one).
 
 mod common;
 
@@ -140,4 +140,36 @@ fn stored_answers_on_postgres_are_the_in_memory_answers() {
     };
     let db = fresh_database(&url, "supportkb_stored_answers");
     stored_answers_agree(Engine::Postgres(db));
+}
+
+#[test]
+fn report_on_a_stale_database_says_so_as_why_does() {
+    let dir = sample_copy();
+    let inv = dir.path().join("inventory").display().to_string();
+    let engine = format!("sqlite:{}", dir.path().join("estate.db").display());
+    let report = || {
+        run_in(
+            Path::new(ROOT),
+            &["--inventory", &inv, "--engine", &engine, "report"],
+        )
+    };
+    let first = report();
+    assert_eq!(first.code, 0, "{first:?}");
+    // A fresh database, or one evaluated from the same inputs: nothing to say.
+    assert!(!first.stderr.contains("note:"), "{}", first.stderr);
+    let again = report();
+    assert!(!again.stderr.contains("note:"), "{}", again.stderr);
+    // An inventory edited since: the stored model is stale, and report says it evaluates
+    // again, as `why` does.
+    let clients = dir.path().join("inventory/clients.csv");
+    let text = std::fs::read_to_string(&clients).unwrap();
+    std::fs::write(&clients, format!("{text}\n")).unwrap();
+    let stale = report();
+    assert_eq!(stale.code, 0, "{stale:?}");
+    let note = "note: the database's model is out of date: evaluating it again";
+    assert!(stale.stderr.contains(note), "{}", stale.stderr);
+    assert_eq!(stale.stdout, first.stdout);
+    // Evaluated again, the model is current: the next report says nothing.
+    let current = report();
+    assert!(!current.stderr.contains("note:"), "{}", current.stderr);
 }

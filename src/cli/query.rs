@@ -50,12 +50,6 @@ pub fn query(cx: &Context, args: &[String], fail: &FailOn) -> Exit {
         return Exit::Rejected;
     }
     output::warnings(&session.kb.sources, &session.kb.evaluation_warnings());
-    for note in &session.kb.notes {
-        supportkb::render::emit_err(&format!(
-            "note: {note}
-"
-        ));
-    }
     let mut exit = Exit::Ok;
     let mut docs = Vec::new();
     for (i, (q, name, text)) in queries.iter().enumerate() {

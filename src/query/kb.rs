@@ -248,6 +248,12 @@ impl KnowledgeBase {
                 }
                 Err(why) => notes.push(format!("{why}: evaluating it again")),
             }
+        } else if let Some((db, dialect)) = &mut database
+            && crate::sql::stored::read_stamp(db.as_mut()).is_some()
+            && let Err(why) = reusable(db.as_mut(), *dialect, &given, &config)
+        {
+            // A load that evaluates anyway says so only of a model gone stale, as `why` does.
+            notes.push(format!("{why}: evaluating it again"));
         }
         let reading = phase(|| "read fact files".into());
         let db = database.as_mut().map(|(db, _)| db);
