@@ -146,3 +146,47 @@ fn a_model_table_dropped_by_hand_is_evaluated_again() {
         "(blocked) cannot be read",
     );
 }
+
+#[test]
+fn a_derived_row_deleted_on_postgres_is_not_an_answer() {
+    let Some(url) = common::sql::postgres_url("a_derived_row_deleted_on_postgres_is_not_an_answer")
+    else {
+        return;
+    };
+    let db = common::sql::fresh_database(&url, "supportkb_tampered");
+    let dir = sample_copy();
+    let inv = dir.path().join("inventory").display().to_string();
+    let eval = run_in(
+        Path::new(ROOT),
+        &["--inventory", &inv, "--engine", &db, "eval"],
+    );
+    assert_eq!(eval.code, 0, "{eval:?}");
+    let mut client = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    let table: String = client
+        .query_one(
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_name LIKE 'skb_p%_blocked'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    client
+        .batch_execute(&format!(
+            "DELETE FROM {table} WHERE c0::text LIKE '%16777240' AND c1::text LIKE '%ipv6_only'"
+        ))
+        .unwrap();
+    let q = "why blocked(16777240, ipv6_only)";
+    let memory = ask(dir.path(), None, &[q]);
+    let stored = ask(dir.path(), Some(&db), &[q]);
+    assert_eq!(stored.stdout, memory.stdout, "{stored:?}");
+    assert!(
+        stored
+            .stderr
+            .contains("the model stored in the PostgreSQL database")
+            && stored
+                .stderr
+                .contains(&format!("the table {table} (blocked) holds 77 rows")),
+        "{}",
+        stored.stderr
+    );
+}
