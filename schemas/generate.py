@@ -189,10 +189,10 @@ for name, (schema, desc, properties, required) in kinds.items():
     open(f"schemas/{name}.schema.json", "a").write("\n")
 
 trace = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-  "$id": BASE + "trace.schema.json", "title": "supportkb-trace/2",
+  "$id": BASE + "trace.schema.json", "title": "supportkb-trace/3",
   "description": "An audit trace (`supportkb explain`): the serde shape of src/audit/trace.rs, values as their literal text so that `verify` reads it back exactly. A run that failed before the trace existed prints only `schema` and `errors`.",
   "type": "object", "required": ["schema"],
-  "properties": {"schema": {"const": "supportkb-trace/2"},
+  "properties": {"schema": {"const": "supportkb-trace/3"},
      "errors": {"type": "array", "items": {"$ref": "#/$defs/diagnostic"}}},
   "anyOf": [{"required": ["tool", "question", "answer", "knowledge_base"]}, {"required": ["errors"], "properties": {"errors": {"minItems": 1}}}],
   "$defs": {"diagnostic": diagnostic}}

@@ -36,7 +36,7 @@ fn a_trace_verifies_until_the_knowledge_base_changes_its_answer() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let trace: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("t.json")).unwrap()).unwrap();
-    assert_eq!(trace["schema"], "supportkb-trace/2");
+    assert_eq!(trace["schema"], "supportkb-trace/3");
     assert_eq!(trace["answer"]["verdict"], "no");
     let files = trace["knowledge_base"].as_array().unwrap();
     // The five files of the article and the estate rules (read, with no inventory, as no facts).
@@ -192,7 +192,7 @@ fn explain_never_leaves_a_half_written_file() {
     assert!(
         std::fs::read_to_string(&target)
             .unwrap()
-            .contains("supportkb-trace/2")
+            .contains("supportkb-trace/3")
     );
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()

@@ -74,7 +74,7 @@ fn writing_a_trace_follows_links_and_refuses_special_files() {
     assert!(
         std::fs::read_to_string(dir.path().join("t.json"))
             .unwrap()
-            .contains("supportkb-trace/2")
+            .contains("supportkb-trace/3")
     );
     let fifo = dir.path().join("fifo");
     assert!(

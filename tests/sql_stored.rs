@@ -1,58 +1,20 @@
 //! `why` and `why not` on a SQL engine answer from the model a previous evaluation left in
 //! the database, fetching only the tuples the proofs need, while that model is current; a
-//! stale one is evaluated again, with a note saying so.
+//! stale one is evaluated again, with a note saying so (as `report` says of one).
 
 mod common;
 
-use common::sql::{fresh_database, postgres_url};
+use common::sql::{SAMPLE, ask, fresh_database, postgres_url, sample_copy, table_of};
 use common::{ROOT, run_in};
 use std::path::Path;
 use supportkb::query::{LoadConfig, Session};
 use supportkb::sql::Engine;
-
-const SAMPLE: &str = "examples/estate/sample";
-
-/// The estate sample copied into a folder of its own (so a test may edit it).
-fn sample_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let inv = dir.path().join("inventory");
-    std::fs::create_dir(&inv).unwrap();
-    for e in std::fs::read_dir(Path::new(ROOT).join(SAMPLE)).unwrap() {
-        let e = e.unwrap();
-        if e.path().is_file() {
-            std::fs::copy(e.path(), inv.join(e.file_name())).unwrap();
-        }
-    }
-    dir
-}
 
 const QUESTIONS: [&str; 3] = [
     "why blocked(16777240, ipv6_only)",
     "why not blocked(16777240, no_pki)",
     "why client_via_cmg(16777240, _)",
 ];
-
-/// `query QUESTIONS` with the inventory `inv`, on `engine` (`None`: in memory).
-fn ask(dir: &Path, engine: Option<&str>, questions: &[&str]) -> common::Run {
-    let inv = dir.join("inventory").display().to_string();
-    let mut args = vec!["--inventory", inv.as_str()];
-    if let Some(e) = engine {
-        args.extend(["--engine", e]);
-    }
-    args.push("query");
-    args.extend(questions);
-    run_in(Path::new(ROOT), &args)
-}
-
-/// The table of `pred` in a SQLite database supportkb evaluated into.
-fn table_of(db: &rusqlite::Connection, pred: &str) -> String {
-    db.query_row(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?1",
-        [format!("skb_p%_{pred}")],
-        |r| r.get(0),
-    )
-    .unwrap()
-}
 
 #[test]
 fn why_on_sqlite_reads_the_stored_model_and_evaluates_a_stale_one_again() {
@@ -71,19 +33,26 @@ fn why_on_sqlite_reads_the_stored_model_and_evaluates_a_stale_one_again() {
     assert_eq!(stored.code, 0, "{stored:?}");
     assert_eq!(stored.stdout, memory.stdout);
     assert!(!stored.stderr.contains("note:"), "{}", stored.stderr);
-    // The answer comes from the tables: a tuple removed from them behind supportkb's back
-    // no longer holds (evaluating again would derive it).
+    // Rows removed from a derived table behind supportkb's back: the model no longer
+    // matches what its evaluation left, so it gives no answer; evaluated again instead,
+    // with a note naming the database and the table.
     let db = rusqlite::Connection::open(dir.path().join("estate.db")).unwrap();
     let blocked = table_of(&db, "blocked");
     db.execute(&format!("DELETE FROM {blocked}"), []).unwrap();
     drop(db);
-    let tampered = ask(dir.path(), Some(&engine), &QUESTIONS[..1]);
+    let tampered = ask(dir.path(), Some(&engine), &QUESTIONS);
+    assert_eq!(tampered.code, 0, "{tampered:?}");
     assert!(
         tampered
-            .stdout
-            .contains("blocked(16777240, ipv6_only) does not hold"),
-        "{tampered:?}"
+            .stderr
+            .contains("estate.db is inconsistent with its rules")
+            && tampered
+                .stderr
+                .contains(&format!("the table {blocked} (blocked) holds 0 rows")),
+        "{}",
+        tampered.stderr
     );
+    assert_eq!(tampered.stdout, memory.stdout);
     // An inventory edited since: the model is stale, evaluated again, and a note says so.
     let clients = dir.path().join("inventory/clients.csv");
     let text = std::fs::read_to_string(&clients).unwrap();
@@ -171,4 +140,36 @@ fn stored_answers_on_postgres_are_the_in_memory_answers() {
     };
     let db = fresh_database(&url, "supportkb_stored_answers");
     stored_answers_agree(Engine::Postgres(db));
+}
+
+#[test]
+fn report_on_a_stale_database_says_so_as_why_does() {
+    let dir = sample_copy();
+    let inv = dir.path().join("inventory").display().to_string();
+    let engine = format!("sqlite:{}", dir.path().join("estate.db").display());
+    let report = || {
+        run_in(
+            Path::new(ROOT),
+            &["--inventory", &inv, "--engine", &engine, "report"],
+        )
+    };
+    let first = report();
+    assert_eq!(first.code, 0, "{first:?}");
+    // A fresh database, or one evaluated from the same inputs: nothing to say.
+    assert!(!first.stderr.contains("note:"), "{}", first.stderr);
+    let again = report();
+    assert!(!again.stderr.contains("note:"), "{}", again.stderr);
+    // An inventory edited since: the stored model is stale, and report says it evaluates
+    // again, as `why` does.
+    let clients = dir.path().join("inventory/clients.csv");
+    let text = std::fs::read_to_string(&clients).unwrap();
+    std::fs::write(&clients, format!("{text}\n")).unwrap();
+    let stale = report();
+    assert_eq!(stale.code, 0, "{stale:?}");
+    let note = "note: the database's model is out of date: evaluating it again";
+    assert!(stale.stderr.contains(note), "{}", stale.stderr);
+    assert_eq!(stale.stdout, first.stdout);
+    // Evaluated again, the model is current: the next report says nothing.
+    let current = report();
+    assert!(!current.stderr.contains("note:"), "{}", current.stderr);
 }

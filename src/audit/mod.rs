@@ -6,7 +6,7 @@ pub mod trace;
 pub mod verify;
 
 pub use trace::{
-    TRACE_SCHEMA, TRACE_SCHEMAS_READ, Trace, TraceOptions, TracedFile, explain, sha256,
-    traced_files, traced_source_texts,
+    TRACE_SCHEMA, TRACE_SCHEMAS_READ, Trace, TraceOptions, TracedFile, TracedInputs, explain,
+    sha256, traced_files, traced_inputs, traced_source_texts,
 };
 pub use verify::{Difference, FileCheck, FileStatus, ProofCheck, Verification, verify};

@@ -10,11 +10,11 @@ pub use crate::source::sha256;
 use serde::{Deserialize, Serialize};
 
 /// The schema name and version of traces this build writes.
-pub const TRACE_SCHEMA: &str = "supportkb-trace/2";
+pub const TRACE_SCHEMA: &str = "supportkb-trace/3";
 
-/// Every schema this build reads (version 1 lacks the fields version 2 added: they read as
-/// their defaults).
-pub const TRACE_SCHEMAS_READ: &[&str] = &["supportkb-trace/1", TRACE_SCHEMA];
+/// Every schema this build reads (an older version lacks the fields later ones added: they
+/// read as their defaults; version 3 added `inputs`).
+pub const TRACE_SCHEMAS_READ: &[&str] = &["supportkb-trace/1", "supportkb-trace/2", TRACE_SCHEMA];
 
 /// How the answer of a trace was asked, so verification asks it the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +88,9 @@ pub struct Trace {
     /// The texts its sources pin, with their hashes (keyed by source name).
     #[serde(default)]
     pub source_texts: Vec<TracedFile>,
+    /// The facts it was evaluated with besides the knowledge base's own.
+    #[serde(default)]
+    pub inputs: TracedInputs,
     /// How the question was asked.
     #[serde(default)]
     pub options: TraceOptions,
@@ -95,6 +98,78 @@ pub struct Trace {
     pub question: String,
     /// The answer, with its proofs (never cut by a depth limit).
     pub answer: Answer,
+}
+
+/// The folders facts were read from (`--inventory`, `--facts`), and every file read, with
+/// its hash.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TracedInputs {
+    /// The `--inventory` folder, as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<String>,
+    /// The `--facts` folder, as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<String>,
+    /// Every file facts were read from: the key is the path relative to the `--inventory`
+    /// or `--facts` folder holding it (else the path), so a trace verifies from another
+    /// folder. (A `from table` input has no file, and no hash.)
+    #[serde(default)]
+    pub files: Vec<TracedFile>,
+}
+
+/// The inputs `kb` was evaluated with ([`TracedInputs`]); a file that cannot be read now
+/// is hashed as empty (so it never matches a file that can).
+pub fn traced_inputs(kb: &KnowledgeBase) -> TracedInputs {
+    let shown = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let folders: Vec<&std::path::Path> = [&kb.config.inventory, &kb.config.facts_dir]
+        .into_iter()
+        .flatten()
+        .map(|p| p.as_path())
+        .collect();
+    let mut files: Vec<TracedFile> = kb
+        .fact_files
+        .values()
+        .flatten()
+        .filter(|f| f.table.is_none())
+        .map(|f| {
+            let key = folders
+                .iter()
+                .find_map(|d| f.path.strip_prefix(d).ok())
+                .unwrap_or(&f.path);
+            TracedFile {
+                path: f.path.display().to_string(),
+                key: key.display().to_string(),
+                sha256: sha256_bytes(&std::fs::read(&f.path).unwrap_or_default()),
+            }
+        })
+        .collect();
+    files.sort_by(|a, b| a.key.cmp(&b.key));
+    files.dedup_by(|a, b| a.key == b.key);
+    TracedInputs {
+        inventory: shown(&kb.config.inventory),
+        facts: shown(&kb.config.facts_dir),
+        files,
+    }
+}
+
+/// SHA-256 of `bytes`, lowercase hex.
+fn sha256_bytes(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether `kb` is the embedded knowledge base (with the estate rules an `--inventory`
+/// adds, or without).
+pub fn is_embedded(kb: &KnowledgeBase) -> bool {
+    let mut texts = crate::query::embedded::sources();
+    if kb.texts == texts {
+        return true;
+    }
+    texts.extend(crate::query::embedded::estate_sources());
+    kb.texts == texts
 }
 
 /// The pinned source texts of `kb`, keyed by source name.
@@ -160,8 +235,9 @@ pub fn explain(
         },
         created: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         knowledge_base: traced_files(&session.kb),
-        embedded: session.kb.texts == crate::query::embedded::sources(),
+        embedded: is_embedded(&session.kb),
         source_texts: traced_source_texts(&session.kb),
+        inputs: traced_inputs(&session.kb),
         options,
         question: question.to_string(),
         answer,

@@ -1,11 +1,14 @@
 //! Verification: a trace re-checked against the knowledge base of today. The files and the
-//! pinned source texts are compared by hash; the question is asked again the way the trace
+//! pinned source texts, and the files facts were read from (`--inventory`, `--facts`), are
+//! compared by hash; the question is asked again the way the trace
 //! asked it, and the answer of today is compared with the traced one field by field — goal,
 //! verdict, rows, every proof's conclusions, rules, substitutions, citations and places (a
 //! proof missing or added included); every traced proof is re-checked by the independent
 //! checker. A trace edited after it was written cannot verify.
 
-use super::trace::{TRACE_SCHEMAS_READ, Trace, TracedFile, traced_files, traced_source_texts};
+use super::trace::{
+    TRACE_SCHEMAS_READ, Trace, TracedFile, traced_files, traced_inputs, traced_source_texts,
+};
 use crate::query::{QueryError, Session};
 use crate::source::{Code, Diagnostic};
 use serde::{Deserialize, Serialize};
@@ -111,12 +114,14 @@ pub fn verify(
         &traced_source_texts(&session.kb),
         "source ",
     ));
+    let inputs = traced_inputs(&session.kb).files;
+    files.extend(compare_files(&trace.inputs.files, &inputs, "input "));
     let traced_verdict = trace.answer.verdict();
     let opts = trace.options.ask();
     let (current_verdict, answer_stands, differences) = match session.ask(&trace.question, opts) {
         Ok(a) => {
             let stands = a.verdict() == traced_verdict && a.rows() == trace.answer.rows();
-            let paths = path_keys(trace, &traced_files(&session.kb));
+            let paths = path_keys(trace, &traced_files(&session.kb), &inputs);
             let then = normalized(serde_json::to_value(&trace.answer), &paths.0);
             let now = normalized(serde_json::to_value(&a), &paths.1);
             let mut differences = Vec::new();
@@ -204,14 +209,19 @@ fn compare_files(then: &[TracedFile], now: &[TracedFile], prefix: &str) -> Vec<F
 fn path_keys(
     trace: &Trace,
     now: &[TracedFile],
+    inputs_now: &[TracedFile],
 ) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
-    let map = |files: &[TracedFile]| {
-        files
+    let map = |files: &[TracedFile], inputs: &[TracedFile]| {
+        let kb = files.iter().map(|f| (f.path.clone(), f.key.clone()));
+        let input = inputs
             .iter()
-            .map(|f| (f.path.clone(), f.key.clone()))
-            .collect()
+            .map(|f| (f.path.clone(), format!("input {}", f.key)));
+        kb.chain(input).collect()
     };
-    (map(&trace.knowledge_base), map(now))
+    (
+        map(&trace.knowledge_base, &trace.inputs.files),
+        map(now, inputs_now),
+    )
 }
 
 /// An answer as JSON, with every `location.file` replaced by its key.

@@ -187,10 +187,38 @@ pub fn verify(cx: &Context, path: &Path) -> Exit {
         }
         (files, "the files the trace names".to_string())
     };
-    let mut session = match cx.session_at(&paths) {
+    // The inputs: --inventory / --facts, else the folders the trace records.
+    let mut load = cx.load.clone();
+    if load.inventory.is_none() && load.facts_dir.is_none() {
+        let folder = |f: &Option<String>| f.as_ref().map(std::path::PathBuf::from);
+        load.inventory = folder(&trace.inputs.inventory);
+        load.facts_dir = folder(&trace.inputs.facts);
+        let gone: Vec<String> = [&load.inventory, &load.facts_dir]
+            .into_iter()
+            .flatten()
+            .filter(|d| !d.is_dir())
+            .map(|d| d.display().to_string())
+            .collect();
+        if !gone.is_empty() {
+            let d = Diagnostic::unplaced(
+                Code::Trace,
+                format!(
+                    "{}: the trace was made with input folders that are not here: {}",
+                    path.display(),
+                    gone.join(", ")
+                ),
+            )
+            .with_help(
+                "pass --inventory DIR (or --facts DIR) to verify it against inputs of your choice",
+            );
+            return output::rejected(cx.format, d);
+        }
+    }
+    let mut session = match cx.load_with(&paths, &load) {
         Ok(s) => s,
         Err(e) => return e,
     };
+    output::warnings(&session.kb.sources, &session.kb.evaluation_warnings());
     match verify_trace(&mut session, &trace, &against) {
         Ok(v) => {
             output::doc(cx.format, &v);

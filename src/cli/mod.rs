@@ -89,10 +89,15 @@ impl Context {
     /// Errors: the load error, printed; its exit code.
     pub fn load_with(&self, paths: &[PathBuf], load: &LoadConfig) -> Result<Session, Exit> {
         let _load = supportkb::source::timings::phase(|| "load the knowledge base".into());
-        kb_texts_for(paths, load.inventory.is_some())
+        let session = kb_texts_for(paths, load.inventory.is_some())
             .map_err(LoadError::from)
             .and_then(|t| Session::load(t, load.clone()))
-            .map_err(|e| output::load_error(self.format, &e))
+            .map_err(|e| output::load_error(self.format, &e))?;
+        // What the load says of a SQL engine's stored model (stale: evaluated again).
+        for note in &session.kb.notes {
+            supportkb::render::emit_err(&format!("note: {note}\n"));
+        }
+        Ok(session)
     }
 
     /// The session of `--kb` (or the embedded knowledge base).

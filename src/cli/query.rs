@@ -50,18 +50,15 @@ pub fn query(cx: &Context, args: &[String], fail: &FailOn) -> Exit {
         return Exit::Rejected;
     }
     output::warnings(&session.kb.sources, &session.kb.evaluation_warnings());
-    for note in &session.kb.notes {
-        supportkb::render::emit_err(&format!(
-            "note: {note}
-"
-        ));
-    }
     let mut exit = Exit::Ok;
     let mut docs = Vec::new();
     for (i, (q, name, text)) in queries.iter().enumerate() {
         let answer = session
             .parse_query(text, name)
             .and_then(|parsed| session.answer(&parsed, cx.opts.for_reading()));
+        for note in session.take_notes() {
+            supportkb::render::emit_err(&format!("note: {note}\n"));
+        }
         match answer {
             Ok(a) => {
                 show(cx, &mut docs, queries.len(), i, q, &a);

@@ -48,6 +48,21 @@ pub struct WhyNot {
     /// The handle (`why #K`) that continues a report the depth limit stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle: Option<usize>,
+    /// A rule (not goal-directed) whose body holds for the goal although no tuple of the
+    /// goal does: a model that is not the rules' (one edited by hand), never the
+    /// evaluator's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derived_by: Option<String>,
+}
+
+/// What trying one rule against a goal found.
+enum Trial {
+    /// The head does not unify, or a limit stopped the search.
+    Skipped,
+    /// The first literal where every binding dies.
+    Blocked(Box<RuleTrial>),
+    /// The whole body holds for some binding.
+    Holds,
 }
 
 /// How one rule fails to derive a goal.
@@ -151,6 +166,7 @@ impl Explainer<'_> {
             rules: Vec::new(),
             depth_limited: false,
             handle: None,
+            derived_by: None,
         };
         (out.instead, out.contradicted) = self.instead(pred, args);
         if !out.has_rules && out.instead.is_empty() {
@@ -162,27 +178,33 @@ impl Explainer<'_> {
         }
         // A rule whose body holds for some binding derives a tuple the goal's open
         // arguments allow, so it is not a reason for "not"; it is left out.
-        out.rules = rule_ids
-            .into_iter()
-            .filter_map(|ri| self.trial(ri, args, depth))
-            .collect();
+        for ri in rule_ids {
+            match self.trial(ri, args, depth) {
+                Trial::Blocked(t) => out.rules.push(*t),
+                Trial::Holds if self.without_demand(ri).body.len() == self.rules[ri].body.len() => {
+                    out.derived_by
+                        .get_or_insert_with(|| self.view(ri).text.clone());
+                }
+                Trial::Holds | Trial::Skipped => {}
+            }
+        }
         out
     }
 
     /// Rule `ri` tried against the goal's given arguments: the first literal (in the order
     /// the body runs) where every binding dies, with how many reached it and an example.
-    /// `None` when the head does not unify or the body holds.
-    fn trial(&self, ri: usize, args: &[Option<Const>], depth: usize) -> Option<RuleTrial> {
+    /// Skipped when the head does not unify.
+    fn trial(&self, ri: usize, args: &[Option<Const>], depth: usize) -> Trial {
         let user = self.without_demand(ri);
         let view = self.view(ri);
         // Unify the head with the given arguments only.
         let mut seed = Subst::new();
         for (t, a) in user.head.args.iter().zip(args) {
             match (t, a) {
-                (Term::Const(c), Some(v)) if c != v => return None,
+                (Term::Const(c), Some(v)) if c != v => return Trial::Skipped,
                 (Term::Var(x), Some(v)) => {
                     if seed.get(x).is_some_and(|b| b != v) {
-                        return None;
+                        return Trial::Skipped;
                     }
                     seed.insert(x.clone(), v.clone());
                 }
@@ -201,7 +223,7 @@ impl Explainer<'_> {
             for s in &bindings {
                 // A stopped search reports nothing: the caller reports the limit.
                 if !self.matcher.bounds.step() {
-                    return None;
+                    return Trial::Skipped;
                 }
                 for (e, _) in self.matcher.extend(lit, s, None) {
                     if next.len() < MAX_BINDINGS {
@@ -223,7 +245,7 @@ impl Explainer<'_> {
                 .map(|(v, c)| (v.to_string(), c))
                 .collect();
             ex.sort();
-            return Some(RuleTrial {
+            return Trial::Blocked(Box::new(RuleTrial {
                 rule: view.text.clone(),
                 location: self.sources.location(view.span),
                 blocked: Blocked {
@@ -234,9 +256,9 @@ impl Explainer<'_> {
                     example: Substitution(ex),
                     cause,
                 },
-            });
+            }));
         }
-        None
+        Trial::Holds
     }
 
     fn cause(&self, lit: &Literal, s: &Subst, depth: usize) -> BlockCause {

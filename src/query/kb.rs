@@ -223,7 +223,7 @@ impl KnowledgeBase {
                     let stored = super::stored::StoredModel {
                         db,
                         script,
-                        fetched: Default::default(),
+                        fetched: crate::sql::stored::Fetched::new(stamp.rows.clone()),
                         max_height: stamp.max_height,
                         texts: given,
                     };
@@ -248,6 +248,12 @@ impl KnowledgeBase {
                 }
                 Err(why) => notes.push(format!("{why}: evaluating it again")),
             }
+        } else if let Some((db, dialect)) = &mut database
+            && crate::sql::stored::read_stamp(db.as_mut()).is_some()
+            && let Err(why) = reusable(db.as_mut(), *dialect, &given, &config)
+        {
+            // A load that evaluates anyway says so only of a model gone stale, as `why` does.
+            notes.push(format!("{why}: evaluating it again"));
         }
         let reading = phase(|| "read fact files".into());
         let db = database.as_mut().map(|(db, _)| db);
@@ -289,7 +295,11 @@ impl KnowledgeBase {
         let model = evaluated.map_err(|e| {
             let failure = match &e {
                 // A rule the SQL dialect cannot evaluate is the input's limit, not a bug.
-                EvalError::Program(d) if d.iter().any(|d| d.code == Code::SqlUnsupported) => {
+                EvalError::Program(d)
+                    if d.iter().any(|d| {
+                        matches!(d.code, Code::SqlUnsupported | Code::DatabaseUnavailable)
+                    }) =>
+                {
                     LoadFailure::Rejected
                 }
                 EvalError::Program(_) => LoadFailure::Internal,

@@ -34,6 +34,9 @@ pub struct Session {
     pub(super) demands: Option<Demands>,
     /// The predicates the last query evaluated again (its own and those its demand reaches).
     pub(super) overlay: std::collections::BTreeSet<Pred>,
+    /// Notes raised while answering (a stored model found inconsistent and evaluated
+    /// again), for the caller to show on standard error: [`Session::take_notes`].
+    pub(super) notes: Vec<String>,
 }
 
 /// A query rule evaluated over the knowledge base.
@@ -55,7 +58,14 @@ impl Session {
             started: Instant::now(),
             demands: None,
             overlay: Default::default(),
+            notes: Vec::new(),
         }
+    }
+
+    /// The notes raised while answering since the last call (each a sentence, without
+    /// `note:`), emptied.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
     }
 
     /// Loads `texts` ([`KnowledgeBase::load`]) and starts a session.

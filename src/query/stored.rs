@@ -29,7 +29,6 @@ use crate::explain::FactFiles;
 use crate::explain::search::{Subst, ordered};
 use crate::ir::{Const, Literal, Pred, Rule, Term, Var};
 use crate::source::SourceText;
-use crate::source::{Code, Diagnostic};
 use crate::sql::stored::Fetched;
 use crate::sql::{Database, Dialect, Script};
 use crate::syntax::{self as ast, Query};
@@ -184,6 +183,10 @@ impl Session {
     /// the rows of every lookup the answer made that were not fetched yet, until an answer
     /// makes none (see [`super::stored`]). A question that evaluates more than its own rule
     /// (a goal-directed predicate's demand) needs the whole model: evaluated in full.
+    ///
+    /// A model found inconsistent with its rules (see [`inconsistency`], and the row counts
+    /// of [`crate::sql::stored`]) gives no answer: a note names the database and what was
+    /// found, and the knowledge base is evaluated again (which rewrites the tables).
     pub(super) fn why_from_database(
         &mut self,
         stored: &super::stored::SharedStored,
@@ -208,7 +211,7 @@ impl Session {
         let result = loop {
             let fresh = {
                 let Ok(mut s) = stored.lock() else {
-                    break Err(QueryError::Internal(Vec::new()));
+                    break Ok(Err(QueryError::Internal(Vec::new())));
                 };
                 let s = &mut *s;
                 let all = self.demands.as_ref().map(Demands::all).unwrap_or_default();
@@ -222,18 +225,13 @@ impl Session {
                         self.kb.model = s.fetched.model(&s.script, s.max_height);
                         n
                     }
-                    Err(e) => {
-                        break Err(QueryError::Internal(vec![Diagnostic::unplaced(
-                            Code::Database,
-                            e,
-                        )]));
-                    }
+                    Err(e) => break Err(e.to_string()),
                 }
             };
             if fresh == 0
                 && let Some(a) = answer.take()
             {
-                break a;
+                break Ok(a);
             }
             answer = Some(self.why_in_model(q, atom, is_not, opts));
             if self.overlay.iter().any(|p| *p != Pred::Query) {
@@ -243,6 +241,63 @@ impl Session {
             }
         };
         self.demands = None;
-        result
+        let found = match result {
+            Ok(Ok(a)) => match inconsistency(&a, opts) {
+                None => return Ok(a),
+                Some(found) => found,
+            },
+            Ok(Err(e)) => return Err(e),
+            Err(found) => found,
+        };
+        self.notes.push(format!(
+            "the model stored in {} is inconsistent with its rules ({found}): evaluating it \
+             again",
+            self.kb.config.engine.described()
+        ));
+        self.load_in_full()?;
+        self.why_in_model(q, atom, is_not, opts)
     }
+}
+
+/// What makes answer `a`, given from a stored model, one its rules could not give: a
+/// matching row that does not rebuild into a proof (a row added by hand), a proof the
+/// checker rejects, or a missing row whose rule's premises hold (a row deleted by hand);
+/// `None` when there is nothing of the kind.
+pub(super) fn inconsistency(a: &Answer, opts: AskOptions) -> Option<String> {
+    let (Answer::Why(w) | Answer::WhyNot(w)) = a else {
+        return None;
+    };
+    let wanted = w.matches.min(opts.rows_proved);
+    if w.holds
+        && wanted > 0
+        && (w.proofs.is_empty() || (opts.proofs <= 1 && w.proofs.len() < wanted))
+    {
+        return Some(format!(
+            "a row matching {} does not rebuild into a proof",
+            w.query
+                .trim_start_matches("why not ")
+                .trim_start_matches("why ")
+        ));
+    }
+    if let Some(e) = w.proof_errors.first() {
+        return Some(format!(
+            "the checker rejects a proof rebuilt from its rows: {e}"
+        ));
+    }
+    w.why_not.as_ref().and_then(derivable)
+}
+
+/// The first goal of a why-not report (itself or a premise it explains) that has no row
+/// although a rule's body holds for it.
+fn derivable(w: &crate::explain::WhyNot) -> Option<String> {
+    if let Some(rule) = &w.derived_by {
+        return Some(format!(
+            "{} has no row although the premises of `{rule}` hold",
+            w.goal
+        ));
+    }
+    w.rules.iter().find_map(|t| match &t.blocked.cause {
+        crate::explain::BlockCause::Missing { why_not } => derivable(why_not),
+        _ => None,
+    })
 }

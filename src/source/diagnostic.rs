@@ -141,6 +141,9 @@ codes! {
     SqlUnsupported = "sql-unsupported", "not in this SQL dialect";
     /// A database that cannot be opened, or a statement it refused.
     Database = "database", "here";
+    /// A database that cannot start a transaction (another process holds it locked past
+    /// the wait): the user's to retry, not a fault of the statements.
+    DatabaseUnavailable = "database-unavailable", "here";
 }
 
 impl fmt::Display for Code {

@@ -89,6 +89,32 @@ impl Engine {
             ))
         }
     }
+
+    /// The engine's database as messages name it: `the SQLite database FILE`, `the
+    /// PostgreSQL database URL` (a password in the URL shown as `***`), or `memory`.
+    pub fn described(&self) -> String {
+        match self {
+            Engine::Memory => "memory".to_string(),
+            Engine::Sqlite(path) => format!("the SQLite database {}", path.display()),
+            Engine::Postgres(url) => format!("the PostgreSQL database {}", hide_password(url)),
+        }
+    }
+}
+
+/// `url` with the password of its user part (`user:password@`) replaced by `***`.
+fn hide_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let name = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{name}:***@{host}{tail}")
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// A database connection the evaluator runs statements on. Values and parameters are text

@@ -298,7 +298,11 @@ pub fn evaluate(
         started: Instant::now(),
         derived: 0,
     };
-    db.execute("BEGIN").map_err(db_error)?;
+    // A transaction that cannot start is the database's state (locked by another
+    // process), not a statement of supportkb's.
+    db.execute("BEGIN").map_err(|e| {
+        EvalError::Program(vec![Diagnostic::unplaced(Code::DatabaseUnavailable, e)])
+    })?;
     for s in schema(script) {
         db.execute(&s).map_err(db_error)?;
     }
@@ -366,7 +370,15 @@ pub fn evaluate(
         }
     }
     if let Some(stamp) = keep.stamp {
-        let row = meta_row(stamp, round, arity);
+        let rows = script
+            .pred_tables
+            .iter()
+            .map(|(p, &t)| {
+                let n = model.relations.get(p).map_or(0, Relation::len);
+                (script.tables[t].name.clone(), n)
+            })
+            .collect();
+        let row = meta_row(stamp, round, arity, &rows);
         db.insert_many(&meta_insert(script.dialect), &[row])
             .map_err(db_error)?;
     }

@@ -22,24 +22,48 @@ use crate::engine::functions::compute;
 use crate::ir::{Builtin, compile_regex};
 use crate::syntax::ColType;
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::{Connection, ErrorCode, params_from_iter};
 use std::path::Path;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A connection to one SQLite database file.
 pub(super) struct Sqlite {
     conn: Connection,
+    /// The message of a lock held past the wait.
+    locked: String,
 }
 
+/// Longest supportkb waits for another process's lock on a database file (or `--timeout`,
+/// when shorter) before it gives up.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
 impl Sqlite {
-    /// Opens (creating if missing) the database at `path`; a statement still running past
-    /// `config`'s time limit, or when its cancel flag is set, is interrupted.
+    /// Opens (creating if missing) the database at `path`, waiting at most [`LOCK_WAIT`]
+    /// (or `config`'s time limit, when shorter) for another process's lock on it; a
+    /// statement still running past `config`'s time limit, or when its cancel flag is set,
+    /// is interrupted.
     ///
-    /// Errors: the file cannot be opened as a SQLite database.
+    /// Errors: the file cannot be opened as a SQLite database (a directory, a text file, a
+    /// file supportkb cannot write), or another process kept it locked past the wait.
     pub(super) fn open(path: &Path, config: &EvalConfig) -> Result<Self, String> {
+        let shown = path.display();
         let conn = Connection::open(path)
-            .map_err(|e| format!("cannot open the SQLite database {}: {e}", path.display()))?;
+            .map_err(|e| format!("cannot open the SQLite database {shown}: {e}"))?;
+        let wait = config.timeout.map_or(LOCK_WAIT, |t| t.min(LOCK_WAIT));
+        conn.busy_timeout(wait).map_err(|e| e.to_string())?;
+        let locked = format!(
+            "the SQLite database {shown} is locked by another process (waited {} s): try \
+             again when it is done",
+            wait.as_secs_f64()
+        );
+        probe(&conn).map_err(|e| match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => locked.clone(),
+            Some(ErrorCode::NotADatabase) => {
+                format!("{shown} is not a SQLite database (SQLite says: {e})")
+            }
+            _ => format!("cannot use {shown} as a SQLite database: {e}"),
+        })?;
         define_functions(&conn).map_err(|e| e.to_string())?;
         let (timeout, cancel, started) = (config.timeout, config.cancel.clone(), Instant::now());
         conn.progress_handler(
@@ -49,8 +73,21 @@ impl Sqlite {
                     || cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
             }),
         );
-        Ok(Sqlite { conn })
+        Ok(Sqlite { conn, locked })
     }
+}
+
+/// Reads the schema and writes a table in a transaction rolled back: fails on a file that
+/// is not a database, one that cannot be written (or its journal created beside it), and
+/// one another process holds locked past the busy timeout.
+fn probe(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let written = conn.execute_batch("CREATE TABLE skb_probe (x INTEGER)");
+    let rolled_back = conn.execute_batch("ROLLBACK");
+    written.and(rolled_back)
 }
 
 /// Defines on `conn` the functions a script printed for SQLite calls: `regexp(P, X)`
@@ -122,9 +159,20 @@ pub fn define_functions(conn: &Connection) -> rusqlite::Result<()> {
 
 impl Database for Sqlite {
     fn execute(&mut self, sql: &str) -> Result<(), String> {
+        // An evaluation's transaction takes the write lock at once (waiting for another
+        // process's up to the busy timeout): two evaluations of one file run one after the
+        // other, where deferred ones could fail midway.
+        let sql = if sql == "BEGIN" {
+            "BEGIN IMMEDIATE"
+        } else {
+            sql
+        };
         self.conn
             .execute_batch(sql)
-            .map_err(|e| format!("SQLite refused a statement: {e}\n{sql}"))
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => self.locked.clone(),
+                _ => format!("SQLite refused a statement: {e}\n{sql}"),
+            })
     }
 
     fn count(&mut self, sql: &str) -> Result<usize, String> {

@@ -6,7 +6,8 @@
 //! Every evaluation writes one row to [`META`] in the transaction that fills the tables: a
 //! fingerprint of what the model was evaluated from (the caller's: the knowledge base's
 //! texts and its inputs), the last round, the widths of the predicates only files gave
-//! (so the same [`Script`] names the same tables) and a description of the files read.
+//! (so the same [`Script`] names the same tables), a description of the files read and
+//! the number of rows each predicate's table was left with.
 //! An evaluation without a fingerprint (a knowledge base reading `from table` inputs,
 //! whose rows cannot be fingerprinted) leaves [`META`] empty: such a model is never
 //! reused.
@@ -17,6 +18,11 @@
 //! read through the primary key (its leading columns) or the index [`run::evaluate`]
 //! made for that lookup. Rows keep their heights, so proofs are rebuilt from them as from
 //! the whole model.
+//!
+//! # Consistency
+//! The first lookup of a predicate also counts its table's rows: a number other than the
+//! one the stamp records (a row added or deleted by hand), or a table that cannot be read
+//! (dropped by hand), is an [`Inconsistent`] model, never an answer.
 //!
 //! [`run::evaluate`]: super::run::evaluate
 
@@ -48,6 +54,19 @@ pub struct StoredStamp {
     pub max_height: u32,
     /// Widths of the predicates only files gave facts of.
     pub arity: HashMap<Pred, usize>,
+    /// The number of rows the evaluation left in each predicate's table, by table name.
+    pub rows: HashMap<String, usize>,
+}
+
+/// The model in the database disagrees with what its evaluation left there (a table's
+/// rows were changed, or a table dropped, by hand); what was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inconsistent(pub String);
+
+impl std::fmt::Display for Inconsistent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// The statements that (re)create [`META`], empty.
@@ -56,21 +75,27 @@ pub fn meta_schema() -> Vec<String> {
         format!("DROP TABLE IF EXISTS {META}"),
         format!(
             "CREATE TABLE {META} (fingerprint TEXT NOT NULL, max_height TEXT NOT NULL, \
-             arity TEXT NOT NULL, files TEXT NOT NULL)"
+             arity TEXT NOT NULL, files TEXT NOT NULL, row_counts TEXT NOT NULL)"
         ),
     ]
 }
 
-/// The statement inserting the stamp's row (four text parameters).
+/// The statement inserting the stamp's row (five text parameters).
 pub fn meta_insert(d: Dialect) -> String {
     match d {
-        Dialect::Sqlite => format!("INSERT INTO {META} VALUES (?1, ?2, ?3, ?4)"),
-        Dialect::Postgres => format!("INSERT INTO {META} VALUES ($1, $2, $3, $4)"),
+        Dialect::Sqlite => format!("INSERT INTO {META} VALUES (?1, ?2, ?3, ?4, ?5)"),
+        Dialect::Postgres => format!("INSERT INTO {META} VALUES ($1, $2, $3, $4, $5)"),
     }
 }
 
-/// The row of [`META`] for `stamp`: the widths as `NAME<TAB>WIDTH` lines.
-pub fn meta_row(stamp: &Stamp, max_height: u32, arity: &HashMap<Pred, usize>) -> Vec<String> {
+/// The row of [`META`] for `stamp`: the widths as `NAME<TAB>WIDTH` lines, the row counts
+/// (`rows`, by table) as `TABLE<TAB>COUNT` lines.
+pub fn meta_row(
+    stamp: &Stamp,
+    max_height: u32,
+    arity: &HashMap<Pred, usize>,
+    rows: &BTreeMap<String, usize>,
+) -> Vec<String> {
     let mut widths: Vec<String> = arity
         .iter()
         .filter_map(|(p, w)| Some(format!("{}\t{w}", p.user_name()?)))
@@ -81,14 +106,18 @@ pub fn meta_row(stamp: &Stamp, max_height: u32, arity: &HashMap<Pred, usize>) ->
         max_height.to_string(),
         widths.join("\n"),
         stamp.files.clone(),
+        rows.iter()
+            .map(|(t, n)| format!("{t}\t{n}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
     ]
 }
 
 /// The stamp of the model in `db`; `None` when it has none (never evaluated, evaluated
 /// without a fingerprint, or by a version of supportkb that wrote no stamp).
 pub fn read_stamp(db: &mut dyn Database) -> Option<StoredStamp> {
-    let sql = format!("SELECT fingerprint, max_height, arity, files FROM {META}");
-    let rows = db.select_cells(&sql, 4).ok()?;
+    let sql = format!("SELECT fingerprint, max_height, arity, files, row_counts FROM {META}");
+    let rows = db.select_cells(&sql, 5).ok()?;
     let [row] = rows.as_slice() else {
         return None;
     };
@@ -98,6 +127,11 @@ pub fn read_stamp(db: &mut dyn Database) -> Option<StoredStamp> {
         let (name, w) = line.split_once('\t')?;
         arity.insert(Pred::user(name), w.parse().ok()?);
     }
+    let mut counts = HashMap::new();
+    for line in cell(4)?.lines() {
+        let (table, n) = line.split_once('\t')?;
+        counts.insert(table.to_string(), n.parse().ok()?);
+    }
     Some(StoredStamp {
         stamp: Stamp {
             fingerprint: cell(0)?,
@@ -105,6 +139,7 @@ pub fn read_stamp(db: &mut dyn Database) -> Option<StoredStamp> {
         },
         max_height: cell(1)?.parse().ok()?,
         arity,
+        rows: counts,
     })
 }
 
@@ -143,20 +178,65 @@ pub struct Fetched {
     pub queries: usize,
     /// Whether the versions as first written (`skb_versions`) are interned already.
     versions_read: bool,
+    /// The number of rows each table should hold (the stamp's), by table name.
+    expected: HashMap<String, usize>,
+    /// The tables counted so far.
+    counted: BTreeSet<usize>,
 }
 
 impl Fetched {
+    /// Nothing fetched yet, from tables that should hold `rows` rows (by table name, as
+    /// the stamp records them).
+    pub fn new(rows: HashMap<String, usize>) -> Self {
+        Fetched {
+            expected: rows,
+            ..Fetched::default()
+        }
+    }
+
+    /// Counts the rows of table `ti` of `script` the first time it is read.
+    ///
+    /// Errors: a count other than the stamp's, or a table that cannot be counted.
+    fn check_count(
+        &mut self,
+        db: &mut dyn Database,
+        script: &Script,
+        ti: usize,
+    ) -> Result<(), Inconsistent> {
+        if !self.counted.insert(ti) {
+            return Ok(());
+        }
+        let t = &script.tables[ti];
+        let pred = t
+            .pred
+            .as_ref()
+            .map_or_else(String::new, |p| format!(" ({p})"));
+        let n = db
+            .count(&format!("SELECT count(*) FROM {}", t.name))
+            .map_err(|e| Inconsistent(format!("the table {}{pred} cannot be read: {e}", t.name)))?;
+        let want = self.expected.get(&t.name).copied().unwrap_or(0);
+        if n != want {
+            return Err(Inconsistent(format!(
+                "the table {}{pred} holds {n} rows where the evaluation left {want}",
+                t.name
+            )));
+        }
+        Ok(())
+    }
+
     /// Fetches the rows of every demand of `demands` not fetched yet (a predicate without a
     /// table has none); the number of such demands.
     ///
-    /// Errors: a statement the database refused, or a value supportkb did not write.
+    /// Errors: a table whose rows are not those the evaluation left (their number), a
+    /// statement the database refused (a table dropped), or a value supportkb did not
+    /// write: the model is inconsistent.
     pub fn fetch(
         &mut self,
         db: &mut dyn Database,
         script: &Script,
         demands: &BTreeSet<Demand>,
         interner: &mut Interner,
-    ) -> Result<usize, String> {
+    ) -> Result<usize, Inconsistent> {
         if !self.versions_read {
             // A version is decoded as the text it was first written as (`5.00.9078.1000`,
             // not `5.0.9078.1000`): interned first, equal versions decode to it.
@@ -164,7 +244,10 @@ impl Fetched {
                 "SELECT written, CAST(0 AS BIGINT) FROM {}",
                 super::values::VERSIONS
             );
-            for (texts, _) in db.select_rows(&sql, 1)? {
+            let versions = db
+                .select_rows(&sql, 1)
+                .map_err(|e| Inconsistent(format!("its versions cannot be read: {e}")))?;
+            for (texts, _) in versions {
                 if let Ok(v) = crate::syntax::Version::parse(&texts[0]) {
                     interner.intern(&crate::ir::Const::Version(v));
                 }
@@ -182,6 +265,7 @@ impl Fetched {
             let Some(&ti) = script.pred_tables.get(pred) else {
                 continue;
             };
+            self.check_count(db, script, ti)?;
             let t = &script.tables[ti];
             if bound.iter().any(|(i, _)| *i >= t.width) {
                 continue;
@@ -209,16 +293,20 @@ impl Fetched {
             let sql = format!("SELECT {cols}a.height FROM {} a{wh}", t.name);
             let params: Vec<String> = bound.iter().map(|(_, c)| encode(c)).collect();
             self.queries += 1;
-            let rows = db.select_rows_with(&sql, &params, t.width)?;
+            let rows = db
+                .select_rows_with(&sql, &params, t.width)
+                .map_err(|e| Inconsistent(format!("the table {} cannot be read: {e}", t.name)))?;
             let into = self.rows.entry(pred.clone()).or_default();
             for (texts, h) in rows {
                 let row = texts
                     .iter()
                     .map(|x| decode(x, interner))
                     .collect::<Option<Vec<Id>>>()
-                    .ok_or_else(|| format!("{} holds a value supportkb did not write", t.name))?;
+                    .ok_or_else(|| {
+                        Inconsistent(format!("{} holds a value supportkb did not write", t.name))
+                    })?;
                 let h = u32::try_from(h)
-                    .map_err(|_| format!("{} holds a height out of range", t.name))?;
+                    .map_err(|_| Inconsistent(format!("{} holds a height out of range", t.name)))?;
                 into.insert(row, h);
             }
         }

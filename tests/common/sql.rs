@@ -182,3 +182,43 @@ pub fn fresh_database(url: &str, name: &str) -> String {
         format!("{base}/{name}?{query}")
     }
 }
+
+/// The estate sample's inventory folder, from the crate root.
+pub const SAMPLE: &str = "examples/estate/sample";
+
+/// The estate sample copied into `inventory/` of a folder of its own (so a test may edit
+/// it, and keep a database beside it).
+pub fn sample_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("inventory");
+    std::fs::create_dir(&inv).unwrap();
+    for e in std::fs::read_dir(std::path::Path::new(super::ROOT).join(SAMPLE)).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_file() {
+            std::fs::copy(e.path(), inv.join(e.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+/// `query QUESTIONS` with the inventory `DIR/inventory`, on `engine` (`None`: in memory).
+pub fn ask(dir: &std::path::Path, engine: Option<&str>, questions: &[&str]) -> super::Run {
+    let inv = dir.join("inventory").display().to_string();
+    let mut args = vec!["--inventory", inv.as_str()];
+    if let Some(e) = engine {
+        args.extend(["--engine", e]);
+    }
+    args.push("query");
+    args.extend(questions);
+    super::run_in(std::path::Path::new(super::ROOT), &args)
+}
+
+/// The table of `pred` in a SQLite database supportkb evaluated into.
+pub fn table_of(db: &rusqlite::Connection, pred: &str) -> String {
+    db.query_row(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?1",
+        [format!("skb_p%_{pred}")],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
