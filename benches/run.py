@@ -374,6 +374,8 @@ def engines(exes, souffle, timeout, before=None):
                          lambda k, d: [before] + mt + ["--kb", f"{d}/program.kb", "eval"], supportkb_count))
     es += [
         Engine("supportkb", "supportkb", lambda k, d: [sk] + mt + ["--kb", f"{d}/program.kb", "eval"], supportkb_count),
+        Engine("supportkb-1thread", "supportkb --threads 1",
+               lambda k, d: [sk, "--threads", "1"] + mt + ["--kb", f"{d}/program.kb", "eval"], supportkb_count),
         Engine("supportkb-noheights", "supportkb --no-heights",
                lambda k, d: [sk, "--no-heights"] + mt + ["--kb", f"{d}/program.kb", "eval"], supportkb_count),
         Engine("datafrog", "datafrog plain", lambda k, d: [exes["datafrog_plain"], k, d], lambda k, o: last_int(o)),

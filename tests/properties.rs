@@ -1578,6 +1578,69 @@ proptest! {
     }
 }
 
+/// Each relation's name and its rows with their heights; the interned values in id order.
+type ExactModel = (Vec<(String, Vec<(Vec<u32>, u32)>)>, Vec<String>);
+
+/// Every relation of `text`'s model (materialized, goal-directed and internal ones alike) as
+/// interned rows with their heights, evaluated on `threads` threads with every step big
+/// enough to be shared out; and the interned values in id order.
+fn exact_model(text: &str, threads: usize) -> ExactModel {
+    let config = supportkb::query::LoadConfig {
+        eval: supportkb::engine::EvalConfig {
+            threads,
+            parallel_min_rows: 1,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let texts = vec![supportkb::source::SourceText {
+        name: "kb.kb".into(),
+        text: text.into(),
+    }];
+    let kb = Session::load(texts, config).unwrap_or_else(|e| panic!("load failed: {e:?}"));
+    let rels = kb
+        .kb
+        .model
+        .relations
+        .iter()
+        .map(|(p, r)| {
+            (
+                p.to_string(),
+                r.iter().map(|(row, h)| (row.to_vec(), h)).collect(),
+            )
+        })
+        .collect();
+    let values = kb
+        .kb
+        .interner
+        .values()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    (rels, values)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Several threads give the model one thread gives: the same relations, the same rows
+    /// with the same ids, the same heights, the same interned values in the same order.
+    #[test]
+    fn threads_give_the_same_model_and_heights(p in program()) {
+        let text = p.render();
+        let one = exact_model(&text, 1);
+        for threads in [2, 4] {
+            prop_assert!(exact_model(&text, threads) == one, "{} threads", threads);
+        }
+        // And the one-thread model is the reference's.
+        let want = reference(&p);
+        let got = engine_db(&p.load(), &p);
+        for (name, rel) in &want {
+            prop_assert_eq!(&got[name], rel, "predicate {}", name);
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 

@@ -102,6 +102,11 @@ pub struct Cli {
     /// Stop evaluation after this many seconds (more than 0).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<std::time::Duration>,
+    /// Evaluate on N threads: large batches of rows are sorted, and the model built from
+    /// them, in parallel; answers and derivation heights are the same for every N. Default:
+    /// the cores available, at most 16; 1 evaluates on one thread.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// JSON: keep the engine's bookkeeping fields (a proof node's `height`, the round its
     /// tuple was first derived in), which are left out by default.
     #[arg(long, global = true)]

@@ -46,6 +46,9 @@ impl Context {
             max_rows: usize::try_from(cli.max_memory.saturating_mul(1 << 20) / BYTES_PER_ROW)
                 .unwrap_or(usize::MAX),
             timeout: cli.timeout,
+            threads: cli
+                .threads
+                .map_or_else(supportkb::engine::par::default_threads, usize::from),
             ..EvalConfig::default()
         };
         Context {

@@ -9,6 +9,7 @@ pub mod facts;
 pub mod functions;
 pub mod headed;
 pub mod model;
+pub mod par;
 pub mod rows;
 pub mod tuple;
 

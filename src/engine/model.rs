@@ -4,6 +4,7 @@
 //! top-down without recording derivations during evaluation.
 
 use super::FactTable;
+use super::par::Par;
 use super::tuple::Tuple;
 use crate::ir::{Const, Id, Pred, Row};
 use std::cell::RefCell;
@@ -42,14 +43,20 @@ impl Relation {
     /// dropped. Rows of up to four columns are packed into one integer for the sort, so a
     /// large file of facts sorts as integers, not as vectors.
     pub fn from_facts(arity: usize, rows: &FactTable) -> Self {
+        Self::from_facts_on(arity, rows, &Par::default())
+    }
+
+    /// As [`Relation::from_facts`], sorting on the threads of `par` when there are many rows
+    /// (the same relation on any number of threads).
+    pub fn from_facts_on(arity: usize, rows: &FactTable, par: &Par) -> Self {
         match arity {
-            0..=2 => Self::from_packed::<u64>(arity, rows),
-            3..=4 => Self::from_packed::<u128>(arity, rows),
+            0..=2 => Self::from_packed::<u64>(arity, rows, par),
+            3..=4 => Self::from_packed::<u128>(arity, rows, par),
             _ => Self::from_log(arity, rows.iter().map(|r| (r.to_vec(), 0)).collect()),
         }
     }
 
-    fn from_packed<T: Tuple + Copy>(arity: usize, rows: &FactTable) -> Self {
+    fn from_packed<T: Tuple + Copy>(arity: usize, rows: &FactTable, par: &Par) -> Self {
         let mut packed: Vec<T> = rows
             .iter()
             .map(|r| {
@@ -57,8 +64,7 @@ impl Relation {
                 T::pack(r.iter().copied())
             })
             .collect();
-        packed.sort_unstable();
-        packed.dedup();
+        par.sort_unstable_dedup(&mut packed);
         let mut rel = Relation::with_capacity(arity, packed.len());
         let mut row = Vec::with_capacity(arity);
         for t in packed {
@@ -99,6 +105,46 @@ impl Relation {
             r.push(row.as_ref(), h);
         }
         r
+    }
+
+    /// Builds a relation from sorted, distinct rows written in pieces, on the threads of
+    /// `par`: piece `k` writes at most `caps[k]` rows into the column and height slices it is
+    /// given and returns how many it wrote, and every row of piece `k` is smaller than every
+    /// row of piece `k + 1`. The pieces are then closed up in order, so the relation does not
+    /// depend on which thread wrote which piece.
+    pub(crate) fn from_pieces(
+        arity: usize,
+        caps: &[usize],
+        par: &Par,
+        fill: impl Fn(usize, &mut [Id], &mut [u32]) -> usize + Sync + Send,
+    ) -> Self {
+        let total: usize = caps.iter().sum();
+        let mut data = vec![0; total * arity];
+        let mut heights = vec![0; total];
+        let mut chunks = Vec::with_capacity(caps.len());
+        let (mut d, mut h) = (&mut data[..], &mut heights[..]);
+        for (k, &c) in caps.iter().enumerate() {
+            let (d1, d2) = d.split_at_mut(c * arity);
+            let (h1, h2) = h.split_at_mut(c);
+            chunks.push((k, d1, h1));
+            (d, h) = (d2, h2);
+        }
+        let written = par.map(total, chunks, |(k, d, h)| fill(k, d, h).min(caps[k]));
+        let (mut len, mut start) = (0, 0);
+        for (&c, &n) in caps.iter().zip(&written) {
+            data.copy_within(start * arity..(start + n) * arity, len * arity);
+            heights.copy_within(start..start + n, len);
+            len += n;
+            start += c;
+        }
+        data.truncate(len * arity);
+        heights.truncate(len);
+        Relation {
+            arity,
+            len,
+            data,
+            heights,
+        }
     }
 
     fn push(&mut self, row: &[Id], h: u32) {

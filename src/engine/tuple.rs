@@ -11,7 +11,7 @@ use crate::ir::Id;
 use std::fmt::Debug;
 
 /// A row representation the evaluator is generic over.
-pub trait Tuple: Ord + Clone + Debug + 'static {
+pub trait Tuple: Ord + Clone + Debug + Send + Sync + 'static {
     /// Most columns it holds.
     const CAPACITY: usize;
     /// Packs the values (at most [`Tuple::CAPACITY`]).

@@ -13,6 +13,7 @@ use super::build::build;
 use super::limits::{EvalError, Guard};
 use super::operators::Ctx;
 use crate::engine::model::{Layered, Relation};
+use crate::engine::par::Par;
 use crate::engine::tuple::Tuple;
 use crate::ir::{Interner, Pred};
 use crate::source::timings::phase;
@@ -40,7 +41,7 @@ pub(super) fn stratum<R: Tuple>(
             .get(pred)
             .map(|f| f.iter().map(|r| R::pack(r.iter().copied())).collect())
             .unwrap_or_default();
-        fs.sort_unstable();
+        p.par.sort_unstable_dedup(&mut fs);
         let mut log = HeightLog::default();
         if p.config.heights {
             log.push_run(fs.iter().cloned(), 0);
@@ -90,7 +91,7 @@ pub(super) fn stratum<R: Tuple>(
     let mut out = BTreeMap::new();
     for (pred, log) in logs {
         let n = p.arity.get(pred).copied().unwrap_or(0);
-        out.insert(pred.clone(), log.into_relation(n));
+        out.insert(pred.clone(), log.into_relation(n, &p.par));
     }
     Ok((out, round))
 }
@@ -124,40 +125,107 @@ impl<R: Tuple> HeightLog<R> {
 
     /// The relation of `arity` columns: the runs merged (a k-way merge on a heap, smallest
     /// row first, ties to the lower height), each row once with the height of its first run.
-    fn into_relation(self, arity: usize) -> Relation {
-        use std::cmp::Reverse;
-        use std::collections::BinaryHeap;
-        let ends: Vec<usize> = self
+    ///
+    /// On several threads the rows are cut into pieces at splitter values (rows below the
+    /// first splitter, between it and the next, ...; every run cut at the same values), each
+    /// piece merged on its own and written to its place in the relation: a row and all its
+    /// repeats fall in one piece, so the result is that of the one merge.
+    fn into_relation(self, arity: usize, par: &Par) -> Relation {
+        let ends = self
             .runs
             .iter()
             .skip(1)
             .map(|r| r.0)
-            .chain([self.rows.len()])
-            .collect();
-        let mut heap: BinaryHeap<Reverse<(&R, u32, usize)>> = self
+            .chain([self.rows.len()]);
+        let runs: Vec<(&[R], u32)> = self
             .runs
             .iter()
-            .enumerate()
-            .map(|(i, &(start, h))| Reverse((&self.rows[start], h, i)))
+            .zip(ends)
+            .map(|(&(start, h), end)| (&self.rows[start..end], h))
             .collect();
-        let mut next: Vec<usize> = self.runs.iter().map(|r| r.0 + 1).collect();
-        let mut rel = Relation::with_capacity(arity, self.rows.len());
-        let mut row = Vec::with_capacity(arity);
-        let mut last: Option<&R> = None;
-        while let Some(Reverse((r, h, i))) = heap.pop() {
-            if last != Some(r) {
-                row.clear();
-                r.unpack_into(arity, &mut row);
-                rel.push_sorted(&row, h);
-                last = Some(r);
-            }
-            if next[i] < ends[i] {
-                heap.push(Reverse((&self.rows[next[i]], self.runs[i].1, i)));
-                next[i] += 1;
-            }
-        }
-        rel
+        let splitters = splitters(&runs, self.rows.len(), par.pieces(self.rows.len()));
+        let pieces: Vec<Vec<(&[R], u32)>> = (0..=splitters.len())
+            .map(|k| {
+                let cut = |run: &[R], i: usize| match splitters.get(i) {
+                    Some(s) => run.partition_point(|x| x < s),
+                    None => run.len(),
+                };
+                runs.iter()
+                    .map(|&(run, h)| {
+                        let lo = if k == 0 { 0 } else { cut(run, k - 1) };
+                        (&run[lo..cut(run, k)], h)
+                    })
+                    .filter(|(run, _)| !run.is_empty())
+                    .collect()
+            })
+            .collect();
+        let caps: Vec<usize> = pieces
+            .iter()
+            .map(|p| p.iter().map(|(run, _)| run.len()).sum())
+            .collect();
+        Relation::from_pieces(arity, &caps, par, |k, data, heights| {
+            merge_runs(&pieces[k], arity, data, heights)
+        })
     }
+}
+
+/// Up to `pieces - 1` distinct values cutting the rows of the sorted `runs` (`total` rows in
+/// all) into pieces of about the same size: quantiles of an even sample of every run.
+fn splitters<R: Tuple>(runs: &[(&[R], u32)], total: usize, pieces: usize) -> Vec<R> {
+    if pieces <= 1 || total == 0 {
+        return Vec::new();
+    }
+    let want = 64 * pieces;
+    let mut sample: Vec<&R> = Vec::new();
+    for (run, _) in runs {
+        let n = (run.len() * want).div_ceil(total);
+        sample.extend((0..n).map(|j| &run[j * run.len() / n]));
+    }
+    sample.sort_unstable();
+    sample.dedup();
+    let mut out: Vec<R> = (1..pieces)
+        .map(|k| sample[k * sample.len() / pieces].clone())
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Merges sorted `runs` (each with its height) into `data` (`arity` columns a row) and
+/// `heights`: each row once, with the height of its first run (the lowest: runs are in the
+/// order they were logged); returns the number of rows written.
+fn merge_runs<R: Tuple>(
+    runs: &[(&[R], u32)],
+    arity: usize,
+    data: &mut [crate::ir::Id],
+    heights: &mut [u32],
+) -> usize {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut heap: BinaryHeap<Reverse<(&R, u32, usize)>> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, &(run, h))| Reverse((&run[0], h, i)))
+        .collect();
+    let mut next: Vec<usize> = vec![1; runs.len()];
+    let mut row = Vec::with_capacity(arity);
+    let mut last: Option<&R> = None;
+    let mut n = 0;
+    while let Some(Reverse((r, h, i))) = heap.pop() {
+        if last != Some(r) {
+            row.clear();
+            r.unpack_into(arity, &mut row);
+            data[n * arity..(n + 1) * arity].copy_from_slice(&row);
+            heights[n] = h;
+            n += 1;
+            last = Some(r);
+        }
+        let (run, h) = runs[i];
+        if next[i] < run.len() {
+            heap.push(Reverse((&run[next[i]], h, i)));
+            next[i] += 1;
+        }
+    }
+    n
 }
 
 /// The shared state of the operators of one evaluation.
@@ -165,11 +233,13 @@ pub(super) fn context<'a>(
     interner: &'a RefCell<Interner>,
     warnings: &'a RefCell<BTreeMap<usize, String>>,
     guard: &'a Guard<'a>,
+    par: &'a Par,
 ) -> Ctx<'a> {
     Ctx {
         interner,
         warnings,
         guard,
+        par,
         tables: Default::default(),
     }
 }
@@ -187,7 +257,7 @@ mod tests {
         for h in 2..40u32 {
             log.push_run((0..u64::from(h)).map(|i| 100 * u64::from(h) + i), h);
         }
-        let rel = log.into_relation(2);
+        let rel = log.into_relation(2, &Par::default());
         let rows: Vec<(Vec<u32>, u32)> = rel.iter().map(|(r, h)| (r.to_vec(), h)).collect();
         assert_eq!(rows[0], (vec![0, 1], 1));
         assert_eq!(rows[1], (vec![0, 3], 0));

@@ -26,6 +26,14 @@ pub struct EvalConfig {
     /// counting costs: `benches/engine.rs`'s `supportkb-nolimits`; the limits are then
     /// read once per operator and per round only).
     pub per_row_checks: bool,
+    /// Threads for the parallel steps (sorting a round's rows, building the model from the
+    /// height log, sorting input relations); 1 runs everything on the calling thread. The
+    /// model and its heights are the same for every value (`engine::par`).
+    pub threads: usize,
+    /// Work of fewer rows than this stays on one thread (default
+    /// [`crate::engine::par::MIN_PARALLEL_ROWS`]; tests lower it so that small programs
+    /// take the parallel path).
+    pub parallel_min_rows: usize,
 }
 
 impl Default for EvalConfig {
@@ -37,6 +45,8 @@ impl Default for EvalConfig {
             timeout: None,
             cancel: None,
             per_row_checks: true,
+            threads: 1,
+            parallel_min_rows: crate::engine::par::MIN_PARALLEL_ROWS,
         }
     }
 }

@@ -27,6 +27,7 @@ mod transforms;
 
 use super::FactTable;
 use super::model::{EvalWarning, Layered, Model, Relation};
+use super::par::Par;
 use super::tuple::{Tuple, Wide8};
 use crate::check::Stratum;
 use crate::check::stratify;
@@ -48,6 +49,8 @@ pub(super) struct Program<'a> {
     facts: &'a FactRows,
     arity: &'a HashMap<Pred, usize>,
     config: &'a EvalConfig,
+    /// Where the parallel steps run (`config.threads`).
+    par: Par,
 }
 
 /// Evaluates `rules` (facts included) with more facts `edb`, over `base` (the relations
@@ -104,6 +107,7 @@ pub fn evaluate(
         facts: &facts,
         arity: &arity,
         config,
+        par: Par::with_min_rows(config.threads, config.parallel_min_rows),
     };
     let empty = Model::default();
     let base = base.unwrap_or(&empty);
@@ -114,7 +118,7 @@ pub fn evaluate(
     let copying = phase(|| "input relations into the model".into());
     for (pred, rows) in loose {
         let n = arity.get(&pred).copied().unwrap_or(rows.arity());
-        let rel = Relation::from_facts(n, &rows);
+        let rel = Relation::from_facts_on(n, &rows, &program.par);
         out.relations.insert(pred, rel);
     }
     drop(copying);
@@ -139,7 +143,7 @@ fn run<R: Tuple>(
     let mut round = out.max_height;
     let mut result = Ok(());
     {
-        let ctx = fixpoint::context(&interner_cell, &warnings, &guard);
+        let ctx = fixpoint::context(&interner_cell, &warnings, &guard, &p.par);
         for s in p.strata {
             let preds: BTreeSet<&Pred> = s.preds.iter().collect();
             let layered = Layered::new(base, Some(&out));
@@ -227,6 +231,64 @@ mod tests {
         let h = |t: &str| m["t"].iter().find(|(x, _)| x == t).unwrap().1;
         assert!(m["e"].iter().all(|(_, h)| *h == 0));
         assert!(h("1,2") < h("1,3") && h("1,3") < h("1,4"));
+    }
+
+    /// Every relation's rows as ids with their heights, and the interned values in id order.
+    type Exact = (BTreeMap<Pred, Vec<(Vec<Id>, u32)>>, Vec<Const>);
+
+    fn exact(src: &str, threads: usize, parallel_min_rows: usize) -> Exact {
+        let kb = check(parse_kb(src, 0).unwrap()).unwrap();
+        let mut interner = Interner::default();
+        let config = EvalConfig {
+            threads,
+            parallel_min_rows,
+            ..EvalConfig::default()
+        };
+        let model = evaluate(&rewrite(&kb), FactRows::new(), None, &mut interner, &config).unwrap();
+        let rels = model
+            .relations
+            .iter()
+            .map(|(p, r)| {
+                (
+                    p.clone(),
+                    r.iter().map(|(row, h)| (row.to_vec(), h)).collect(),
+                )
+            })
+            .collect();
+        (rels, interner.values().to_vec())
+    }
+
+    #[test]
+    fn threads_give_the_same_model_ids_and_heights() {
+        // A random graph's closure (many rows a round), same generation, a negation and an
+        // assignment that interns new values as it goes.
+        let mut src = String::new();
+        let mut x: u64 = 7;
+        for _ in 0..900 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let (a, b) = ((x >> 33) % 300, (x >> 13) % 300);
+            src.push_str(&format!("e({a},{b}). "));
+        }
+        src.push_str(
+            "n(X) :- e(X, _). n(Y) :- e(_, Y). t(X,Y) :- e(X,Y). t(X,Z) :- t(X,Y), e(Y,Z). \
+             sg(X,Y) :- e(P,X), e(P,Y), X != Y. sg(X,Y) :- e(A,X), sg(A,B), e(B,Y). \
+             far(X) :- n(X), !t(0, X). w(X, K) :- e(X, Y), K = X * 1000 + Y.",
+        );
+        let one = exact(&src, 1, 1);
+        assert!(one.0[&Pred::user("t")].len() > 10_000);
+        assert!(!one.0[&Pred::user("far")].is_empty());
+        for (threads, min_rows) in [
+            (2, 1),
+            (4, 1),
+            (3, 64),
+            (4, crate::engine::par::MIN_PARALLEL_ROWS),
+        ] {
+            let many = exact(&src, threads, min_rows);
+            assert!(
+                many == one,
+                "{threads} threads, parallel from {min_rows} rows"
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! in the sorted keys of a relation of a lower stratum.
 
 use super::limits::Guard;
+use crate::engine::par::Par;
 use crate::engine::tuple::Tuple;
 use crate::ir::{Id, Interner};
 use crate::plan::{AtomShape, Boundary, HeadArg, Transform};
@@ -78,6 +79,8 @@ pub(super) struct Ctx<'a> {
     pub(super) interner: &'a RefCell<Interner>,
     pub(super) warnings: &'a RefCell<BTreeMap<usize, String>>,
     pub(super) guard: &'a Guard<'a>,
+    /// Where a large batch of rows is sorted.
+    pub(super) par: &'a Par,
     /// The aggregate tables of the strata run so far.
     pub(super) tables: RefCell<HashMap<super::aggregates::TableKey, super::aggregates::Table>>,
 }
@@ -95,10 +98,21 @@ fn sink_push<R: Tuple>(sink: &Sink<R>, buf: &[Id], keyed: &mut Vec<(R, R)>, rows
     }
 }
 
-fn sink_flush<R: Tuple>(sink: &Sink<R>, keyed: Vec<(R, R)>, rows: Vec<R>) {
+fn sink_flush<R: Tuple>(sink: &Sink<R>, keyed: Vec<(R, R)>, rows: Vec<R>, par: &Par) {
     match sink {
-        Sink::Keyed { out, .. } => out.insert(DfRelation::from_vec(keyed)),
-        Sink::Head { out, .. } => out.insert(DfRelation::from_vec(rows)),
+        Sink::Keyed { out, .. } => out.insert(relation(keyed, par)),
+        Sink::Head { out, .. } => out.insert(relation(rows, par)),
+    }
+}
+
+/// A datafrog relation of `rows`, sorted and distinct: datafrog's own sort on one thread, the
+/// same rows sorted on `par`'s threads when there are many.
+fn relation<T: Ord + Send>(mut rows: Vec<T>, par: &Par) -> DfRelation<T> {
+    if par.is_parallel(rows.len()) {
+        par.sort_dedup(&mut rows);
+        DfRelation { elements: rows }
+    } else {
+        DfRelation::from_vec(rows)
     }
 }
 
@@ -166,7 +180,7 @@ impl Ctx<'_> {
                         rows.push((R::pack(key.iter().copied()), R::pack(new.iter().copied())));
                     }
                 }
-                out.insert(DfRelation::from_vec(rows));
+                out.insert(relation(rows, self.par));
                 return;
             }
             Op::Segment {
@@ -267,6 +281,6 @@ impl Ctx<'_> {
                 }
             }
         }
-        sink_flush(sink, keyed, rows);
+        sink_flush(sink, keyed, rows, self.par);
     }
 }
