@@ -50,6 +50,8 @@ pub struct ClientFindings {
     pub blocked: Vec<String>,
     /// What the article's ambiguity puts at risk, sorted.
     pub at_risk: Vec<String>,
+    /// What the inventory leaves open for it (`undetermined/2`), sorted.
+    pub undetermined: Vec<String>,
     /// Features not supported for it (it talks only through a CMG).
     pub features_unavailable: usize,
 }
@@ -96,6 +98,9 @@ pub struct EstateReport {
     pub sites: Vec<ThingFinding>,
     /// Every client blocked or at risk, by resource id.
     pub affected: Vec<ClientFindings>,
+    /// Every other client the inventory leaves something open for, by resource id (the
+    /// JSON report lists them; the tables show the counts of the summary).
+    pub undetermined_clients: Vec<ClientFindings>,
     /// The text of each cited line (`cmg line 12` → the line of the pinned article), for
     /// reports that quote it; lines of a text that is not pinned are left out.
     #[serde(skip)]
@@ -237,6 +242,7 @@ pub fn estate_report(kb: &KnowledgeBase) -> EstateReport {
         site: String::new(),
         blocked: Vec::new(),
         at_risk: Vec::new(),
+        undetermined: Vec::new(),
         features_unavailable: 0,
     };
     let mut counts: BTreeMap<(Severity, Id), usize> = BTreeMap::new();
@@ -261,7 +267,11 @@ pub fn estate_report(kb: &KnowledgeBase) -> EstateReport {
                     .or_insert_with(|| new(id))
                     .at_risk
                     .push(finding(f)),
-                Severity::Undetermined => {}
+                Severity::Undetermined => by_client
+                    .entry(id)
+                    .or_insert_with(|| new(id))
+                    .undetermined
+                    .push(finding(f)),
             }
         }
     }
@@ -319,13 +329,14 @@ pub fn estate_report(kb: &KnowledgeBase) -> EstateReport {
             &b.finding,
         ))
     });
-    let mut affected: Vec<ClientFindings> = by_client
-        .into_values()
-        .filter(|c| !c.blocked.is_empty() || !c.at_risk.is_empty())
-        .collect();
-    for c in &mut affected {
+    let (mut affected, mut undetermined_clients): (Vec<ClientFindings>, Vec<ClientFindings>) =
+        by_client
+            .into_values()
+            .partition(|c| !c.blocked.is_empty() || !c.at_risk.is_empty());
+    for c in affected.iter_mut().chain(&mut undetermined_clients) {
         c.blocked.sort();
         c.at_risk.sort();
+        c.undetermined.sort();
     }
     let cmgs = things(kb, "cmg_finding", "cmg_undetermined");
     let sites_found = things(kb, "site_finding", "site_undetermined");
@@ -343,6 +354,7 @@ pub fn estate_report(kb: &KnowledgeBase) -> EstateReport {
         cmgs,
         sites: sites_found,
         affected,
+        undetermined_clients,
         quoted,
     }
 }

@@ -154,8 +154,10 @@ mod tests {
                 site: "A&B".into(),
                 blocked: vec!["macos".into()],
                 at_risk: vec![],
+                undetermined: vec![],
                 features_unavailable: 0,
             }],
+            undetermined_clients: vec![],
             quoted: [("cmg line 58".to_string(), "Mac \"clients\" <b>".to_string())].into(),
         };
         let html = estate(&r);

@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod estate;
 pub mod pty;
 pub mod sql;
 
