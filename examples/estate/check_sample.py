@@ -10,6 +10,7 @@ only the CSV files, by header name, and shares no code with generate.py, so it
 is an independent second opinion on the sample. Python 3.11, standard library.
 
 Readings used (all from the CMG article, cmg-supported-configurations.txt):
+  * site codes are compared ignoring case (HQ1 and hq1 are one site);
   * a client talks through a CMG when the host part of management_point (before
     the first "/") equals, ignoring case, a service_cname in cmgs.csv;
   * IPv6-only: has_ipv6 true and has_ipv4 false (line 12);
@@ -81,7 +82,7 @@ def report(directory):
     cmgs = read(directory, "cmgs.csv")
     sites = read(directory, "sites.csv")
 
-    site_version = {s["site_code"]: s["version"] for s in sites}
+    site_version = {s["site_code"].upper(): s["version"] for s in sites}
     cmg_by_cname = {c["service_cname"].lower(): c for c in cmgs}
 
     def cmg_of(client):
@@ -90,12 +91,12 @@ def report(directory):
             return None
         return cmg_by_cname.get(mp.split("/", 1)[0].lower())
 
-    nlb_sites = sorted({s["site_code"] for s in systems
+    nlb_sites = sorted({s["site_code"].upper() for s in systems
                         if s["role"] == "SMS Software Update Point" and s["nlb_address"]})
 
     classic_late = []
     for c in cmgs:
-        rel = release(site_version.get(c["site_code"], ""))
+        rel = release(site_version.get(c["site_code"].upper(), ""))
         if c["fqdn"].lower().endswith(".cloudapp.net") and rel is not None and rel >= 2203:
             classic_late.append((c, rel))
     classic_cnames = {c["service_cname"].lower() for c, _ in classic_late}
@@ -114,9 +115,9 @@ def report(directory):
         ("IPv6-only clients through a CMG",
          lambda r: r["has_ipv6"] == "true" and r["has_ipv4"] == "false" and cmg_of(r) is not None),
         ("Clients whose site's software update point is behind an NLB",
-         lambda r: r["site_code"] in nlb_sites),
+         lambda r: r["site_code"].upper() in nlb_sites),
         ("Clients through a CMG whose site's software update point is behind an NLB",
-         lambda r: r["site_code"] in nlb_sites and cmg_of(r) is not None),
+         lambda r: r["site_code"].upper() in nlb_sites and cmg_of(r) is not None),
         ("Clients through the classic CMG on a 2203+ site",
          lambda r: cmg_of(r) is not None and r["management_point"].split("/", 1)[0].lower() in classic_cnames),
         ("Clients with on_internet unknown (empty)",
@@ -152,9 +153,9 @@ def report(directory):
     say("| --- | --- | --- | --- | --- | ---: |")
     for s in sites:
         rel = release(s["version"])
-        n = sum(1 for r in clients if r["site_code"] == s["site_code"])
+        n = sum(1 for r in clients if r["site_code"].upper() == s["site_code"].upper())
         before = "unknown" if rel is None else ("yes" if rel < 2203 else "no")
-        nlb = "yes" if s["site_code"] in nlb_sites else "no"
+        nlb = "yes" if s["site_code"].upper() in nlb_sites else "no"
         say(f"| {s['site_code']} | {s['version']} | {rel or 'unknown'} | {before} | {nlb} | {n} |")
     say("")
     say("## Classic CMG on a site at 2203 or later")
@@ -162,7 +163,7 @@ def report(directory):
     if classic_late:
         for c, rel in classic_late:
             say(f"- `{c['name']}` (fqdn `{c['fqdn']}`, service `{c['service_cname']}`) on site "
-                f"{c['site_code']}, version {site_version[c['site_code']]} = release {rel}.")
+                f"{c['site_code']}, version {site_version[c['site_code'].upper()]} = release {rel}.")
     else:
         say("- none")
     classic_all = [c["name"] for c in cmgs if c["fqdn"].lower().endswith(".cloudapp.net")]
@@ -183,10 +184,12 @@ def report(directory):
     say("## Consistency")
     say("")
     mismatched = sorted({r["name"] for r in clients
-                         if cmg_of(r) is not None and cmg_of(r)["site_code"] != r["site_code"]})
+                         if cmg_of(r) is not None
+                         and cmg_of(r)["site_code"].upper() != r["site_code"].upper()})
     say(f"- Clients through a CMG of another site than their own: {len(mismatched)}"
         " (so a CMG's site can be read from cmgs.csv or from its clients alike).")
-    unknown_sites = sorted({r["site_code"] for r in clients if r["site_code"] not in site_version})
+    unknown_sites = sorted({r["site_code"].upper() for r in clients
+                            if r["site_code"].upper() not in site_version})
     say(f"- Client site codes missing from sites.csv: {len(unknown_sites)}.")
     ids = [r["resource_id"] for r in clients]
     names = [r["name"] for r in clients]
