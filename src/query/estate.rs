@@ -2,7 +2,7 @@
 //! inventory, gathered per client and summarised per blocker.
 //!
 //! It reads the model only — `blocked/2`, `at_risk/2`, `undetermined/2`,
-//! `inventory_client/2`, `client_site/2`, `feature_unavailable/2`, `cmg_finding/2`,
+//! `inventory_client/1`, `client_name/2`, `client_site/2`, `feature_unavailable/2`, `cmg_finding/2`,
 //! `site_finding/2`, `cmg_undetermined/2`, `site_undetermined/2` — and, for each kind of finding, the article lines the rules deriving
 //! it cite (the clauses whose head names that finding as a constant), so the report says
 //! where each blocker comes from without a line written into code. Proofs are not built
@@ -288,9 +288,11 @@ pub fn estate_report(kb: &KnowledgeBase) -> EstateReport {
         }
     }
     // Names and sites only of the clients the report shows.
-    let mut clients = 0;
-    for (c, n) in id_pairs(kb, "inventory_client") {
-        clients += 1;
+    let clients = kb
+        .model
+        .relation(&Pred::user("inventory_client"))
+        .map_or(0, |rel| rel.rows().count());
+    for (c, n) in id_pairs(kb, "client_name") {
         if let Some(f) = int(value(c)).and_then(|id| by_client.get_mut(&id)) {
             f.name = shown(value(n));
         }
