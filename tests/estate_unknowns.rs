@@ -177,3 +177,37 @@ fn site_codes_match_ignoring_case() {
         assert_eq!(before, after, "{file} in lower case");
     }
 }
+
+/// sites.csv holding one site twice, its code in two cases (`US1` and `us1`), with two
+/// releases: which one is the site's is unknown. It gave both, and the later one blocked the
+/// classic CMG's clients although the other is before 2203.
+#[test]
+fn a_site_on_two_rows_in_two_cases_with_two_releases_has_its_release_undetermined() {
+    let sample = Estate::sample();
+    let mut e = sample.clone();
+    e.push("sites.csv", "us1,5.00.9068.1000");
+    let after = statuses(&e.report());
+    assert_eq!(
+        after.get(&("site", "US1".into(), "release".into())),
+        Some(&Status::Undetermined)
+    );
+    assert_eq!(
+        after.get(&(
+            "cmg",
+            "contosocmgus".into(),
+            "classic_deployment_removed".into()
+        )),
+        Some(&Status::Undetermined)
+    );
+    for c in through_contosocmgus(&sample) {
+        assert_eq!(
+            after.get(&("client", c.clone(), "cmg_classic_deployment_removed".into())),
+            Some(&Status::Undetermined),
+            "{c}"
+        );
+    }
+    // The same version twice decides it.
+    let mut e = sample.clone();
+    e.push("sites.csv", "us1,5.00.9078.1000");
+    assert_eq!(statuses(&e.report()), statuses(&sample.report()));
+}

@@ -20,6 +20,7 @@ Readings used (all from the CMG article, cmg-supported-configurations.txt):
     (line 14);
   * classic: fqdn ends with ".cloudapp.net"; a site is at 2203 or later when
     the build (third part of its version) maps to a release >= 2203 (line 16);
+    a site on two rows whose versions disagree on the release has none;
   * CMG names (line 18), two readings: strict (letters and digits only) and
     hyphen-tolerant (letters, digits and hyphens, no "--"); both need 3-24
     characters, a letter first and a letter or digit last.
@@ -83,6 +84,15 @@ def report(directory):
     sites = read(directory, "sites.csv")
 
     site_version = {s["site_code"].upper(): s["version"] for s in sites}
+    # A site on two rows (its code in two cases) whose versions give two releases, or a
+    # release and none, has no known release.
+    site_releases = {}
+    for s in sites:
+        site_releases.setdefault(s["site_code"].upper(), set()).add(release(s["version"]))
+
+    def site_release(code):
+        rels = site_releases.get(code.upper(), {None})
+        return next(iter(rels)) if len(rels) == 1 else None
     cmg_by_cname = {c["service_cname"].lower(): c for c in cmgs}
 
     def cmg_of(client):
@@ -96,7 +106,7 @@ def report(directory):
 
     classic_late = []
     for c in cmgs:
-        rel = release(site_version.get(c["site_code"].upper(), ""))
+        rel = site_release(c["site_code"])
         if c["fqdn"].lower().endswith(".cloudapp.net") and rel is not None and rel >= 2203:
             classic_late.append((c, rel))
     classic_cnames = {c["service_cname"].lower() for c, _ in classic_late}
