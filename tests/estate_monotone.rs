@@ -180,3 +180,27 @@ fn a_load_balancer_row_with_an_empty_cell_leaves_software_updates_open() {
         );
     }
 }
+
+/// Two empty cells of one load balancer row, its site code and its role: the row gave no
+/// fact at all (each partial reading needs one of them), so EU1's CMG clients were fine.
+#[test]
+fn a_load_balancer_row_without_site_and_role_leaves_every_site_open() {
+    let mut e = Estate::sample();
+    for column in ["site_code", "role"] {
+        e.set_where(
+            "site_systems.csv",
+            |r| r[5] == "10.20.4.100",
+            column,
+            |_| String::new(),
+        );
+    }
+    let after = statuses(&e.report());
+    assert_eq!(
+        after.get(&(
+            "client",
+            "16777227".into(),
+            "software_updates_through_cmg".into()
+        )),
+        Some(&Status::Undetermined)
+    );
+}
