@@ -83,10 +83,11 @@ pub fn version_insert(dialect: Dialect) -> String {
     }
 }
 
-/// Widths of the predicates only files give facts of.
+/// Widths of the predicates only files give facts of. A file of no rows (a header only)
+/// counts too: its table has the columns the input reads, so its predicate has a table
+/// even when no rule reads it.
 pub fn edb_arity(edb: &FactRows) -> HashMap<Pred, usize> {
     edb.iter()
-        .filter(|(_, rows)| !rows.is_empty())
         .map(|(p, rows)| (p.clone(), rows.arity()))
         .collect()
 }
