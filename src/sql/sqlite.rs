@@ -14,8 +14,8 @@
 //! converts them as the engine converts a file's fields. [`define_functions`] defines all
 //! three on a connection of one's own.
 
-use super::Database;
 use super::values::{decode_const, encode};
+use super::{Database, DbError};
 use crate::engine::EvalConfig;
 use crate::engine::facts::Columns;
 use crate::engine::functions::compute;
@@ -30,6 +30,8 @@ use std::time::{Duration, Instant};
 /// A connection to one SQLite database file.
 pub(super) struct Sqlite {
     conn: Connection,
+    /// The database as messages name it (`the SQLite database FILE`).
+    shown: String,
     /// The message of a lock held past the wait.
     locked: String,
 }
@@ -73,7 +75,11 @@ impl Sqlite {
                     || cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
             }),
         );
-        Ok(Sqlite { conn, locked })
+        Ok(Sqlite {
+            conn,
+            shown: format!("the SQLite database {shown}"),
+            locked,
+        })
     }
 }
 
@@ -157,8 +163,34 @@ pub fn define_functions(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+impl Sqlite {
+    /// What `e`, from running `sql`, says: the database's state (a lock held past the wait,
+    /// an I/O error, a full disk, a read-only or damaged file), naming the file; else a
+    /// statement refused.
+    fn failed(&self, e: rusqlite::Error, sql: &str) -> DbError {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                DbError::unavailable(self.locked.clone())
+            }
+            Some(
+                ErrorCode::ReadOnly
+                | ErrorCode::DiskFull
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::CannotOpen
+                | ErrorCode::PermissionDenied
+                | ErrorCode::DatabaseCorrupt
+                | ErrorCode::NotADatabase
+                | ErrorCode::OutOfMemory
+                | ErrorCode::FileLockingProtocolFailed
+                | ErrorCode::OperationInterrupted,
+            ) => DbError::unavailable(format!("{} cannot be used: {e}", self.shown)),
+            _ => DbError::refused(format!("SQLite refused a statement: {e}\n{sql}")),
+        }
+    }
+}
+
 impl Database for Sqlite {
-    fn execute(&mut self, sql: &str) -> Result<(), String> {
+    fn execute(&mut self, sql: &str) -> Result<(), DbError> {
         // An evaluation's transaction takes the write lock at once (waiting for another
         // process's up to the busy timeout): two evaluations of one file run one after the
         // other, where deferred ones could fail midway.
@@ -169,29 +201,26 @@ impl Database for Sqlite {
         };
         self.conn
             .execute_batch(sql)
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => self.locked.clone(),
-                _ => format!("SQLite refused a statement: {e}\n{sql}"),
-            })
+            .map_err(|e| self.failed(e, sql))
     }
 
-    fn count(&mut self, sql: &str) -> Result<usize, String> {
+    fn count(&mut self, sql: &str) -> Result<usize, DbError> {
         self.conn
             .query_row(sql, [], |r| r.get::<_, i64>(0))
             .map(|n| n as usize)
-            .map_err(|e| format!("SQLite refused a statement: {e}\n{sql}"))
+            .map_err(|e| self.failed(e, sql))
     }
 
-    fn insert_many(&mut self, sql: &str, rows: &[Vec<String>]) -> Result<(), String> {
-        let mut stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+    fn insert_many(&mut self, sql: &str, rows: &[Vec<String>]) -> Result<(), DbError> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.failed(e, sql))?;
         for row in rows {
             stmt.execute(params_from_iter(row.iter()))
-                .map_err(|e| format!("SQLite refused a fact: {e}"))?;
+                .map_err(|e| self.failed(e, sql))?;
         }
         Ok(())
     }
 
-    fn copy_in(&mut self, table: &str, rows: &[Vec<String>]) -> Result<(), String> {
+    fn copy_in(&mut self, table: &str, rows: &[Vec<String>]) -> Result<(), DbError> {
         let Some(width) = rows.first().map(Vec::len) else {
             return Ok(());
         };
@@ -200,8 +229,8 @@ impl Database for Sqlite {
         self.insert_many(&sql, rows)
     }
 
-    fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, String> {
-        let mut stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+    fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, DbError> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.failed(e, sql))?;
         let rows = stmt
             .query_map([], |r| {
                 let vals = (0..width)
@@ -209,8 +238,9 @@ impl Database for Sqlite {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok((vals, r.get::<_, i64>(width)?))
             })
-            .map_err(|e| e.to_string())?;
-        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+            .map_err(|e| self.failed(e, sql))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| self.failed(e, sql))
     }
 
     fn select_rows_with(
@@ -218,8 +248,11 @@ impl Database for Sqlite {
         sql: &str,
         params: &[String],
         width: usize,
-    ) -> Result<Vec<(Vec<String>, i64)>, String> {
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| e.to_string())?;
+    ) -> Result<Vec<(Vec<String>, i64)>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(sql)
+            .map_err(|e| self.failed(e, sql))?;
         let rows = stmt
             .query_map(params_from_iter(params.iter()), |r| {
                 let vals = (0..width)
@@ -227,12 +260,13 @@ impl Database for Sqlite {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok((vals, r.get::<_, i64>(width)?))
             })
-            .map_err(|e| e.to_string())?;
-        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+            .map_err(|e| self.failed(e, sql))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| self.failed(e, sql))
     }
 
-    fn column_names(&mut self, sql: &str) -> Result<Vec<String>, String> {
-        let stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+    fn column_names(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
+        let stmt = self.conn.prepare(sql).map_err(|e| self.failed(e, sql))?;
         Ok(stmt.column_names().iter().map(|c| c.to_string()).collect())
     }
 
@@ -240,15 +274,16 @@ impl Database for Sqlite {
         &mut self,
         sql: &str,
         width: usize,
-    ) -> Result<Vec<Vec<Option<String>>>, String> {
-        let mut stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+    ) -> Result<Vec<Vec<Option<String>>>, DbError> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.failed(e, sql))?;
         let rows = stmt
             .query_map([], |r| {
                 (0..width)
                     .map(|i| r.get::<_, Option<String>>(i))
                     .collect::<Result<Vec<_>, _>>()
             })
-            .map_err(|e| e.to_string())?;
-        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+            .map_err(|e| self.failed(e, sql))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| self.failed(e, sql))
     }
 }
