@@ -34,6 +34,9 @@ pub(super) struct Sqlite {
     shown: String,
     /// The message of a lock held past the wait.
     locked: String,
+    /// The file (or its folder) cannot be written: a model stored in it can be read, but
+    /// nothing evaluated into it.
+    read_only: bool,
 }
 
 /// Longest supportkb waits for another process's lock on a database file (or `--timeout`,
@@ -46,8 +49,12 @@ impl Sqlite {
     /// statement still running past `config`'s time limit, or when its cancel flag is set,
     /// is interrupted.
     ///
+    /// A file supportkb cannot write (or whose folder it cannot write) is opened for
+    /// reading: a statement that writes then fails, saying it is read-only.
+    ///
     /// Errors: the file cannot be opened as a SQLite database (a directory, a text file, a
-    /// file supportkb cannot write), or another process kept it locked past the wait.
+    /// missing file in a folder supportkb cannot write), or another process kept it locked
+    /// past the wait.
     pub(super) fn open(path: &Path, config: &EvalConfig) -> Result<Self, String> {
         let shown = path.display();
         let conn = Connection::open(path)
@@ -59,7 +66,7 @@ impl Sqlite {
              again when it is done",
             wait.as_secs_f64()
         );
-        probe(&conn).map_err(|e| match e.sqlite_error_code() {
+        let writable = probe(&conn).map_err(|e| match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => locked.clone(),
             Some(ErrorCode::NotADatabase) => {
                 format!("{shown} is not a SQLite database (SQLite says: {e})")
@@ -79,21 +86,36 @@ impl Sqlite {
             conn,
             shown: format!("the SQLite database {shown}"),
             locked,
+            read_only: !writable,
         })
     }
 }
 
-/// Reads the schema and writes a table in a transaction rolled back: fails on a file that
-/// is not a database, one that cannot be written (or its journal created beside it), and
-/// one another process holds locked past the busy timeout.
-fn probe(conn: &Connection) -> rusqlite::Result<()> {
+/// Reads the schema and writes a table in a transaction rolled back: whether the file can
+/// be written (`false`: it, or its folder, where the journal goes, is read-only). Fails on
+/// a file that is not a database and one another process holds locked past the busy
+/// timeout.
+fn probe(conn: &Connection) -> rusqlite::Result<bool> {
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     })?;
-    conn.execute_batch("BEGIN IMMEDIATE")?;
-    let written = conn.execute_batch("CREATE TABLE skb_probe (x INTEGER)");
+    let written = conn
+        .execute_batch("BEGIN IMMEDIATE")
+        .and_then(|()| conn.execute_batch("CREATE TABLE skb_probe (x INTEGER)"));
     let rolled_back = conn.execute_batch("ROLLBACK");
-    written.and(rolled_back)
+    match written {
+        Ok(()) => rolled_back.map(|()| true),
+        Err(e) if read_only(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether `e` says the file cannot be written (read-only, or no journal can be created).
+fn read_only(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied)
+    )
 }
 
 /// Defines on `conn` the functions a script printed for SQLite calls: `regexp(P, X)`
@@ -168,6 +190,13 @@ impl Sqlite {
     /// an I/O error, a full disk, a read-only or damaged file), naming the file; else a
     /// statement refused.
     fn failed(&self, e: rusqlite::Error, sql: &str) -> DbError {
+        if self.read_only && read_only(&e) {
+            return DbError::unavailable(format!(
+                "{} is read-only: supportkb reads a model stored in it but cannot evaluate \
+                 into it (make the file and its folder writable, or use another file)",
+                self.shown
+            ));
+        }
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
                 DbError::unavailable(self.locked.clone())
