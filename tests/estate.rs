@@ -355,3 +355,34 @@ fn an_empty_resource_id_is_an_error_at_its_line_naming_the_column() {
         "{r:?}"
     );
 }
+
+/// The same bad boolean on a SQL engine: the same error at the same place, before anything
+/// is loaded (not a constraint the database reports without the column).
+#[test]
+fn a_bad_boolean_cell_is_the_same_error_on_sqlite_and_postgres() {
+    let dir = edited_sample("clients.csv", |t| {
+        let mut lines: Vec<String> = t.lines().map(str::to_string).collect();
+        lines[15] = lines[15].replace(",false,true,", ",nope,true,");
+        lines.join("\n") + "\n"
+    });
+    let inv = dir.path().to_str().unwrap();
+    let db = tempfile::tempdir().unwrap();
+    let mut engines = vec![format!("sqlite:{}", db.path().join("e.db").display())];
+    engines.extend(common::sql::postgres_url(
+        "a_bad_boolean_cell_is_the_same_error_on_sqlite_and_postgres",
+    ));
+    let memory = run(&["--inventory", inv, "report"]);
+    assert_eq!(memory.code, 2, "{memory:?}");
+    for engine in &engines {
+        for args in [
+            &["report"][..],
+            &["query", "why blocked(16777240, ipv6_only)"],
+        ] {
+            let mut all = vec!["--inventory", inv, "--engine", engine.as_str()];
+            all.extend(args);
+            let r = run(&all);
+            assert_eq!(r.code, 2, "{engine} {args:?}: {r:?}");
+            assert_eq!(r.stderr, memory.stderr, "{engine} {args:?}");
+        }
+    }
+}

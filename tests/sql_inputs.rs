@@ -285,7 +285,18 @@ fn sql_prints_statements_reading_the_from_table_inputs_on_postgres() {
             "UPDATE inventory_script.clients SET os_name = 'Mac OS' WHERE resource_id = 1",
         )
         .unwrap();
-    assert!(client.batch_execute(&script).is_err());
+    // It names the table, the column and the cell, as a load does (not a NOT NULL
+    // constraint of a column `c1`).
+    let e = client.batch_execute(&script).unwrap_err();
+    let said = e
+        .as_db_error()
+        .map_or(e.to_string(), |d| d.message().to_string());
+    assert!(
+        said.contains(
+            "the table `inventory_script.client_view`, column `os_name`: `Mac OS` is not a symbol"
+        ),
+        "{said}"
+    );
     client
         .batch_execute("DROP SCHEMA inventory_script CASCADE")
         .unwrap();

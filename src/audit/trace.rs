@@ -104,15 +104,20 @@ pub struct Trace {
 /// its hash.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TracedInputs {
-    /// The `--inventory` folder, as given.
+    /// The `--inventory` folder, as its canonical path (absolute, links resolved), so that
+    /// verification finds it from any folder however it was spelled. (Traces written
+    /// before recorded it as given: a relative one is looked for from the current folder,
+    /// then from the trace's.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<String>,
-    /// The `--facts` folder, as given.
+    /// The `--facts` folder, as `inventory`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facts: Option<String>,
-    /// Every file facts were read from: the key is the path relative to the `--inventory`
-    /// or `--facts` folder holding it (else the path), so a trace verifies from another
-    /// folder. (A `from table` input has no file, and no hash.)
+    /// Every file facts were read from: the path as read (as the proofs' places name it),
+    /// and the key, the path relative to the `--inventory` or `--facts` folder holding it,
+    /// else relative to the knowledge base's common folder (an `input … from "FILE"` beside
+    /// it), else the path; so a trace verifies from another folder. (A `from table` input
+    /// has no file, and no hash.)
     #[serde(default)]
     pub files: Vec<TracedFile>,
 }
@@ -120,7 +125,12 @@ pub struct TracedInputs {
 /// The inputs `kb` was evaluated with ([`TracedInputs`]); a file that cannot be read now
 /// is hashed as empty (so it never matches a file that can).
 pub fn traced_inputs(kb: &KnowledgeBase) -> TracedInputs {
-    let shown = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let shown =
+        |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| canonical(p).display().to_string());
+    let names: Vec<&str> = kb.texts.iter().map(|t| t.name.as_str()).collect();
+    let kb_folder =
+        std::path::Path::new(&names.first().map_or("", |n| &n[..common_folder(&names)]))
+            .to_path_buf();
     let folders: Vec<&std::path::Path> = [&kb.config.inventory, &kb.config.facts_dir]
         .into_iter()
         .flatten()
@@ -135,6 +145,12 @@ pub fn traced_inputs(kb: &KnowledgeBase) -> TracedInputs {
             let key = folders
                 .iter()
                 .find_map(|d| f.path.strip_prefix(d).ok())
+                .or_else(|| {
+                    f.path
+                        .strip_prefix(&kb_folder)
+                        .ok()
+                        .filter(|_| !kb_folder.as_os_str().is_empty())
+                })
                 .unwrap_or(&f.path);
             TracedFile {
                 path: f.path.display().to_string(),
@@ -152,6 +168,13 @@ pub fn traced_inputs(kb: &KnowledgeBase) -> TracedInputs {
     }
 }
 
+/// `path` absolute, links resolved; when it cannot be resolved (gone), absolute only.
+fn canonical(path: &std::path::Path) -> std::path::PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
 /// SHA-256 of `bytes`, lowercase hex.
 fn sha256_bytes(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
@@ -161,15 +184,39 @@ fn sha256_bytes(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Whether `kb` is the embedded knowledge base (with the estate rules an `--inventory`
-/// adds, or without).
+/// Whether `kb` is the embedded knowledge base, with the estate rules or without: the same
+/// files (by key, the path below their common folder) with the same bytes, in any order
+/// and however their folder was spelled (`--kb rules/cmg` in the repository reads them
+/// too). Verification then loads the embedded files, and the estate rules when the trace
+/// lists them ([`lists_estate_rules`]).
 pub fn is_embedded(kb: &KnowledgeBase) -> bool {
+    let files = traced_files(kb);
+    let ours = file_set(&files);
     let mut texts = crate::query::embedded::sources();
-    if kb.texts == texts {
+    if ours == file_set(&files_of(&texts)) {
         return true;
     }
     texts.extend(crate::query::embedded::estate_sources());
-    kb.texts == texts
+    ours == file_set(&files_of(&texts))
+}
+
+/// Whether the files of a trace include the embedded estate rules (by key and hash).
+pub fn lists_estate_rules(files: &[TracedFile]) -> bool {
+    let embedded = crate::query::embedded::sources();
+    let estate = crate::query::embedded::estate_sources();
+    // Keyed together with the others, as a trace of them keys them.
+    let all = files_of(&[embedded.clone(), estate].concat());
+    let ours = file_set(files);
+    file_set(&all[embedded.len()..])
+        .iter()
+        .any(|f| ours.contains(f))
+}
+
+fn file_set(files: &[TracedFile]) -> std::collections::BTreeSet<(&str, &str)> {
+    files
+        .iter()
+        .map(|f| (f.key.as_str(), f.sha256.as_str()))
+        .collect()
 }
 
 /// The pinned source texts of `kb`, keyed by source name.
@@ -186,9 +233,14 @@ pub fn traced_source_texts(kb: &KnowledgeBase) -> Vec<TracedFile> {
 
 /// The files of `kb` with their keys: names with their longest common folder removed.
 pub fn traced_files(kb: &KnowledgeBase) -> Vec<TracedFile> {
-    let names: Vec<&str> = kb.texts.iter().map(|t| t.name.as_str()).collect();
+    files_of(&kb.texts)
+}
+
+/// As [`traced_files`], of these texts.
+fn files_of(texts: &[crate::source::SourceText]) -> Vec<TracedFile> {
+    let names: Vec<&str> = texts.iter().map(|t| t.name.as_str()).collect();
     let common = common_folder(&names);
-    kb.texts
+    texts
         .iter()
         .map(|t| TracedFile {
             path: t.name.clone(),

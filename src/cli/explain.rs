@@ -3,6 +3,7 @@
 use super::Context;
 use super::output::{self, Exit};
 use std::path::Path;
+use supportkb::audit::trace::lists_estate_rules;
 use supportkb::audit::{Trace, explain as trace_of, verify as verify_trace};
 use supportkb::render::{Format, render};
 use supportkb::source::{Code, Diagnostic, io_reason, read_text, write_atomic};
@@ -151,10 +152,21 @@ pub fn verify(cx: &Context, path: &Path) -> Exit {
         }
     };
     // The knowledge base to verify against: --kb, else the one the trace records.
+    let mut embedded = None;
     let (paths, against) = if !cx.kb.is_empty() {
         let shown: Vec<String> = cx.kb.iter().map(|p| p.display().to_string()).collect();
         (cx.kb.clone(), format!("--kb {}", shown.join(" ")))
     } else if trace.embedded {
+        // With the estate rules when the trace lists them (or an inventory is given),
+        // whatever the folder: the files are the binary's.
+        let mut texts = supportkb::query::embedded::sources();
+        if lists_estate_rules(&trace.knowledge_base)
+            || cx.load.inventory.is_some()
+            || trace.inputs.inventory.is_some()
+        {
+            texts.extend(supportkb::query::embedded::estate_sources());
+        }
+        embedded = Some(texts);
         (
             Vec::new(),
             format!(
@@ -190,7 +202,19 @@ pub fn verify(cx: &Context, path: &Path) -> Exit {
     // The inputs: --inventory / --facts, else the folders the trace records.
     let mut load = cx.load.clone();
     if load.inventory.is_none() && load.facts_dir.is_none() {
-        let folder = |f: &Option<String>| f.as_ref().map(std::path::PathBuf::from);
+        // Recorded as canonical paths; a relative one (an older trace) is looked for from
+        // the current folder, then from the trace's.
+        let beside = path.parent().unwrap_or(Path::new(""));
+        let folder = |f: &Option<String>| {
+            f.as_ref().map(|f| {
+                let f = std::path::PathBuf::from(f);
+                if f.is_relative() && !f.is_dir() && beside.join(&f).is_dir() {
+                    beside.join(f)
+                } else {
+                    f
+                }
+            })
+        };
         load.inventory = folder(&trace.inputs.inventory);
         load.facts_dir = folder(&trace.inputs.facts);
         let gone: Vec<String> = [&load.inventory, &load.facts_dir]
@@ -214,7 +238,11 @@ pub fn verify(cx: &Context, path: &Path) -> Exit {
             return output::rejected(cx.format, d);
         }
     }
-    let mut session = match cx.load_with(&paths, &load) {
+    let loaded = match embedded {
+        Some(texts) => cx.load_texts(texts, &load),
+        None => cx.load_with(&paths, &load),
+    };
+    let mut session = match loaded {
         Ok(s) => s,
         Err(e) => return e,
     };

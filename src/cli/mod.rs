@@ -91,11 +91,22 @@ impl Context {
     ///
     /// Errors: the load error, printed; its exit code.
     pub fn load_with(&self, paths: &[PathBuf], load: &LoadConfig) -> Result<Session, Exit> {
+        let texts = kb_texts_for(paths, load.inventory.is_some())
+            .map_err(|d| output::load_error(self.format, &LoadError::from(d)))?;
+        self.load_texts(texts, load)
+    }
+
+    /// As [`Context::load_with`], of these knowledge-base texts.
+    ///
+    /// Errors: the load error, printed; its exit code.
+    pub fn load_texts(
+        &self,
+        texts: Vec<supportkb::source::SourceText>,
+        load: &LoadConfig,
+    ) -> Result<Session, Exit> {
         let _load = supportkb::source::timings::phase(|| "load the knowledge base".into());
-        let session = kb_texts_for(paths, load.inventory.is_some())
-            .map_err(LoadError::from)
-            .and_then(|t| Session::load(t, load.clone()))
-            .map_err(|e| output::load_error(self.format, &e))?;
+        let session =
+            Session::load(texts, load.clone()).map_err(|e| output::load_error(self.format, &e))?;
         // What the load says of a SQL engine's stored model (stale: evaluated again).
         for note in &session.kb.notes {
             supportkb::render::emit_err(&format!("note: {note}\n"));

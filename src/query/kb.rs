@@ -206,10 +206,17 @@ impl KnowledgeBase {
         let mut database = crate::sql::connect(&config.engine, &config.eval)
             .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
         let mut notes = Vec::new();
+        // A database that cannot be read (a lock held past the wait) is refused here; one
+        // without a stamp (never evaluated) is evaluated.
+        let stamp = match &mut database {
+            Some((db, _)) => crate::sql::stored::read_stamp(db.as_mut())
+                .map_err(|e| LoadError::rejected(&sources, vec![e.diagnostic()]))?,
+            None => None,
+        };
         if config.reuse_stored
-            && let Some((db, dialect)) = &mut database
+            && let Some((_, dialect)) = &database
         {
-            match reusable(db.as_mut(), *dialect, &given, &config) {
+            match reusable(stamp, *dialect, &given, &config) {
                 Ok((stamp, fact_files)) => {
                     let (db, dialect) = database.take().expect("connected");
                     let script = crate::sql::compile(
@@ -248,9 +255,9 @@ impl KnowledgeBase {
                 }
                 Err(why) => notes.push(format!("{why}: evaluating it again")),
             }
-        } else if let Some((db, dialect)) = &mut database
-            && crate::sql::stored::read_stamp(db.as_mut()).is_some()
-            && let Err(why) = reusable(db.as_mut(), *dialect, &given, &config)
+        } else if let Some((_, dialect)) = &database
+            && stamp.is_some()
+            && let Err(why) = reusable(stamp, *dialect, &given, &config)
         {
             // A load that evaluates anyway says so only of a model gone stale, as `why` does.
             notes.push(format!("{why}: evaluating it again"));
@@ -411,15 +418,15 @@ fn sorted_pinned(pinned: PinnedTexts) -> Vec<(String, LoadedText)> {
     out
 }
 
-/// The stamp of the model in `db` and the files it was read from, when that model is
-/// current for `texts` and `config`; else why not.
+/// The stamp of the model in the database (`stamp`, as read) and the files it was read
+/// from, when that model is current for `texts` and `config`; else why not.
 fn reusable(
-    db: &mut dyn crate::sql::Database,
+    stamp: Option<crate::sql::stored::StoredStamp>,
     dialect: crate::sql::Dialect,
     texts: &[SourceText],
     config: &LoadConfig,
 ) -> Result<(crate::sql::stored::StoredStamp, FactFiles), &'static str> {
-    let stamp = crate::sql::stored::read_stamp(db).ok_or("the database holds no reusable model")?;
+    let stamp = stamp.ok_or("the database holds no reusable model")?;
     let files = super::stored::files_of(&stamp.stamp.files)
         .ok_or("the database's model does not name its files")?;
     match super::stored::fingerprint(texts, config, dialect, &files) {

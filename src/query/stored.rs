@@ -22,14 +22,14 @@
 //! tuples the whole model would give it.
 
 use super::answer::{Answer, AskOptions, QueryError};
-use super::kb::{KnowledgeBase, LoadConfig};
+use super::kb::{KnowledgeBase, LoadConfig, LoadFailure};
 use super::session::Session;
 use crate::engine::Demands;
 use crate::explain::FactFiles;
 use crate::explain::search::{Subst, ordered};
 use crate::ir::{Const, Literal, Pred, Rule, Term, Var};
 use crate::source::SourceText;
-use crate::sql::stored::Fetched;
+use crate::sql::stored::{FetchError, Fetched};
 use crate::sql::{Database, Dialect, Script};
 use crate::syntax::{self as ast, Query};
 use std::collections::{BTreeSet, HashSet};
@@ -174,8 +174,13 @@ impl Session {
             reuse_stored: false,
             ..self.kb.config.clone()
         };
-        self.kb =
-            KnowledgeBase::load(texts, config).map_err(|e| QueryError::Internal(e.diagnostics))?;
+        self.kb = KnowledgeBase::load(texts, config).map_err(|e| match e.failure {
+            // A database that cannot be used now is the user's to fix, as at the first load.
+            LoadFailure::Rejected => QueryError::Invalid(e.diagnostics),
+            LoadFailure::Limit(l) => QueryError::Eval(crate::engine::EvalError::Limit(l)),
+            LoadFailure::Cancelled => QueryError::Eval(crate::engine::EvalError::Cancelled),
+            LoadFailure::Internal => QueryError::Internal(e.diagnostics),
+        })?;
         Ok(())
     }
 
@@ -225,7 +230,10 @@ impl Session {
                         self.kb.model = s.fetched.model(&s.script, s.max_height);
                         n
                     }
-                    Err(e) => break Err(e.to_string()),
+                    Err(FetchError::Inconsistent(e)) => break Err(e.to_string()),
+                    Err(FetchError::Unavailable(e)) => {
+                        break Ok(Err(QueryError::Invalid(vec![e.diagnostic()])));
+                    }
                 }
             };
             if fresh == 0

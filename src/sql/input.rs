@@ -77,24 +77,52 @@ pub struct TableInput {
     pub types: Vec<Option<ColType>>,
 }
 
+/// A SQL string literal of `text`.
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// A text expression that stops the statement with an error naming `place` (the table and
+/// column), the cell `x` and what it is not: PostgreSQL has no function raising an error,
+/// so the message is text that cannot be cast to an integer (`invalid input syntax for type
+/// bigint: "the table `T`, column `C`: `x` is not a symbol …"`).
+fn bad_cell(place: &str, x: &str, what: &str) -> String {
+    format!(
+        "CAST(CAST({} || {x} || {} AS BIGINT) AS TEXT)",
+        quoted(&format!("{place}`")),
+        quoted(&format!("` is not {what}"))
+    )
+}
+
 /// The tagged text of the cell `x` (text, not `NULL`) of a column declared `ty`, as a file's
 /// field of that column reads: on SQLite through `skb_field` (an error for a cell not of
-/// its type); on PostgreSQL in SQL (an integer column's bad cell is a cast error, a symbol or
-/// version column's a `NULL` the `NOT NULL` column refuses). PostgreSQL's symbols are the
-/// ASCII ones (a lowercase letter, then letters, digits and `_`).
-fn cell(d: Dialect, ty: Option<ColType>, x: &str) -> String {
+/// its type); on PostgreSQL in SQL, a cell not of its type an error naming `place` (the
+/// table and column) and the cell, as a load says. PostgreSQL's symbols are the ASCII ones
+/// (a lowercase letter, then letters, digits and `_`).
+fn cell(d: Dialect, ty: Option<ColType>, x: &str, place: &str) -> String {
     if d == Dialect::Sqlite {
         return format!("skb_field('{}', {x})", ty.map_or("any", ColType::name));
     }
     const SYMBOL: &str = "'^[a-z][A-Za-z0-9_]*$'";
     let int = d.from_int(&format!("CAST({x} AS BIGINT)"));
     match ty {
-        Some(ColType::Integer) => int,
+        Some(ColType::Integer) => format!(
+            "(CASE WHEN {x} ~ '^[-+]?[0-9]{{1,19}}$' THEN {int} ELSE {} END)",
+            bad_cell(place, x, "an integer (64-bit)")
+        ),
         Some(ColType::String) => format!("('t:' || {x})"),
-        Some(ColType::Symbol) => format!("(CASE WHEN {x} ~ {SYMBOL} THEN 's:' || {x} END)"),
-        Some(ColType::Boolean) => {
-            format!("(CASE WHEN {x} IN ('true', 'false') THEN 's:' || {x} END)")
-        }
+        Some(ColType::Symbol) => format!(
+            "(CASE WHEN {x} ~ {SYMBOL} THEN 's:' || {x} ELSE {} END)",
+            bad_cell(
+                place,
+                x,
+                "a symbol (a lowercase letter, then letters, digits or _)"
+            )
+        ),
+        Some(ColType::Boolean) => format!(
+            "(CASE WHEN {x} IN ('true', 'false') THEN 's:' || {x} ELSE {} END)",
+            bad_cell(place, x, "a boolean: `true` or `false`")
+        ),
         Some(ColType::Version) => {
             // Each part in 20 digits, trailing zero parts dropped (one part kept), then a
             // space and the parts without padding.
@@ -109,9 +137,10 @@ fn cell(d: Dialect, ty: Option<ColType>, x: &str) -> String {
             };
             let plain = "CAST(CAST(p AS NUMERIC) AS TEXT)";
             format!(
-                "(CASE WHEN {x} ~ '^[0-9]{{1,20}}(\\.[0-9]{{1,20}})*$' THEN 'v:' || {} || ' ' || {} END)",
+                "(CASE WHEN {x} ~ '^[0-9]{{1,20}}(\\.[0-9]{{1,20}})*$' THEN 'v:' || {} || ' ' || {} ELSE {} END)",
                 parts(&format!("lpad({plain}, 20, '0')")),
-                parts(plain)
+                parts(plain),
+                bad_cell(place, x, "a version (numbers separated by dots)")
             )
         }
         None => format!(
@@ -149,13 +178,17 @@ pub fn table_inserts(t: &Table, input: &TableInput, d: Dialect) -> Vec<String> {
         Dialect::Sqlite => ("INSERT OR IGNORE INTO", ""),
         Dialect::Postgres => ("INSERT INTO", " ON CONFLICT DO NOTHING"),
     };
+    let place = |i: usize| {
+        let column = input.columns.get(i).map_or("", String::as_str);
+        format!("the table `{}`, column `{column}`: ", input.table)
+    };
     let mut out = Vec::new();
     for (i, ty) in input.types.iter().enumerate() {
         if *ty == Some(ColType::Version) && i < input.columns.len() {
             out.push(format!(
                 "{verb} {VERSIONS} (value, written) SELECT DISTINCT {}, x{i} FROM ({source}) s \
                  WHERE x{i} IS NOT NULL{tail}",
-                cell(d, *ty, &format!("x{i}"))
+                cell(d, *ty, &format!("x{i}"), &place(i))
             ));
         }
     }
@@ -165,7 +198,8 @@ pub fn table_inserts(t: &Table, input: &TableInput, d: Dialect) -> Vec<String> {
         (0..t.width)
             .map(|i| {
                 let ty = input.types.get(i).copied().flatten();
-                t.kind(i).write(d, &cell(d, ty, &format!("x{i}")))
+                t.kind(i)
+                    .write(d, &cell(d, ty, &format!("x{i}"), &place(i)))
             })
             .collect()
     };

@@ -117,30 +117,82 @@ fn hide_password(url: &str) -> String {
     }
 }
 
+/// A statement the database did not run, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbError {
+    /// What the database said (naming it, when it is the database's state).
+    pub message: String,
+    /// The database's state stopped the statement, not the statement itself: the
+    /// connection lost or refused, a lock held past the wait, an I/O error, a full disk, a
+    /// read-only file, a missing privilege. That is the user's to fix (exit 2); otherwise
+    /// the database refused a statement supportkb wrote (a bug).
+    pub unavailable: bool,
+}
+
+impl DbError {
+    /// A statement refused for what it says.
+    pub fn refused(message: impl Into<String>) -> Self {
+        DbError {
+            message: message.into(),
+            unavailable: false,
+        }
+    }
+
+    /// A statement stopped by the database's state.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        DbError {
+            message: message.into(),
+            unavailable: true,
+        }
+    }
+
+    /// Its diagnostic: [`Code::DatabaseUnavailable`] or [`Code::Database`].
+    pub fn diagnostic(&self) -> Diagnostic {
+        let code = if self.unavailable {
+            Code::DatabaseUnavailable
+        } else {
+            Code::Database
+        };
+        Diagnostic::unplaced(code, self.message.clone())
+    }
+}
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<DbError> for String {
+    fn from(e: DbError) -> String {
+        e.message
+    }
+}
+
 /// A database connection the evaluator runs statements on. Values and parameters are text
 /// in the encoding of [`values`].
 pub trait Database: Send {
     /// Runs a statement that returns no rows.
     ///
     /// Errors: the database's message.
-    fn execute(&mut self, sql: &str) -> Result<(), String>;
+    fn execute(&mut self, sql: &str) -> Result<(), DbError>;
     /// The number a `SELECT count(*) …` returns.
     ///
     /// Errors: the database's message.
-    fn count(&mut self, sql: &str) -> Result<usize, String>;
+    fn count(&mut self, sql: &str) -> Result<usize, DbError>;
     /// Runs a statement with text parameters once per row.
     ///
     /// Errors: the database's message.
-    fn insert_many(&mut self, sql: &str, rows: &[Vec<String>]) -> Result<(), String>;
+    fn insert_many(&mut self, sql: &str, rows: &[Vec<String>]) -> Result<(), DbError>;
     /// Appends `rows` (text cells, as many as the table has columns) to the table `table`:
     /// on PostgreSQL by `COPY`, one stream for all rows.
     ///
     /// Errors: the database's message.
-    fn copy_in(&mut self, table: &str, rows: &[Vec<String>]) -> Result<(), String>;
+    fn copy_in(&mut self, table: &str, rows: &[Vec<String>]) -> Result<(), DbError>;
     /// The rows of a `SELECT` of `width` text columns and then one integer.
     ///
     /// Errors: the database's message.
-    fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, String>;
+    fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, DbError>;
     /// As [`Database::select_rows`], with text parameters (`$1…` / `?1…`).
     ///
     /// Errors: the database's message.
@@ -149,16 +201,19 @@ pub trait Database: Send {
         sql: &str,
         params: &[String],
         width: usize,
-    ) -> Result<Vec<(Vec<String>, i64)>, String>;
+    ) -> Result<Vec<(Vec<String>, i64)>, DbError>;
     /// The column names of the rows a `SELECT` returns (it is prepared, not run).
     ///
     /// Errors: the database's message (an unknown table, say).
-    fn column_names(&mut self, sql: &str) -> Result<Vec<String>, String>;
+    fn column_names(&mut self, sql: &str) -> Result<Vec<String>, DbError>;
     /// The rows of a `SELECT` of `width` text columns, each cell `None` where it is `NULL`.
     ///
     /// Errors: the database's message.
-    fn select_cells(&mut self, sql: &str, width: usize)
-    -> Result<Vec<Vec<Option<String>>>, String>;
+    fn select_cells(
+        &mut self,
+        sql: &str,
+        width: usize,
+    ) -> Result<Vec<Vec<Option<String>>>, DbError>;
 }
 
 /// An open database and its dialect.

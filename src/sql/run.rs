@@ -11,7 +11,7 @@ use super::dots::{dot_function, uses_dot_function};
 use super::script::{Script, Table};
 use super::stored::{Stamp, indexes, meta_insert, meta_row, meta_schema};
 use super::values::{VERSIONS, decode, encode};
-use super::{Database, Dialect};
+use super::{Database, DbError, Dialect};
 use crate::engine::{EvalConfig, EvalError, FactRows, Limit, Model, Relation};
 use crate::ir::{Interner, Pred, Rule};
 use crate::source::{Code, Diagnostic};
@@ -83,10 +83,11 @@ pub fn version_insert(dialect: Dialect) -> String {
     }
 }
 
-/// Widths of the predicates only files give facts of.
+/// Widths of the predicates only files give facts of. A file of no rows (a header only)
+/// counts too: its table has the columns the input reads, so its predicate has a table
+/// even when no rule reads it.
 pub fn edb_arity(edb: &FactRows) -> HashMap<Pred, usize> {
     edb.iter()
-        .filter(|(_, rows)| !rows.is_empty())
         .map(|(p, rows)| (p.clone(), rows.arity()))
         .collect()
 }
@@ -189,7 +190,7 @@ pub fn load_facts(
     t: &Table,
     dialect: Dialect,
     rows: &[Vec<String>],
-) -> Result<(), String> {
+) -> Result<(), DbError> {
     if dialect == Dialect::Sqlite || t.width == 0 {
         return db.insert_many(&fact_insert(t, dialect), rows);
     }
@@ -241,8 +242,12 @@ pub fn transfer(t: &Table, height: &str, dialect: Dialect) -> Vec<String> {
     ]
 }
 
-fn db_error(e: String) -> EvalError {
-    EvalError::Program(vec![Diagnostic::unplaced(Code::Database, e)])
+fn db_error(e: DbError) -> EvalError {
+    EvalError::Program(vec![e.diagnostic()])
+}
+
+fn bad_rows(message: String) -> EvalError {
+    EvalError::Program(vec![Diagnostic::unplaced(Code::Database, message)])
 }
 
 /// The limits of one evaluation: derived tuples, the clock, the cancel flag.
@@ -259,6 +264,16 @@ impl Guard<'_> {
             return Err(EvalError::Limit(Limit::Tuples(self.config.max_tuples)));
         }
         self.clock()
+    }
+
+    /// The error a failed statement stops the evaluation with: the time limit or the
+    /// cancel flag when either is reached (the database interrupted the statement for
+    /// it), else what the database said.
+    fn fail(&self, e: DbError) -> EvalError {
+        match self.clock() {
+            Err(limit) => limit,
+            Ok(()) => db_error(e),
+        }
     }
 
     fn clock(&self) -> Result<(), EvalError> {
@@ -301,17 +316,20 @@ pub fn evaluate(
     // A transaction that cannot start is the database's state (locked by another
     // process), not a statement of supportkb's.
     db.execute("BEGIN").map_err(|e| {
-        EvalError::Program(vec![Diagnostic::unplaced(Code::DatabaseUnavailable, e)])
+        guard.fail(DbError {
+            unavailable: true,
+            ..e
+        })
     })?;
     for s in schema(script) {
-        db.execute(&s).map_err(db_error)?;
+        db.execute(&s).map_err(|e| guard.fail(e))?;
     }
     db.insert_many(&version_insert(script.dialect), &versions(interner))
-        .map_err(db_error)?;
+        .map_err(|e| guard.fail(e))?;
     let loading = crate::source::timings::phase(|| "load the facts into the database".into());
     for (p, rows) in facts {
         let t = &script.tables[script.pred_tables[p]];
-        load_facts(db, t, script.dialect, rows).map_err(db_error)?;
+        load_facts(db, t, script.dialect, rows).map_err(|e| guard.fail(e))?;
     }
     drop(loading);
     let mut round = 0u32;
@@ -320,15 +338,20 @@ pub fn evaluate(
         for p in &s.preds {
             let t = &script.tables[script.pred_tables[p]];
             for q in seed(t) {
-                db.execute(&q).map_err(db_error)?;
+                db.execute(&q).map_err(|e| guard.fail(e))?;
             }
-            new += count(db, &format!("SELECT count(*) FROM {}_delta", t.name))?;
+            new += count(
+                db,
+                &guard,
+                &format!("SELECT count(*) FROM {}_delta", t.name),
+            )?;
         }
         let mut active = new > 0 || s.unit;
         for &t in &s.seeds {
             active = active
                 || count(
                     db,
+                    &guard,
                     &format!("SELECT count(*) FROM {}", script.tables[t].name),
                 )? > 0;
         }
@@ -340,20 +363,20 @@ pub fn evaluate(
         let mut first = true;
         loop {
             for op in s.ops.iter().filter(|o| first || !o.first_round_only) {
-                db.execute(&op.sql).map_err(db_error)?;
+                db.execute(&op.sql).map_err(|e| guard.fail(e))?;
                 guard.clock()?;
             }
             first = false;
             let (mut changed, mut new) = (false, 0);
             for &v in &s.vars {
                 let t = &script.tables[v];
-                let n = count(db, &format!("SELECT count(*) FROM {}_next", t.name))?;
+                let n = count(db, &guard, &format!("SELECT count(*) FROM {}_next", t.name))?;
                 changed |= n > 0;
                 if t.pred.is_some() {
                     new += n;
                 }
                 for q in transfer(t, &(round + 1).to_string(), script.dialect) {
-                    db.execute(&q).map_err(db_error)?;
+                    db.execute(&q).map_err(|e| guard.fail(e))?;
                 }
             }
             if !changed {
@@ -386,8 +409,8 @@ pub fn evaluate(
     Ok(model)
 }
 
-fn count(db: &mut dyn Database, sql: &str) -> Result<usize, EvalError> {
-    db.count(sql).map_err(db_error)
+fn count(db: &mut dyn Database, guard: &Guard<'_>, sql: &str) -> Result<usize, EvalError> {
+    db.count(sql).map_err(|e| guard.fail(e))
 }
 
 /// The model in the tables: the predicates of the strata and those facts give.
@@ -422,10 +445,10 @@ fn read_back(
                 .map(|x| decode(x, interner))
                 .collect::<Option<Vec<u32>>>()
                 .ok_or_else(|| {
-                    db_error(format!("{} holds a value supportkb did not write", t.name))
+                    bad_rows(format!("{} holds a value supportkb did not write", t.name))
                 })?;
             let h = u32::try_from(height)
-                .map_err(|_| db_error(format!("{} holds a height out of range", t.name)))?;
+                .map_err(|_| bad_rows(format!("{} holds a height out of range", t.name)))?;
             log.push((row, h));
         }
         model

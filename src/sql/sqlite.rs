@@ -14,8 +14,8 @@
 //! converts them as the engine converts a file's fields. [`define_functions`] defines all
 //! three on a connection of one's own.
 
-use super::Database;
 use super::values::{decode_const, encode};
+use super::{Database, DbError};
 use crate::engine::EvalConfig;
 use crate::engine::facts::Columns;
 use crate::engine::functions::compute;
@@ -30,8 +30,13 @@ use std::time::{Duration, Instant};
 /// A connection to one SQLite database file.
 pub(super) struct Sqlite {
     conn: Connection,
+    /// The database as messages name it (`the SQLite database FILE`).
+    shown: String,
     /// The message of a lock held past the wait.
     locked: String,
+    /// The file (or its folder) cannot be written: a model stored in it can be read, but
+    /// nothing evaluated into it.
+    read_only: bool,
 }
 
 /// Longest supportkb waits for another process's lock on a database file (or `--timeout`,
@@ -44,8 +49,12 @@ impl Sqlite {
     /// statement still running past `config`'s time limit, or when its cancel flag is set,
     /// is interrupted.
     ///
+    /// A file supportkb cannot write (or whose folder it cannot write) is opened for
+    /// reading: a statement that writes then fails, saying it is read-only.
+    ///
     /// Errors: the file cannot be opened as a SQLite database (a directory, a text file, a
-    /// file supportkb cannot write), or another process kept it locked past the wait.
+    /// missing file in a folder supportkb cannot write), or another process kept it locked
+    /// past the wait.
     pub(super) fn open(path: &Path, config: &EvalConfig) -> Result<Self, String> {
         let shown = path.display();
         let conn = Connection::open(path)
@@ -57,7 +66,7 @@ impl Sqlite {
              again when it is done",
             wait.as_secs_f64()
         );
-        probe(&conn).map_err(|e| match e.sqlite_error_code() {
+        let writable = probe(&conn).map_err(|e| match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => locked.clone(),
             Some(ErrorCode::NotADatabase) => {
                 format!("{shown} is not a SQLite database (SQLite says: {e})")
@@ -73,21 +82,40 @@ impl Sqlite {
                     || cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
             }),
         );
-        Ok(Sqlite { conn, locked })
+        Ok(Sqlite {
+            conn,
+            shown: format!("the SQLite database {shown}"),
+            locked,
+            read_only: !writable,
+        })
     }
 }
 
-/// Reads the schema and writes a table in a transaction rolled back: fails on a file that
-/// is not a database, one that cannot be written (or its journal created beside it), and
-/// one another process holds locked past the busy timeout.
-fn probe(conn: &Connection) -> rusqlite::Result<()> {
+/// Reads the schema and writes a table in a transaction rolled back: whether the file can
+/// be written (`false`: it, or its folder, where the journal goes, is read-only). Fails on
+/// a file that is not a database and one another process holds locked past the busy
+/// timeout.
+fn probe(conn: &Connection) -> rusqlite::Result<bool> {
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     })?;
-    conn.execute_batch("BEGIN IMMEDIATE")?;
-    let written = conn.execute_batch("CREATE TABLE skb_probe (x INTEGER)");
+    let written = conn
+        .execute_batch("BEGIN IMMEDIATE")
+        .and_then(|()| conn.execute_batch("CREATE TABLE skb_probe (x INTEGER)"));
     let rolled_back = conn.execute_batch("ROLLBACK");
-    written.and(rolled_back)
+    match written {
+        Ok(()) => rolled_back.map(|()| true),
+        Err(e) if read_only(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether `e` says the file cannot be written (read-only, or no journal can be created).
+fn read_only(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied)
+    )
 }
 
 /// Defines on `conn` the functions a script printed for SQLite calls: `regexp(P, X)`
@@ -157,8 +185,41 @@ pub fn define_functions(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+impl Sqlite {
+    /// What `e`, from running `sql`, says: the database's state (a lock held past the wait,
+    /// an I/O error, a full disk, a read-only or damaged file), naming the file; else a
+    /// statement refused.
+    fn failed(&self, e: rusqlite::Error, sql: &str) -> DbError {
+        if self.read_only && read_only(&e) {
+            return DbError::unavailable(format!(
+                "{} is read-only: supportkb reads a model stored in it but cannot evaluate \
+                 into it (make the file and its folder writable, or use another file)",
+                self.shown
+            ));
+        }
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                DbError::unavailable(self.locked.clone())
+            }
+            Some(
+                ErrorCode::ReadOnly
+                | ErrorCode::DiskFull
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::CannotOpen
+                | ErrorCode::PermissionDenied
+                | ErrorCode::DatabaseCorrupt
+                | ErrorCode::NotADatabase
+                | ErrorCode::OutOfMemory
+                | ErrorCode::FileLockingProtocolFailed
+                | ErrorCode::OperationInterrupted,
+            ) => DbError::unavailable(format!("{} cannot be used: {e}", self.shown)),
+            _ => DbError::refused(format!("SQLite refused a statement: {e}\n{sql}")),
+        }
+    }
+}
+
 impl Database for Sqlite {
-    fn execute(&mut self, sql: &str) -> Result<(), String> {
+    fn execute(&mut self, sql: &str) -> Result<(), DbError> {
         // An evaluation's transaction takes the write lock at once (waiting for another
         // process's up to the busy timeout): two evaluations of one file run one after the
         // other, where deferred ones could fail midway.
@@ -169,29 +230,26 @@ impl Database for Sqlite {
         };
         self.conn
             .execute_batch(sql)
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => self.locked.clone(),
-                _ => format!("SQLite refused a statement: {e}\n{sql}"),
-            })
+            .map_err(|e| self.failed(e, sql))
     }
 
-    fn count(&mut self, sql: &str) -> Result<usize, String> {
+    fn count(&mut self, sql: &str) -> Result<usize, DbError> {
         self.conn
             .query_row(sql, [], |r| r.get::<_, i64>(0))
             .map(|n| n as usize)
-            .map_err(|e| format!("SQLite refused a statement: {e}\n{sql}"))
+            .map_err(|e| self.failed(e, sql))
     }
 
-    fn insert_many(&mut self, sql: &str, rows: &[Vec<String>]) -> Result<(), String> {
-        let mut stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+    fn insert_many(&mut self, sql: &str, rows: &[Vec<String>]) -> Result<(), DbError> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.failed(e, sql))?;
         for row in rows {
             stmt.execute(params_from_iter(row.iter()))
-                .map_err(|e| format!("SQLite refused a fact: {e}"))?;
+                .map_err(|e| self.failed(e, sql))?;
         }
         Ok(())
     }
 
-    fn copy_in(&mut self, table: &str, rows: &[Vec<String>]) -> Result<(), String> {
+    fn copy_in(&mut self, table: &str, rows: &[Vec<String>]) -> Result<(), DbError> {
         let Some(width) = rows.first().map(Vec::len) else {
             return Ok(());
         };
@@ -200,8 +258,8 @@ impl Database for Sqlite {
         self.insert_many(&sql, rows)
     }
 
-    fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, String> {
-        let mut stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+    fn select_rows(&mut self, sql: &str, width: usize) -> Result<Vec<(Vec<String>, i64)>, DbError> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.failed(e, sql))?;
         let rows = stmt
             .query_map([], |r| {
                 let vals = (0..width)
@@ -209,8 +267,9 @@ impl Database for Sqlite {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok((vals, r.get::<_, i64>(width)?))
             })
-            .map_err(|e| e.to_string())?;
-        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+            .map_err(|e| self.failed(e, sql))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| self.failed(e, sql))
     }
 
     fn select_rows_with(
@@ -218,8 +277,11 @@ impl Database for Sqlite {
         sql: &str,
         params: &[String],
         width: usize,
-    ) -> Result<Vec<(Vec<String>, i64)>, String> {
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| e.to_string())?;
+    ) -> Result<Vec<(Vec<String>, i64)>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(sql)
+            .map_err(|e| self.failed(e, sql))?;
         let rows = stmt
             .query_map(params_from_iter(params.iter()), |r| {
                 let vals = (0..width)
@@ -227,12 +289,13 @@ impl Database for Sqlite {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok((vals, r.get::<_, i64>(width)?))
             })
-            .map_err(|e| e.to_string())?;
-        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+            .map_err(|e| self.failed(e, sql))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| self.failed(e, sql))
     }
 
-    fn column_names(&mut self, sql: &str) -> Result<Vec<String>, String> {
-        let stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+    fn column_names(&mut self, sql: &str) -> Result<Vec<String>, DbError> {
+        let stmt = self.conn.prepare(sql).map_err(|e| self.failed(e, sql))?;
         Ok(stmt.column_names().iter().map(|c| c.to_string()).collect())
     }
 
@@ -240,15 +303,16 @@ impl Database for Sqlite {
         &mut self,
         sql: &str,
         width: usize,
-    ) -> Result<Vec<Vec<Option<String>>>, String> {
-        let mut stmt = self.conn.prepare(sql).map_err(|e| e.to_string())?;
+    ) -> Result<Vec<Vec<Option<String>>>, DbError> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.failed(e, sql))?;
         let rows = stmt
             .query_map([], |r| {
                 (0..width)
                     .map(|i| r.get::<_, Option<String>>(i))
                     .collect::<Result<Vec<_>, _>>()
             })
-            .map_err(|e| e.to_string())?;
-        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+            .map_err(|e| self.failed(e, sql))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| self.failed(e, sql))
     }
 }

@@ -63,6 +63,31 @@ pub struct StoredStamp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inconsistent(pub String);
 
+/// Why fetching a stored model's tuples stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    /// The model is not what its evaluation left.
+    Inconsistent(Inconsistent),
+    /// The database could not be used (the connection lost, a lock held past the wait).
+    Unavailable(super::DbError),
+}
+
+impl From<Inconsistent> for FetchError {
+    fn from(i: Inconsistent) -> Self {
+        FetchError::Inconsistent(i)
+    }
+}
+
+/// A table (or the versions) that could not be read: the database's state, or else an
+/// inconsistent model (a table dropped by hand), `what` saying which.
+fn unreadable(e: super::DbError, what: String) -> FetchError {
+    if e.unavailable {
+        FetchError::Unavailable(e)
+    } else {
+        FetchError::Inconsistent(Inconsistent(format!("{what} cannot be read: {e}")))
+    }
+}
+
 impl std::fmt::Display for Inconsistent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -115,10 +140,20 @@ pub fn meta_row(
 
 /// The stamp of the model in `db`; `None` when it has none (never evaluated, evaluated
 /// without a fingerprint, or by a version of supportkb that wrote no stamp).
-pub fn read_stamp(db: &mut dyn Database) -> Option<StoredStamp> {
+///
+/// Errors: the database could not be used (its state, not a missing table).
+pub fn read_stamp(db: &mut dyn Database) -> Result<Option<StoredStamp>, super::DbError> {
     let sql = format!("SELECT fingerprint, max_height, arity, files, row_counts FROM {META}");
-    let rows = db.select_cells(&sql, 5).ok()?;
-    let [row] = rows.as_slice() else {
+    match db.select_cells(&sql, 5) {
+        Ok(rows) => Ok(stamp_of(&rows)),
+        Err(e) if e.unavailable => Err(e),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The stamp the rows of [`META`] hold.
+fn stamp_of(rows: &[Vec<Option<String>>]) -> Option<StoredStamp> {
+    let [row] = rows else {
         return None;
     };
     let cell = |i: usize| row.get(i).cloned().flatten();
@@ -202,7 +237,7 @@ impl Fetched {
         db: &mut dyn Database,
         script: &Script,
         ti: usize,
-    ) -> Result<(), Inconsistent> {
+    ) -> Result<(), FetchError> {
         if !self.counted.insert(ti) {
             return Ok(());
         }
@@ -213,13 +248,14 @@ impl Fetched {
             .map_or_else(String::new, |p| format!(" ({p})"));
         let n = db
             .count(&format!("SELECT count(*) FROM {}", t.name))
-            .map_err(|e| Inconsistent(format!("the table {}{pred} cannot be read: {e}", t.name)))?;
+            .map_err(|e| unreadable(e, format!("the table {}{pred}", t.name)))?;
         let want = self.expected.get(&t.name).copied().unwrap_or(0);
         if n != want {
             return Err(Inconsistent(format!(
                 "the table {}{pred} holds {n} rows where the evaluation left {want}",
                 t.name
-            )));
+            ))
+            .into());
         }
         Ok(())
     }
@@ -236,7 +272,7 @@ impl Fetched {
         script: &Script,
         demands: &BTreeSet<Demand>,
         interner: &mut Interner,
-    ) -> Result<usize, Inconsistent> {
+    ) -> Result<usize, FetchError> {
         if !self.versions_read {
             // A version is decoded as the text it was first written as (`5.00.9078.1000`,
             // not `5.0.9078.1000`): interned first, equal versions decode to it.
@@ -246,7 +282,7 @@ impl Fetched {
             );
             let versions = db
                 .select_rows(&sql, 1)
-                .map_err(|e| Inconsistent(format!("its versions cannot be read: {e}")))?;
+                .map_err(|e| unreadable(e, "its versions".into()))?;
             for (texts, _) in versions {
                 if let Ok(v) = crate::syntax::Version::parse(&texts[0]) {
                     interner.intern(&crate::ir::Const::Version(v));
@@ -295,7 +331,7 @@ impl Fetched {
             self.queries += 1;
             let rows = db
                 .select_rows_with(&sql, &params, t.width)
-                .map_err(|e| Inconsistent(format!("the table {} cannot be read: {e}", t.name)))?;
+                .map_err(|e| unreadable(e, format!("the table {}", t.name)))?;
             let into = self.rows.entry(pred.clone()).or_default();
             for (texts, h) in rows {
                 let row = texts
@@ -304,9 +340,11 @@ impl Fetched {
                     .collect::<Option<Vec<Id>>>()
                     .ok_or_else(|| {
                         Inconsistent(format!("{} holds a value supportkb did not write", t.name))
-                    })?;
+                    })
+                    .map_err(FetchError::from)?;
                 let h = u32::try_from(h)
-                    .map_err(|_| Inconsistent(format!("{} holds a height out of range", t.name)))?;
+                    .map_err(|_| Inconsistent(format!("{} holds a height out of range", t.name)))
+                    .map_err(FetchError::from)?;
                 into.insert(row, h);
             }
         }
