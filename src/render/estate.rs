@@ -5,7 +5,8 @@
 //! The client table can hold hundreds of thousands of rows, so it is written with plain
 //! padding rather than a table layout that measures every cell twice. As text it shows at
 //! most `--rows` clients ([`row_limit`](super::text::row_limit), 0: all) and says how many
-//! more there are; Markdown, JSON, HTML and CSV keep every client.
+//! more there are; Markdown, JSON, HTML and CSV keep every client. A name or site longer
+//! than [`MAX_PAD`] characters is written whole, overflowing its column on its own row.
 
 use super::Render;
 use super::markdown::table_text;
@@ -35,21 +36,43 @@ fn percent(n: usize, of: usize) -> String {
     }
 }
 
-fn summary_text(rows: &[SummaryRow]) -> String {
-    let w = rows
-        .iter()
-        .map(|r| r.finding.len())
+/// The widest a padded text column gets: a longer cell is written whole and overflows its
+/// column on its own row, rather than every row being padded to it (and a width argument
+/// of `format!` cannot exceed 65,535: a longer one panicked).
+const MAX_PAD: usize = 64;
+
+/// The width of a text column holding `cells` (at least `min`, at most [`MAX_PAD`] unless
+/// `min` is wider).
+fn column_width<'a>(cells: impl Iterator<Item = &'a str>, min: usize) -> usize {
+    cells
+        .map(|s| plain(s).chars().count())
+        .filter(|&w| w <= MAX_PAD)
         .max()
-        .unwrap_or(7)
-        .max(7);
+        .unwrap_or(0)
+        .max(min)
+}
+
+/// `s` followed by spaces up to `width` characters (none when it is as wide or wider).
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    let mut out = String::with_capacity(s.len() + width.saturating_sub(n));
+    out.push_str(s);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
+    out
+}
+
+fn summary_text(rows: &[SummaryRow]) -> String {
+    let w = column_width(rows.iter().map(|r| r.finding.as_str()), 7);
     let mut out = format!(
-        "{:<w$}  {:<12}  {:>9}  article\n",
-        "finding", "severity", "clients"
+        "{}  {:<12}  {:>9}  article\n",
+        pad("finding", w),
+        "severity",
+        "clients"
     );
     for r in rows {
         out.push_str(&format!(
-            "{:<w$}  {:<12}  {:>9}  {}\n",
-            r.finding,
+            "{}  {:<12}  {:>9}  {}\n",
+            pad(&r.finding, w),
             r.severity.word(),
             r.clients,
             r.cites.join(", ")
@@ -95,22 +118,13 @@ fn plain(s: &str) -> String {
 }
 
 fn clients_text(rows: &[ClientFindings]) -> String {
-    let width = |s: &str| plain(s).chars().count();
-    let name_w = rows
-        .iter()
-        .map(|c| width(&c.name))
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let site_w = rows
-        .iter()
-        .map(|c| width(&c.site))
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let name_w = column_width(rows.iter().map(|c| c.name.as_str()), 4);
+    let site_w = column_width(rows.iter().map(|c| c.site.as_str()), 4);
     let mut out = format!(
-        "{:>11}  {:<name_w$}  {:<site_w$}  blocked by / at risk\n",
-        "resource_id", "name", "site"
+        "{:>11}  {}  {}  blocked by / at risk\n",
+        "resource_id",
+        pad("name", name_w),
+        pad("site", site_w)
     );
     let limit = super::text::row_limit();
     let shown = if limit == 0 {
@@ -127,10 +141,10 @@ fn clients_text(rows: &[ClientFindings]) -> String {
             cell.push_str(&format!("at risk: {}", c.at_risk.join(", ")));
         }
         out.push_str(&format!(
-            "{:>11}  {:<name_w$}  {:<site_w$}  {cell}\n",
+            "{:>11}  {}  {}  {cell}\n",
             c.client,
-            plain(&c.name),
-            plain(&c.site)
+            pad(&plain(&c.name), name_w),
+            pad(&plain(&c.site), site_w)
         ));
     }
     if shown < rows.len() {

@@ -1,0 +1,67 @@
+//! Bad input and output of `report --inventory`: cells far longer than a table is wide,
+//! inventory folders that are not there, files that are folders. Each is rendered or
+//! refused with a message naming the path (exit 2), never a panic.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+const SAMPLE: &str = "examples/estate/sample";
+
+/// A copy of the sample inventory with `edit` applied to the text of `file`.
+fn edited_sample(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["clients.csv", "site_systems.csv", "cmgs.csv", "sites.csv"] {
+        let text = std::fs::read_to_string(Path::new(SAMPLE).join(f)).unwrap();
+        let text = if f == file { edit(&text) } else { text };
+        std::fs::write(dir.path().join(f), text).unwrap();
+    }
+    dir
+}
+
+/// A blocked client's name of 70,000 characters: the text table padded every name to the
+/// widest with a width argument, which cannot exceed 65,535, and panicked ("Formatting
+/// argument out of range"). Every format keeps the whole name; the text table stays aligned
+/// for the other clients.
+#[test]
+fn a_name_longer_than_any_format_width_is_rendered_whole_in_every_format() {
+    let long = "X".repeat(70_000);
+    let dir = edited_sample("clients.csv", |t| t.replacen("US1-LT0000015", &long, 1));
+    let inv = dir.path().to_str().unwrap();
+    for format in ["text", "markdown", "json", "html"] {
+        let r = run(&["--inventory", inv, "report", "--format", format]);
+        assert_eq!(r.code, 0, "{format}: {r:?}");
+        assert!(r.stdout.contains(&long), "{format}: the whole name");
+    }
+    let r = run(&["--inventory", inv, "report", "--csv"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains(&format!("16777240,{long},US1,")), "{r:?}");
+    // The text table: the long row holds the whole name; the others are not padded to it.
+    let r = run(&["--inventory", inv, "report", "--rows", "0"]);
+    let row = r
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("16777240"))
+        .unwrap();
+    assert!(row.contains(&format!("  {long}  US1")), "{row:.80}");
+    let other = r
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("16777221") || l.contains("HQ1-"))
+        .unwrap();
+    assert!(
+        other.len() < 400,
+        "padded to the long name: {}",
+        other.len()
+    );
+    let header = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("resource_id  name"))
+        .unwrap();
+    let name_col = header.find("name").unwrap();
+    let site_col = header.find("site").unwrap();
+    assert_eq!(&other[name_col..name_col + 4], "HQ1-", "{header}\n{other}");
+    assert!(other[site_col..].starts_with("HQ1 "), "{header}\n{other}");
+}
