@@ -65,3 +65,57 @@ fn a_name_longer_than_any_format_width_is_rendered_whole_in_every_format() {
     assert_eq!(&other[name_col..name_col + 4], "HQ1-", "{header}\n{other}");
     assert!(other[site_col..].starts_with("HQ1 "), "{header}\n{other}");
 }
+
+/// `--inventory` naming no folder: `--kb examples/lifecycle` reported 0 clients (exit 0),
+/// and the CMG knowledge base blamed its own declaration for a missing `clients.csv`.
+#[test]
+fn an_inventory_that_is_no_folder_is_refused_naming_it() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let not_dir = file.path().to_str().unwrap();
+    for kb in [&[][..], &["--kb", "examples/lifecycle"][..]] {
+        for (path, says) in [
+            (
+                "no/such/inventory",
+                "--inventory no/such/inventory: no such folder",
+            ),
+            (not_dir, "not a folder"),
+        ] {
+            for command in [
+                &["report"][..],
+                &["eval"],
+                &["query", "supported? peer_cache"],
+                &["query", "why blocked(16777240, ipv6_only)"],
+            ] {
+                let args = [kb, &["--inventory", path], command].concat();
+                let r = run(&args);
+                assert_eq!(r.code, 2, "{args:?}: {r:?}");
+                let first = r.stderr.lines().next().unwrap_or_default();
+                assert!(first.contains(says), "{args:?}: {r:?}");
+                assert!(first.contains(path), "{args:?}: {r:?}");
+                assert!(r.stdout.is_empty(), "{args:?}: {r:?}");
+            }
+        }
+    }
+}
+
+/// A knowledge base that reads nothing from an inventory, given one: the inventory was
+/// ignored and the report said 0 clients.
+#[test]
+fn an_inventory_for_a_knowledge_base_that_reads_none_is_refused() {
+    for command in [&["report"][..], &["query", "can_upgrade? 2204 2304"]] {
+        let args = [
+            &["--kb", "examples/lifecycle", "--inventory", SAMPLE][..],
+            command,
+        ]
+        .concat();
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{args:?}: {r:?}");
+        assert!(
+            r.stderr.contains(&format!(
+                "--inventory {SAMPLE}: the knowledge base reads nothing from an inventory"
+            )),
+            "{r:?}"
+        );
+        assert!(r.stdout.is_empty(), "{r:?}");
+    }
+}

@@ -151,6 +151,38 @@ pub(super) fn read_inputs(
     Ok((edb, files, warnings))
 }
 
+/// The inventory folder (`--inventory`, a query file's `inventory "DIR".`), checked before
+/// anything is read: it must be a folder, and the knowledge base must read from it.
+///
+/// Errors ([`Code::Input`]): the path is not there or not a folder; no `input … from
+/// inventory` declaration of the knowledge base reads it (the folder would be ignored and
+/// the report say 0 clients).
+pub(super) fn check_inventory(checked: &CheckedKb, config: &LoadConfig) -> Result<(), Diagnostic> {
+    let Some(dir) = &config.inventory else {
+        return Ok(());
+    };
+    let fail = |why: &str| {
+        Diagnostic::unplaced(Code::Input, format!("--inventory {}: {why}", dir.display()))
+    };
+    match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(fail("no such folder"));
+        }
+        Err(e) => return Err(fail(&crate::source::io_reason(&e))),
+        Ok(m) if !m.is_dir() => return Err(fail("not a folder")),
+        Ok(_) => {}
+    }
+    if !checked.program.inputs.iter().any(|d| d.inventory) {
+        return Err(fail(
+            "the knowledge base reads nothing from an inventory (no `input … from inventory \"FILE\"` declaration)",
+        )
+        .with_help(
+            "the estate rules come with the embedded CMG knowledge base: leave out --kb, or leave out --inventory",
+        ));
+    }
+    Ok(())
+}
+
 /// A failure to read the inputs: the diagnostic and, for a row of a headed file, the
 /// excerpt of the file it is about, which the caller adds to its sources so that the
 /// diagnostic leads with `clients.csv:7:23` and shows the line with a caret.
