@@ -119,3 +119,39 @@ fn an_inventory_for_a_knowledge_base_that_reads_none_is_refused() {
         assert!(r.stdout.is_empty(), "{r:?}");
     }
 }
+
+/// `clients.csv` a folder: the message was the raw "Is a directory (os error 21)".
+#[test]
+fn an_inventory_file_that_is_a_folder_is_refused_naming_it() {
+    let dir = edited_sample("sites.csv", str::to_string);
+    let clients = dir.path().join("clients.csv");
+    std::fs::remove_file(&clients).unwrap();
+    std::fs::create_dir(&clients).unwrap();
+    let r = run(&["--inventory", dir.path().to_str().unwrap(), "report"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    let says = format!("cannot read {}: it is a folder", clients.display());
+    assert!(r.stderr.contains(&says), "{r:?}");
+    assert!(!r.stderr.contains("os error"), "{r:?}");
+}
+
+/// `-o` naming a folder, or a path through a file: a clear message naming it, exit 2, and
+/// nothing left behind.
+#[test]
+fn an_output_path_that_cannot_be_a_file_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().to_str().unwrap().to_string();
+    let file = dir.path().join("f.txt");
+    std::fs::write(&file, "x").unwrap();
+    let through = format!("{}/r.json", file.display());
+    for (out, says) in [
+        (folder.as_str(), "is a folder"),
+        (through.as_str(), "is not a folder"),
+    ] {
+        let r = run(&["--inventory", SAMPLE, "report", "-o", out]);
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(r.stderr.contains(&format!("cannot write {out}: ")), "{r:?}");
+        assert!(r.stderr.contains(says), "{r:?}");
+        assert!(!r.stderr.contains("os error"), "{r:?}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}

@@ -29,8 +29,16 @@ pub fn each_row(
     mut f: impl FnMut(u64, Vec<&str>) -> Result<bool, Diagnostic>,
 ) -> Result<(), Diagnostic> {
     use std::io::BufRead;
-    let file = std::fs::File::open(path)
-        .map_err(|e| input(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
+    let cannot =
+        |e: &std::io::Error| input(format!("cannot read {}: {}", path.display(), io_reason(e)));
+    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    // A folder opens, then fails the first read as "Is a directory (os error 21)".
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(input(format!(
+            "cannot read {}: it is a folder",
+            path.display()
+        )));
+    }
     if is_csv(path) {
         let breaks = Rc::new(RefCell::new(VecDeque::new()));
         let counted = LineBreaks {
@@ -48,9 +56,10 @@ pub fn each_row(
         let mut record = csv::StringRecord::new();
         let mut line = 1u64;
         loop {
-            let more = r
-                .read_record(&mut record)
-                .map_err(|e| input(format!("{}: {e}", path.display())))?;
+            let more = r.read_record(&mut record).map_err(|e| match e.kind() {
+                csv::ErrorKind::Io(e) => cannot(e),
+                _ => input(format!("{}: {e}", path.display())),
+            })?;
             if !more {
                 break;
             }
@@ -76,9 +85,7 @@ pub fn each_row(
     let mut line = 0u64;
     loop {
         buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| input(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
+        let n = reader.read_until(b'\n', &mut buf).map_err(|e| cannot(&e))?;
         if n == 0 {
             return Ok(());
         }
