@@ -142,12 +142,20 @@ fn an_output_path_that_cannot_be_a_file_is_refused_naming_it() {
     let folder = dir.path().to_str().unwrap().to_string();
     let file = dir.path().join("f.txt");
     std::fs::write(&file, "x").unwrap();
-    let through = format!("{}/r.json", file.display());
+    let through = format!("{}/r", file.display());
     for (out, says) in [
         (folder.as_str(), "is a folder"),
         (through.as_str(), "is not a folder"),
     ] {
-        let r = run(&["--inventory", SAMPLE, "report", "-o", out]);
+        let r = run(&[
+            "--inventory",
+            SAMPLE,
+            "report",
+            "--format",
+            "json",
+            "-o",
+            out,
+        ]);
         assert_eq!(r.code, 2, "{r:?}");
         assert!(r.stderr.contains(&format!("cannot write {out}: ")), "{r:?}");
         assert!(r.stderr.contains(says), "{r:?}");
