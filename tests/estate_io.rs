@@ -163,3 +163,46 @@ fn an_output_path_that_cannot_be_a_file_is_refused_naming_it() {
     }
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+/// A client name a spreadsheet reads as a formula (`=1+2`, `+cmd|…`, `-…`, `@…`, or one
+/// starting with a tab or carriage return, which a cell of the inventory cannot: cells are
+/// trimmed) was written raw into the CSV report: OWASP's
+/// CSV injection. The CSV prefixes such a cell with `'`; the other formats keep the name.
+#[test]
+fn a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted_with_an_apostrophe() {
+    // Six clients the sample finds blocked.
+    let names = [
+        ("EU1-LT0000003", "=1+2"),
+        ("HQ1-LT0000010", "+cmd|' /C calc'!A0"),
+        ("HQ1-LT0000011", "-2+3"),
+        ("US1-LT0000015", "@SUM(1+1)"),
+        ("EU1-LT0000018", "=HYPERLINK(1)"),
+        ("HQ1-DT0000019", "@x"),
+    ];
+    let dir = edited_sample("clients.csv", |t| {
+        names.iter().fold(t.to_string(), |t, (from, to)| {
+            t.replacen(&format!(",{from},"), &format!(",\"{to}\","), 1)
+        })
+    });
+    let inv = dir.path().to_str().unwrap();
+    let r = run(&["--inventory", inv, "report", "--csv"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let cells: Vec<String> = csv::Reader::from_reader(r.stdout.as_bytes())
+        .records()
+        .map(|row| row.unwrap()[1].to_string())
+        .collect();
+    for (_, name) in names {
+        assert!(cells.contains(&format!("'{name}")), "{name:?}: {cells:?}");
+    }
+    assert!(
+        !cells
+            .iter()
+            .any(|c| c.starts_with(['=', '+', '-', '@', '\t', '\r'])),
+        "{cells:?}"
+    );
+    // Other cells are as they were.
+    assert!(cells.iter().any(|c| c.starts_with("US1-")), "{cells:?}");
+    // JSON keeps the name itself.
+    let r = run(&["--inventory", inv, "report", "--format", "json"]);
+    assert!(r.stdout.contains("\"=1+2\""), "{r:?}");
+}

@@ -247,7 +247,19 @@ pub enum CsvTable {
     Findings,
 }
 
-/// The report's table as CSV (RFC 4180), with a header row.
+/// `cell` safe to open in a spreadsheet: a text starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return is read there as a formula (CSV injection), so it gets a `'` before it,
+/// as OWASP recommends; other texts are unchanged.
+pub fn csv_text(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// The report's table as CSV (RFC 4180), with a header row. Every text cell is written by
+/// [`csv_text`] (a name `=1+2` as `'=1+2`); numbers are written as they are.
 pub fn csv(report: &EstateReport, table: CsvTable) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail but for a bug; the rows are plain strings.
@@ -265,10 +277,10 @@ pub fn csv(report: &EstateReport, table: CsvTable) -> String {
             for c in &report.affected {
                 put(&[
                     c.client.to_string(),
-                    c.name.clone(),
-                    c.site.clone(),
-                    c.blocked.join(";"),
-                    c.at_risk.join(";"),
+                    csv_text(&c.name),
+                    csv_text(&c.site),
+                    csv_text(&c.blocked.join(";")),
+                    csv_text(&c.at_risk.join(";")),
                     c.features_unavailable.to_string(),
                 ]);
             }
@@ -282,10 +294,10 @@ pub fn csv(report: &EstateReport, table: CsvTable) -> String {
             ]);
             for r in &report.summary {
                 put(&[
-                    r.finding.clone(),
+                    csv_text(&r.finding),
                     r.severity.word().into(),
                     r.clients.to_string(),
-                    r.cites.join("; "),
+                    csv_text(&r.cites.join("; ")),
                 ]);
             }
         }
@@ -301,9 +313,9 @@ pub fn csv(report: &EstateReport, table: CsvTable) -> String {
             for (kind, t) in cmgs.chain(report.sites.iter().map(|t| ("site", t))) {
                 put(&[
                     kind.into(),
-                    t.subject.clone(),
-                    t.finding.clone(),
-                    t.cites.join("; "),
+                    csv_text(&t.subject),
+                    csv_text(&t.finding),
+                    csv_text(&t.cites.join("; ")),
                     if t.undetermined {
                         "undetermined"
                     } else {
@@ -315,4 +327,24 @@ pub fn csv(report: &EstateReport, table: CsvTable) -> String {
         }
     }
     String::from_utf8(w.into_inner().expect("CSV into memory")).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_text_a_spreadsheet_reads_as_a_formula_gets_an_apostrophe() {
+        for (cell, written) in [
+            ("=1+2", "'=1+2"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("HQ1-LT0000001", "HQ1-LT0000001"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(super::csv_text(cell), written, "{cell:?}");
+        }
+    }
 }
