@@ -140,10 +140,15 @@ impl Columns {
         }
         match ty {
             ColType::String => Ok(Const::Str(field.to_string())),
-            ColType::Integer => field
-                .parse::<i64>()
-                .map(Const::Int)
-                .map_err(|_| format!("`{field}` is not an integer (64-bit)")),
+            // Plain decimal: `+5` (which `i64::from_str` takes) is not written by anything.
+            ColType::Integer => int_field(field).map(Const::Int).ok_or_else(|| {
+                let plus = if field.starts_with('+') {
+                    ": write it without the `+`"
+                } else {
+                    ""
+                };
+                format!("`{field}` is not an integer (64-bit){plus}")
+            }),
             ColType::Version => {
                 let text = field
                     .strip_prefix("v\"")

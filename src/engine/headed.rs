@@ -5,7 +5,9 @@
 //! # Reading
 //! A file is read once for all the inputs that name it ([`read_headed`]). A header is
 //! matched ignoring case and surrounding blanks; a byte order mark before the first header
-//! is skipped (Windows PowerShell writes one). A row whose named cell is empty (or blank)
+//! is skipped (Windows PowerShell writes one). A text cell is read without the blanks
+//! around it; a typed one (integer, boolean, version, symbol) with blanks around it is an
+//! error at the cell. A row whose named cell is empty (or blank)
 //! gives no tuple of that input: an empty cell is *unknown*, and a fact that is not there
 //! is what a rule sees as unknown. A named header missing from the file, a header naming a
 //! column twice, a row of more or fewer fields than the header, a byte that is not UTF-8,
@@ -264,6 +266,21 @@ fn read_all(
             row.clear();
             for (arg, &c) in cols.iter().enumerate() {
                 let cell = fields[c].trim();
+                // A text cell is read without the blanks around it; a typed one (an
+                // integer, a boolean, a version) is its value exactly.
+                let typed = input.columns.types.get(arg).copied().flatten();
+                if let Some(ty) = typed.filter(|t| *t != crate::syntax::ColType::String)
+                    && cell.len() != fields[c].len()
+                {
+                    culprit.set(Some(n));
+                    spot.set(Some((line, Target::Field(c))));
+                    return Err(input_error(format!(
+                        "column `{}`: `{}` has blanks around it: {} is written without them",
+                        input.header[arg],
+                        fields[c],
+                        ty.with_article()
+                    )));
+                }
                 // Numbers (resource ids) are interned as such, other cells by their text.
                 if input.columns.reads_integers(arg)
                     && let Some(i) = int_field(cell)
