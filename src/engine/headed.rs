@@ -127,8 +127,15 @@ pub fn read_headed(
     let spot = Spot::new(None);
     let header = std::cell::RefCell::new(Vec::new());
     read_all(path, inputs, interner, &culprit, &spot, &header).map_err(|mut diagnostic| {
-        // An error of the reader itself (no row noted): a byte that is not UTF-8, or I/O.
+        // An error of the reader itself (no row noted): a quote never closed, a byte that is
+        // not UTF-8, or I/O.
         if spot.get().is_none()
+            && crate::source::table::is_csv(path)
+            && let Some((line, at, col)) = crate::source::table::unclosed_quote(path)
+        {
+            spot.set(Some((line, Target::Byte(at))));
+            diagnostic.message = crate::source::table::unclosed_quote_message(line, col);
+        } else if spot.get().is_none()
             && let Some((line, at, byte)) = first_non_utf8(path)
         {
             spot.set(Some((line, Target::Byte(at))));
