@@ -62,3 +62,17 @@ fn a_quote_never_closed_is_an_error_at_the_quote() {
     });
     assert_eq!(r.code, 0, "{r:?}");
 }
+
+/// A missing column's message is long (it lists the header); the rendered error printed
+/// its wrapped tail a second time under the first line.
+#[test]
+fn a_missing_columns_message_is_printed_once() {
+    let r = report_with_line("clients.csv", 1, |l| l.replace(",has_ipv6", ",ipv6"));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        first_line(&r).contains("no column `has_ipv6` in the header (it has `resource_id`"),
+        "{r:?}"
+    );
+    assert!(first_line(&r).ends_with("`boundary_groups`)"), "{r:?}");
+    assert_eq!(r.stderr.matches("`boundary_groups`").count(), 1, "{r:?}");
+}
