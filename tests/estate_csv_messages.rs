@@ -76,3 +76,21 @@ fn a_missing_columns_message_is_printed_once() {
     assert!(first_line(&r).ends_with("`boundary_groups`)"), "{r:?}");
     assert_eq!(r.stderr.matches("`boundary_groups`").count(), 1, "{r:?}");
 }
+
+/// A header cell with no name names no column: an error at that cell (it was read as a
+/// column no input could name, and a row's cell under it was silently unreadable).
+#[test]
+fn a_header_cell_with_no_name_is_an_error_at_it() {
+    let r = report_with_line("clients.csv", 1, |l| l.replace(",os_caption,", ",,"));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        first_line(&r).contains("/clients.csv:1:18: column 3 of the header has no name"),
+        "{r:?}"
+    );
+    let r = report_with_line("sites.csv", 1, |l| format!("{l},"));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        first_line(&r).contains("/sites.csv:1:19: column 3 of the header has no name"),
+        "{r:?}"
+    );
+}

@@ -195,6 +195,14 @@ fn read_all(
                 .iter()
                 .map(|f| f.trim_start_matches('\u{feff}').trim().to_string())
                 .collect();
+            // A header cell of no name names no column (a stray comma, a cell left out).
+            if let Some(j) = fields.iter().position(|f| header_key(f).is_empty()) {
+                spot.set(Some((line, Target::Field(j))));
+                return Err(input_error(format!(
+                    "column {} of the header has no name: every column needs one",
+                    j + 1
+                )));
+            }
             if let Some((j, message)) = repeated_header(&fields) {
                 spot.set(Some((line, Target::Field(j))));
                 return Err(input_error(message));
