@@ -65,11 +65,21 @@ pub(super) fn read_inputs(
                 table: Some(d.span),
             });
     }
-    let mut read = |pred: &str, path: PathBuf, span: Option<Span>| -> Result<(), Diagnostic> {
+    let mut read = |pred: &str, path: PathBuf, span: Option<Span>| -> Result<(), InputError> {
         if !seen.insert((pred.to_string(), path.clone())) {
             return Ok(());
         }
-        let rows = read_rows(&path, &columns_of(pred), interner).map_err(at_declaration(span))?;
+        let rows = read_rows(&path, &columns_of(pred), interner).map_err(|e| match e.place {
+            // The data's place leads; the declaration reading it, if any, is the help.
+            Some(place) => InputError {
+                diagnostic: e
+                    .diagnostic
+                    .with_label("here")
+                    .with_help_opt(span.map(|s| read_by(sources, s))),
+                place: Some(place),
+            },
+            None => at_declaration(span)(e.diagnostic).into(),
+        })?;
         edb.entry(Pred::user(pred)).or_default().append(rows);
         let file = FactFile {
             path,
