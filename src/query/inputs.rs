@@ -63,6 +63,7 @@ pub(super) fn read_inputs(
                 path: PathBuf::from(&d.path),
                 header: d.header.clone(),
                 table: Some(d.span),
+                keys: Vec::new(),
             });
     }
     let mut read = |pred: &str, path: PathBuf, span: Option<Span>| -> Result<(), InputError> {
@@ -85,6 +86,7 @@ pub(super) fn read_inputs(
             path,
             header: None,
             table: None,
+            keys: Vec::new(),
         };
         files.entry(Pred::user(pred)).or_default().push(file);
         Ok(())
@@ -343,8 +345,8 @@ fn read_headed_group(
             keys,
         })
         .collect();
-    let tuples = read_headed(path, &inputs, interner)?;
-    for (d, rows) in decls.iter().zip(tuples) {
+    let (tuples, indexes) = read_headed(path, &inputs, interner)?;
+    for ((d, rows), (keys, indexes)) in decls.iter().zip(tuples).zip(keys.iter().zip(indexes)) {
         edb.entry(Pred::user(&d.pred)).or_default().append(rows);
         files
             .entry(Pred::user(&d.pred))
@@ -353,6 +355,7 @@ fn read_headed_group(
                 path: path.to_path_buf(),
                 header: d.header.clone(),
                 table: None,
+                keys: keys.iter().cloned().zip(indexes).collect(),
             });
     }
     Ok(())
