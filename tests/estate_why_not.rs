@@ -104,3 +104,48 @@ fn why_not_answers_from_the_inventory_as_it_was_read() {
         "{out}"
     );
 }
+
+/// `blocked? 99` of a client no row holds pointed at the document's words ("the document
+/// mentions none of the words 99") and suggested other ids; it says, as `why not` does,
+/// that the inventory has no such client. The verdict stays unknown.
+#[test]
+fn a_question_about_a_subject_no_row_holds_says_so() {
+    let r = run(&[
+        "--inventory",
+        SAMPLE,
+        "query",
+        "blocked? 99",
+        "cmg_finding? \"nosuch\"",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains(
+            "unknown: the knowledge base states nothing about blocked(99, _)\n  no row of examples/estate/sample/clients.csv has resource_id `99`\n"
+        ),
+        "{r:?}"
+    );
+    assert!(
+        r.stdout
+            .contains("no row of examples/estate/sample/cmgs.csv has name `nosuch`"),
+        "{r:?}"
+    );
+    assert!(!r.stdout.contains("the document mentions none"), "{r:?}");
+    // JSON: the verdict unknown, the reason in `absent`.
+    let r = run(&[
+        "--inventory",
+        SAMPLE,
+        "--format",
+        "json",
+        "query",
+        "blocked? 99",
+    ]);
+    let answer = first_answer(&r);
+    assert_eq!(answer["verdict"], "unknown", "{answer}");
+    assert_eq!(
+        answer["absent"][0],
+        "no row of examples/estate/sample/clients.csv has resource_id `99`"
+    );
+    // A client that has a row gets no such line.
+    let r = run(&["--inventory", SAMPLE, "query", "blocked? 16777220"]);
+    assert!(!r.stdout.contains("no row of"), "{r:?}");
+}
