@@ -16,9 +16,10 @@
 //! symbols symbols, integers integers.
 
 use super::headed::HeadedError;
+use super::placed::placed;
 use super::rows::{FactTable, FieldIds};
 use crate::ir::{Const, Interner};
-use crate::source::excerpt::{Target, excerpt, first_non_utf8};
+use crate::source::excerpt::Target;
 use crate::source::table::{each_row, write_rows as write_text_rows};
 use crate::source::{Code, Diagnostic, plural};
 use crate::syntax::{ColType, Version};
@@ -255,34 +256,6 @@ pub fn read_rows(
     match read {
         Ok(()) => Ok(rows),
         Err(d) => Err(placed(path, spot, d)),
-    }
-}
-
-/// A reading error of `path` placed at `spot` (the row and cell noted as it was raised),
-/// else at the quote never closed or the byte that is not UTF-8 the reader stopped at;
-/// else as it is. Without an excerpt, a row's message is led by `file:line:`.
-fn placed(path: &Path, spot: Option<(u64, Target)>, mut d: Diagnostic) -> HeadedError {
-    let spot = spot.or_else(|| {
-        if crate::source::table::is_csv(path)
-            && let Some((line, at, col)) = crate::source::table::unclosed_quote(path)
-        {
-            d.message = crate::source::table::unclosed_quote_message(line, col);
-            return Some((line, Target::Byte(at)));
-        }
-        let (line, at, byte) = first_non_utf8(path)?;
-        d.message = format!("byte 0x{byte:02X} is not UTF-8: save the file as UTF-8");
-        Some((line, Target::Byte(at)))
-    });
-    let place = spot.and_then(|(line, t)| excerpt(path, line, t));
-    if place.is_none()
-        && let Some((line, _)) = spot
-    {
-        d.message = format!("{}:{line}: {}", path.display(), d.message);
-    }
-    HeadedError {
-        diagnostic: d,
-        input: None,
-        place,
     }
 }
 
