@@ -80,6 +80,7 @@ answer = {
         "contradiction": {"type": "string"},
         "stated": {"type": "array", "items": {"$ref": "#/$defs/proof"}},
         "suggestions": {"type": "array", "items": {"type": "string"}},
+        "absent": {"type": "array", "items": {"type": "string"}},
         "pointers": {"type": "object"}}),
      "required": ["question", "goal", "verdict", "columns", "rows", "proofs"]},
     {"properties": props({"kind": {"const": "bindings"}, "query": {"type": "string"},

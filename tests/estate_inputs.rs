@@ -221,3 +221,41 @@ fn a_missing_column_leads_with_the_header_line() {
     );
     assert!(r.stderr.contains("input cmg_region(name, region)"), "{r:?}");
 }
+
+/// Integers are plain decimal numbers (examples/estate/README.md), but `+5`, ` 5` and `5 `
+/// were read as 5; a boolean ` true` as `true`. A typed cell is its value exactly: blanks
+/// around it, or a `+`, are the error at the cell that other unparsable values get. A text
+/// cell (a name) is read without the blanks around it.
+#[test]
+fn a_typed_cell_with_a_plus_or_blanks_around_it_is_an_error_at_the_cell() {
+    for (k, value, says) in [
+        (
+            0,
+            "+16777226",
+            "column `resource_id`: `+16777226` is not an integer",
+        ),
+        (
+            4,
+            " 5",
+            "column `client_edition`: ` 5` has blanks around it",
+        ),
+        (
+            4,
+            "5 ",
+            "column `client_edition`: `5 ` has blanks around it",
+        ),
+        (4, "+5", "column `client_edition`: `+5` is not an integer"),
+        (
+            9,
+            " true",
+            "column `has_ipv4`: ` true` has blanks around it",
+        ),
+    ] {
+        let (r, row) = with_line("clients.csv", 7, |l| set_field(l, k, value));
+        assert_at(&r, "clients.csv", 7, field_column(&row, k), &row, says);
+    }
+    let (r, _) = with_line("clients.csv", 7, |l| set_field(l, 1, "  HQ1-LT0000006 "));
+    assert_eq!(r.code, 0, "a text cell is trimmed: {r:?}");
+    let (r, _) = with_line("clients.csv", 7, |l| set_field(l, 4, "-5"));
+    assert_eq!(r.code, 0, "a negative number is plain decimal: {r:?}");
+}

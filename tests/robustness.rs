@@ -86,7 +86,14 @@ fn writing_a_trace_follows_links_and_refuses_special_files() {
     );
     let r = run_in(
         dir.path(),
-        &["explain", "supported? peer_cache", "-o", "fifo"],
+        &[
+            "explain",
+            "supported? peer_cache",
+            "--format",
+            "text",
+            "-o",
+            "fifo",
+        ],
     );
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("not a regular file"), "{r:?}");

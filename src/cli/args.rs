@@ -29,7 +29,13 @@ pub fn command() -> clap::Command {
 /// Parses the process's arguments (exits with clap's message on a bad one).
 pub fn parse() -> Cli {
     use clap::FromArgMatches;
-    Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit())
+    let matches = command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // Whether `--format` was given: a file's extension chooses its format only when not.
+    cli.format_given =
+        std::iter::successors(Some(&matches), |m| m.subcommand().map(|(_, sub)| sub))
+            .any(|m| m.value_source("format") == Some(clap::parser::ValueSource::CommandLine));
+    cli
 }
 
 /// Global options and the subcommand.
@@ -63,6 +69,9 @@ pub struct Cli {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Text, global = true)]
     pub format: Format,
+    /// Whether `--format` was given on the command line (not its default).
+    #[arg(skip)]
+    pub format_given: bool,
     /// Cut explanations N levels down: cut proof nodes get handles `#K` that `why #K`
     /// expands; `why not` follows rules N levels (default 4).
     #[arg(long, global = true, value_name = "N")]
@@ -194,9 +203,10 @@ pub enum Command {
     Explain {
         /// The question (any query form).
         question: String,
-        /// Write the trace here (atomically) instead of to standard output. The format
-        /// follows the extension (.json, .md, .html: one self-contained page with
-        /// collapsible proofs and each citation in context) unless --format says otherwise.
+        /// Write the trace here (atomically) instead of to standard output. Without
+        /// --format the extension chooses the format (.json, .md, .txt, .html: one
+        /// self-contained page with collapsible proofs and each citation in context); any
+        /// other extension needs --format, and --format must agree with a known one.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -275,9 +285,10 @@ pub enum Command {
         /// Show both answers' whole proof trees, not only the lines they cite.
         #[arg(long)]
         full_proofs: bool,
-        /// Write the report here (atomically) instead of to standard output; the format
-        /// follows the extension (.json, .md, .html: one self-contained page) unless
-        /// --format says otherwise.
+        /// Write the report here (atomically) instead of to standard output. Without
+        /// --format the extension chooses the format (.json, .md, .txt, .html: one
+        /// self-contained page); any other extension needs --format, and --format must
+        /// agree with a known one.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -295,12 +306,14 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         supportkb report --inventory examples/estate/sample\n  \
         supportkb report --inventory examples/estate/sample --csv summary\n  \
-        supportkb report --inventory DIR -o report.html    (.csv, .json, .md, .html, else --format)")]
+        supportkb report --inventory DIR -o report.html    (.csv, .json, .md, .txt, .html, or --format)")]
     Report {
         /// Print CSV: the table of affected clients, the summary, or the CMG and site findings.
         #[arg(long, value_enum, value_name = "TABLE", num_args = 0..=1, default_missing_value = "clients")]
         csv: Option<CsvKind>,
-        /// Write the report here (atomically); the extension chooses the format.
+        /// Write the report here (atomically). Without --format or --csv the extension
+        /// chooses the format (.csv, .json, .md, .txt, .html); any other extension needs
+        /// one of them, and they must agree with a known one.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },

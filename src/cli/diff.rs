@@ -15,6 +15,11 @@ pub fn diff(
     full_proofs: bool,
     out: Option<&Path>,
 ) -> Exit {
+    // The format of `-o FILE`: its extension, or --format (one rule, `file_format`).
+    let format = match output::written_format(cx, "diff", out) {
+        Ok(f) => f,
+        Err(m) => return output::rejected(cx.format, Diagnostic::unplaced(Code::Input, m)),
+    };
     let mut sa = match cx.session_at(&[PathBuf::from(a)]) {
         Ok(s) => s,
         Err(e) => return e,
@@ -58,11 +63,9 @@ pub fn diff(
         None if cx.format == Format::Html => output::print(&page()),
         None => output::doc(cx.format, &d),
         Some(path) => {
-            let body = match (cx.format, path.extension().and_then(|e| e.to_str())) {
-                (Format::Json, _) | (Format::Text, Some("json")) => render(Format::Json, &d),
-                (Format::Markdown, _) | (Format::Text, Some("md")) => render(Format::Markdown, &d),
-                (Format::Html, _) | (Format::Text, Some("html")) => page(),
-                _ => render(Format::Text, &d),
+            let body = match format {
+                Format::Html => page(),
+                format => render(format, &d),
             };
             if let Err(e) = write_atomic(path, body.as_bytes()) {
                 let d = Diagnostic::unplaced(

@@ -9,6 +9,11 @@ use supportkb::render::{Format, render};
 use supportkb::source::{Code, Diagnostic, io_reason, read_text, write_atomic};
 
 pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
+    // The format of `-o FILE`: its extension, or --format (one rule, `file_format`).
+    let format = match output::written_format(cx, "trace", out) {
+        Ok(f) => f,
+        Err(m) => return output::rejected(cx.format, Diagnostic::unplaced(Code::Input, m)),
+    };
     let mut session = match cx.session() {
         Ok(s) => s,
         Err(e) => return e,
@@ -17,17 +22,7 @@ pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
         Ok(t) => t,
         Err(e) => return output::query_error(cx.format, &session.kb.sources, &e),
     };
-    // --format json, markdown or html chooses; otherwise the extension (.json, .md, .html), and text.
-    let ext = out.and_then(|p| p.extension()).and_then(|e| e.to_str());
-    let as_html = cx.format == Format::Html
-        || (cx.format == Format::Text && ext.is_some_and(|e| e.eq_ignore_ascii_case("html")));
-    let format = match (cx.format, ext) {
-        (Format::Json | Format::Markdown, _) => cx.format,
-        (Format::Html, _) => Format::Text,
-        (Format::Text, Some("json")) => Format::Json,
-        (Format::Text, Some("md" | "markdown")) => Format::Markdown,
-        (Format::Text, _) => Format::Text,
-    };
+    let as_html = format == Format::Html;
     let body = if as_html {
         supportkb::render::html::trace(&trace, &pinned_lines(&session.kb))
     } else {
@@ -50,10 +45,10 @@ pub fn explain(cx: &Context, question: &str, out: Option<&Path>) -> Exit {
                 "wrote {} ({}, verdict {})\n",
                 path.display(),
                 match format {
-                    _ if as_html => "HTML",
+                    Format::Html => "HTML",
                     Format::Json => "JSON",
                     Format::Markdown => "Markdown",
-                    Format::Text | Format::Html => "text",
+                    Format::Text => "text",
                 },
                 trace.answer.verdict()
             ));

@@ -32,6 +32,8 @@ pub struct Context {
     pub kb: Vec<PathBuf>,
     /// `--format`.
     pub format: Format,
+    /// Whether `--format` was given (else `format` is its default, text).
+    pub format_given: bool,
     /// `--depth`, `--proofs`.
     pub opts: AskOptions,
     /// Limits and `--facts`.
@@ -54,6 +56,7 @@ impl Context {
         Context {
             kb: cli.kb.clone(),
             format: cli.format,
+            format_given: cli.format_given,
             opts: AskOptions {
                 depth: cli.depth,
                 proofs: usize::from(cli.proofs),

@@ -4,6 +4,7 @@
 //! output (`supportkb … | head`) ends the command quietly, as Unix tools do.
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -227,4 +228,102 @@ pub fn query_error_of(
 pub fn rejected(format: Format, d: Diagnostic) -> Exit {
     diagnostics(format, &SourceMap::default(), &[d]);
     Exit::Rejected
+}
+
+/// The extensions of the files `-o` writes in each format (`report` adds `.csv`).
+pub const EXTENSIONS: [(&str, Format); 6] = [
+    ("json", Format::Json),
+    ("md", Format::Markdown),
+    ("html", Format::Html),
+    ("txt", Format::Text),
+    ("markdown", Format::Markdown),
+    ("htm", Format::Html),
+];
+
+/// `--format`'s word for `format`.
+pub fn format_word(format: Format) -> &'static str {
+    match format {
+        Format::Text => "text",
+        Format::Json => "json",
+        Format::Markdown => "markdown",
+        Format::Html => "html",
+    }
+}
+
+/// The format of the file `path` that `-o` writes, by the one rule of `report`, `explain`
+/// and `diff`: without a flag (`flag`: what it says and the format it asks for) the
+/// extension chooses, one of `known` (matched ignoring case); with a flag and a known
+/// extension they must agree; with a flag and an extension that names no format, the flag
+/// chooses. `name` says a format in a message.
+///
+/// Errors: no flag and an extension not in `known` (or none), listing the known ones; a
+/// flag and a known extension that disagree, naming both.
+pub fn file_format<T: Copy + PartialEq>(
+    what: &str,
+    path: &Path,
+    flag: Option<(String, T)>,
+    known: &[(&str, T)],
+    name: impl Fn(T) -> &'static str,
+) -> Result<T, String> {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
+    let by_file = ext
+        .as_deref()
+        .and_then(|e| known.iter().find(|(k, _)| *k == e))
+        .map(|(_, f)| *f);
+    match (flag, by_file) {
+        (Some((f, a)), Some(b)) if a != b => Err(format!(
+            "conflicting {what} formats: {f} asks for {} but -o {} for {}; give one",
+            name(a),
+            path.display(),
+            name(b)
+        )),
+        (Some((_, a)), _) => Ok(a),
+        (None, Some(b)) => Ok(b),
+        (None, None) => {
+            let mut exts: Vec<String> = Vec::new();
+            for (e, _) in known {
+                let e = format!(".{e}");
+                if !exts.contains(&e) {
+                    exts.push(e);
+                }
+            }
+            let said = match &ext {
+                Some(e) => format!("the extension `.{e}`"),
+                None => "a file without an extension".into(),
+            };
+            Err(format!(
+                "-o {}: {said} names no format: end the file in {}, or give --format",
+                path.display(),
+                exts.join(", ")
+            ))
+        }
+    }
+}
+
+/// The format `-o FILE` writes `explain`'s trace or `diff`'s report in ([`file_format`]);
+/// without `-o`, `--format`.
+///
+/// Errors: as [`file_format`].
+pub fn written_format(
+    cx: &super::Context,
+    what: &str,
+    out: Option<&Path>,
+) -> Result<Format, String> {
+    let Some(path) = out else {
+        return Ok(cx.format);
+    };
+    let flag = cx
+        .format_given
+        .then(|| (format!("--format {}", format_word(cx.format)), cx.format));
+    file_format(what, path, flag, &EXTENSIONS, format_name)
+}
+
+/// `format` as a message names it: `JSON`, `Markdown`, `HTML`, `text`.
+pub fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Text => "text",
+        Format::Json => "JSON",
+        Format::Markdown => "Markdown",
+        Format::Html => "HTML",
+    }
 }

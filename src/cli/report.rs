@@ -48,51 +48,40 @@ impl Written {
     }
 }
 
-/// The format a report is written in: CSV when asked (`--csv`), the output file's
-/// extension (`.csv`, `.json`, `.md`, `.html`), `--format` when not text (the default).
+/// The format a report is written in: `--csv` and `--format` when given, else the output
+/// file's extension (`.csv`, `.json`, `.md`, `.html`, `.txt`: the rule of every `-o`,
+/// [`output::file_format`]), else text.
 ///
 /// Errors: two of them that disagree (`--format json --csv`, `--csv -o r.json`): the
-/// message names both; nothing is written.
+/// message names both; an output file whose extension names no format, without a flag;
+/// nothing is written.
 fn chosen(
     cx: &Context,
     csv_table: Option<CsvTable>,
     out: Option<&Path>,
 ) -> Result<Written, String> {
-    let ext = out
-        .and_then(|p| p.extension())
-        .map(|e| e.to_string_lossy().to_lowercase());
-    let by_file = match ext.as_deref() {
-        Some("csv") => Some(Written::Csv(CsvTable::Clients)),
-        Some("json") => Some(Written::As(Format::Json)),
-        Some("md") => Some(Written::As(Format::Markdown)),
-        Some("html" | "htm") => Some(Written::As(Format::Html)),
-        _ => None,
-    };
-    let by_flag = (cx.format != Format::Text).then_some(Written::As(cx.format));
-    let mut asked: Vec<(String, Written)> = Vec::new();
-    if let Some(t) = csv_table {
-        asked.push(("--csv".into(), Written::Csv(t)));
-    }
-    if let (Some(w), Some(p)) = (by_file, out) {
-        asked.push((format!("-o {}", p.display()), w));
-    }
-    if let Some(w) = by_flag {
-        asked.push((format!("--format {}", w.name().to_lowercase()), w));
-    }
-    let conflict = asked.iter().find(|(_, w)| {
-        std::mem::discriminant(w) != std::mem::discriminant(&asked[0].1)
-            || matches!((w, asked[0].1), (Written::As(a), Written::As(b)) if *a != b)
+    let by_csv = csv_table.map(|t| ("--csv".to_string(), Written::Csv(t)));
+    let by_format = cx.format_given.then(|| {
+        (
+            format!("--format {}", output::format_word(cx.format)),
+            Written::As(cx.format),
+        )
     });
-    if let Some((flag, w)) = conflict {
-        let (first, v) = &asked[0];
-        return Err(format!(
-            "conflicting report formats: {first} asks for {} but {flag} for {}; give one",
-            v.name(),
-            w.name()
-        ));
-    }
-    // `--csv TABLE` chooses the table of a `.csv` output file.
-    Ok(asked.first().map_or(Written::As(cx.format), |(_, w)| *w))
+    let flag = match (by_csv, by_format) {
+        (Some(_), Some((f, w))) => {
+            return Err(format!(
+                "conflicting report formats: --csv asks for CSV but {f} for {}; give one",
+                w.name()
+            ));
+        }
+        (a, b) => a.or(b),
+    };
+    let Some(path) = out else {
+        return Ok(flag.map_or(Written::As(cx.format), |(_, w)| w));
+    };
+    let mut known = vec![("csv", Written::Csv(csv_table.unwrap_or(CsvTable::Clients)))];
+    known.extend(output::EXTENSIONS.iter().map(|&(e, f)| (e, Written::As(f))));
+    output::file_format("report", path, flag, &known, Written::name)
 }
 
 pub fn report(

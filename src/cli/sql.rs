@@ -20,6 +20,7 @@ pub fn sql(cx: &Context, dialect: SqlDialect) -> Exit {
         load,
         kb: cx.kb.clone(),
         format: cx.format,
+        format_given: cx.format_given,
         opts: cx.opts,
     };
     let session = match cx.session() {

@@ -15,8 +15,11 @@
 //! `eval --output` followed by `input` gives back the same values: strings stay strings,
 //! symbols symbols, integers integers.
 
+use super::headed::HeadedError;
+use super::placed::placed;
 use super::rows::{FactTable, FieldIds};
 use crate::ir::{Const, Interner};
+use crate::source::excerpt::Target;
 use crate::source::table::{each_row, write_rows as write_text_rows};
 use crate::source::{Code, Diagnostic, plural};
 use crate::syntax::{ColType, Version};
@@ -140,10 +143,15 @@ impl Columns {
         }
         match ty {
             ColType::String => Ok(Const::Str(field.to_string())),
-            ColType::Integer => field
-                .parse::<i64>()
-                .map(Const::Int)
-                .map_err(|_| format!("`{field}` is not an integer (64-bit)")),
+            // Plain decimal: `+5` (which `i64::from_str` takes) is not written by anything.
+            ColType::Integer => int_field(field).map(Const::Int).ok_or_else(|| {
+                let plus = if field.starts_with('+') {
+                    ": write it without the `+`"
+                } else {
+                    ""
+                };
+                format!("`{field}` is not an integer (64-bit){plus}")
+            }),
             ColType::Version => {
                 let text = field
                     .strip_prefix("v\"")
@@ -163,14 +171,6 @@ impl Columns {
             },
         }
     }
-}
-
-/// The 1-based character column where field `i` of a TSV row starts.
-fn tsv_column(fields: &[&str], i: usize) -> usize {
-    1 + fields[..i]
-        .iter()
-        .map(|f| f.chars().count() + 1)
-        .sum::<usize>()
 }
 
 /// Whether a row is the marker line of an encoded file.
@@ -201,34 +201,36 @@ fn row_fields(fields: Vec<&str>) -> Vec<&str> {
 
 /// Reads the rows of `path` for a predicate of these columns, interning their values.
 ///
-/// Errors: the file cannot be read, a row has another number of columns (`file:line`), a
-/// field of a typed column is not of its type (`file:line:column` in TSV, the field's
-/// number in CSV), a row is not UTF-8.
+/// Errors ([`Code::Input`]), each with the line and cell it is about as
+/// [`HeadedError::place`] (the message alone; without a place, after `file:line:`): the file
+/// cannot be read (no place), a quote is never closed, a row has another number of fields
+/// than the predicate has columns, a field of a typed column is not of its type, a byte is
+/// not UTF-8.
 pub fn read_rows(
     path: &Path,
     columns: &Columns,
     interner: &mut Interner,
-) -> Result<FactTable, Diagnostic> {
+) -> Result<FactTable, HeadedError> {
     let mut rows = FactTable::new(columns.arity());
     let mut row = Vec::with_capacity(columns.arity());
     let encoded = is_encoded(path);
-    let csv = crate::source::table::is_csv(path);
     let arity = columns.arity();
     let ints: Vec<bool> = (0..arity).map(|i| columns.reads_integers(i)).collect();
     let mut seen: Vec<FieldIds> = (0..arity).map(|_| FieldIds::default()).collect();
-    each_row(path, |line, fields| {
+    let mut spot: Option<(u64, Target)> = None;
+    let read = each_row(path, |line, fields| {
         if is_marker(line, &fields) || is_header(line, &fields, columns) {
             return Ok(true);
         }
         let fields = row_fields(fields);
         if fields.len() != arity {
+            spot = Some((line, Target::Field(fields.len().min(arity))));
             return Err(Diagnostic::unplaced(
                 Code::Input,
                 format!(
-                    "{}:{line}: expected {}, found {}",
-                    path.display(),
+                    "{}, the predicate has {}",
+                    plural(fields.len(), "field"),
                     plural(arity, "column"),
-                    fields.len()
                 ),
             ));
         }
@@ -243,22 +245,18 @@ pub fn read_rows(
             }
             let id = seen[i].id(f, interner, |f| columns.value(i, f, encoded));
             let id = id.map_err(|why| {
-                let at = if csv {
-                    format!("{}:{line}: field {}", path.display(), i + 1)
-                } else {
-                    format!("{}:{line}:{}", path.display(), tsv_column(&fields, i))
-                };
-                Diagnostic::unplaced(
-                    Code::Input,
-                    format!("{at}: column `{}`: {why}", columns.names[i]),
-                )
+                spot = Some((line, Target::Field(i)));
+                Diagnostic::unplaced(Code::Input, format!("column `{}`: {why}", columns.names[i]))
             })?;
             row.push(id);
         }
         rows.push(&row);
         Ok(true)
-    })?;
-    Ok(rows)
+    });
+    match read {
+        Ok(()) => Ok(rows),
+        Err(d) => Err(placed(path, spot, d)),
+    }
 }
 
 /// The line of `path` holding the row `values`, for citing a fact read from a file.
@@ -384,13 +382,13 @@ mod tests {
             find_line(&tsv, &[Const::Sym("c".into()), Const::Int(3)]),
             Some(4)
         );
-        let err = read_rows(&tsv, &Columns::untyped(3), &mut interner)
-            .unwrap_err()
-            .message;
-        assert!(
-            err.ends_with("e.tsv:1: expected 3 columns, found 2"),
-            "{err}"
+        let err = read_rows(&tsv, &Columns::untyped(3), &mut interner).unwrap_err();
+        assert_eq!(
+            err.diagnostic.message,
+            "2 fields, the predicate has 3 columns"
         );
+        let place = err.place.unwrap();
+        assert_eq!((place.line, place.start), (1, 3));
 
         let csv = dir.path().join("e.csv");
         std::fs::write(&csv, "a,\"x, y\"\n").unwrap();
@@ -531,15 +529,24 @@ mod tests {
         );
         let bad = dir.path().join("b.tsv");
         std::fs::write(&bad, "a\t1.0\t1\thq\nb\t2.0\tseven\thq\n").unwrap();
-        let err = read_rows(&bad, &cols, &mut interner).unwrap_err().message;
-        assert!(
-            err.ends_with("b.tsv:2:7: column `n`: `seven` is not an integer (64-bit)"),
-            "{err}"
+        let err = read_rows(&bad, &cols, &mut interner).unwrap_err();
+        assert_eq!(
+            err.diagnostic.message,
+            "column `n`: `seven` is not an integer (64-bit)"
+        );
+        let place = err.place.unwrap();
+        assert_eq!(
+            (place.line, place.start, place.text.as_str()),
+            (2, 6, "b\t2.0\tseven\thq")
         );
         let csv = dir.path().join("b.csv");
         std::fs::write(&csv, "a,1.0,1,Not a symbol\n").unwrap();
-        let err = read_rows(&csv, &cols, &mut interner).unwrap_err().message;
-        assert!(err.contains("b.csv:1: field 4: column `tag`"), "{err}");
+        let err = read_rows(&csv, &cols, &mut interner).unwrap_err();
+        assert!(
+            err.diagnostic.message.starts_with("column `tag`: "),
+            "{err:?}"
+        );
+        assert_eq!(err.place.unwrap().start, 8);
     }
 
     proptest::proptest! {

@@ -5,7 +5,9 @@
 //! # Reading
 //! A file is read once for all the inputs that name it ([`read_headed`]). A header is
 //! matched ignoring case and surrounding blanks; a byte order mark before the first header
-//! is skipped (Windows PowerShell writes one). A row whose named cell is empty (or blank)
+//! is skipped (Windows PowerShell writes one). A text cell is read without the blanks
+//! around it; a typed one (integer, boolean, version, symbol) with blanks around it is an
+//! error at the cell. A row whose named cell is empty (or blank)
 //! gives no tuple of that input: an empty cell is *unknown*, and a fact that is not there
 //! is what a rule sees as unknown. A named header missing from the file, a header naming a
 //! column twice, a row of more or fewer fields than the header, a byte that is not UTF-8,
@@ -120,13 +122,20 @@ pub fn read_headed(
     path: &Path,
     inputs: &[HeadedInput<'_>],
     interner: &mut Interner,
-) -> Result<Vec<FactTable>, HeadedError> {
+) -> Result<HeadedRead, HeadedError> {
     let culprit = std::cell::Cell::new(None);
     let spot = Spot::new(None);
     let header = std::cell::RefCell::new(Vec::new());
     read_all(path, inputs, interner, &culprit, &spot, &header).map_err(|mut diagnostic| {
-        // An error of the reader itself (no row noted): a byte that is not UTF-8, or I/O.
+        // An error of the reader itself (no row noted): a quote never closed, a byte that is
+        // not UTF-8, or I/O.
         if spot.get().is_none()
+            && crate::source::table::is_csv(path)
+            && let Some((line, at, col)) = crate::source::table::unclosed_quote(path)
+        {
+            spot.set(Some((line, Target::Byte(at))));
+            diagnostic.message = crate::source::table::unclosed_quote_message(line, col);
+        } else if spot.get().is_none()
             && let Some((line, at, byte)) = first_non_utf8(path)
         {
             spot.set(Some((line, Target::Byte(at))));
@@ -154,6 +163,41 @@ pub fn read_headed(
 /// The line of each value of a key seen so far (the value as the ids of its cells).
 type KeyLines = HashMap<Vec<u32>, u64>;
 
+/// The line of every row of a headed file by the value of one declared key (the ids of its
+/// cells, in the key's column order), as the file was read at load: a why-not report says
+/// which row holds a key, or that none does, from it rather than from the file as it is now.
+#[derive(Clone, Default)]
+pub struct KeyIndex {
+    lines: KeyLines,
+}
+
+impl KeyIndex {
+    /// The line of the row whose key cells are `ids`, if one is.
+    pub fn line(&self, ids: &[u32]) -> Option<u64> {
+        self.lines.get(ids).copied()
+    }
+}
+
+impl std::fmt::Debug for KeyIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeyIndex({} rows)", self.lines.len())
+    }
+}
+
+/// Every index of one file is equal: it is derived from the file, which the `FactFile`
+/// holding it names (and comparing millions of rows would say no more).
+impl PartialEq for KeyIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for KeyIndex {}
+
+/// The tuples of each input of a headed file, and for each the index of each of its
+/// declared keys (in the order of [`HeadedInput::keys`]).
+pub type HeadedRead = (Vec<FactTable>, Vec<Vec<std::sync::Arc<KeyIndex>>>);
+
 fn read_all(
     path: &Path,
     inputs: &[HeadedInput<'_>],
@@ -161,7 +205,7 @@ fn read_all(
     culprit: &std::cell::Cell<Option<usize>>,
     spot: &Spot,
     header: &std::cell::RefCell<Vec<String>>,
-) -> Result<Vec<FactTable>, Diagnostic> {
+) -> Result<HeadedRead, Diagnostic> {
     let mut out: Vec<FactTable> = inputs
         .iter()
         .map(|i| FactTable::new(i.header.len()))
@@ -186,6 +230,14 @@ fn read_all(
                 .iter()
                 .map(|f| f.trim_start_matches('\u{feff}').trim().to_string())
                 .collect();
+            // A header cell of no name names no column (a stray comma, a cell left out).
+            if let Some(j) = fields.iter().position(|f| header_key(f).is_empty()) {
+                spot.set(Some((line, Target::Field(j))));
+                return Err(input_error(format!(
+                    "column {} of the header has no name: every column needs one",
+                    j + 1
+                )));
+            }
             if let Some((j, message)) = repeated_header(&fields) {
                 spot.set(Some((line, Target::Field(j))));
                 return Err(input_error(message));
@@ -244,7 +296,11 @@ fn read_all(
             .zip(out.iter_mut())
             .zip(seen.iter_mut());
         for (n, (((input, cols), rows), seen)) in each.enumerate() {
-            if cols.iter().any(|&c| fields[c].trim().is_empty()) {
+            // A row with an empty cell gives no tuple of this input, but its key is still
+            // noted: the row is there (a why-not report names it), and a second row of the
+            // same key is an error all the same.
+            let partial = cols.iter().any(|&c| fields[c].trim().is_empty());
+            if partial {
                 // A key cell cannot be unknown: the row would name nothing.
                 let empty_key = input
                     .keys
@@ -259,11 +315,30 @@ fn read_all(
                         input.header[k]
                     )));
                 }
-                continue;
             }
             row.clear();
             for (arg, &c) in cols.iter().enumerate() {
                 let cell = fields[c].trim();
+                if cell.is_empty() {
+                    // Unknown: never read (the row gives no tuple), never a key cell.
+                    row.push(u32::MAX);
+                    continue;
+                }
+                // A text cell is read without the blanks around it; a typed one (an
+                // integer, a boolean, a version) is its value exactly.
+                let typed = input.columns.types.get(arg).copied().flatten();
+                if let Some(ty) = typed.filter(|t| *t != crate::syntax::ColType::String)
+                    && cell.len() != fields[c].len()
+                {
+                    culprit.set(Some(n));
+                    spot.set(Some((line, Target::Field(c))));
+                    return Err(input_error(format!(
+                        "column `{}`: `{}` has blanks around it: {} is written without them",
+                        input.header[arg],
+                        fields[c],
+                        ty.with_article()
+                    )));
+                }
                 // Numbers (resource ids) are interned as such, other cells by their text.
                 if input.columns.reads_integers(arg)
                     && let Some(i) = int_field(cell)
@@ -313,7 +388,9 @@ fn read_all(
                     }
                 }
             }
-            rows.push(&row);
+            if !partial {
+                rows.push(&row);
+            }
         }
         Ok(true)
     })?;
@@ -323,7 +400,15 @@ fn read_all(
             "empty: the first row must be the header (the column names)".into(),
         ));
     }
-    Ok(out)
+    let indexes: Vec<std::sync::Arc<KeyIndex>> = key_lines
+        .into_iter()
+        .map(|(_, lines)| std::sync::Arc::new(KeyIndex { lines }))
+        .collect();
+    let keys = key_of
+        .iter()
+        .map(|groups| groups.iter().map(|&g| indexes[g].clone()).collect())
+        .collect();
+    Ok((out, keys))
 }
 
 /// The line of headed file `path` whose cells under `header` are `values`.
@@ -406,7 +491,8 @@ mod tests {
             ],
             &mut interner,
         )
-        .unwrap();
+        .unwrap()
+        .0;
         let decoded: Vec<Vec<Const>> = got[0].iter().map(|r| interner.decode(r)).collect();
         assert_eq!(
             decoded,

@@ -10,6 +10,7 @@ pub mod functions;
 pub mod headed;
 pub mod model;
 pub mod par;
+mod placed;
 pub mod rows;
 pub mod tuple;
 

@@ -30,6 +30,13 @@ pub struct FactFile {
     /// For `input p from table "NAME"`: the declaration, which a proof of one of its facts
     /// cites (a table's rows have no lines).
     pub table: Option<Span>,
+    /// For a headed file, each declared key of the predicate (its arguments) with the line
+    /// of every row by its key, as read at load; empty when not known (a stored model).
+    #[serde(skip)]
+    pub keys: Vec<(
+        std::collections::BTreeSet<usize>,
+        std::sync::Arc<crate::engine::headed::KeyIndex>,
+    )>,
 }
 
 impl FactFile {
@@ -73,14 +80,7 @@ pub struct Explainer<'a> {
     pub(super) files: Option<&'a FactFiles>,
     /// The goals a why-not report is explaining, outermost first.
     pub(super) explaining: std::cell::RefCell<Vec<(Pred, Vec<Option<Const>>)>>,
-    /// The line of a headed file found holding given key cells (`None`: no row does), by
-    /// file, column names and values: a why-not report asks the same of every premise read
-    /// from one file, and each answer is a scan of the whole file.
-    pub(super) rows_found: std::cell::RefCell<HashMap<RowQuery, Option<u64>>>,
 }
-
-/// A headed file, column names and the cells sought under them.
-pub(super) type RowQuery = (std::path::PathBuf, Vec<String>, Vec<Const>);
 
 impl<'a> Explainer<'a> {
     /// An explainer over `model`, evaluated from `rules`.
@@ -117,7 +117,6 @@ impl<'a> Explainer<'a> {
             facts,
             files: None,
             explaining: Default::default(),
-            rows_found: Default::default(),
         }
     }
 

@@ -429,22 +429,22 @@ impl Explainer<'_> {
             let Some(header) = &file.header else {
                 continue;
             };
-            let names: Vec<String> = key.iter().map(|&i| header[i].clone()).collect();
+            let names = key.iter().map(|&i| header[i].clone());
             let values: Vec<Const> = key.iter().filter_map(|&i| args[i].clone()).collect();
             let said: Vec<String> = names
-                .iter()
                 .zip(&values)
                 .map(|(n, v)| format!("{n} `{}`", cell(v)))
                 .collect();
             let path = file.path.display();
-            let query = (file.path.clone(), names, values);
-            let found = *self
-                .rows_found
-                .borrow_mut()
-                .entry(query)
-                .or_insert_with_key(|(path, names, values)| {
-                    crate::engine::headed::find_headed_line(path, names, values)
-                });
+            // The rows as read at load (the file may have changed since); a model whose
+            // rows were not read here (a stored one) says nothing of them.
+            let (_, index) = file.keys.iter().find(|(k, _)| k == key)?;
+            let ids: Option<Vec<u32>> = values
+                .iter()
+                .map(|v| self.matcher.interner.get(v))
+                .collect();
+            // A value never interned is in no row.
+            let found = ids.and_then(|ids| index.line(&ids));
             match found {
                 None => return Some(format!("no row of {path} has {}", said.join(" and "))),
                 Some(line) => {

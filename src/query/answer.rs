@@ -125,6 +125,10 @@ pub struct QuestionAnswer {
     /// For an unknown answer: close constants the knowledge base does know.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
+    /// For an unknown answer about a subject the inputs have no row of: the file that would
+    /// hold it, saying so (`no row of clients.csv has resource_id `99``).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absent: Vec<String>,
     /// For an unknown answer about a subject with no tuple: the subjects it could mean and
     /// the document's statements nearest its words.
     #[serde(default, skip_serializing_if = "super::pointers::Pointers::is_empty")]

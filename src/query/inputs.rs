@@ -63,18 +63,30 @@ pub(super) fn read_inputs(
                 path: PathBuf::from(&d.path),
                 header: d.header.clone(),
                 table: Some(d.span),
+                keys: Vec::new(),
             });
     }
-    let mut read = |pred: &str, path: PathBuf, span: Option<Span>| -> Result<(), Diagnostic> {
+    let mut read = |pred: &str, path: PathBuf, span: Option<Span>| -> Result<(), InputError> {
         if !seen.insert((pred.to_string(), path.clone())) {
             return Ok(());
         }
-        let rows = read_rows(&path, &columns_of(pred), interner).map_err(at_declaration(span))?;
+        let rows = read_rows(&path, &columns_of(pred), interner).map_err(|e| match e.place {
+            // The data's place leads; the declaration reading it, if any, is the help.
+            Some(place) => InputError {
+                diagnostic: e
+                    .diagnostic
+                    .with_label("here")
+                    .with_help_opt(span.map(|s| read_by(sources, s))),
+                place: Some(place),
+            },
+            None => at_declaration(span)(e.diagnostic).into(),
+        })?;
         edb.entry(Pred::user(pred)).or_default().append(rows);
         let file = FactFile {
             path,
             header: None,
             table: None,
+            keys: Vec::new(),
         };
         files.entry(Pred::user(pred)).or_default().push(file);
         Ok(())
@@ -149,6 +161,38 @@ pub(super) fn read_inputs(
         })?;
     }
     Ok((edb, files, warnings))
+}
+
+/// The inventory folder (`--inventory`, a query file's `inventory "DIR".`), checked before
+/// anything is read: it must be a folder, and the knowledge base must read from it.
+///
+/// Errors ([`Code::Input`]): the path is not there or not a folder; no `input … from
+/// inventory` declaration of the knowledge base reads it (the folder would be ignored and
+/// the report say 0 clients).
+pub(super) fn check_inventory(checked: &CheckedKb, config: &LoadConfig) -> Result<(), Diagnostic> {
+    let Some(dir) = &config.inventory else {
+        return Ok(());
+    };
+    let fail = |why: &str| {
+        Diagnostic::unplaced(Code::Input, format!("--inventory {}: {why}", dir.display()))
+    };
+    match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(fail("no such folder"));
+        }
+        Err(e) => return Err(fail(&crate::source::io_reason(&e))),
+        Ok(m) if !m.is_dir() => return Err(fail("not a folder")),
+        Ok(_) => {}
+    }
+    if !checked.program.inputs.iter().any(|d| d.inventory) {
+        return Err(fail(
+            "the knowledge base reads nothing from an inventory (no `input … from inventory \"FILE\"` declaration)",
+        )
+        .with_help(
+            "the estate rules come with the embedded CMG knowledge base: leave out --kb, or leave out --inventory",
+        ));
+    }
+    Ok(())
 }
 
 /// A failure to read the inputs: the diagnostic and, for a row of a headed file, the
@@ -301,8 +345,8 @@ fn read_headed_group(
             keys,
         })
         .collect();
-    let tuples = read_headed(path, &inputs, interner)?;
-    for (d, rows) in decls.iter().zip(tuples) {
+    let (tuples, indexes) = read_headed(path, &inputs, interner)?;
+    for ((d, rows), (keys, indexes)) in decls.iter().zip(tuples).zip(keys.iter().zip(indexes)) {
         edb.entry(Pred::user(&d.pred)).or_default().append(rows);
         files
             .entry(Pred::user(&d.pred))
@@ -311,6 +355,7 @@ fn read_headed_group(
                 path: path.to_path_buf(),
                 header: d.header.clone(),
                 table: None,
+                keys: keys.iter().cloned().zip(indexes).collect(),
             });
     }
     Ok(())

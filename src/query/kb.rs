@@ -192,6 +192,8 @@ impl KnowledgeBase {
         let pinned = read_pinned(&program, &texts, &sources);
         let checked = check_with(program, &pinned).map_err(|d| LoadError::rejected(&sources, d))?;
         drop(checking);
+        super::inputs::check_inventory(&checked, &config)
+            .map_err(|d| LoadError::rejected(&sources, vec![d]))?;
         let rewriting = phase(|| "rewrite and stratify".into());
         let rules = rewrite(&checked);
         if let Err(errors) = crate::check::stratify(&rules) {

@@ -7,6 +7,7 @@
 //! Verdicts (DESIGN §5): a question's verdict is the value of its first free column; no
 //! matching tuple is **unknown** — a document's silence is not a denial.
 
+mod absent;
 mod answer;
 pub mod catalog;
 pub mod coverage;

@@ -183,15 +183,26 @@ impl Session {
         } else {
             ("yes".to_string(), VerdictKind::Yes)
         };
-        let (mut suggestions, pointers) =
-            if rows.is_empty() && un.contradiction.is_none() && un.stated.is_empty() {
-                (
-                    self.suggestions(&info.bound_args, pred, args),
-                    self.pointers(pred, &info, args),
-                )
-            } else {
-                (Vec::new(), super::pointers::Pointers::default())
-            };
+        let unknown = rows.is_empty() && un.contradiction.is_none() && un.stated.is_empty();
+        let absent = if unknown {
+            self.absent_rows(&info, args)
+        } else {
+            Vec::new()
+        };
+        // A subject no row holds is not a word of the document: no pointers to its text.
+        let (mut suggestions, pointers) = if unknown && absent.is_empty() {
+            (
+                self.suggestions(&info.bound_args, pred, args),
+                self.pointers(pred, &info, args),
+            )
+        } else if unknown {
+            (
+                self.suggestions(&info.bound_args, pred, args),
+                super::pointers::Pointers::default(),
+            )
+        } else {
+            (Vec::new(), super::pointers::Pointers::default())
+        };
         // A subject pointed to with its line is not suggested twice.
         suggestions.retain(|s| {
             !pointers
@@ -214,6 +225,7 @@ impl Session {
             stated: un.stated,
             unused_rules,
             suggestions,
+            absent,
             pointers,
             proof_errors,
             warnings: self.variable_warnings(&info.bound_args, pred, args),

@@ -5,7 +5,8 @@
 //! The client table can hold hundreds of thousands of rows, so it is written with plain
 //! padding rather than a table layout that measures every cell twice. As text it shows at
 //! most `--rows` clients ([`row_limit`](super::text::row_limit), 0: all) and says how many
-//! more there are; Markdown, JSON, HTML and CSV keep every client.
+//! more there are; Markdown, JSON, HTML and CSV keep every client. A name or site longer
+//! than [`MAX_PAD`] characters is written whole, overflowing its column on its own row.
 
 use super::Render;
 use super::markdown::table_text;
@@ -35,21 +36,43 @@ fn percent(n: usize, of: usize) -> String {
     }
 }
 
-fn summary_text(rows: &[SummaryRow]) -> String {
-    let w = rows
-        .iter()
-        .map(|r| r.finding.len())
+/// The widest a padded text column gets: a longer cell is written whole and overflows its
+/// column on its own row, rather than every row being padded to it (and a width argument
+/// of `format!` cannot exceed 65,535: a longer one panicked).
+const MAX_PAD: usize = 64;
+
+/// The width of a text column holding `cells` (at least `min`, at most [`MAX_PAD`] unless
+/// `min` is wider).
+fn column_width<'a>(cells: impl Iterator<Item = &'a str>, min: usize) -> usize {
+    cells
+        .map(|s| plain(s).chars().count())
+        .filter(|&w| w <= MAX_PAD)
         .max()
-        .unwrap_or(7)
-        .max(7);
+        .unwrap_or(0)
+        .max(min)
+}
+
+/// `s` followed by spaces up to `width` characters (none when it is as wide or wider).
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    let mut out = String::with_capacity(s.len() + width.saturating_sub(n));
+    out.push_str(s);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
+    out
+}
+
+fn summary_text(rows: &[SummaryRow]) -> String {
+    let w = column_width(rows.iter().map(|r| r.finding.as_str()), 7);
     let mut out = format!(
-        "{:<w$}  {:<12}  {:>9}  article\n",
-        "finding", "severity", "clients"
+        "{}  {:<12}  {:>9}  article\n",
+        pad("finding", w),
+        "severity",
+        "clients"
     );
     for r in rows {
         out.push_str(&format!(
-            "{:<w$}  {:<12}  {:>9}  {}\n",
-            r.finding,
+            "{}  {:<12}  {:>9}  {}\n",
+            pad(&r.finding, w),
             r.severity.word(),
             r.clients,
             r.cites.join(", ")
@@ -95,22 +118,13 @@ fn plain(s: &str) -> String {
 }
 
 fn clients_text(rows: &[ClientFindings]) -> String {
-    let width = |s: &str| plain(s).chars().count();
-    let name_w = rows
-        .iter()
-        .map(|c| width(&c.name))
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let site_w = rows
-        .iter()
-        .map(|c| width(&c.site))
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let name_w = column_width(rows.iter().map(|c| c.name.as_str()), 4);
+    let site_w = column_width(rows.iter().map(|c| c.site.as_str()), 4);
     let mut out = format!(
-        "{:>11}  {:<name_w$}  {:<site_w$}  blocked by / at risk\n",
-        "resource_id", "name", "site"
+        "{:>11}  {}  {}  blocked by / at risk\n",
+        "resource_id",
+        pad("name", name_w),
+        pad("site", site_w)
     );
     let limit = super::text::row_limit();
     let shown = if limit == 0 {
@@ -127,10 +141,10 @@ fn clients_text(rows: &[ClientFindings]) -> String {
             cell.push_str(&format!("at risk: {}", c.at_risk.join(", ")));
         }
         out.push_str(&format!(
-            "{:>11}  {:<name_w$}  {:<site_w$}  {cell}\n",
+            "{:>11}  {}  {}  {cell}\n",
             c.client,
-            plain(&c.name),
-            plain(&c.site)
+            pad(&plain(&c.name), name_w),
+            pad(&plain(&c.site), site_w)
         ));
     }
     if shown < rows.len() {
@@ -233,7 +247,19 @@ pub enum CsvTable {
     Findings,
 }
 
-/// The report's table as CSV (RFC 4180), with a header row.
+/// `cell` safe to open in a spreadsheet: a text starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return is read there as a formula (CSV injection), so it gets a `'` before it,
+/// as OWASP recommends; other texts are unchanged.
+pub fn csv_text(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// The report's table as CSV (RFC 4180), with a header row. Every text cell is written by
+/// [`csv_text`] (a name `=1+2` as `'=1+2`); numbers are written as they are.
 pub fn csv(report: &EstateReport, table: CsvTable) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail but for a bug; the rows are plain strings.
@@ -251,10 +277,10 @@ pub fn csv(report: &EstateReport, table: CsvTable) -> String {
             for c in &report.affected {
                 put(&[
                     c.client.to_string(),
-                    c.name.clone(),
-                    c.site.clone(),
-                    c.blocked.join(";"),
-                    c.at_risk.join(";"),
+                    csv_text(&c.name),
+                    csv_text(&c.site),
+                    csv_text(&c.blocked.join(";")),
+                    csv_text(&c.at_risk.join(";")),
                     c.features_unavailable.to_string(),
                 ]);
             }
@@ -268,10 +294,10 @@ pub fn csv(report: &EstateReport, table: CsvTable) -> String {
             ]);
             for r in &report.summary {
                 put(&[
-                    r.finding.clone(),
+                    csv_text(&r.finding),
                     r.severity.word().into(),
                     r.clients.to_string(),
-                    r.cites.join("; "),
+                    csv_text(&r.cites.join("; ")),
                 ]);
             }
         }
@@ -287,9 +313,9 @@ pub fn csv(report: &EstateReport, table: CsvTable) -> String {
             for (kind, t) in cmgs.chain(report.sites.iter().map(|t| ("site", t))) {
                 put(&[
                     kind.into(),
-                    t.subject.clone(),
-                    t.finding.clone(),
-                    t.cites.join("; "),
+                    csv_text(&t.subject),
+                    csv_text(&t.finding),
+                    csv_text(&t.cites.join("; ")),
                     if t.undetermined {
                         "undetermined"
                     } else {
@@ -301,4 +327,24 @@ pub fn csv(report: &EstateReport, table: CsvTable) -> String {
         }
     }
     String::from_utf8(w.into_inner().expect("CSV into memory")).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_text_a_spreadsheet_reads_as_a_formula_gets_an_apostrophe() {
+        for (cell, written) in [
+            ("=1+2", "'=1+2"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("HQ1-LT0000001", "HQ1-LT0000001"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(super::csv_text(cell), written, "{cell:?}");
+        }
+    }
 }

@@ -209,6 +209,11 @@ pub fn answer(a: &Answer) -> String {
                     "The knowledge base states nothing about {}.",
                     code(&q.goal)
                 );
+                for a in &q.absent {
+                    let mut chars = a.chars();
+                    let first = chars.next().map(|c| c.to_uppercase().to_string());
+                    let _ = writeln!(out, "\n{}{}.", first.unwrap_or_default(), chars.as_str());
+                }
                 if !q.stated.is_empty() {
                     let _ = writeln!(
                         out,

@@ -42,9 +42,14 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
         _ => std::path::Path::new("."),
     };
     if !dir.is_dir() {
+        let why = if dir.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
         return Err(Error::new(
             ErrorKind::InvalidInput,
-            format!("its folder {} does not exist", dir.display()),
+            format!("its folder {} {why}", dir.display()),
         ));
     }
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {

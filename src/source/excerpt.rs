@@ -156,7 +156,9 @@ impl Excerpt {
             text.push_str(a);
             text.push('\n');
         }
-        let file = sources.add(self.name.clone(), text);
+        // A tab is shown as one space: the renderer widens a tab to several columns, and
+        // the caret would then stand right of the column the header names (TSV files).
+        let file = sources.add(self.name.clone(), text.replace('\t', " "));
         Span::new(file, at + self.start, at + self.end)
     }
 }

@@ -170,8 +170,11 @@ impl SourceMap {
                 .with_source_code(NamedSource::new(f.name.clone(), f.text.clone()));
             let mut s = String::new();
             if handler.render_report(&mut s, report.as_ref()).is_ok() {
-                // The first line repeats the message we already printed in the header.
-                let body: Vec<&str> = s.lines().skip(1).collect();
+                // The first lines repeat the message printed in the header, wrapped to the
+                // terminal's width: the snippet starts at its frame (`╭─[file:line:col]`).
+                let lines: Vec<&str> = s.lines().collect();
+                let frame = lines.iter().position(|l| l.contains("╭─[")).unwrap_or(1);
+                let body = &lines[frame..];
                 out.push_str(&body.join("\n"));
                 out.push('\n');
             }

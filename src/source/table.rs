@@ -29,16 +29,41 @@ pub fn each_row(
     mut f: impl FnMut(u64, Vec<&str>) -> Result<bool, Diagnostic>,
 ) -> Result<(), Diagnostic> {
     use std::io::BufRead;
-    let file = std::fs::File::open(path)
-        .map_err(|e| input(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
+    let cannot =
+        |e: &std::io::Error| input(format!("cannot read {}: {}", path.display(), io_reason(e)));
+    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    // A folder opens, then fails the first read as "Is a directory (os error 21)".
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(input(format!(
+            "cannot read {}: it is a folder",
+            path.display()
+        )));
+    }
     if is_csv(path) {
         let breaks = Rc::new(RefCell::new(VecDeque::new()));
+        let quotes = Rc::new(std::cell::Cell::new(Quotes::default()));
         let counted = LineBreaks {
             inner: file,
             offset: 0,
             line_start: 0,
             pending_cr: None,
             breaks: Rc::clone(&breaks),
+            quotes: Rc::clone(&quotes),
+            field: Field::Start,
+        };
+        // A quote never closed makes the rest of the file one cell: the reader takes it
+        // without a word, and the row's fields come out wrong, or silently right.
+        let unclosed = || {
+            let q = quotes.get();
+            if !q.eof {
+                return None;
+            }
+            let (line, _, col) = q.open.and_then(|_| unclosed_quote(path))?;
+            Some(input(format!(
+                "{}:{line}:{col}: {}",
+                path.display(),
+                unclosed_quote_message(line, col)
+            )))
         };
         let mut r = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -48,9 +73,10 @@ pub fn each_row(
         let mut record = csv::StringRecord::new();
         let mut line = 1u64;
         loop {
-            let more = r
-                .read_record(&mut record)
-                .map_err(|e| input(format!("{}: {e}", path.display())))?;
+            let more = r.read_record(&mut record).map_err(|e| match e.kind() {
+                csv::ErrorKind::Io(e) => cannot(e),
+                _ => input(format!("{}: {e}", path.display())),
+            })?;
             if !more {
                 break;
             }
@@ -65,6 +91,9 @@ pub fn each_row(
                 line += 1;
             }
             drop(b);
+            if let Some(e) = unclosed() {
+                return Err(e);
+            }
             if !f(line, record.iter().collect())? {
                 break;
             }
@@ -76,9 +105,7 @@ pub fn each_row(
     let mut line = 0u64;
     loop {
         buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| input(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
+        let n = reader.read_until(b'\n', &mut buf).map_err(|e| cannot(&e))?;
         if n == 0 {
             return Ok(());
         }
@@ -96,6 +123,80 @@ pub fn each_row(
     }
 }
 
+/// What a CSV file's bytes have said of quotes so far: where the quote of the field being
+/// read opened (`None`: not in a quoted field), and whether the end of the file was read.
+#[derive(Clone, Copy, Default)]
+struct Quotes {
+    open: Option<u64>,
+    eof: bool,
+}
+
+/// Where a CSV field is, byte by byte, as RFC 4180 reads it (the `csv` reader's defaults).
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Field {
+    /// At the start of a field: a `"` opens a quoted one.
+    #[default]
+    Start,
+    /// In a field not quoted.
+    Plain,
+    /// In a quoted field.
+    Quoted,
+    /// Just after a `"` in a quoted field: another `"` is a quote mark, anything else ends
+    /// the quoting.
+    QuoteInQuoted,
+}
+
+impl Field {
+    /// The state after byte `b`.
+    fn after(self, b: u8) -> Field {
+        match (self, b) {
+            (Field::Start, b'"') | (Field::QuoteInQuoted, b'"') => Field::Quoted,
+            (Field::Quoted, b'"') => Field::QuoteInQuoted,
+            (Field::Quoted, _) => Field::Quoted,
+            (_, b',' | b'\n' | b'\r') => Field::Start,
+            _ => Field::Plain,
+        }
+    }
+}
+
+/// The line (1-based), the byte offset in it and the character column (1-based) of the
+/// quote of a CSV file `path` that opens a field and is never closed, if there is one.
+pub fn unclosed_quote(path: &Path) -> Option<(u64, usize, usize)> {
+    let bytes = std::fs::read(path).ok()?;
+    let (mut state, mut open) = (Field::Start, None);
+    for (i, &b) in bytes.iter().enumerate() {
+        let before = state;
+        state = state.after(b);
+        if before == Field::Start && state == Field::Quoted {
+            open = Some(i);
+        }
+    }
+    if state != Field::Quoted {
+        return None;
+    }
+    let at = open?;
+    let line_start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |p| p + 1);
+    let line = 1 + bytes[..at]
+        .iter()
+        .enumerate()
+        .filter(|&(k, &b)| b == b'\n' || (b == b'\r' && bytes.get(k + 1) != Some(&b'\n')))
+        .count() as u64;
+    let col = 1 + String::from_utf8_lossy(&bytes[line_start..at])
+        .chars()
+        .count();
+    Some((line, at - line_start, col))
+}
+
+/// What is wrong with a quote opened at `line`:`col` and never closed.
+pub fn unclosed_quote_message(line: u64, col: usize) -> String {
+    format!(
+        "the quote opened at {line}:{col} is never closed: the rest of the file would be one cell; end the cell with `\"`, or write a quote inside it as `\"\"`"
+    )
+}
+
 /// A reader that notes every line break passing through it (`\n`, `\r\n`, or a lone `\r`):
 /// where its terminator starts and whether the line it ends is empty.
 struct LineBreaks<R> {
@@ -106,6 +207,10 @@ struct LineBreaks<R> {
     /// The offset of a `\r` that ended the last read: a break unless a `\n` follows.
     pending_cr: Option<u64>,
     breaks: Rc<RefCell<VecDeque<Break>>>,
+    /// The quoting of the bytes read so far.
+    quotes: Rc<std::cell::Cell<Quotes>>,
+    /// Where in a field the last byte read left off.
+    field: Field,
 }
 
 /// One line break: the offset its terminator starts at, and whether its line is empty.
@@ -116,6 +221,29 @@ struct Break {
 }
 
 impl<R> LineBreaks<R> {
+    /// Follows the quoting through `bytes`, the next ones read (none: the end of the file).
+    fn track_quotes(&mut self, bytes: &[u8]) {
+        let mut q = self.quotes.get();
+        if bytes.is_empty() {
+            q.eof = true;
+            self.quotes.set(q);
+            return;
+        }
+        let mut state = self.field;
+        for (i, &b) in bytes.iter().enumerate() {
+            let before = state;
+            state = state.after(b);
+            if before == Field::Start && state == Field::Quoted {
+                q.open = Some(self.offset + i as u64);
+            }
+        }
+        self.field = state;
+        if state != Field::Quoted {
+            q.open = None;
+        }
+        self.quotes.set(q);
+    }
+
     fn push(&mut self, term_start: u64, next_line: u64) {
         let empty = term_start == self.line_start;
         self.breaks.borrow_mut().push_back(Break {
@@ -129,6 +257,7 @@ impl<R> LineBreaks<R> {
 impl<R: Read> Read for LineBreaks<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        self.track_quotes(&buf[..n]);
         let mut i = 0;
         if let Some(cr) = self.pending_cr.take() {
             if n > 0 && buf[0] == b'\n' {
@@ -241,6 +370,8 @@ mod tests {
             line_start: 0,
             pending_cr: None,
             breaks: Rc::clone(&breaks),
+            quotes: Rc::default(),
+            field: Field::Start,
         };
         std::io::copy(&mut r, &mut std::io::sink()).unwrap();
         let got: Vec<(u64, bool)> = breaks.borrow().iter().map(|k| (k.at, k.empty)).collect();

@@ -159,6 +159,9 @@ fn question(q: &QuestionAnswer) -> String {
             "unknown: the knowledge base states nothing about {}",
             q.goal
         );
+        for a in &q.absent {
+            let _ = writeln!(out, "  {a}");
+        }
         if !q.stated.is_empty() {
             let _ = writeln!(
                 out,
