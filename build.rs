@@ -1,7 +1,8 @@
 //! Embeds the CMG knowledge base in the binary: writes to `$OUT_DIR/embedded.rs` a list of
 //! `(path, include_str!(…))` pairs of `rules/cmg/*.kb`, sorted by path, but for the estate
-//! rules (`estate.kb`, loaded only with an inventory), which get a list of their own, and
-//! another of the other files there (the source texts the knowledge base pins).
+//! rules (`estate.kb` and `estate_*.kb`, loaded only with an inventory), which get a list of
+//! their own, and another of the other files there (the source texts the knowledge base
+//! pins).
 
 use std::{env, fs, path::Path};
 
@@ -24,7 +25,12 @@ fn main() {
         .unwrap_or_default();
     files.sort();
     let is_kb = |p: &std::path::PathBuf| p.extension().is_some_and(|x| x == "kb");
-    let is_estate = |p: &std::path::PathBuf| p.file_name().is_some_and(|n| n == "estate.kb");
+    // `estate.kb` and the files it continues in (`estate_open.kb`, …).
+    let is_estate = |p: &std::path::PathBuf| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n == "estate.kb" || n.starts_with("estate_") && n.ends_with(".kb"))
+    };
     let mut out = String::new();
     for (list, doc, kind) in [
         ("EMBEDDED", "The embedded CMG knowledge base", 0),

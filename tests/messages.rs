@@ -186,3 +186,49 @@ fn every_commands_help_states_the_exit_codes_as_the_readme_does() {
         }
     }
 }
+
+#[test]
+fn a_later_argument_given_as_a_variable_counts_the_subjects_left_open_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.kb"), "p(a, b).\np(c, c).\np(d, d).\n").unwrap();
+    let ask = |q: &str| {
+        let kb = dir.path().to_str().unwrap();
+        let r = run(&["--kb", kb, "query", q]);
+        assert_eq!(r.code, 0, "{q}: {r:?}");
+        r
+    };
+    // A later argument written as a variable (`_1` is one) gives it as a constant does: the
+    // headline is how many subjects match, as for `p? _ c`, not the subjects' values.
+    for q in ["p? _ _1", "p? _ Y"] {
+        let r = ask(q);
+        assert_eq!(r.stdout.lines().next(), Some("3 arg1s"), "{q}: {r:?}");
+        for row in ["│ a    │ b    │", "│ c    │ c    │", "│ d    │ d    │"] {
+            assert!(r.stdout.contains(row), "{q}: {row}: {r:?}");
+        }
+    }
+    // A variable that is the answer stays the answer.
+    assert_eq!(ask("p? X _").stdout.lines().next(), Some("mixed: a, c, d"));
+    // The same variable twice is one column, each row filled.
+    let same = ask("p? X X");
+    assert_eq!(same.stdout.lines().next(), Some("mixed: c, d"), "{same:?}");
+    let doc = json(&run(&[
+        "--kb",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "query",
+        "p? X X",
+    ]));
+    assert_eq!(doc["answers"][0]["columns"], serde_json::json!(["arg1"]));
+    // A later constant counts as before; a trailing column is still the verdict.
+    assert_eq!(ask("p? _ c").stdout.lines().next(), Some("1 arg1"));
+    assert_eq!(ask("p? _").stdout.lines().next(), Some("mixed: b, c, d"));
+    assert_eq!(ask("p? a _").stdout.lines().next(), Some("b"));
+    // `_1` never captures the `_` beside it: both rows are found either way round.
+    for q in ["why p(_, _1)", "why p(_1, _)", "?- p(_, _1)."] {
+        let r = ask(q);
+        for fact in ["p(a, b)", "p(c, c)", "p(d, d)"] {
+            assert!(r.stdout.contains(fact), "{q}: {fact}: {r:?}");
+        }
+    }
+}

@@ -97,7 +97,7 @@ pub struct Cli {
     pub max_tuples: usize,
     /// Evaluate the Configuration Manager inventory in FOLDER (clients.csv, site_systems.csv,
     /// cmgs.csv, sites.csv; see examples/estate/README.md) against the CMG knowledge base:
-    /// adds the estate rules (rules/cmg/estate.kb) to the embedded knowledge base.
+    /// adds the estate rules (rules/cmg/estate.kb, estate_open.kb) to the embedded knowledge base.
     #[arg(long, global = true, value_name = "FOLDER")]
     pub inventory: Option<PathBuf>,
     /// Read more facts from FOLDER: `PRED.tsv` or `PRED.csv` for any predicate PRED.

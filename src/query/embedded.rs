@@ -1,5 +1,5 @@
 //! The CMG knowledge base embedded in the binary (`rules/cmg/*.kb`, in path order), and the
-//! estate rules (`rules/cmg/estate.kb`) that an inventory adds to it.
+//! estate rules (`rules/cmg/estate.kb`, `estate_open.kb`) that an inventory adds to it.
 
 use crate::source::SourceText;
 
@@ -18,7 +18,7 @@ pub fn sources() -> Vec<SourceText> {
         .collect()
 }
 
-/// The estate rules (`rules/cmg/estate.kb`): the embedded knowledge base read against an
+/// The estate rules (`rules/cmg/estate*.kb`): the embedded knowledge base read against an
 /// inventory (`input … from inventory "clients.csv"`), loaded only when one is given.
 pub fn estate_sources() -> Vec<SourceText> {
     files::ESTATE

@@ -105,11 +105,20 @@ impl Session {
         let (ev, body, vars) =
             self.eval_query(&[ast::Literal::Pos(goal.clone())], open_single, span)?;
         let open = open_atom_of(&body);
+        // One column per variable, at its first place: the rows hold one value per variable,
+        // so `p? X X` has one column, not a second that no row fills.
+        let mut seen = Vec::new();
         let free_positions: Vec<usize> = open
             .args
             .iter()
             .enumerate()
-            .filter(|(_, t)| t.as_var().is_some())
+            .filter(|(_, t)| {
+                t.as_var().is_some_and(|v| {
+                    let new = !seen.contains(&v);
+                    seen.push(v);
+                    new
+                })
+            })
             .map(|(i, _)| i)
             .collect();
         let rows = self.query_rows(&ev)?;
@@ -472,24 +481,22 @@ impl Session {
 /// constant after them (`supported? _ no` asks which subjects are not supported: its verdict
 /// is how many). A subject is a column of a declared key (`supported`'s subject, not its
 /// answer: `supported? client_install _ with_token_authentication` asks for the answer); a
-/// predicate without a key counts the open arguments before its first given constant.
-/// Empty for every other question.
+/// predicate without a key counts the open arguments before its first given constant. A
+/// named variable (`X`, `_1`) gives its argument as a constant does (`p? _ _1` counts the
+/// `arg1`s); only `_` leaves one open. Empty for every other question.
 fn counted_columns(
     args: &[ast::Term],
     given: usize,
     free_positions: &[usize],
     keys: &[BTreeSet<usize>],
 ) -> Vec<usize> {
-    let Some(last_const) = args[..given]
-        .iter()
-        .rposition(|t| matches!(t, ast::Term::Const(_)))
-    else {
+    // A named variable gives its argument as a constant does: `p? _ X` asks which subjects
+    // have some `X`, as `p? _ b` asks which have `b`; only `_` leaves one open.
+    let gives = |t: &ast::Term| !matches!(t, ast::Term::Wildcard);
+    let Some(last_const) = args[..given].iter().rposition(gives) else {
         return Vec::new();
     };
-    let first_const = args
-        .iter()
-        .position(|t| matches!(t, ast::Term::Const(_)))
-        .unwrap_or(last_const);
+    let first_const = args.iter().position(gives).unwrap_or(last_const);
     free_positions
         .iter()
         .enumerate()

@@ -28,8 +28,8 @@ pub fn kb_texts(paths: &[PathBuf]) -> Result<Vec<SourceText>, Diagnostic> {
 }
 
 /// As [`kb_texts`]; with `inventory`, the embedded knowledge base comes with the estate
-/// rules (`rules/cmg/estate.kb`). Files given in `paths` are read as they are: they hold
-/// estate rules of their own, or none.
+/// rules (`rules/cmg/estate.kb`, `estate_open.kb`). Files given in `paths` are read as they
+/// are: they hold estate rules of their own, or none.
 ///
 /// Errors: as [`read_paths`].
 pub fn kb_texts_for(paths: &[PathBuf], inventory: bool) -> Result<Vec<SourceText>, Diagnostic> {

@@ -39,27 +39,56 @@ pub fn answer_line(a: Option<&QuestionAnswer>) -> String {
     }
 }
 
-/// The citations (not the notes) an answer's proofs rest on, without repeats: two citations
-/// of the same line with the same quote are one, whatever section each names.
-pub fn cited(a: Option<&QuestionAnswer>) -> Vec<&Quote> {
-    let mut out: Vec<&Quote> = Vec::new();
-    let same = |x: &Quote, y: &Quote| {
-        x.source == y.source && x.line == y.line && x.quote == y.quote && x.verified == y.verified
+/// One cited line of a source, with the quotes of it an answer's proofs rest on.
+pub struct Cited<'a> {
+    /// The first citation of the line.
+    pub first: &'a Quote,
+    /// Its quotes, in the order the proofs cite them, none part of another.
+    pub quotes: Vec<&'a str>,
+}
+
+/// The citations (not the notes) an answer's proofs rest on, each cited line of a source once,
+/// whatever section each citation names: a quote that is part of another quote of its line
+/// is shown only within that one (one citation quotes a sentence, another the whole line).
+/// A citation without a line is one per quote.
+pub fn cited(a: Option<&QuestionAnswer>) -> Vec<Cited<'_>> {
+    let mut out: Vec<Cited<'_>> = Vec::new();
+    let same_line = |x: &Quote, y: &Quote| {
+        x.source == y.source
+            && x.line == y.line
+            && x.verified == y.verified
+            && (x.line.is_some() || x.quote == y.quote)
     };
     for p in a.map(|a| &a.proofs[..]).unwrap_or_default() {
         for q in p.quotes() {
-            if !out.iter().any(|o| same(o, q)) {
-                out.push(q);
+            let Some(c) = out.iter_mut().find(|c| same_line(c.first, q)) else {
+                out.push(Cited {
+                    first: q,
+                    quotes: vec![q.quote.as_str()],
+                });
+                continue;
+            };
+            if c.quotes.iter().any(|k| k.contains(q.quote.as_str())) {
+                continue;
+            }
+            let new = q.quote.as_str();
+            match c.quotes.iter().position(|k| new.contains(k)) {
+                Some(i) => {
+                    c.quotes[i] = new;
+                    c.quotes.retain(|k| *k == new || !new.contains(k));
+                }
+                None => c.quotes.push(new),
             }
         }
     }
     out
 }
 
-fn quote_text(q: &Quote) -> String {
+fn quote_text(c: &Cited<'_>) -> String {
+    let q = c.first;
     let line = q.line.map(|l| format!(" line {l}")).unwrap_or_default();
     let mark = if q.verified { " ✓" } else { "" };
-    format!("{}{line}{mark}: \"{}\"", q.source, q.quote)
+    format!("{}{line}{mark}: \"{}\"", q.source, c.quotes.join("\"; \""))
 }
 
 fn summary(d: &Diff) -> String {
@@ -84,7 +113,7 @@ fn side_text(out: &mut String, label: &str, q: &str, a: Option<&QuestionAnswer>,
         return;
     }
     for c in cited(a) {
-        let _ = writeln!(out, "       {}", quote_text(c));
+        let _ = writeln!(out, "       {}", quote_text(&c));
     }
 }
 
@@ -137,7 +166,7 @@ pub fn text(d: &Diff) -> String {
 fn side_markdown(out: &mut String, label: &str, q: &str, a: Option<&QuestionAnswer>, full: bool) {
     let _ = writeln!(out, "- **{label}** `{q}` → `{}`", answer_line(a));
     for c in cited(a) {
-        let _ = writeln!(out, "  - {}", quote_text(c));
+        let _ = writeln!(out, "  - {}", quote_text(&c));
     }
     if full && let Some(a) = a {
         let _ = writeln!(out, "\n  ```text");
