@@ -4,21 +4,10 @@
 
 mod common;
 
+use common::estate::edited_sample;
 use common::*;
-use std::path::Path;
 
 const SAMPLE: &str = "examples/estate/sample";
-
-/// A copy of the sample inventory with `edit` applied to the text of `file`.
-fn edited_sample(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for f in ["clients.csv", "site_systems.csv", "cmgs.csv", "sites.csv"] {
-        let text = std::fs::read_to_string(Path::new(SAMPLE).join(f)).unwrap();
-        let text = if f == file { edit(&text) } else { text };
-        std::fs::write(dir.path().join(f), text).unwrap();
-    }
-    dir
-}
 
 /// A blocked client's name of 70,000 characters: the text table padded every name to the
 /// widest with a width argument, which cannot exceed 65,535, and panicked ("Formatting

@@ -198,3 +198,15 @@ pub fn not_monotonic(
         })
         .collect()
 }
+
+/// A copy of the sample inventory in a temporary folder, with `edit` applied to the text
+/// of `file` (one of [`FILES`]); the other files are copied as they are.
+pub fn edited_sample(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in FILES {
+        let text = std::fs::read_to_string(Path::new(super::ROOT).join(SAMPLE).join(f)).unwrap();
+        let text = if f == file { edit(&text) } else { text };
+        std::fs::write(dir.path().join(f), text).unwrap();
+    }
+    dir
+}
