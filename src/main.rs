@@ -3,7 +3,9 @@
 mod cli;
 
 /// mimalloc rather than the system allocator: a model is millions of small rows, and glibc's
-/// malloc and free took about a third of the time of a million-client estate report.
+/// malloc and free took about a third of the time of a million-client estate report. Built
+/// without transparent huge pages (`no_thp`): zeroing 2 MB pages on first touch was a third of
+/// a one-question start-up, and big evaluations ran no faster with them (benches/README.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
