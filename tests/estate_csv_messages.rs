@@ -7,8 +7,6 @@ mod common;
 use common::estate::edited_sample;
 use common::*;
 
-const SAMPLE: &str = "examples/estate/sample";
-
 /// `edit` applied to line `n` (1-based) of the sample's `file`; the report's run.
 fn report_with_line(file: &str, n: usize, edit: impl Fn(&str) -> String) -> Run {
     let dir = edited_sample(file, |t| {
