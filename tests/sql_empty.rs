@@ -30,7 +30,7 @@ fn cli_agrees(engine: &str) {
         &["report"],
         &[
             "query",
-            "?- inventory_client(C, N).",
+            "?- inventory_client(C), client_name(C, N).",
             "client_via_cmg? 16777240",
         ],
         &["query", "why not blocked(16777240, ipv6_only)"],

@@ -429,22 +429,26 @@ impl Explainer<'_> {
             let Some(header) = &file.header else {
                 continue;
             };
-            let names = key.iter().map(|&i| header[i].clone());
+            let names: Vec<String> = key.iter().map(|&i| header[i].clone()).collect();
             let values: Vec<Const> = key.iter().filter_map(|&i| args[i].clone()).collect();
             let said: Vec<String> = names
+                .iter()
                 .zip(&values)
                 .map(|(n, v)| format!("{n} `{}`", cell(v)))
                 .collect();
             let path = file.path.display();
-            // The rows as read at load (the file may have changed since); a model whose
-            // rows were not read here (a stored one) says nothing of them.
-            let (_, index) = file.keys.iter().find(|(k, _)| k == key)?;
-            let ids: Option<Vec<u32>> = values
-                .iter()
-                .map(|v| self.matcher.interner.get(v))
-                .collect();
-            // A value never interned is in no row.
-            let found = ids.and_then(|ids| index.line(&ids));
+            // The rows as read at load (the file may have changed since). A stored model's
+            // rows were not read here: its stamp matched the file's contents at start, so
+            // the file is searched as it is.
+            let found = match file.keys.iter().find(|(k, _)| k == key) {
+                Some((_, index)) => values
+                    .iter()
+                    .map(|v| self.matcher.interner.get(v))
+                    .collect::<Option<Vec<u32>>>()
+                    // A value never interned is in no row.
+                    .and_then(|ids| index.line(&ids)),
+                None => crate::engine::headed::find_headed_line(&file.path, &names, &values),
+            };
             match found {
                 None => return Some(format!("no row of {path} has {}", said.join(" and "))),
                 Some(line) => {
