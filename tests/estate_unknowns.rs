@@ -178,6 +178,20 @@ fn site_codes_match_ignoring_case() {
     }
 }
 
+/// The report shows site codes in upper case, the clients' too: a client whose clients.csv
+/// row spells its site `us1` was listed under `us1` while its CMG's findings said `US1`.
+#[test]
+fn the_report_shows_a_client_site_code_in_upper_case() {
+    let sample = Estate::sample();
+    let mut e = sample.clone();
+    e.set_where("clients.csv", |_| true, "site_code", |s| s.to_lowercase());
+    let (before, after) = (sample.report(), e.report());
+    for list in ["affected", "undetermined_clients"] {
+        assert!(!before[list].as_array().unwrap().is_empty(), "{list}");
+        assert_eq!(before[list], after[list], "{list}");
+    }
+}
+
 /// sites.csv holding one site twice, its code in two cases (`US1` and `us1`), with two
 /// releases: which one is the site's is unknown. It gave both, and the later one blocked the
 /// classic CMG's clients although the other is before 2203.

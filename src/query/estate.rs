@@ -299,7 +299,8 @@ pub fn estate_report(kb: &KnowledgeBase) -> EstateReport {
     }
     for (c, s) in id_pairs(kb, "client_site") {
         if let Some(f) = int(value(c)).and_then(|id| by_client.get_mut(&id)) {
-            f.site = shown(value(s));
+            // In upper case, as the rules compare site codes and name sites.
+            f.site = shown(value(s)).to_uppercase();
         }
     }
     let counts: BTreeMap<(Severity, String), usize> = counts
