@@ -195,3 +195,19 @@ fn a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted_with_an_apostrophe(
     let r = run(&["--inventory", inv, "report", "--format", "json"]);
     assert!(r.stdout.contains("\"=1+2\""), "{r:?}");
 }
+
+/// A CMG name holding backticks and a pipe stays one code span in one Markdown table cell:
+/// a single backtick ended the span (`` `x`\|y` ``), and the pipe then split the cell.
+#[test]
+fn a_cmg_name_with_backticks_stays_one_markdown_code_span() {
+    let dir = edited_sample("cmgs.csv", |t| t.replacen("\ncmg-eu,", "\n\"x`|y``z\",", 1));
+    let inv = dir.path().to_str().unwrap();
+    let r = run(&["--inventory", inv, "report", "--format", "markdown"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let row = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("x`"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(row.starts_with("| ``` x`\\|y``z ``` | "), "{row}");
+}

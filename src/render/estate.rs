@@ -9,7 +9,7 @@
 //! than [`MAX_PAD`] characters is written whole, overflowing its column on its own row.
 
 use super::Render;
-use super::markdown::table_text;
+use super::markdown::{code, table_text};
 use crate::query::estate::{ClientFindings, EstateReport, SummaryRow, ThingFinding};
 use crate::source::plural;
 
@@ -199,8 +199,9 @@ impl Render for EstateReport {
         );
         for t in self.cmgs.iter().chain(&self.sites) {
             out.push_str(&format!(
-                "| `{}` | `{}`{} | {} |\n",
-                t.subject.replace('|', "\\|").replace(['\r', '\n'], " "),
+                "| {} | `{}`{} | {} |\n",
+                // GFM splits a row at a pipe even inside a code span: escape it there too.
+                code(&t.subject.replace('|', "\\|").replace(['\r', '\n'], " ")),
                 t.finding,
                 open_word(t).trim_end().replace("  ", " "),
                 t.cites.join(", ")

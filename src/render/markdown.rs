@@ -7,12 +7,15 @@ use crate::ir::Const;
 use crate::query::Answer;
 use std::fmt::Write;
 
-fn code(s: &str) -> String {
-    // A backtick inside would end the span: use a longer fence.
-    if s.contains('`') {
-        format!("`` {s} ``")
-    } else {
+/// `s` as one inline code span: fenced by one backtick more than its longest run of them
+/// (a run as long as the fence would end the span), with spaces inside the fence then.
+pub(crate) fn code(s: &str) -> String {
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    if longest == 0 {
         format!("`{s}`")
+    } else {
+        let fence = "`".repeat(longest + 1);
+        format!("{fence} {s} {fence}")
     }
 }
 
