@@ -81,6 +81,7 @@ answer = {
         "stated": {"type": "array", "items": {"$ref": "#/$defs/proof"}},
         "suggestions": {"type": "array", "items": {"type": "string"}},
         "absent": {"type": "array", "items": {"type": "string"}},
+        "held": {"type": "array", "items": {"type": "string"}},
         "pointers": {"type": "object"}}),
      "required": ["question", "goal", "verdict", "columns", "rows", "proofs"]},
     {"properties": props({"kind": {"const": "bindings"}, "query": {"type": "string"},

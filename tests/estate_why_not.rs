@@ -149,3 +149,35 @@ fn a_question_about_a_subject_no_row_holds_says_so() {
     let r = run(&["--inventory", SAMPLE, "query", "blocked? 16777220"]);
     assert!(!r.stdout.contains("no row of"), "{r:?}");
 }
+
+/// `blocked? 16777220` of a client the inventory holds and the rules find nothing against
+/// suggested three other (blocked) clients' ids and pointed at the document's words; it
+/// names the client's row instead, and the verdict stays unknown (JSON: `held`).
+#[test]
+fn a_question_about_a_subject_a_row_holds_names_the_row_and_suggests_nothing() {
+    let r = run(&["--inventory", SAMPLE, "query", "blocked? 16777220"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        r.stdout,
+        "unknown: the knowledge base states nothing about blocked(16777220, _)\n  \
+         examples/estate/sample/clients.csv:2 has resource_id `16777220`, and no rule \
+         derives blocked(16777220, _)\n",
+        "{r:?}"
+    );
+    let r = run(&[
+        "--inventory",
+        SAMPLE,
+        "--format",
+        "json",
+        "query",
+        "blocked? 16777220",
+    ]);
+    let answer = first_answer(&r);
+    assert_eq!(answer["verdict"], "unknown", "{answer}");
+    assert_eq!(
+        answer["held"][0],
+        "examples/estate/sample/clients.csv:2 has resource_id `16777220`, and no rule \
+         derives blocked(16777220, _)"
+    );
+    assert!(answer.get("suggestions").is_none(), "{answer}");
+}

@@ -129,6 +129,11 @@ pub struct QuestionAnswer {
     /// hold it, saying so (`no row of clients.csv has resource_id `99``).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub absent: Vec<String>,
+    /// For an unknown answer about a subject an input file does have a row of: that row,
+    /// and that no rule derives the goal (`clients.csv:2 has resource_id `16777220`, and no
+    /// rule derives blocked(16777220, _)`): the silence is the rules', not a missing row.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<String>,
     /// For an unknown answer about a subject with no tuple: the subjects it could mean and
     /// the document's statements nearest its words.
     #[serde(default, skip_serializing_if = "super::pointers::Pointers::is_empty")]

@@ -193,13 +193,25 @@ impl Session {
             ("yes".to_string(), VerdictKind::Yes)
         };
         let unknown = rows.is_empty() && un.contradiction.is_none() && un.stated.is_empty();
-        let absent = if unknown {
-            self.absent_rows(&info, args)
+        let rows_of = if unknown {
+            self.subject_rows(&info, args)
         } else {
-            Vec::new()
+            Default::default()
         };
+        let absent = rows_of.absent;
+        // A subject a row holds is no misspelling: no other subjects, no pointers.
+        let held: Vec<String> = rows_of
+            .held
+            .into_iter()
+            .map(|h| {
+                let shown: Vec<String> = goal.args.iter().map(|t| t.to_string()).collect();
+                format!("{h}, and no rule derives {pred}({})", shown.join(", "))
+            })
+            .collect();
         // A subject no row holds is not a word of the document: no pointers to its text.
-        let (mut suggestions, pointers) = if unknown && absent.is_empty() {
+        let (mut suggestions, pointers) = if !held.is_empty() {
+            (Vec::new(), super::pointers::Pointers::default())
+        } else if unknown && absent.is_empty() {
             (
                 self.suggestions(&info.bound_args, pred, args),
                 self.pointers(pred, &info, args),
@@ -235,6 +247,7 @@ impl Session {
             unused_rules,
             suggestions,
             absent,
+            held,
             pointers,
             proof_errors,
             warnings: self.variable_warnings(&info.bound_args, pred, args),

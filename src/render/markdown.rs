@@ -212,7 +212,7 @@ pub fn answer(a: &Answer) -> String {
                     "The knowledge base states nothing about {}.",
                     code(&q.goal)
                 );
-                for a in &q.absent {
+                for a in q.absent.iter().chain(&q.held) {
                     let mut chars = a.chars();
                     let first = chars.next().map(|c| c.to_uppercase().to_string());
                     let _ = writeln!(out, "\n{}{}.", first.unwrap_or_default(), chars.as_str());

@@ -159,7 +159,7 @@ fn question(q: &QuestionAnswer) -> String {
             "unknown: the knowledge base states nothing about {}",
             q.goal
         );
-        for a in &q.absent {
+        for a in q.absent.iter().chain(&q.held) {
             let _ = writeln!(out, "  {a}");
         }
         if !q.stated.is_empty() {
