@@ -75,7 +75,7 @@ pub fn read_paths(paths: &[PathBuf], ext: &str) -> Result<Vec<SourceText>, Diagn
 /// Reads one UTF-8 text file.
 ///
 /// Errors ([`Code::Io`]): unreadable, a directory, not a regular file, over
-/// [`MAX_FILE_BYTES`], binary (a NUL byte) or not UTF-8, with the byte offset.
+/// [`MAX_FILE_BYTES`], binary (a NUL byte) or not UTF-8 (at its line and column).
 pub fn read_text(path: &Path) -> Result<SourceText, Diagnostic> {
     if path.is_dir() {
         return Err(io(format!("{} is a directory, not a file", path.display())));
@@ -102,17 +102,41 @@ pub fn read_text(path: &Path) -> Result<SourceText, Diagnostic> {
             path.display()
         )));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        io(format!(
-            "{} is not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
     Ok(SourceText {
         name: path.display().to_string(),
         text,
     })
+}
+
+/// The error for a byte of `bytes` (the file `path`) that is not UTF-8: its 1-based line and
+/// column (in characters) in the message, the line (lossily decoded) and a caret in the help.
+fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic {
+    let at = e.valid_up_to();
+    let start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    let line = 1 + bytes[..start].iter().filter(|&&b| b == b'\n').count();
+    // The prefix up to the byte is valid UTF-8 (that is what `valid_up_to` says).
+    let column = 1 + std::str::from_utf8(&bytes[start..at]).map_or(0, |p| p.chars().count());
+    let shown = String::from_utf8_lossy(&bytes[start..end]).replace(['\t', '\r'], " ");
+    let gutter = " ".repeat(line.to_string().len());
+    let mut d = io(format!(
+        "{}:{line}:{column}: byte 0x{:02X} is not UTF-8: save the file as UTF-8",
+        path.display(),
+        bytes[at]
+    ));
+    d.help = Some(format!(
+        "{line} | {shown}\n{gutter} | {}^",
+        " ".repeat(column - 1)
+    ));
+    d
 }
 
 /// Appends every file with extension `ext` below `dir` to `out`, in path order.
@@ -152,5 +176,26 @@ mod tests {
         let empty = dir.path().join("empty");
         std::fs::create_dir_all(&empty).unwrap();
         assert!(msg(&empty).contains("holds no .kb file"));
+    }
+
+    /// A byte that is not UTF-8 is named at its line and column, with the line and a caret
+    /// under it (it was "invalid byte at offset 8", counted from the start of the file).
+    #[test]
+    fn a_byte_that_is_not_utf8_is_shown_at_its_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("u.kb");
+        std::fs::write(&bad, b"p(a).\nq(\"\xc3\xa9\", \xff).\n").unwrap();
+        let d = read_text(&bad).unwrap_err();
+        assert_eq!(
+            d.message,
+            format!(
+                "{}:2:8: byte 0xFF is not UTF-8: save the file as UTF-8",
+                bad.display()
+            )
+        );
+        assert_eq!(
+            d.help.as_deref(),
+            Some("2 | q(\"\u{e9}\", \u{fffd}).\n  |        ^")
+        );
     }
 }

@@ -124,7 +124,7 @@ impl SourceMap {
             let Some((span, f)) = d.span.and_then(|s| self.files.get(s.file).map(|f| (s, f)))
             else {
                 if let Some(h) = &d.help {
-                    out.push_str(&format!("  help: {h}\n"));
+                    out.push_str(&format!("  help: {}\n", h.replace('\n', "\n        ")));
                 }
                 continue;
             };
