@@ -77,8 +77,13 @@ pub struct ReplSession {
     pub(super) base_paths: Vec<PathBuf>,
     /// Files added with `:load`, re-read by `:reload`.
     pub(super) loaded: Vec<PathBuf>,
-    /// Clauses typed at the prompt, in order.
-    pub(super) typed: Vec<String>,
+    /// Clauses typed at the prompt, in order: the name of the text they came from (`None`
+    /// at the prompt, numbered `<input N>`; `<stdin>` in a script, its lines before kept
+    /// blank so that diagnostics and proofs give the script's line) and the text.
+    pub(super) typed: Vec<(Option<String>, String)>,
+    /// Where the command being run is written in a script: its text's number in the source
+    /// map and the offset of the command (after its `:`) there; `None` at the prompt.
+    pub(super) place: Option<(usize, usize)>,
     /// Facts assumed with `:assume`, as written.
     pub(super) assumed: Vec<String>,
     /// Facts of the knowledge base set aside with `:retract`.
@@ -106,6 +111,7 @@ impl ReplSession {
             base_paths,
             loaded: Vec::new(),
             typed: Vec::new(),
+            place: None,
             assumed: Vec::new(),
             retracted: Vec::new(),
             cancel,
@@ -172,17 +178,29 @@ impl ReplSession {
         if trimmed.is_empty() {
             return Outcome::ok("");
         }
-        if let Some(cmd) = trimmed.strip_prefix(':') {
-            return self.command(cmd);
-        }
         // The lines before the statement are kept blank, so its positions are the input's.
-        let input = format!("{}{input}", "\n".repeat(line.saturating_sub(1)));
-        let input = input.as_str();
+        let padded = format!("{}{input}", "\n".repeat(line.saturating_sub(1)));
+        let prompt = name == "<input>";
+        if let Some(cmd) = trimmed.strip_prefix(':') {
+            self.place = (!prompt).then(|| {
+                let file = self.session.kb.sources.add(name, padded.as_str());
+                let blank = input.len() - input.trim_start().len();
+                (file, padded.len() - input.len() + blank + 1)
+            });
+            let out = self.command(cmd);
+            self.place = None;
+            return out;
+        }
+        let input = padded.as_str();
         let file = self.session.kb.sources.add(name, input);
         match parse_statement(input, file) {
             Err(d) => Outcome::failed(self.errors(&[d])),
             Ok(Statement::Clauses(_)) => {
-                self.typed.push(input.trim_start_matches('\n').to_string());
+                self.typed.push(if prompt {
+                    (None, input.trim_start_matches('\n').to_string())
+                } else {
+                    (Some(name.to_string()), input.to_string())
+                });
                 let out = self.rebuild();
                 if out.failed {
                     self.typed.pop();
@@ -218,9 +236,9 @@ impl ReplSession {
         if !self.loaded.is_empty() {
             texts.extend(read_paths(&self.loaded, "kb")?);
         }
-        for (i, t) in self.typed.iter().enumerate() {
+        for (i, (name, t)) in self.typed.iter().enumerate() {
             texts.push(SourceText {
-                name: format!("<input {}>", i + 1),
+                name: name.clone().unwrap_or_else(|| format!("<input {}>", i + 1)),
                 text: t.clone(),
             });
         }

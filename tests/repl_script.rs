@@ -1,0 +1,59 @@
+//! Scripts piped to the session (`supportkb < script`, `supportkb query -`): every error at its
+//! place in standard input.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn piped(input: impl Into<Vec<u8>>) -> Run {
+    run_with_stdin(Path::new(ROOT), &[], input)
+}
+
+#[test]
+fn a_clause_error_is_at_its_line_of_the_script() {
+    let r = piped("supported? peer_cache\n\np(X) :- qq(X).\n");
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("error[unknown-predicate]: <stdin>:3:9: unknown predicate `qq`"),
+        "{r:?}"
+    );
+    assert!(!r.stderr.contains("<input"), "{r:?}");
+}
+
+#[test]
+fn a_clause_of_the_script_is_cited_at_its_line() {
+    let r = piped("supported? peer_cache\nmine(a).\nwhy mine(a)\n");
+    assert!(r.stdout.contains("<stdin>:2:1"), "{r:?}");
+}
+
+#[test]
+fn a_failed_command_is_at_its_line_of_the_script() {
+    let cases = [
+        (":bogus", "<stdin>:2:1: unknown command `:bogus`"),
+        (":facts nosuch", "<stdin>:2:8: unknown predicate `nosuch`"),
+        (":rules nosuch", "<stdin>:2:8: unknown predicate `nosuch`"),
+        (":load /nope.kb", "<stdin>:2:7: cannot read /nope.kb"),
+        (":depth abc", "<stdin>:2:8: usage: :depth N"),
+        (":limit x", "<stdin>:2:8: usage: :limit N"),
+        (
+            "  :format yaml",
+            "<stdin>:2:11: usage: :format text|json|markdown",
+        ),
+    ];
+    for (cmd, said) in cases {
+        let r = piped(format!(
+            "supported? peer_cache\n{cmd}\nsupported? peer_cache\n"
+        ));
+        assert_eq!(r.code, 2, "{cmd}: {r:?}");
+        assert!(r.stderr.contains(said), "{cmd}: {r:?}");
+        // The line is shown with a caret under the place.
+        assert!(r.stderr.contains(&format!("2 │ {cmd}")), "{cmd}: {r:?}");
+        assert_eq!(
+            r.stdout.matches("Peer cache Not supported.").count(),
+            2,
+            "{r:?}"
+        );
+    }
+}
