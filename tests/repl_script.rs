@@ -1,5 +1,5 @@
 //! Scripts piped to the session (`supportkb < script`, `supportkb query -`): every error at its
-//! place in standard input.
+//! place in standard input, and no line lost after an error.
 
 mod common;
 
@@ -56,4 +56,32 @@ fn a_failed_command_is_at_its_line_of_the_script() {
             "{r:?}"
         );
     }
+}
+
+#[test]
+fn an_unterminated_string_does_not_swallow_the_next_line() {
+    let r = piped("supported? \"unterminated\n:assume sit(hq).\nsupported? peer_cache\n");
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("<stdin>:1:"), "{r:?}");
+    assert!(r.stdout.contains("did you mean `site`"), "{r:?}");
+    assert!(r.stdout.contains("Peer cache Not supported."), "{r:?}");
+}
+
+#[test]
+fn an_unclosed_parenthesis_ends_at_the_next_query() {
+    let r = run_with_stdin(Path::new(ROOT), &["query", "-"], "foo(\n?- x(Y).\n");
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("<stdin>:1:"), "{r:?}");
+    assert!(
+        r.stderr.contains("<stdin>:2:4: unknown predicate `x`"),
+        "{r:?}"
+    );
+    let r = piped("p(\nsupported? peer_cache\n");
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("<stdin>:1:"), "{r:?}");
+    assert!(r.stdout.contains("Peer cache Not supported."), "{r:?}");
+    // A clause continued on the next line is still one statement.
+    let r = piped("r(X) :-\n  cmg_role(X).\n?- r(X).\n");
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("2 rows"), "{r:?}");
 }

@@ -80,6 +80,8 @@ fn read_statement(
     editor: &mut Editor<ReplHelper, DefaultHistory>,
 ) -> Result<Option<String>, ReadlineError> {
     let mut buffer = String::new();
+    // Where the statement being read starts in `buffer`.
+    let mut current = 0;
     loop {
         let prompt = if buffer.is_empty() {
             PROMPT
@@ -94,9 +96,14 @@ fn read_statement(
                 }
                 if !buffer.is_empty() {
                     buffer.push('\n');
+                    // A line that starts a query ends the unfinished statement before it (an
+                    // error there): both run, in turn, as a pasted block does.
+                    if session::starts_statement(&line) {
+                        current = buffer.len();
+                    }
                 }
                 buffer.push_str(&line);
-                if buffer.trim_start().starts_with(':') || !is_incomplete(&buffer) {
+                if buffer.trim_start().starts_with(':') || !is_incomplete(&buffer[current..]) {
                     return Ok(Some(buffer));
                 }
             }

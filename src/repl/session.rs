@@ -191,7 +191,9 @@ impl ReplSession {
             self.place = None;
             return out;
         }
-        let input = padded.as_str();
+        // Without its last line break, an unfinished statement is an error at the end of its
+        // last line, not at the start of the next.
+        let input = padded.trim_end();
         let file = self.session.kb.sources.add(name, input);
         match parse_statement(input, file) {
             Err(d) => Outcome::failed(self.errors(&[d])),
@@ -329,6 +331,11 @@ pub fn split_statements(input: &str) -> Vec<(usize, String)> {
         if buffer.is_empty() && line.trim().is_empty() {
             continue;
         }
+        // An unfinished statement ends where a line starts a command or a query: it is an
+        // error there, and that line is read as the next statement, not lost in it.
+        if !buffer.is_empty() && starts_statement(line) {
+            out.push((start, std::mem::take(&mut buffer)));
+        }
         if buffer.is_empty() {
             start = i + 1;
         }
@@ -345,6 +352,20 @@ pub fn split_statements(input: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// True when `line` opens a statement of its own, never the continuation of a clause: a
+/// `:` command, a `?-` query, a `why` or a question (`name? …`).
+pub(super) fn starts_statement(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.starts_with(':') || t.starts_with("?-") || t == "why" || t.starts_with("why ") {
+        return true;
+    }
+    let name = t
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(t.len());
+    let rest = &t[name..];
+    name > 0 && rest.starts_with('?') && rest[1..].chars().next().is_none_or(char::is_whitespace)
+}
+
 #[cfg(test)]
 mod tests {
     use super::split_statements;
@@ -357,5 +378,15 @@ mod tests {
         let starts: Vec<usize> = parts.iter().map(|(l, _)| *l).collect();
         assert_eq!(starts, vec![1, 2, 5, 6, 7]);
         assert_eq!(parts[1].1, "q(X) :-\n  p(X).\n");
+    }
+
+    #[test]
+    fn a_query_or_command_line_ends_an_unfinished_statement() {
+        let parts = split_statements("foo(\n?- x(Y).\np(\nsupported? a\nq(\n:preds\nr(\n  a).\n");
+        let starts: Vec<usize> = parts.iter().map(|(l, _)| *l).collect();
+        assert_eq!(starts, vec![1, 2, 3, 4, 5, 6, 7]);
+        assert!(super::starts_statement("why not p(a)"));
+        assert!(!super::starts_statement("  why(X)."));
+        assert!(!super::starts_statement("  p(X)?"));
     }
 }
