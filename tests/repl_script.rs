@@ -1,5 +1,6 @@
 //! Scripts piped to the session (`supportkb < script`, `supportkb query -`): every error at its
-//! place in standard input, and no line lost after an error.
+//! place in standard input, no line lost after an error, and a line that is not UTF-8 reported
+//! without stopping the others.
 
 mod common;
 
@@ -84,4 +85,22 @@ fn an_unclosed_parenthesis_ends_at_the_next_query() {
     let r = piped("r(X) :-\n  cmg_role(X).\n?- r(X).\n");
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("2 rows"), "{r:?}");
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_an_error_and_the_others_run() {
+    let r = piped(&b"supported? peer_cache\nsupported? caf\xe9\n?- cmg_role(R).\n"[..]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("<stdin>:2:15:"), "{r:?}");
+    assert!(r.stderr.contains("not UTF-8"), "{r:?}");
+    assert!(r.stdout.contains("Peer cache Not supported."), "{r:?}");
+    assert!(r.stdout.contains("management_point"), "{r:?}");
+    let r = run_with_stdin(
+        Path::new(ROOT),
+        &["query", "-"],
+        &b"?- caf\xe9(X).\n?- cmg_role(R).\n"[..],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("<stdin>:1:7:"), "{r:?}");
+    assert!(r.stdout.contains("management_point"), "{r:?}");
 }

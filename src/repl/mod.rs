@@ -14,6 +14,7 @@ mod whatif;
 
 use crate::query::{AskOptions, KnowledgeBase};
 use crate::render::{Format, emit, emit_err};
+use crate::source::{Code, Diagnostic, SourceMap, Span};
 use crate::syntax::is_incomplete;
 use helper::ReplHelper;
 use rustyline::error::ReadlineError;
@@ -225,12 +226,14 @@ fn script(session: &mut ReplSession) -> ReplEnd {
         emit_err(&format!("error: cannot read standard input: {e}\n"));
         return ReplEnd::CannotStart;
     }
-    let Ok(input) = String::from_utf8(input) else {
-        emit_err("error: standard input is not UTF-8 text\n");
-        return ReplEnd::CannotStart;
-    };
-    let mut failed = false;
+    let (input, mut bad) = script_text(&input);
+    let mut failed = !bad.is_empty();
     for (line, stmt) in split_statements(&input) {
+        // The lines that are not UTF-8 before this statement are reported in their turn.
+        let before = bad.partition_point(|(l, _)| *l < line);
+        for (_, e) in bad.drain(..before) {
+            emit_err(&e);
+        }
         let o = session.statement_at(&stmt, "<stdin>", line);
         failed |= o.failed;
         // Errors go to standard error, located in the script; answers to standard output.
@@ -244,9 +247,43 @@ fn script(session: &mut ReplSession) -> ReplEnd {
             break;
         }
     }
+    for (_, e) in bad {
+        emit_err(&e);
+    }
     if failed {
         ReplEnd::ScriptFailed
     } else {
         ReplEnd::Ok
     }
+}
+
+/// Piped standard input as text, line by line: a line that is not UTF-8 is left blank (no
+/// statement of it runs) and comes back as an error at its line and column of `<stdin>`,
+/// with the line shown and a caret under the byte; the other lines are read as they are.
+pub fn script_text(input: &[u8]) -> (String, Vec<(usize, String)>) {
+    let mut text = String::with_capacity(input.len());
+    let mut bad = Vec::new();
+    for (i, line) in input.split_inclusive(|b| *b == b'\n').enumerate() {
+        match std::str::from_utf8(line) {
+            Ok(l) => text.push_str(l),
+            Err(e) => {
+                let byte = line[e.valid_up_to()];
+                let shown = String::from_utf8_lossy(line.strip_suffix(b"\n").unwrap_or(line));
+                let mut sources = SourceMap::default();
+                let padded = format!("{}{shown}\n", "\n".repeat(i));
+                let at = i + e.valid_up_to();
+                let file = sources.add("<stdin>", padded);
+                let d = Diagnostic::error(
+                    Code::Input,
+                    format!("byte 0x{byte:02X} is not UTF-8: the line is not read"),
+                    Span::new(file, at, at + '\u{FFFD}'.len_utf8()),
+                )
+                .with_label("not UTF-8")
+                .with_help("save the input as UTF-8 text");
+                bad.push((i + 1, sources.render(&[d], false)));
+                text.push('\n');
+            }
+        }
+    }
+    (text, bad)
 }
