@@ -200,3 +200,17 @@ fn lines_typed_ahead_in_one_write_are_all_answered() {
     answer(&mut p, "2 rows");
     quit(&mut p);
 }
+
+#[test]
+fn a_query_after_an_unfinished_statement_is_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_repl(&dir.path().join("history"));
+    answer(&mut p, "facts and rules loaded");
+    // `foo(` waits for more; a line that starts a query ends it with an error, and is answered.
+    p.send_line("foo(").unwrap();
+    p.expect(CONTINUATION).unwrap();
+    p.send_line("?- cmg_role(R).").unwrap();
+    let out = answer(&mut p, "2 rows");
+    assert!(out.contains("error[syntax]"), "{out:?}");
+    quit(&mut p);
+}

@@ -10,18 +10,28 @@ use supportkb::render::{Format, render};
 /// The queries to answer with where each is written: the arguments (`<query>`), or for `-`
 /// the statements of standard input, each at its line (`<stdin>`, with the lines before it
 /// blank so that diagnostics give the input's line).
-fn queries_of(args: &[String]) -> Result<Vec<(String, &'static str, String)>, Exit> {
+/// A line of standard input that is not UTF-8 is reported at its place, not read, and makes
+/// the exit status 2 (`bad`); the other lines are answered.
+fn queries_of(
+    args: &[String],
+    bad: &mut bool,
+) -> Result<Vec<(String, &'static str, String)>, Exit> {
     let mut out = Vec::new();
     for a in args {
         if a != "-" {
             out.push((a.clone(), "<query>", a.clone()));
             continue;
         }
-        let mut text = String::new();
-        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
             supportkb::render::emit_err(&format!("error: cannot read standard input: {e}\n"));
             return Err(Exit::Rejected);
         }
+        let (text, errors) = supportkb::repl::script_text(&bytes);
+        for (_, e) in &errors {
+            supportkb::render::emit_err(e);
+        }
+        *bad |= !errors.is_empty();
         for (line, stmt) in supportkb::repl::split_statements(&text) {
             let shown = stmt.trim().to_string();
             out.push((shown, "<stdin>", format!("{}{stmt}", "\n".repeat(line - 1))));
@@ -31,7 +41,8 @@ fn queries_of(args: &[String]) -> Result<Vec<(String, &'static str, String)>, Ex
 }
 
 pub fn query(cx: &Context, args: &[String], fail: &FailOn) -> Exit {
-    let queries = match queries_of(args) {
+    let mut bad = false;
+    let queries = match queries_of(args, &mut bad) {
         Ok(q) => q,
         Err(e) => return e,
     };
@@ -50,7 +61,7 @@ pub fn query(cx: &Context, args: &[String], fail: &FailOn) -> Exit {
         return Exit::Rejected;
     }
     output::warnings(&session.kb.sources, &session.kb.evaluation_warnings());
-    let mut exit = Exit::Ok;
+    let mut exit = if bad { Exit::Rejected } else { Exit::Ok };
     let mut docs = Vec::new();
     for (i, (q, name, text)) in queries.iter().enumerate() {
         let answer = session

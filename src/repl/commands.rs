@@ -7,7 +7,7 @@ use crate::query::script::run_script;
 use crate::query::suite::{kb_paths_for, kb_texts};
 use crate::render::document::Kind;
 use crate::render::{Format, text};
-use crate::source::{plural, read_text};
+use crate::source::{Code, Diagnostic, plural, read_text};
 use std::path::PathBuf;
 
 /// `(name, arguments, what it does)` of every command, for `:help`.
@@ -130,9 +130,34 @@ fn script_outcome(
     }
 }
 
+/// Where `part` (a slice of `whole`) starts in it.
+fn offset_in(whole: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
 impl ReplSession {
-    pub(super) fn command(&mut self, cmd: &str) -> Outcome {
-        let cmd = cmd.trim();
+    /// A command that cannot run, saying `plain`: in a script, an error at `at` (a part of the
+    /// command's text `cmd`, which follows its `:`), its line shown with a caret under it; at
+    /// the prompt, `plain` as it is.
+    fn misuse(&self, code: Code, plain: String, cmd: &str, at: &str, label: &str) -> Outcome {
+        let Some((file, start)) = self.place else {
+            return Outcome::failed(plain);
+        };
+        let mut start = start + offset_in(cmd, at);
+        let mut end = start + at.len().max(1);
+        // An unknown command is shown with its `:`.
+        if code == Code::Command && offset_in(cmd, at) == 0 {
+            start -= 1;
+            end = start + 1 + at.len();
+        }
+        let message = plain.trim_end().trim_start_matches("error: ");
+        let span = crate::source::Span::new(file, start, end);
+        let d = Diagnostic::error(code, message, span).with_label(label);
+        Outcome::failed(self.errors(&[d]))
+    }
+
+    pub(super) fn command(&mut self, text: &str) -> Outcome {
+        let cmd = text.trim();
         let (name, arg) = cmd
             .split_once(char::is_whitespace)
             .map_or((cmd, ""), |(n, a)| (n, a.trim()));
@@ -154,7 +179,7 @@ impl ReplSession {
                     Outcome::failed(text)
                 }
             }
-            "load" if !arg.is_empty() => self.load(arg),
+            "load" if !arg.is_empty() => self.load(text, arg),
             "reload" => self.rebuild(),
             "reset" => {
                 self.loaded.clear();
@@ -171,18 +196,24 @@ impl ReplSession {
             }
             "sources" => Outcome::ok(self.sources()),
             "preds" => Outcome::ok(self.preds()),
-            "facts" if !arg.is_empty() => self.facts(arg),
+            "facts" if !arg.is_empty() => self.facts(text, arg),
             "search" if !arg.is_empty() => {
                 let report = self.session.search(arg, 10);
                 Outcome::ok(super::session::shown(self.format, Kind::Search, &report))
             }
             "coverage" => self.coverage(arg),
-            "rules" if !arg.is_empty() => self.rules(arg),
+            "rules" if !arg.is_empty() => self.rules(text, arg),
             "format" => match arg {
                 "text" => self.set_format(Format::Text),
                 "json" => self.set_format(Format::Json),
                 "markdown" => self.set_format(Format::Markdown),
-                _ => Outcome::failed("usage: :format text|json|markdown\n"),
+                _ => self.misuse(
+                    Code::Command,
+                    "usage: :format text|json|markdown\n".into(),
+                    text,
+                    arg,
+                    "not a format",
+                ),
             },
             "depth" if arg.is_empty() => Outcome::ok(match self.opts.depth {
                 Some(n) => format!(
@@ -201,9 +232,13 @@ impl ReplSession {
                         "explanation depth: {n} (cut proofs get handles: `why #K` expands one)\n"
                     ))
                 }
-                Err(_) => {
-                    Outcome::failed("usage: :depth N (or :depth alone for the current one)\n")
-                }
+                Err(_) => self.misuse(
+                    Code::Command,
+                    "usage: :depth N (or :depth alone for the current one)\n".into(),
+                    text,
+                    arg,
+                    "not a number",
+                ),
             },
             "limit" => match arg.parse::<usize>() {
                 Ok(n) => {
@@ -211,16 +246,26 @@ impl ReplSession {
                     Outcome::ok(row_limit_said())
                 }
                 Err(_) if arg.is_empty() => Outcome::ok(row_limit_said()),
-                Err(_) => Outcome::failed("usage: :limit N (0: every row)\n"),
+                Err(_) => self.misuse(
+                    Code::Command,
+                    "usage: :limit N (0: every row)\n".into(),
+                    text,
+                    arg,
+                    "not a number",
+                ),
             },
             "assume" if !arg.is_empty() => self.assume(arg),
             "retract" if !arg.is_empty() => self.retract(arg),
             "load" | "facts" | "rules" | "assume" | "retract" | "search" => {
                 Outcome::failed(help(name))
             }
-            _ => Outcome::failed(format!(
-                "unknown command `:{name}`; :help lists the commands\n"
-            )),
+            _ => self.misuse(
+                Code::Command,
+                format!("unknown command `:{name}`; :help lists the commands\n"),
+                text,
+                name,
+                "no such command",
+            ),
         }
     }
 
@@ -247,11 +292,14 @@ impl ReplSession {
         Outcome::ok(format!("format: {}\n", f.name()))
     }
 
-    fn load(&mut self, path: &str) -> Outcome {
+    fn load(&mut self, text: &str, path: &str) -> Outcome {
         let p = PathBuf::from(path);
         let src = match read_text(&p) {
             Ok(s) => s,
-            Err(d) => return Outcome::failed(format!("error: {}\n", d.message)),
+            Err(d) => {
+                let plain = format!("error: {}\n", d.message);
+                return self.misuse(d.code, plain, text, path, "cannot be read");
+            }
         };
         if p.extension().is_some_and(|x| x == "kbq") {
             // A query file that names its knowledge base runs against that one, as `run` does.
@@ -361,13 +409,19 @@ impl ReplSession {
         }
     }
 
-    fn facts(&self, pred: &str) -> Outcome {
-        let pred = match self.pred_name(pred) {
+    fn facts(&self, text: &str, arg: &str) -> Outcome {
+        let pred = match self.pred_name(arg) {
             Ok(p) => p,
             Err(o) => return o,
         };
         let Some(f) = self.kb().facts(pred) else {
-            return Outcome::failed(format!("unknown predicate `{pred}`; :preds lists them\n"));
+            return self.misuse(
+                Code::UnknownPredicate,
+                format!("unknown predicate `{pred}`; :preds lists them\n"),
+                text,
+                arg,
+                Code::UnknownPredicate.default_label(),
+            );
         };
         if f.rows.is_empty() {
             let why = if f.goal_directed {
@@ -384,13 +438,19 @@ impl ReplSession {
         ))
     }
 
-    fn rules(&self, pred: &str) -> Outcome {
-        let pred = match self.pred_name(pred) {
+    fn rules(&self, text: &str, arg: &str) -> Outcome {
+        let pred = match self.pred_name(arg) {
             Ok(p) => p,
             Err(o) => return o,
         };
         let Some(rules) = self.kb().rules(pred) else {
-            return Outcome::failed(format!("unknown predicate `{pred}`; :preds lists them\n"));
+            return self.misuse(
+                Code::UnknownPredicate,
+                format!("unknown predicate `{pred}`; :preds lists them\n"),
+                text,
+                arg,
+                Code::UnknownPredicate.default_label(),
+            );
         };
         if rules.is_empty() {
             return Outcome::ok(format!("{pred} has no rules (only facts: :facts {pred})\n"));

@@ -14,6 +14,7 @@ mod whatif;
 
 use crate::query::{AskOptions, KnowledgeBase};
 use crate::render::{Format, emit, emit_err};
+use crate::source::{Code, Diagnostic, SourceMap, Span};
 use crate::syntax::is_incomplete;
 use helper::ReplHelper;
 use rustyline::error::ReadlineError;
@@ -80,6 +81,8 @@ fn read_statement(
     editor: &mut Editor<ReplHelper, DefaultHistory>,
 ) -> Result<Option<String>, ReadlineError> {
     let mut buffer = String::new();
+    // Where the statement being read starts in `buffer`.
+    let mut current = 0;
     loop {
         let prompt = if buffer.is_empty() {
             PROMPT
@@ -94,9 +97,14 @@ fn read_statement(
                 }
                 if !buffer.is_empty() {
                     buffer.push('\n');
+                    // A line that starts a query ends the unfinished statement before it (an
+                    // error there): both run, in turn, as a pasted block does.
+                    if session::starts_statement(&line) {
+                        current = buffer.len();
+                    }
                 }
                 buffer.push_str(&line);
-                if buffer.trim_start().starts_with(':') || !is_incomplete(&buffer) {
+                if buffer.trim_start().starts_with(':') || !is_incomplete(&buffer[current..]) {
                     return Ok(Some(buffer));
                 }
             }
@@ -218,12 +226,14 @@ fn script(session: &mut ReplSession) -> ReplEnd {
         emit_err(&format!("error: cannot read standard input: {e}\n"));
         return ReplEnd::CannotStart;
     }
-    let Ok(input) = String::from_utf8(input) else {
-        emit_err("error: standard input is not UTF-8 text\n");
-        return ReplEnd::CannotStart;
-    };
-    let mut failed = false;
+    let (input, mut bad) = script_text(&input);
+    let mut failed = !bad.is_empty();
     for (line, stmt) in split_statements(&input) {
+        // The lines that are not UTF-8 before this statement are reported in their turn.
+        let before = bad.partition_point(|(l, _)| *l < line);
+        for (_, e) in bad.drain(..before) {
+            emit_err(&e);
+        }
         let o = session.statement_at(&stmt, "<stdin>", line);
         failed |= o.failed;
         // Errors go to standard error, located in the script; answers to standard output.
@@ -237,9 +247,43 @@ fn script(session: &mut ReplSession) -> ReplEnd {
             break;
         }
     }
+    for (_, e) in bad {
+        emit_err(&e);
+    }
     if failed {
         ReplEnd::ScriptFailed
     } else {
         ReplEnd::Ok
     }
+}
+
+/// Piped standard input as text, line by line: a line that is not UTF-8 is left blank (no
+/// statement of it runs) and comes back as an error at its line and column of `<stdin>`,
+/// with the line shown and a caret under the byte; the other lines are read as they are.
+pub fn script_text(input: &[u8]) -> (String, Vec<(usize, String)>) {
+    let mut text = String::with_capacity(input.len());
+    let mut bad = Vec::new();
+    for (i, line) in input.split_inclusive(|b| *b == b'\n').enumerate() {
+        match std::str::from_utf8(line) {
+            Ok(l) => text.push_str(l),
+            Err(e) => {
+                let byte = line[e.valid_up_to()];
+                let shown = String::from_utf8_lossy(line.strip_suffix(b"\n").unwrap_or(line));
+                let mut sources = SourceMap::default();
+                let padded = format!("{}{shown}\n", "\n".repeat(i));
+                let at = i + e.valid_up_to();
+                let file = sources.add("<stdin>", padded);
+                let d = Diagnostic::error(
+                    Code::Input,
+                    format!("byte 0x{byte:02X} is not UTF-8: the line is not read"),
+                    Span::new(file, at, at + '\u{FFFD}'.len_utf8()),
+                )
+                .with_label("not UTF-8")
+                .with_help("save the input as UTF-8 text");
+                bad.push((i + 1, sources.render(&[d], false)));
+                text.push('\n');
+            }
+        }
+    }
+    (text, bad)
 }

@@ -77,8 +77,13 @@ pub struct ReplSession {
     pub(super) base_paths: Vec<PathBuf>,
     /// Files added with `:load`, re-read by `:reload`.
     pub(super) loaded: Vec<PathBuf>,
-    /// Clauses typed at the prompt, in order.
-    pub(super) typed: Vec<String>,
+    /// Clauses typed at the prompt, in order: the name of the text they came from (`None`
+    /// at the prompt, numbered `<input N>`; `<stdin>` in a script, its lines before kept
+    /// blank so that diagnostics and proofs give the script's line) and the text.
+    pub(super) typed: Vec<(Option<String>, String)>,
+    /// Where the command being run is written in a script: its text's number in the source
+    /// map and the offset of the command (after its `:`) there; `None` at the prompt.
+    pub(super) place: Option<(usize, usize)>,
     /// Facts assumed with `:assume`, as written.
     pub(super) assumed: Vec<String>,
     /// Facts of the knowledge base set aside with `:retract`.
@@ -106,6 +111,7 @@ impl ReplSession {
             base_paths,
             loaded: Vec::new(),
             typed: Vec::new(),
+            place: None,
             assumed: Vec::new(),
             retracted: Vec::new(),
             cancel,
@@ -172,17 +178,31 @@ impl ReplSession {
         if trimmed.is_empty() {
             return Outcome::ok("");
         }
-        if let Some(cmd) = trimmed.strip_prefix(':') {
-            return self.command(cmd);
-        }
         // The lines before the statement are kept blank, so its positions are the input's.
-        let input = format!("{}{input}", "\n".repeat(line.saturating_sub(1)));
-        let input = input.as_str();
+        let padded = format!("{}{input}", "\n".repeat(line.saturating_sub(1)));
+        let prompt = name == "<input>";
+        if let Some(cmd) = trimmed.strip_prefix(':') {
+            self.place = (!prompt).then(|| {
+                let file = self.session.kb.sources.add(name, padded.as_str());
+                let blank = input.len() - input.trim_start().len();
+                (file, padded.len() - input.len() + blank + 1)
+            });
+            let out = self.command(cmd);
+            self.place = None;
+            return out;
+        }
+        // Without its last line break, an unfinished statement is an error at the end of its
+        // last line, not at the start of the next.
+        let input = padded.trim_end();
         let file = self.session.kb.sources.add(name, input);
         match parse_statement(input, file) {
             Err(d) => Outcome::failed(self.errors(&[d])),
             Ok(Statement::Clauses(_)) => {
-                self.typed.push(input.trim_start_matches('\n').to_string());
+                self.typed.push(if prompt {
+                    (None, input.trim_start_matches('\n').to_string())
+                } else {
+                    (Some(name.to_string()), input.to_string())
+                });
                 let out = self.rebuild();
                 if out.failed {
                     self.typed.pop();
@@ -218,9 +238,9 @@ impl ReplSession {
         if !self.loaded.is_empty() {
             texts.extend(read_paths(&self.loaded, "kb")?);
         }
-        for (i, t) in self.typed.iter().enumerate() {
+        for (i, (name, t)) in self.typed.iter().enumerate() {
             texts.push(SourceText {
-                name: format!("<input {}>", i + 1),
+                name: name.clone().unwrap_or_else(|| format!("<input {}>", i + 1)),
                 text: t.clone(),
             });
         }
@@ -311,6 +331,11 @@ pub fn split_statements(input: &str) -> Vec<(usize, String)> {
         if buffer.is_empty() && line.trim().is_empty() {
             continue;
         }
+        // An unfinished statement ends where a line starts a command or a query: it is an
+        // error there, and that line is read as the next statement, not lost in it.
+        if !buffer.is_empty() && starts_statement(line) {
+            out.push((start, std::mem::take(&mut buffer)));
+        }
         if buffer.is_empty() {
             start = i + 1;
         }
@@ -327,6 +352,20 @@ pub fn split_statements(input: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// True when `line` opens a statement of its own, never the continuation of a clause: a
+/// `:` command, a `?-` query, a `why` or a question (`name? …`).
+pub(super) fn starts_statement(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.starts_with(':') || t.starts_with("?-") || t == "why" || t.starts_with("why ") {
+        return true;
+    }
+    let name = t
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(t.len());
+    let rest = &t[name..];
+    name > 0 && rest.starts_with('?') && rest[1..].chars().next().is_none_or(char::is_whitespace)
+}
+
 #[cfg(test)]
 mod tests {
     use super::split_statements;
@@ -339,5 +378,15 @@ mod tests {
         let starts: Vec<usize> = parts.iter().map(|(l, _)| *l).collect();
         assert_eq!(starts, vec![1, 2, 5, 6, 7]);
         assert_eq!(parts[1].1, "q(X) :-\n  p(X).\n");
+    }
+
+    #[test]
+    fn a_query_or_command_line_ends_an_unfinished_statement() {
+        let parts = split_statements("foo(\n?- x(Y).\np(\nsupported? a\nq(\n:preds\nr(\n  a).\n");
+        let starts: Vec<usize> = parts.iter().map(|(l, _)| *l).collect();
+        assert_eq!(starts, vec![1, 2, 3, 4, 5, 6, 7]);
+        assert!(super::starts_statement("why not p(a)"));
+        assert!(!super::starts_statement("  why(X)."));
+        assert!(!super::starts_statement("  p(X)?"));
     }
 }

@@ -144,6 +144,8 @@ codes! {
     /// A database that cannot start a transaction (another process holds it locked past
     /// the wait): the user's to retry, not a fault of the statements.
     DatabaseUnavailable = "database-unavailable", "here";
+    /// A `:` command of the session that does not exist or was given a wrong argument.
+    Command = "command", "this command";
 }
 
 impl fmt::Display for Code {

@@ -192,8 +192,13 @@ pub fn parse_statement(text: &str, file: usize) -> Result<Statement, Diagnostic>
 }
 
 /// True when `text` is an unfinished statement: neither a query nor complete knowledge-base
-/// text, and not yet ended by `.` (the REPL then reads another line).
+/// text, and not yet ended by `.` (the REPL then reads another line). A string left open at
+/// the end of a line never is: a string does not span lines, so the statement is an error
+/// there, and the next line is not read into it.
 pub fn is_incomplete(text: &str) -> bool {
+    if text.lines().any(|l| scan(l).1) {
+        return false;
+    }
     let code: String = text
         .lines()
         .map(strip_comment)
@@ -207,6 +212,11 @@ pub fn is_incomplete(text: &str) -> bool {
 }
 
 fn strip_comment(line: &str) -> &str {
+    scan(line).0
+}
+
+/// A line without its comment, and whether a string is still open at its end.
+fn scan(line: &str) -> (&str, bool) {
     let mut in_string = false;
     let mut escaped = false;
     for (i, c) in line.char_indices() {
@@ -214,11 +224,11 @@ fn strip_comment(line: &str) -> &str {
             (true, true, _) => escaped = false,
             (true, false, '\\') => escaped = true,
             (_, false, '"') => in_string = !in_string,
-            (false, _, '%') => return &line[..i],
+            (false, _, '%') => return (&line[..i], false),
             _ => {}
         }
     }
-    line
+    (line, in_string)
 }
 
 fn span_of(p: &Pair<Rule>, file: usize) -> Span {
