@@ -151,7 +151,7 @@ impl ReplSession {
             if let Some(i) = self.assumed.iter().position(|a| *a == text) {
                 self.assumed.remove(i);
                 done.push(format!("took back the assumption {text}"));
-            } else if self.kb().is_written_fact(&atom.pred, &atom.args) {
+            } else if self.kb().is_retractable_fact(&atom.pred, &atom.args) {
                 self.retracted.push(atom);
                 done.push(format!("set aside {text} (`:reset` restores it)"));
             } else {
