@@ -145,3 +145,23 @@ fn a_query_file_retracts_a_fact_read_from_an_inventory_csv() {
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("2 passed, 0 failed"), "{r:?}");
 }
+
+#[test]
+fn an_assumption_against_a_declared_key_warns_naming_the_key_and_the_fact() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = Path::new(ROOT).join(SAMPLE);
+    let r = run_with_stdin(
+        dir.path(),
+        &["--inventory", inv.to_str().unwrap()],
+        ":assume client_has_ipv4(16777240, true).\n",
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let all = format!("{}{}", r.stdout, r.stderr);
+    let warning = all
+        .lines()
+        .find(|l| l.starts_with("warning:") && l.contains("key"))
+        .unwrap_or_else(|| panic!("no warning about the key: {r:?}"));
+    assert!(warning.contains("(client)"), "{warning}");
+    assert!(warning.contains(CSV_FACT), "{warning}");
+    assert!(warning.contains("clients.csv:16:1"), "{warning}");
+}
