@@ -256,3 +256,56 @@ fn a_fact_file_beside_the_knowledge_base_is_keyed_relative_to_it() {
         "{edited:?}"
     );
 }
+
+#[test]
+fn a_proof_gone_after_an_edit_is_named_in_one_short_line_and_kept_whole_in_json() {
+    let dir = sample_copy();
+    let inv = dir.path().join("inventory").display().to_string();
+    let made = run_in(
+        dir.path(),
+        &[
+            "--inventory",
+            &inv,
+            "explain",
+            "blocked? 16777240",
+            "-o",
+            "t.json",
+        ],
+    );
+    assert_eq!(made.code, 0, "{made:?}");
+    // Client 16777240 gets an IPv4 address: its ipv6_only proof is gone.
+    let csv = dir.path().join("inventory/clients.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let edited: Vec<String> = text
+        .lines()
+        .map(|l| match l.strip_suffix(",false,true,") {
+            Some(head) if l.starts_with("16777240,") => format!("{head},true,true,"),
+            _ => l.to_string(),
+        })
+        .collect();
+    std::fs::write(&csv, edited.join("\n") + "\n").unwrap();
+    let r = run_in(dir.path(), &["--inventory", &inv, "verify", "t.json"]);
+    assert_ne!(r.code, 0, "{r:?}");
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("DIFFERS (proofs)"))
+        .unwrap_or_else(|| panic!("no proof differs: {r:?}"));
+    assert!(line.chars().count() < 300, "{line}");
+    assert!(
+        line.contains(
+            "traced a proof of blocked(16777240, ipv6_only) by rule at estate.kb:244:1, now nothing"
+        ),
+        "{line}"
+    );
+    let json = run_in(
+        dir.path(),
+        &["--inventory", &inv, "--format", "json", "verify", "t.json"],
+    );
+    // The JSON keeps the whole traced proof (a JSON text in a JSON string).
+    assert!(
+        json.stdout
+            .contains(r#"\"rule\":\"blocked(C, ipv6_only) :-"#),
+        "{json:?}"
+    );
+}

@@ -1,7 +1,8 @@
 //! A stored model changed by hand (rows added to or deleted from its tables, a table
 //! dropped) never answers `why` or `why not`: supportkb notes that the model in the
 //! database is inconsistent with its rules, naming the database and what it found, and
-//! evaluates the knowledge base again, so the answer is the in-memory one.
+//! evaluates the knowledge base again, so the answer is the in-memory one. A question other
+//! than `why`, always evaluated again in full, notes a table changed so as well.
 
 mod common;
 
@@ -189,4 +190,20 @@ fn a_derived_row_deleted_on_postgres_is_not_an_answer() {
         "{}",
         stored.stderr
     );
+}
+
+#[test]
+fn a_question_on_a_derived_row_deleted_notes_the_evaluation_again() {
+    let (dir, engine, path) = evaluated();
+    tamper(
+        &path,
+        "DELETE FROM BLOCKED WHERE c0 = 16777240 AND c1 = 'ipv6_only'",
+    );
+    let r = answered_again(
+        dir.path(),
+        &engine,
+        "blocked? 16777240",
+        "(blocked) holds 77 rows where the evaluation left 78",
+    );
+    assert!(r.stdout.contains("ipv6_only"), "{r:?}");
 }

@@ -3,7 +3,9 @@
 
 mod common;
 
+use common::estate::SAMPLE;
 use common::*;
+use std::path::Path;
 
 const FACT: &str = "status(peer_cache, not_supported, unconditional)";
 
@@ -92,4 +94,74 @@ fn an_assumption_that_breaks_the_knowledge_base_is_an_error_at_that_assumption()
     assert_eq!(r.code, 2, "{r:?}");
     assert_error_at(&r.stderr, "input", "b.kbq", 2, 10);
     assert!(!r.stderr.contains("<assumptions>"), "{r:?}");
+}
+
+const CSV_FACT: &str = "client_has_ipv4(16777240, false)";
+
+/// The verdict lines (`mixed: …`) of the answers to `blocked? 16777240` that list ipv6_only.
+fn blocked_lines(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .filter(|l| l.starts_with("mixed: ") && l.contains("ipv6_only"))
+        .collect()
+}
+
+#[test]
+fn the_repl_sets_aside_a_fact_read_from_an_inventory_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = Path::new(ROOT).join(SAMPLE);
+    let inv = inv.to_str().unwrap();
+    let script = format!(
+        "blocked? 16777240\n:retract {CSV_FACT}.\nblocked? 16777240\n:reset\nblocked? 16777240\n"
+    );
+    let r = run_with_stdin(dir.path(), &["--inventory", inv], script);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains(&format!("set aside {CSV_FACT}.")),
+        "{r:?}"
+    );
+    assert!(!r.stdout.contains("derived by rules"), "{r:?}");
+    let lines = blocked_lines(&r.stdout);
+    assert_eq!(
+        lines.len(),
+        2,
+        "ipv6_only before the retraction and after the reset only: {lines:?}\n{r:?}"
+    );
+}
+
+#[test]
+fn a_query_file_retracts_a_fact_read_from_an_inventory_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = Path::new(ROOT).join(SAMPLE);
+    std::fs::write(
+        dir.path().join("a.kbq"),
+        format!(
+            "inventory \"{}\".\n?- blocked(16777240, ipv6_only).\nexpect rows 1.\n\nretract {CSV_FACT}.\n?- blocked(16777240, ipv6_only).\nexpect rows 0.\n",
+            inv.display()
+        ),
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["run", "a.kbq"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("2 passed, 0 failed"), "{r:?}");
+}
+
+#[test]
+fn an_assumption_against_a_declared_key_warns_naming_the_key_and_the_fact() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = Path::new(ROOT).join(SAMPLE);
+    let r = run_with_stdin(
+        dir.path(),
+        &["--inventory", inv.to_str().unwrap()],
+        ":assume client_has_ipv4(16777240, true).\n",
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let all = format!("{}{}", r.stdout, r.stderr);
+    let warning = all
+        .lines()
+        .find(|l| l.starts_with("warning:") && l.contains("key"))
+        .unwrap_or_else(|| panic!("no warning about the key: {r:?}"));
+    assert!(warning.contains("(client)"), "{warning}");
+    assert!(warning.contains(CSV_FACT), "{warning}");
+    assert!(warning.contains("clients.csv:16:1"), "{warning}");
 }

@@ -159,4 +159,29 @@ impl KnowledgeBase {
                     .all(|(t, v)| matches!(t, crate::syntax::Term::Const(c) if c == v))
         })
     }
+
+    /// Whether `pred(args)` is a fact read from an input (an inventory CSV, a `--facts` file,
+    /// a file or table an `input` declaration names): one that `retract` can set aside as it
+    /// does a written fact.
+    pub fn is_read_fact(&self, pred: &str, args: &[Const]) -> bool {
+        let pred = Pred::user(pred);
+        if !self.fact_files.contains_key(&pred) {
+            return false;
+        }
+        let Some(ids) = args
+            .iter()
+            .map(|c| self.interner.get(c))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return false;
+        };
+        self.model
+            .relation(&pred)
+            .is_some_and(|r| r.rows().any(|row| row == ids.as_slice()))
+    }
+
+    /// Whether `retract` can set `pred(args)` aside: a fact written or read, not derived.
+    pub fn is_retractable_fact(&self, pred: &str, args: &[Const]) -> bool {
+        self.is_written_fact(pred, args) || self.is_read_fact(pred, args)
+    }
 }

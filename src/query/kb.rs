@@ -273,6 +273,7 @@ impl KnowledgeBase {
                 LoadError::rejected(&sources, vec![d])
             })?;
         drop(reading);
+        let edb = set_aside(edb, &config.retracted, &interner);
         timings.inputs = started.elapsed() - timings.compile;
         let evaluating = phase(|| "evaluate".into());
         let evaluated = match database {
@@ -473,6 +474,33 @@ pub fn column_types(checked: &CheckedKb) -> crate::sql::kinds::ColumnTypes {
         .iter()
         .map(|(name, p)| (Pred::user(name), p.types.clone()))
         .collect()
+}
+
+/// `edb` without the tuples of `retracted`: a fact read from an input, set aside by
+/// `retract` as a written fact is.
+fn set_aside(
+    mut edb: crate::engine::eval::FactRows,
+    retracted: &[GroundAtom],
+    interner: &Interner,
+) -> crate::engine::eval::FactRows {
+    for g in retracted {
+        let Some(table) = edb.get_mut(&Pred::user(&g.pred)) else {
+            continue;
+        };
+        let Some(ids) = g
+            .args
+            .iter()
+            .map(|c| interner.get(c))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        if table.iter().any(|row| row == ids.as_slice()) {
+            let kept: Vec<&[_]> = table.iter().filter(|row| *row != ids.as_slice()).collect();
+            *table = crate::engine::rows::FactTable::from_rows(table.arity(), kept);
+        }
+    }
+    edb
 }
 
 #[cfg(test)]

@@ -66,7 +66,7 @@ impl Scenario {
     /// the session's knowledge base.
     ///
     /// Errors, at the step: an assumption of a predicate the knowledge base does not have (a
-    /// typo: nothing would read it), a retraction of a fact neither assumed nor written, a
+    /// typo: nothing would read it), a retraction of a fact neither assumed nor written nor read, a
     /// knowledge base the assumptions break (an arity, a type: at the assumption to blame when
     /// the error is in one, else at the last step).
     pub(super) fn apply(
@@ -101,15 +101,15 @@ impl Scenario {
                 }
             } else if let Some(i) = self.assumed.iter().position(|(a, _)| *a == atom) {
                 self.assumed.remove(i);
-            } else if self.base.is_written_fact(&atom.pred, &atom.args) {
+            } else if self.base.is_retractable_fact(&atom.pred, &atom.args) {
                 self.retracted.push(atom);
             } else {
                 return Err(Diagnostic::error(
-                    Code::UnknownPredicate,
-                    format!("`retract {atom}`: no such fact is assumed above or written in the knowledge base"),
+                    Code::Input,
+                    format!("`retract {atom}`: no such fact is assumed above, written in the knowledge base or read from its inputs"),
                     step.span,
                 )
-                .with_label("not an assumed or written fact")
+                .with_label("not an assumed, written or read fact")
                 .with_help("a tuple derived by rules cannot be retracted; retract a fact its proof rests on (`why` shows them)"));
             }
         }

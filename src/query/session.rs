@@ -125,7 +125,7 @@ impl Session {
             q => (q.clone(), opts),
         };
         if self.kb.stored.is_some() && !matches!(q, Query::Why(_) | Query::WhyNot(_)) {
-            self.load_in_full()?;
+            self.load_in_full_checked()?;
         }
         let mut a = match &q {
             Query::Handle { .. } => return Err(QueryError::Internal(Vec::new())),

@@ -162,6 +162,32 @@ pub(super) fn lookups(rules: &[Rule]) -> BTreeSet<(Pred, Vec<usize>)> {
 }
 
 impl Session {
+    /// Evaluates the knowledge base in full for a question other than `why`, noting first
+    /// (as `why` does) a stored model whose tables do not hold the rows its evaluation left.
+    pub(super) fn load_in_full_checked(&mut self) -> Result<(), QueryError> {
+        let Some(stored) = self.kb.stored.clone() else {
+            return Ok(());
+        };
+        let found = match stored.lock() {
+            Ok(mut s) => {
+                let s = &mut *s;
+                match s.fetched.check_counts(s.db.as_mut(), &s.script) {
+                    Err(FetchError::Inconsistent(e)) => Some(e.to_string()),
+                    _ => None,
+                }
+            }
+            Err(_) => None,
+        };
+        if let Some(found) = found {
+            self.notes.push(format!(
+                "the model stored in {} is inconsistent with its rules ({found}): evaluating it \
+                 again",
+                self.kb.config.engine.described()
+            ));
+        }
+        self.load_in_full()
+    }
+
     /// Evaluates the knowledge base in full, replacing a stored model read in part.
     pub(super) fn load_in_full(&mut self) -> Result<(), QueryError> {
         let Some(stored) = self.kb.stored.take() else {

@@ -99,12 +99,66 @@ impl ReplSession {
         out
     }
 
+    /// A warning for each fact that agrees with a tuple already there on a declared key and
+    /// differs from it elsewhere (`key(client)`: one value per client): the assumption is
+    /// added beside that tuple, not in its place, so both hold; the warning names the key and
+    /// the tuple's place, which `:retract` can set aside.
+    fn key_conflicts(&mut self, facts: &[Clause]) -> String {
+        let mut out = String::new();
+        for f in facts {
+            let atom = ground(f);
+            let Some(p) = self.kb().checked.preds.get(atom.pred.as_str()) else {
+                continue;
+            };
+            let keys: Vec<_> = p.keys.clone();
+            let names: Vec<String> = (0..atom.args.len()).map(|i| p.column(i)).collect();
+            let rows = self.kb().rows_of(&atom.pred);
+            for key in keys {
+                let clash = rows.iter().find(|row| {
+                    row.len() == atom.args.len()
+                        && **row != atom.args
+                        && key.iter().all(|&i| row[i] == atom.args[i])
+                });
+                let Some(row) = clash else { continue };
+                let other = GroundAtom {
+                    pred: atom.pred.clone(),
+                    args: row.clone(),
+                };
+                let place = self.place_of(&other);
+                let key: Vec<&str> = key.iter().map(|&i| names[i].as_str()).collect();
+                out.push_str(&format!(
+                    "warning: `{}` has the key ({}), and {other}{place} has that key's value already: assuming {f} adds a second tuple beside it, not in its place (`:retract {other}.` first to replace it)\n",
+                    atom.pred,
+                    key.join(", "),
+                ));
+            }
+        }
+        out
+    }
+
+    /// ` [FILE:LINE:COL]` of a fact `atom`, as its proof places it; empty if none.
+    fn place_of(&mut self, atom: &GroundAtom) -> String {
+        let Ok(Answer::Why(w)) = self.session.ask(&format!("why {atom}"), self.opts) else {
+            return String::new();
+        };
+        w.proofs
+            .first()
+            .and_then(|p| match &p.by {
+                Justification::Fact { location, .. } if location.file == ASSUMPTIONS => {
+                    Some(" [assumed]".to_string())
+                }
+                Justification::Fact { location, .. } => Some(format!(" [{location}]")),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
     pub(super) fn assume(&mut self, arg: &str) -> Outcome {
         let facts = match self.facts_of(arg, "assume") {
             Ok(f) => f,
             Err(e) => return e,
         };
-        let warnings = self.unread(&facts);
+        let warnings = format!("{}{}", self.unread(&facts), self.key_conflicts(&facts));
         let (before_assumed, before_retracted) = (self.assumed.clone(), self.retracted.clone());
         let (mut assumed, mut restored) = (Vec::new(), Vec::new());
         for f in &facts {
@@ -151,7 +205,7 @@ impl ReplSession {
             if let Some(i) = self.assumed.iter().position(|a| *a == text) {
                 self.assumed.remove(i);
                 done.push(format!("took back the assumption {text}"));
-            } else if self.kb().is_written_fact(&atom.pred, &atom.args) {
+            } else if self.kb().is_retractable_fact(&atom.pred, &atom.args) {
                 self.retracted.push(atom);
                 done.push(format!("set aside {text} (`:reset` restores it)"));
             } else {

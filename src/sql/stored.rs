@@ -229,6 +229,24 @@ impl Fetched {
         }
     }
 
+    /// Counts the rows of every table of `script` whose count the stamp records: a model
+    /// evaluated again in full (a question other than `why`) is first checked so, and its
+    /// note says what was found.
+    ///
+    /// Errors: as [`Self::check_count`], for the first table found changed.
+    pub fn check_counts(
+        &mut self,
+        db: &mut dyn Database,
+        script: &Script,
+    ) -> Result<(), FetchError> {
+        for ti in 0..script.tables.len() {
+            if self.expected.contains_key(&script.tables[ti].name) {
+                self.check_count(db, script, ti)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Counts the rows of table `ti` of `script` the first time it is read.
     ///
     /// Errors: a count other than the stamp's, or a table that cannot be counted.

@@ -176,12 +176,8 @@ pub fn verification(v: &Verification) -> String {
             "  DIFFERS ({}) at {}: traced {}, now {}",
             d.field,
             d.path,
-            if d.traced.is_empty() {
-                "nothing"
-            } else {
-                &d.traced
-            },
-            if d.now.is_empty() { "nothing" } else { &d.now }
+            brief(&d.traced),
+            brief(&d.now)
         );
     }
     for p in &v.proofs {
@@ -224,4 +220,91 @@ pub fn trace(t: &Trace) -> String {
     out.push('\n');
     out.push_str(&answer(&t.answer));
     out
+}
+
+/// Longest value a `DIFFERS` line shows in full (the JSON output keeps it whole).
+const BRIEF_CHARS: usize = 100;
+
+/// A traced or current value (JSON) in a few words: `nothing` when absent, a proof node as
+/// its conclusion and how it holds (`a proof of p(a) by rule at f.kb:3:1`), anything else
+/// cut at [`BRIEF_CHARS`] with `…`.
+fn brief(json: &str) -> String {
+    if json.is_empty() {
+        return "nothing".into();
+    }
+    if json.chars().count() <= BRIEF_CHARS {
+        return json.to_string();
+    }
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    let node = |n: &serde_json::Value| -> Option<String> {
+        let conclusion = n.get("conclusion")?.as_str()?;
+        let by = n.get("by");
+        let kind = by.and_then(|b| b.get("kind")).and_then(|k| k.as_str());
+        let place = by.and_then(|b| b.get("location")).and_then(|l| {
+            Some(format!(
+                "{}:{}:{}",
+                l.get("file")?.as_str()?,
+                l.get("line")?,
+                l.get("column")?
+            ))
+        });
+        let mut s = format!("a proof of {conclusion}");
+        if let Some(k) = kind {
+            s.push_str(&format!(" by {k}"));
+        }
+        if let Some(p) = place {
+            s.push_str(&format!(" at {p}"));
+        }
+        Some(s)
+    };
+    let said = match &v {
+        serde_json::Value::Array(a) => {
+            let nodes: Vec<String> = a.iter().filter_map(node).collect();
+            (nodes.len() == a.len() && !a.is_empty()).then(|| format!("[{}]", nodes.join("; ")))
+        }
+        n => node(n),
+    };
+    match said {
+        Some(s) if s.chars().count() <= 3 * BRIEF_CHARS => s,
+        Some(s) => cut(&s, 3 * BRIEF_CHARS),
+        None => cut(json, BRIEF_CHARS),
+    }
+}
+
+/// `s` cut to `max` characters, with `… (N characters)` saying how long it was.
+fn cut(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(max).collect();
+    format!("{head}… ({n} characters)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::brief;
+
+    #[test]
+    fn a_proof_that_differs_is_named_by_its_conclusion_not_dumped() {
+        let cites = "x".repeat(5000);
+        let proof = serde_json::json!({
+            "conclusion": "blocked(16777240, ipv6_only)",
+            "by": {"kind": "rule", "location": {"file": "estate.kb", "line": 244, "column": 1}},
+            "premises": [{"conclusion": "client_has_ipv4(16777240, false)", "quote": cites}],
+        })
+        .to_string();
+        let said = brief(&proof);
+        assert_eq!(
+            said,
+            "a proof of blocked(16777240, ipv6_only) by rule at estate.kb:244:1"
+        );
+        let other = brief(&format!("\"{cites}\""));
+        assert!(
+            other.len() < 200 && other.ends_with("(5002 characters)"),
+            "{other}"
+        );
+        assert_eq!(brief(""), "nothing");
+        assert_eq!(brief("17"), "17");
+    }
 }
