@@ -9,16 +9,6 @@ use common::*;
 
 const KB: &str = "decl p(a: integer, b).\nq(X) :- p(X, _).\n";
 
-fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
-
 #[test]
 fn a_bad_cell_of_a_facts_folder_file_is_an_error_at_the_cell() {
     for (file, text, line, col) in [

@@ -1,7 +1,10 @@
 //! The language a support-matrix author needs: includes (and, as they come, aggregates,
 //! typed declarations, versions and string functions), each with its diagnostics.
 
+mod common;
+
 use assert_cmd::Command;
+use common::folder;
 use std::path::Path;
 
 struct Run {
@@ -33,16 +36,6 @@ fn run_in(dir: &Path, args: &[&str]) -> Run {
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
     }
-}
-
-fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
 }
 
 #[test]

@@ -3,7 +3,10 @@
 //! verify, engine corner cases, and facts that read back exactly. Each test names the
 //! failure it guards against.
 
+mod common;
+
 use assert_cmd::Command;
+use common::folder;
 use serde_json::Value;
 use std::path::Path;
 
@@ -42,17 +45,6 @@ fn run_in(dir: &Path, args: &[&str]) -> Run {
 
 fn run(args: &[&str]) -> Run {
     run_in(Path::new(ROOT), args)
-}
-
-/// A folder holding `files` (name, text).
-fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
 }
 
 fn first_line(s: &str) -> &str {

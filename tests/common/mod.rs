@@ -65,6 +65,17 @@ pub fn finish(cmd: &mut Command) -> Run {
     }
 }
 
+/// A temporary folder holding `files` (path relative to it, text), sub-folders made.
+pub fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
 /// Runs `supportkb ARGS…` in `dir`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     finish(command(dir).args(args))
