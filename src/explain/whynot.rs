@@ -420,11 +420,6 @@ impl Explainer<'_> {
             .keys
             .iter()
             .find(|k| k.iter().all(|&i| args.get(i).is_some_and(Option::is_some)))?;
-        let cell = |c: &Const| match c {
-            Const::Str(s) => s.clone(),
-            Const::Version(v) => v.to_string(),
-            c => c.to_string(),
-        };
         for file in files.iter().filter(|f| f.table.is_none()) {
             let Some(header) = &file.header else {
                 continue;
@@ -434,7 +429,7 @@ impl Explainer<'_> {
             let said: Vec<String> = names
                 .iter()
                 .zip(&values)
-                .map(|(n, v)| format!("{n} `{}`", cell(v)))
+                .map(|(n, v)| format!("{n} `{}`", v.plain_text()))
                 .collect();
             let path = file.path.display();
             // The rows as read at load (the file may have changed since). A stored model's

@@ -9,7 +9,6 @@
 
 use super::session::Session;
 use crate::check::PredInfo;
-use crate::ir::Const;
 use crate::syntax as ast;
 
 /// What the input files say of a question's subject: the files that would hold it and have
@@ -54,7 +53,7 @@ impl Session {
                             "{}:{line} has {} `{}`",
                             file.path.display(),
                             header[k],
-                            cell(subject)
+                            subject.plain_text()
                         );
                         if !rows.held.contains(&said) {
                             rows.held.push(said);
@@ -65,7 +64,7 @@ impl Session {
                         "no row of {} has {} `{}`",
                         file.path.display(),
                         header[k],
-                        cell(subject)
+                        subject.plain_text()
                     );
                     if !absent.contains(&said) {
                         absent.push(said);
@@ -77,14 +76,5 @@ impl Session {
             rows.absent = absent;
         }
         rows
-    }
-}
-
-/// A cell's text: a string without its quotes.
-fn cell(c: &Const) -> String {
-    match c {
-        Const::Str(s) => s.clone(),
-        Const::Version(v) => v.to_string(),
-        c => c.to_string(),
     }
 }

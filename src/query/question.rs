@@ -193,6 +193,8 @@ impl Session {
             ("yes".to_string(), VerdictKind::Yes)
         };
         let unknown = rows.is_empty() && un.contradiction.is_none() && un.stated.is_empty();
+        let shown: Vec<String> = goal.args.iter().map(|t| t.to_string()).collect();
+        let shown_goal = format!("{pred}({})", shown.join(", "));
         let rows_of = if unknown {
             self.subject_rows(&info, args)
         } else {
@@ -203,10 +205,7 @@ impl Session {
         let held: Vec<String> = rows_of
             .held
             .into_iter()
-            .map(|h| {
-                let shown: Vec<String> = goal.args.iter().map(|t| t.to_string()).collect();
-                format!("{h}, and no rule derives {pred}({})", shown.join(", "))
-            })
+            .map(|h| format!("{h}, and no rule derives {shown_goal}"))
             .collect();
         // A subject no row holds is not a word of the document: no pointers to its text.
         let (mut suggestions, pointers) = if !held.is_empty() {
@@ -232,10 +231,9 @@ impl Session {
                 .chain(&pointers.could_mean)
                 .any(|m| m.subject == *s)
         });
-        let shown: Vec<String> = goal.args.iter().map(|t| t.to_string()).collect();
         Ok(Answer::Question(QuestionAnswer {
             question: q.to_string(),
-            goal: format!("{pred}({})", shown.join(", ")),
+            goal: shown_goal,
             verdict,
             kind,
             columns: free_positions.iter().map(|&p| info.column(p)).collect(),
