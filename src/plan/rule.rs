@@ -197,12 +197,13 @@ pub struct RulePlan {
 
 impl RulePlan {
     /// The most columns the evaluator packs into one row for this rule: a tuple of an atom
-    /// it reads, a key or the other values of a keyed row between segments, a head tuple.
+    /// it reads, a keyed row between segments (its key and other values, packed together),
+    /// a head tuple.
     /// (A segment's binding row is never packed: it is built column by column.)
     pub fn packed_width(&self) -> usize {
         self.segments
             .iter()
-            .flat_map(|s| s.next.iter().flat_map(|b| [b.key.len(), b.rest.len()]))
+            .flat_map(|s| s.next.iter().map(|b| b.key.len() + b.rest.len()))
             .chain(self.segments.iter().filter_map(|s| match &s.start {
                 Start::Scan(a) | Start::Join(a) | Start::Anti(a) => Some(a.pats.len()),
                 Start::Unit => None,

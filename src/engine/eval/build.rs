@@ -78,9 +78,9 @@ pub(super) fn build<R: Tuple>(
                     let name = format!("rule {} segment {k}", plan.rule);
                     prev_indistinct = keeps_all(seg, boundary);
                     let kv = if prev_indistinct {
-                        iteration.variable_indistinct::<(R, R)>(&name)
+                        iteration.variable_indistinct::<R>(&name)
                     } else {
-                        iteration.variable::<(R, R)>(&name)
+                        iteration.variable::<R>(&name)
                     };
                     prev = Some(kv.clone());
                     Sink::Keyed {
@@ -146,9 +146,9 @@ fn index<R: Tuple>(
     // datafrog's dedup against its history.
     let name = format!("index of {}", shape.pred);
     let ix = if shape.pats.iter().any(|p| matches!(p, Pat::Any)) {
-        iteration.variable::<(R, R)>(&name)
+        iteration.variable::<R>(&name)
     } else {
-        iteration.variable_indistinct::<(R, R)>(&name)
+        iteration.variable_indistinct::<R>(&name)
     };
     ops.push(Op::Index {
         src,

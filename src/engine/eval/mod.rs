@@ -9,10 +9,11 @@
 //! bookkeeping and the sorted batches; the join and antijoin kernels are the crate's own
 //! (`operators`), so an operator can stop mid-way at a limit ([`limits`]).
 //!
-//! Rows are packed into the narrowest [`Tuple`] that holds every tuple, key and value the
-//! program stores ([`RulePlan::packed_width`]: one `u64` for two columns, one `u128` for
-//! four, two for eight), so datafrog's sorts and merges compare integers, not vectors; wider
-//! programs use `Vec<u32>`. Binding rows inside a segment are never packed, so a rule joining
+//! Rows are packed into the narrowest [`Tuple`] that holds every tuple and every keyed row
+//! (key and value together) the program stores ([`RulePlan::packed_width`]: one `u64` for
+//! two columns, one `u128` for four, two for eight), so datafrog's sorts and merges compare
+//! integers, not vectors, and a keyed row costs what a plain one does; wider programs use
+//! `Vec<u32>`. Binding rows inside a segment are never packed, so a rule joining
 //! three variables still runs on `u64` rows when it stores at most two columns together.
 //!
 //! Each tuple's height (the round of its first derivation) is logged as it appears

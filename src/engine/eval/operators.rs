@@ -16,8 +16,10 @@ use datafrog::{Relation as DfRelation, Variable};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-/// A datafrog variable of `(key, value)` rows.
-pub(super) type Keyed<R> = Variable<(R, R)>;
+/// A datafrog variable of keyed rows: each row the key's columns followed by the value's,
+/// packed as one tuple (the program's packing holds both), so that rows sort by key and a
+/// keyed row takes the bytes of a plain one, not two.
+pub(super) type Keyed<R> = Variable<R>;
 
 /// One operator of a stratum's loop.
 pub(super) enum Op<R: Tuple> {
@@ -85,11 +87,10 @@ pub(super) struct Ctx<'a> {
     pub(super) tables: RefCell<HashMap<super::aggregates::TableKey, super::aggregates::Table>>,
 }
 
-fn sink_push<R: Tuple>(sink: &Sink<R>, buf: &[Id], keyed: &mut Vec<(R, R)>, rows: &mut Vec<R>) {
+fn sink_push<R: Tuple>(sink: &Sink<R>, buf: &[Id], rows: &mut Vec<R>) {
     match sink {
-        Sink::Keyed { boundary, .. } => keyed.push((
-            R::pack(boundary.key.iter().map(|&s| buf[s])),
-            R::pack(boundary.rest.iter().map(|&s| buf[s])),
+        Sink::Keyed { boundary, .. } => rows.push(R::pack(
+            boundary.key.iter().chain(&boundary.rest).map(|&s| buf[s]),
         )),
         Sink::Head { head, .. } => rows.push(R::pack(head.iter().map(|h| match h {
             HeadArg::Slot(s) => buf[*s],
@@ -98,10 +99,9 @@ fn sink_push<R: Tuple>(sink: &Sink<R>, buf: &[Id], keyed: &mut Vec<(R, R)>, rows
     }
 }
 
-fn sink_flush<R: Tuple>(sink: &Sink<R>, keyed: Vec<(R, R)>, rows: Vec<R>, par: &Par) {
+fn sink_flush<R: Tuple>(sink: &Sink<R>, rows: Vec<R>, par: &Par) {
     match sink {
-        Sink::Keyed { out, .. } => out.insert(relation(keyed, par)),
-        Sink::Head { out, .. } => out.insert(relation(rows, par)),
+        Sink::Keyed { out, .. } | Sink::Head { out, .. } => out.insert(relation(rows, par)),
     }
 }
 
@@ -116,20 +116,26 @@ fn relation<T: Ord + Send>(mut rows: Vec<T>, par: &Par) -> DfRelation<T> {
     }
 }
 
-/// Merge-joins two sorted runs on their keys, calling `f` on each matching pair until it
-/// returns false; returns false if it stopped early.
-fn join_runs<R: Tuple>(a: &[(R, R)], b: &[(R, R)], mut f: impl FnMut(&R, &R, &R) -> bool) -> bool {
+/// Merge-joins two sorted runs of keyed rows on their first `key` columns, calling `f` on
+/// each matching pair until it returns false; returns false if it stopped early.
+fn join_runs<R: Tuple>(a: &[R], b: &[R], key: usize, mut f: impl FnMut(&R, &R) -> bool) -> bool {
+    use std::cmp::Ordering::{Equal, Greater, Less};
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += gallop(&a[i..], |x| x.0 < b[j].0),
-            std::cmp::Ordering::Greater => j += gallop(&b[j..], |x| x.0 < a[i].0),
-            std::cmp::Ordering::Equal => {
-                let ca = a[i..].iter().take_while(|x| x.0 == a[i].0).count();
-                let cb = b[j..].iter().take_while(|x| x.0 == b[j].0).count();
+        match a[i].cmp_prefix(&b[j], key) {
+            Less => i += gallop(&a[i..], |x| x.cmp_prefix(&b[j], key) == Less),
+            Greater => j += gallop(&b[j..], |x| x.cmp_prefix(&a[i], key) == Less),
+            Equal => {
+                let ca = a[i..]
+                    .iter()
+                    .take_while(|x| x.cmp_prefix(&a[i], key) == Equal);
+                let cb = b[j..]
+                    .iter()
+                    .take_while(|x| x.cmp_prefix(&b[j], key) == Equal);
+                let (ca, cb) = (ca.count(), cb.count());
                 for x in &a[i..i + ca] {
                     for y in &b[j..j + cb] {
-                        if !f(&x.0, &x.1, &y.1) {
+                        if !f(x, y) {
                             return false;
                         }
                     }
@@ -177,7 +183,7 @@ impl Ctx<'_> {
                     buf.clear();
                     r.unpack_into(shape.pats.len(), buf);
                     if shape.split(buf, key, new) {
-                        rows.push((R::pack(key.iter().copied()), R::pack(new.iter().copied())));
+                        rows.push(R::pack(key.iter().chain(new.iter()).copied()));
                     }
                 }
                 out.insert(relation(rows, self.par));
@@ -190,14 +196,13 @@ impl Ctx<'_> {
                 sink,
             } => (*rule, input, transforms, sink),
         };
-        let mut keyed = Vec::new();
         let mut rows = Vec::new();
         let mut emit = |buf: &mut Vec<Id>| {
             if self.apply(transforms, buf, rule) {
                 if !self.guard.tick() {
                     return false;
                 }
-                sink_push(sink, buf, &mut keyed, &mut rows);
+                sink_push(sink, buf, &mut rows);
             }
             true
         };
@@ -230,11 +235,11 @@ impl Ctx<'_> {
                 new,
                 forget_left,
             } => {
-                let mut each = |k: &R, v: &R, n: &R| {
+                let (key, rest, new) = (*key, *rest, *new);
+                let mut each = |l: &R, r: &R| {
                     buf.clear();
-                    k.unpack_into(*key, buf);
-                    v.unpack_into(*rest, buf);
-                    n.unpack_into(*new, buf);
+                    l.unpack_into(key + rest, buf);
+                    r.unpack_range(key, key + new, buf);
                     emit(buf)
                 };
                 // Semi-naive: new left × all right, old left × new right.
@@ -244,14 +249,14 @@ impl Ctx<'_> {
                     .stable
                     .borrow()
                     .iter()
-                    .all(|batch| join_runs(&lr, batch, &mut each))
+                    .all(|batch| join_runs(&lr, batch, key, &mut each))
                     && left
                         .stable
                         .borrow()
                         .iter()
-                        .all(|batch| join_runs(batch, &rr, &mut each));
+                        .all(|batch| join_runs(batch, &rr, key, &mut each));
                 if go {
-                    join_runs(&lr, &rr, &mut each);
+                    join_runs(&lr, &rr, key, &mut each);
                 }
                 // `right` comes from a lower stratum: once its rows have all been recent,
                 // `left`'s old rows have met every row they ever will.
@@ -269,11 +274,10 @@ impl Ctx<'_> {
                 if *forget_left {
                     left.stable.borrow_mut().clear();
                 }
-                for (k, v) in left.recent.borrow().iter() {
-                    if rel.binary_search(k).is_err() {
+                for row in left.recent.borrow().iter() {
+                    if rel.binary_search(&row.prefix(*key)).is_err() {
                         buf.clear();
-                        k.unpack_into(*key, buf);
-                        v.unpack_into(*rest, buf);
+                        row.unpack_into(*key + *rest, buf);
                         if !emit(buf) {
                             break;
                         }
@@ -281,6 +285,6 @@ impl Ctx<'_> {
                 }
             }
         }
-        sink_flush(sink, keyed, rows, self.par);
+        sink_flush(sink, rows, self.par);
     }
 }
