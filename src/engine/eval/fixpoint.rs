@@ -11,6 +11,7 @@
 use super::Program;
 use super::build::build;
 use super::limits::{EvalError, Guard};
+use super::merge::merge_runs;
 use super::operators::Ctx;
 use crate::engine::model::{Layered, Relation};
 use crate::engine::par::Par;
@@ -123,7 +124,7 @@ impl<R: Tuple> HeightLog<R> {
         }
     }
 
-    /// The relation of `arity` columns: the runs merged (a k-way merge on a heap, smallest
+    /// The relation of `arity` columns: the runs merged (a k-way merge on a tree of losers, smallest
     /// row first, ties to the lower height), each row once with the height of its first run.
     ///
     /// On several threads the rows are cut into pieces at splitter values (rows below the
@@ -188,44 +189,6 @@ fn splitters<R: Tuple>(runs: &[(&[R], u32)], total: usize, pieces: usize) -> Vec
         .collect();
     out.dedup();
     out
-}
-
-/// Merges sorted `runs` (each with its height) into `data` (`arity` columns a row) and
-/// `heights`: each row once, with the height of its first run (the lowest: runs are in the
-/// order they were logged); returns the number of rows written.
-fn merge_runs<R: Tuple>(
-    runs: &[(&[R], u32)],
-    arity: usize,
-    data: &mut [crate::ir::Id],
-    heights: &mut [u32],
-) -> usize {
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    let mut heap: BinaryHeap<Reverse<(&R, u32, usize)>> = runs
-        .iter()
-        .enumerate()
-        .map(|(i, &(run, h))| Reverse((&run[0], h, i)))
-        .collect();
-    let mut next: Vec<usize> = vec![1; runs.len()];
-    let mut row = Vec::with_capacity(arity);
-    let mut last: Option<&R> = None;
-    let mut n = 0;
-    while let Some(Reverse((r, h, i))) = heap.pop() {
-        if last != Some(r) {
-            row.clear();
-            r.unpack_into(arity, &mut row);
-            data[n * arity..(n + 1) * arity].copy_from_slice(&row);
-            heights[n] = h;
-            n += 1;
-            last = Some(r);
-        }
-        let (run, h) = runs[i];
-        if next[i] < run.len() {
-            heap.push(Reverse((&run[next[i]], h, i)));
-            next[i] += 1;
-        }
-    }
-    n
 }
 
 /// The shared state of the operators of one evaluation.

@@ -23,6 +23,7 @@ mod aggregates;
 mod build;
 mod fixpoint;
 pub mod limits;
+mod merge;
 mod operators;
 mod transforms;
 
