@@ -4,12 +4,12 @@ use super::Context;
 use super::output::{self, Exit};
 use std::path::{Path, PathBuf};
 use supportkb::query::script::run_script;
-use supportkb::query::script::script_inventory;
+use supportkb::query::script::{check_script_paths, script_inventory};
 use supportkb::query::selection::{Selection, collect_query_files};
 use supportkb::query::suite::{coverage_name, kb_paths_for, run_suite};
 use supportkb::render::SuiteDoc;
 use supportkb::render::junit::junit;
-use supportkb::source::{Code, Diagnostic, io_reason, read_text, write_atomic};
+use supportkb::source::{Code, Diagnostic, SourceMap, io_reason, read_text, write_atomic};
 
 /// The exit code of a report of checks: 0, or 3 when a limit stopped one, 2 when a file
 /// or query was rejected as input, 1 for a failed check. (`test --threshold` turns a 0
@@ -28,6 +28,12 @@ pub fn run(cx: &Context, file: &Path) -> Exit {
         Ok(s) => s,
         Err(d) => return output::rejected(cx.format, d),
     };
+    if let Err(d) = check_script_paths(file, &src.text) {
+        let mut map = SourceMap::default();
+        map.add(src.name.clone(), src.text.clone());
+        output::diagnostics(cx.format, &map, &[d]);
+        return Exit::Rejected;
+    }
     let mut load = cx.load.clone();
     if let Some(dir) = script_inventory(file, &src.text) {
         load.inventory = Some(dir);

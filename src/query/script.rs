@@ -197,6 +197,40 @@ pub fn script_inventory(path: &Path, text: &str) -> Option<PathBuf> {
     Some(path.parent().unwrap_or(Path::new(".")).join(dir.path))
 }
 
+/// Checks that what a query file's `kb "PATH".` and `inventory "DIR".` name is there (the
+/// inventory a folder), so that a wrong path is reported at its declaration in the query
+/// file, not as a bare path error of the load. The file's spans are in file 0 of the
+/// caller's source map. A file that does not parse passes (running it reports the error).
+///
+/// Errors ([`crate::source::Code::Input`]): the path is not there, or the inventory is not
+/// a folder.
+pub fn check_script_paths(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    use crate::source::Code;
+    let Ok(script) = parse_script(text, 0) else {
+        return Ok(());
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+    let uses = [
+        ("kb", script.kb, false),
+        ("inventory", script.inventory, true),
+    ];
+    for (word, used, folder) in uses {
+        let Some(u) = used else { continue };
+        let at = base.join(&u.path);
+        let why = match std::fs::metadata(&at) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && folder => "no such folder".into(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "no such file or folder".into(),
+            Err(e) => crate::source::io_reason(&e),
+            Ok(m) if folder && !m.is_dir() => "not a folder".into(),
+            Ok(_) => continue,
+        };
+        let message = format!("{word} \"{}\": {why} ({})", u.path, at.display());
+        return Err(Diagnostic::error(Code::Input, message, u.span)
+            .with_help("the path is relative to the query file's folder"));
+    }
+    Ok(())
+}
+
 /// Parses and runs a query file against `kb`.
 ///
 /// Errors: the file's syntax error, or an expectation naming a source or predicate the

@@ -6,7 +6,7 @@
 use super::script::{ScriptReport, run_script_where, script_kb};
 use super::selection::Selection;
 use super::{AskOptions, LoadConfig, LoadError, Session};
-use crate::source::{Diagnostic, SourceText, read_paths, read_text};
+use crate::source::{Diagnostic, SourceMap, SourceText, read_paths, read_text};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -192,6 +192,18 @@ pub fn run_suite(
                 continue;
             }
         };
+        if let Err(d) = super::script::check_script_paths(path, &text) {
+            let mut map = SourceMap::default();
+            map.add(shown.clone(), text.clone());
+            outcomes.push(FileOutcome {
+                path: shown,
+                kb: Vec::new(),
+                report: None,
+                error: Some(map.render(std::slice::from_ref(&d), false)),
+                error_text: Some(map.render_plain(&[d])),
+            });
+            continue;
+        }
         let kb_paths = kb_paths_for(path, &text, explicit);
         let inventory = super::script::script_inventory(path, &text).or(config.inventory.clone());
         let mut key: Vec<String> = kb_paths.iter().map(|p| p.display().to_string()).collect();
