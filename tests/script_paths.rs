@@ -1,5 +1,6 @@
 //! A query file's `kb "PATH".` and `inventory "DIR".` that name nothing are errors at their
-//! own line and column in the query file, with a caret, for `run` and `test` alike.
+//! own line and column in the query file, with a caret, for `run` and `test` alike; an
+//! estate predicate asked without an inventory says that it needs one.
 
 mod common;
 
@@ -56,4 +57,33 @@ fn an_inventory_that_is_a_file_and_a_missing_kb_are_reported_at_their_lines() {
         r.stderr.contains("kb \"gone.kb\": no such file or folder"),
         "{r:?}"
     );
+}
+
+#[test]
+fn an_estate_predicate_asked_without_an_inventory_says_to_give_one() {
+    for q in ["blocked? 1", "?- blocked(C, R).", "why blocked(1, x)"] {
+        let r = run(&["query", q]);
+        assert_eq!(r.code, 2, "{q}: {r:?}");
+        assert!(
+            r.stderr.contains("unknown predicate `blocked`"),
+            "{q}: {r:?}"
+        );
+        assert!(
+            r.stderr
+                .contains("`blocked` is a predicate of the estate rules")
+                && r.stderr.contains("--inventory DIR"),
+            "{q}: {r:?}"
+        );
+    }
+    // A predicate neither the knowledge base nor the estate rules have gets no such help,
+    // nor does a knowledge base of one's own (the estate rules do not come with it).
+    let r = run(&["query", "?- nothing_like_this(X)."]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(!r.stderr.contains("estate rules"), "{r:?}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("own.kb"), "p(1).\n").unwrap();
+    let r = run_in(dir.path(), &["--kb", "own.kb", "query", "blocked? 1"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("unknown predicate `blocked`"), "{r:?}");
+    assert!(!r.stderr.contains("estate rules"), "{r:?}");
 }

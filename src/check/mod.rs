@@ -34,7 +34,7 @@ use crate::ir::{Adornments, ClauseId, Rule};
 use crate::source::{Diagnostic, Span};
 use crate::syntax::Program;
 pub use modes::{BodyOrder, order_body, readiness};
-pub use preds::unknown_predicate;
+pub use preds::{unknown_predicate, unknown_predicate_message};
 pub use query::{CheckedQuery, PartialRead, check_query_body};
 use std::collections::{BTreeMap, BTreeSet};
 pub use stratify::{Stratum, stratify};

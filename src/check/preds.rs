@@ -177,6 +177,11 @@ pub(super) fn body_atoms_known(
     }
 }
 
+/// The message of [`unknown_predicate`]'s error about `name`.
+pub fn unknown_predicate_message(name: &str) -> String {
+    format!("unknown predicate `{name}`")
+}
+
 /// An unknown predicate, with the closest known name.
 pub fn unknown_predicate<'a>(
     name: &str,
@@ -191,7 +196,7 @@ pub fn unknown_predicate<'a>(
     };
     Diagnostic::error(
         Code::UnknownPredicate,
-        format!("unknown predicate `{name}`"),
+        unknown_predicate_message(name),
         span,
     )
     .with_label(label)

@@ -1,7 +1,9 @@
 //! The CMG knowledge base embedded in the binary (`rules/cmg/*.kb`, in path order), and the
 //! estate rules (`rules/cmg/estate.kb`, `estate_open.kb`) that an inventory adds to it.
 
-use crate::source::SourceText;
+use crate::check::unknown_predicate_message;
+use crate::source::{Code, Diagnostic, SourceText};
+use std::collections::BTreeSet;
 
 mod files {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -45,4 +47,48 @@ pub fn file(path: &str) -> Option<&'static str> {
         .iter()
         .find(|(n, _)| *n == path)
         .map(|(_, t)| *t)
+}
+
+/// The predicates of the estate rules (`rules/cmg/estate*.kb`: heads, `decl`s, `input`s),
+/// which exist only when an inventory is given.
+fn estate_preds() -> BTreeSet<String> {
+    let mut preds = BTreeSet::new();
+    for (_, text) in files::ESTATE {
+        if let Ok(p) = crate::syntax::parse_kb(text, 0) {
+            preds.extend(p.clauses.into_iter().map(|c| c.head.pred));
+            preds.extend(p.decls.into_iter().map(|d| d.name));
+            preds.extend(p.inputs.into_iter().map(|i| i.pred));
+        }
+    }
+    preds
+}
+
+/// Adds to each unknown-predicate error of `diags` that names a predicate of the estate
+/// rules a help saying that it needs an inventory (for a load without one: `blocked? 1`
+/// without `--inventory`).
+pub fn hint_estate(diags: &mut [Diagnostic]) {
+    let unknown = diags.iter().any(|d| d.code == Code::UnknownPredicate);
+    if !unknown {
+        return;
+    }
+    let preds = estate_preds();
+    for d in diags
+        .iter_mut()
+        .filter(|d| d.code == Code::UnknownPredicate)
+    {
+        let Some(pred) = preds
+            .iter()
+            .find(|p| d.message == unknown_predicate_message(p))
+        else {
+            continue;
+        };
+        let hint = format!(
+            "`{pred}` is a predicate of the estate rules, which read an inventory: give \
+             `--inventory DIR` (in a query file, `inventory \"DIR\".`)"
+        );
+        d.help = Some(match d.help.take() {
+            Some(h) => format!("{hint}\n{h}"),
+            None => hint,
+        });
+    }
 }

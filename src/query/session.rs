@@ -127,14 +127,24 @@ impl Session {
         if self.kb.stored.is_some() && !matches!(q, Query::Why(_) | Query::WhyNot(_)) {
             self.load_in_full_checked()?;
         }
-        let mut a = match &q {
-            Query::Handle { .. } => return Err(QueryError::Internal(Vec::new())),
-            Query::Conjunctive { body, span } => self.conjunctive(&q, body, *span, opts)?,
-            Query::Question { pred, args, span } => self.question(&q, pred, args, *span, opts)?,
+        let answered = match &q {
+            Query::Handle { .. } => Err(QueryError::Internal(Vec::new())),
+            Query::Conjunctive { body, span } => self.conjunctive(&q, body, *span, opts),
+            Query::Question { pred, args, span } => self.question(&q, pred, args, *span, opts),
             Query::Why(atom) | Query::WhyNot(atom) => {
-                self.why(&q, atom, matches!(q, Query::WhyNot(_)), opts)?
+                self.why(&q, atom, matches!(q, Query::WhyNot(_)), opts)
             }
         };
+        let mut a = answered.map_err(|mut e| {
+            // The estate rules come with the embedded knowledge base, read without one.
+            let embedded = self.kb.texts.iter().all(super::embedded::is_embedded);
+            if let (QueryError::Invalid(ds), None, true) =
+                (&mut e, &self.kb.config.inventory, embedded)
+            {
+                super::embedded::hint_estate(ds);
+            }
+            e
+        })?;
         if let Some(depth) = opts.depth {
             self.cut_answer(&mut a, depth);
         }
