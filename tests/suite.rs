@@ -131,7 +131,12 @@ fn a_suite_reports_a_file_that_cannot_run_and_goes_on() {
     assert!(r.stdout.contains("FAIL ./b.kbq"), "{r:?}");
     assert!(r.stdout.contains("error[syntax]"), "{r:?}");
     assert!(r.stdout.contains("FAIL ./c.kbq"), "{r:?}");
-    assert!(r.stdout.contains("missing.kb: no such file"), "{r:?}");
+    assert!(r.stdout.contains("./c.kbq:1:1"), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("kb \"missing.kb\": no such file or folder"),
+        "{r:?}"
+    );
     assert_eq!(last_line(&r.stdout), "1 passed, 2 failed", "{r:?}");
 
     let empty = tempfile::tempdir().unwrap();
