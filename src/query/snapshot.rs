@@ -132,7 +132,7 @@ fn cacheable(config: &LoadConfig) -> bool {
 /// A checksum against truncated or damaged files (not against tampering: a user who can
 /// write the cache folder can replace the binary too).
 fn checksum(bytes: &[u8]) -> u64 {
-    crate::source::fnv::extend(crate::source::fnv::START, bytes.iter().copied())
+    crate::source::fnv::extend_words(crate::source::fnv::START, bytes)
 }
 
 fn encode(kb: &KnowledgeBase) -> Option<Vec<u8>> {
