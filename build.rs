@@ -1,8 +1,8 @@
 //! Embeds the CMG knowledge base in the binary: writes to `$OUT_DIR/embedded.rs` a list of
-//! `(path, include_str!(…))` pairs of `rules/cmg/*.kb`, sorted by path, but for the estate
+//! `(path, include_str!(…), hash)` triples of `rules/cmg/*.kb`, sorted by path, but for the estate
 //! rules (`estate.kb` and `estate_*.kb`, loaded only with an inventory), which get a list of
 //! their own, and another of the other files there (the source texts the knowledge base
-//! pins).
+//! pins). Each file comes with a hash of its contents, by which a cache file names it.
 
 use std::{env, fs, path::Path};
 
@@ -38,7 +38,7 @@ fn main() {
         ("EMBEDDED_TEXTS", "The source texts it pins", 2),
     ] {
         out.push_str(&format!(
-            "/// {doc}: `(path, text)` per file.\npub const {list}: &[(&str, &str)] = &[\n"
+            "/// {doc}: `(path, text, hash)` per file (the hash: `fnv::extend_words`).\npub const {list}: &[(&str, &str, u64)] = &[\n"
         ));
         let of_kind = |f: &std::path::PathBuf| match (is_kb(f), is_estate(f)) {
             (true, false) => 0,
@@ -48,8 +48,9 @@ fn main() {
         for f in files.iter().filter(|f| of_kind(f) == kind) {
             println!("cargo:rerun-if-changed={}", f.display());
             let name = format!("rules/cmg/{}", f.file_name().unwrap().to_string_lossy());
+            let hash = fnv::extend_words(fnv::START, &fs::read(f).unwrap_or_default());
             out.push_str(&format!(
-                "    ({name:?}, include_str!({:?})),\n",
+                "    ({name:?}, include_str!({:?}), {hash:#018x}),\n",
                 f.display().to_string()
             ));
         }

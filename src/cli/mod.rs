@@ -50,7 +50,7 @@ impl Context {
             timeout: cli.timeout,
             threads: cli
                 .threads
-                .map_or_else(supportkb::engine::par::default_threads, usize::from),
+                .map_or(supportkb::engine::par::AVAILABLE_THREADS, usize::from),
             ..EvalConfig::default()
         };
         Context {

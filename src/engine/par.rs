@@ -19,12 +19,31 @@ pub const MIN_PARALLEL_ROWS: usize = 1 << 15;
 /// The most threads [`default_threads`] picks.
 pub const MAX_DEFAULT_THREADS: usize = 16;
 
+/// The thread count standing for [`default_threads`] (`EvalConfig::threads` when `--threads`
+/// is not given): the cores are counted only when a step is first large enough to share
+/// out, so that work that never is (a question) does not read the cgroup files
+/// `available_parallelism` reads.
+pub const AVAILABLE_THREADS: usize = usize::MAX;
+
 /// The threads an evaluation uses when none are asked for: the cores available to the process
 /// (`std::thread::available_parallelism`), at most [`MAX_DEFAULT_THREADS`]; 1 if unknown.
+/// Counted once per process.
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, MAX_DEFAULT_THREADS)
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, MAX_DEFAULT_THREADS)
+    })
+}
+
+/// `threads`, with [`AVAILABLE_THREADS`] read as [`default_threads`].
+fn resolve(threads: usize) -> usize {
+    if threads == AVAILABLE_THREADS {
+        default_threads()
+    } else {
+        threads
+    }
 }
 
 /// The thread pool of one thread count, made on first use and kept for the process (a REPL
@@ -62,7 +81,8 @@ pub struct Par {
 }
 
 impl Par {
-    /// `threads` threads (0 and 1: everything on the calling thread), sharing out work of
+    /// `threads` threads (0 and 1: everything on the calling thread; [`AVAILABLE_THREADS`]:
+    /// [`default_threads`], counted when first needed), sharing out work of
     /// [`MIN_PARALLEL_ROWS`] rows or more.
     pub fn new(threads: usize) -> Self {
         Self::with_min_rows(threads, MIN_PARALLEL_ROWS)
@@ -83,7 +103,13 @@ impl Par {
         if self.threads <= 1 || rows < self.min_rows {
             return None;
         }
-        self.pool.get_or_init(|| pool(self.threads)).as_deref()
+        (self.pool)
+            .get_or_init(|| {
+                Some(resolve(self.threads))
+                    .filter(|&n| n > 1)
+                    .and_then(pool)
+            })
+            .as_deref()
     }
 
     /// The number of pieces to cut work of `rows` rows into: one on one thread or for small
@@ -166,5 +192,24 @@ mod tests {
         assert_eq!(Par::new(4).pieces(100 * MIN_PARALLEL_ROWS), 16);
         let squares = Par::new(3).map(MIN_PARALLEL_ROWS, (0..50u32).collect(), |x| x * x);
         assert_eq!(squares, (0..50u32).map(|x| x * x).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_available_threads_are_the_default_count() {
+        let cores = default_threads();
+        let par = Par::new(AVAILABLE_THREADS);
+        assert_eq!(
+            par.pieces(MIN_PARALLEL_ROWS - 1),
+            1,
+            "small work stays on one thread"
+        );
+        let pieces = if cores > 1 { cores * 4 } else { 1 };
+        assert_eq!(par.pieces(100 * MIN_PARALLEL_ROWS), pieces);
+        assert_eq!(par.is_parallel(100 * MIN_PARALLEL_ROWS), cores > 1);
+        let mut rows = scrambled(3 * MIN_PARALLEL_ROWS as u64);
+        let mut one = rows.clone();
+        par.sort_dedup(&mut rows);
+        Par::new(1).sort_dedup(&mut one);
+        assert_eq!(rows, one);
     }
 }

@@ -137,13 +137,21 @@ const REGEX_SIZE_LIMIT: usize = 1 << 20;
 ///
 /// Errors: the pattern does not compile as written (`a)|(b` is rejected even though
 /// `^(?:a)|(b)$` would compile), or it is too large.
+///
+/// The pattern as written is only parsed (with the `regex` crate's own parser and its
+/// default settings, those of [`regex::RegexBuilder`]); only the anchored pattern is
+/// compiled, which holds the written one, so it is at least as large. A pattern that does
+/// not parse is compiled as written after all, for the error the `regex` crate words.
 pub fn compile_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    regex::RegexBuilder::new(pattern)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()?;
-    regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
+    let build = |p: &str| {
+        regex::RegexBuilder::new(p)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+    };
+    if regex_syntax::Parser::new().parse(pattern).is_err() {
+        build(pattern)?;
+    }
+    build(&format!("^(?:{pattern})$"))
 }
 
 #[cfg(test)]
@@ -156,5 +164,33 @@ mod tests {
         assert!(compile_regex("a)|(b").is_err());
         let r = compile_regex("[a-z]+[0-9]+").unwrap();
         assert!(r.is_match("cmg01") && !r.is_match("cmg01x"));
+    }
+
+    #[test]
+    fn errors_are_those_of_the_pattern_as_written() {
+        let written = |p: &str| {
+            regex::RegexBuilder::new(p)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .build()
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        };
+        for p in [
+            "a)|(b",
+            "[a-",
+            "(?-u:\\xFF)",
+            "(?x)a # comment",
+            "\\p{NoSuchClass}",
+            "a{2000}{2000}",
+            &"(".repeat(300),
+            "[A-Za-z0-9-]*",
+        ] {
+            let got = compile_regex(p).map(|_| ()).map_err(|e| e.to_string());
+            match written(p) {
+                Err(e) => assert_eq!(got, Err(e), "{p}"),
+                Ok(()) => assert_eq!(got.is_ok(), written(&format!("^(?:{p})$")).is_ok(), "{p}"),
+            }
+        }
+        assert!(compile_regex("a{2000}{2000}").is_err(), "too large");
     }
 }

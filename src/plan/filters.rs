@@ -91,12 +91,42 @@ pub(super) fn transform(
     }
 }
 
-/// A constant pattern of `matches`, compiled once.
+/// Most patterns [`constant_regex`] keeps compiled on a thread (then it starts afresh).
+const KEPT_PATTERNS: usize = 64;
+
+thread_local! {
+    /// The patterns compiled on this thread lately, with their compiled form: the rules a
+    /// question plans (a pattern's rule in each of its demand-driven forms, every question
+    /// of a REPL) compile each pattern once.
+    static COMPILED: std::cell::RefCell<Vec<(String, Regex)>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+}
+
+/// A constant pattern of `matches`, compiled once (a pattern seen lately on this thread is
+/// not compiled again: a compiled pattern is a pure function of its text).
 ///
 /// Errors: [`Code::Regex`] at the literal.
 pub fn constant_regex(c: &Const, span: crate::source::Span) -> Result<Regex, Diagnostic> {
     let text = c.plain_text();
-    compile_regex(&text).map_err(|e| {
+    let kept = COMPILED.with_borrow(|kept| {
+        (kept.iter())
+            .find(|(p, _)| *p == text)
+            .map(|(_, r)| r.clone())
+    });
+    if let Some(r) = kept {
+        return Ok(r);
+    }
+    let compiled = compile_regex(&text);
+    if let Ok(r) = &compiled {
+        COMPILED.with_borrow_mut(|kept| {
+            if kept.len() >= KEPT_PATTERNS {
+                kept.clear();
+            }
+            kept.push((text.clone(), r.clone()));
+        });
+    }
+    compiled.map_err(|e| {
         Diagnostic::error(
             Code::Regex,
             format!("invalid regular expression: {}", first_line(&e.to_string())),
@@ -111,4 +141,25 @@ fn first_line(s: &str) -> String {
         .unwrap_or(s)
         .trim()
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_pattern_matches_as_a_fresh_one() {
+        let span = crate::source::Span::new(0, 0, 1);
+        let pattern = |p: &str| Const::Str(p.into());
+        for round in 0..3 {
+            // More patterns than are kept: the cache starts afresh on the way.
+            for i in 0..KEPT_PATTERNS + 5 {
+                let r = constant_regex(&pattern(&format!("x{i}[a-c]+")), span).unwrap();
+                assert!(r.is_match(&format!("x{i}abc")), "round {round}, {i}");
+                assert!(!r.is_match(&format!("x{i}abcd")), "round {round}, {i}");
+            }
+            let e = constant_regex(&pattern("a)|(b"), span).unwrap_err();
+            assert!(e.message.starts_with("invalid regular expression"), "{e:?}");
+        }
+    }
 }

@@ -159,18 +159,16 @@ impl KnowledgeBase {
     /// The embedded texts, unchanged, are read from the cache of this build when it holds
     /// them ([`super::snapshot`]), else loaded in full and stored there.
     pub fn load(texts: Vec<SourceText>, config: LoadConfig) -> Result<Self, LoadError> {
-        let embedded = texts == super::embedded::sources();
-        if embedded && let Some(kb) = super::snapshot::read(&config) {
-            return Ok(kb);
+        if super::embedded::are_sources(&texts) {
+            return Self::embedded(config);
         }
-        let kb = Self::load_in_full(texts, config)?;
-        if embedded {
-            super::snapshot::write(&kb, &kb.config);
-        }
-        Ok(kb)
+        Self::load_in_full(texts, config)
     }
 
-    fn load_in_full(texts: Vec<SourceText>, config: LoadConfig) -> Result<Self, LoadError> {
+    pub(super) fn load_in_full(
+        texts: Vec<SourceText>,
+        config: LoadConfig,
+    ) -> Result<Self, LoadError> {
         let started = std::time::Instant::now();
         let mut timings = LoadTimings::default();
         use crate::source::timings::phase;
@@ -346,11 +344,17 @@ impl KnowledgeBase {
         })
     }
 
-    /// The embedded CMG knowledge base.
+    /// The embedded CMG knowledge base: read from the cache of this build when it holds it
+    /// ([`super::snapshot`]), else loaded in full and stored there.
     ///
     /// Errors: only if the embedded files are broken (a test guards against that).
     pub fn embedded(config: LoadConfig) -> Result<Self, LoadError> {
-        Self::load(super::embedded::sources(), config)
+        if let Some(kb) = super::snapshot::read(&config) {
+            return Ok(kb);
+        }
+        let kb = Self::load_in_full(super::embedded::sources(), config)?;
+        super::snapshot::write(&kb, &kb.config);
+        Ok(kb)
     }
 
     /// The columns of a user predicate as its files are read and written.

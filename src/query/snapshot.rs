@@ -10,6 +10,11 @@
 //! So a cached start gives exactly the knowledge base a full load gives: the checker's
 //! verdicts included, since the cache holds nothing a full load did not make.
 //!
+//! The texts the load read (the knowledge base's files, the pinned documents) are in the
+//! binary already: one of those is stored as its place among the embedded files, its length
+//! and its hash ([`Text`]), and taken from the binary when read back; a reference that does
+//! not match the binary's file makes the cache file unusable. Any other text is stored whole.
+//!
 //! Where: `$SUPPORTKB_CACHE_DIR`, else `$XDG_CACHE_HOME/supportkb`, else
 //! `$HOME/.cache/supportkb`. `SUPPORTKB_CACHE_DIR=off` turns the cache off.
 
@@ -27,18 +32,70 @@ use std::path::PathBuf;
 const BUILD_KEY: &str = env!("SUPPORTKB_BUILD_KEY");
 
 /// What a full load of the embedded texts made, but for its configuration and timings:
-/// borrowed from a knowledge base when written, owned when read back.
+/// borrowed from a knowledge base when written, owned when read back. The texts as
+/// [`Named`]: the source map's (its line starts are made again from them, as
+/// [`SourceMap::add`] made them), the knowledge base's, the pinned ones (by source name).
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Stored<'a> {
-    sources: Cow<'a, SourceMap>,
-    texts: Cow<'a, [SourceText]>,
+    sources: Vec<Named<'a>>,
+    texts: Vec<Named<'a>>,
     checked: Cow<'a, CheckedKb>,
     rules: Cow<'a, [Rule]>,
     model: Cow<'a, Model>,
     interner: Cow<'a, Interner>,
     fact_files: Cow<'a, FactFiles>,
     input_warnings: Cow<'a, [Diagnostic]>,
-    pinned: Cow<'a, [(String, LoadedText)]>,
+    pinned: Vec<(Cow<'a, str>, Named<'a>)>,
+}
+
+/// A text with its name (a source file's path, a pinned text's path as shown).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Named<'a> {
+    name: Cow<'a, str>,
+    text: Text<'a>,
+}
+
+/// A stored text: one of the binary's embedded files, by reference, or any other, whole.
+#[derive(serde::Serialize, serde::Deserialize)]
+enum Text<'a> {
+    /// The embedded file at `place` ([`super::embedded`]'s order), whose contents have
+    /// `len` bytes and the hash `hash` (`fnv::extend_words`).
+    Embedded { place: u32, len: u64, hash: u64 },
+    /// The text itself.
+    Whole(Cow<'a, str>),
+}
+
+impl<'a> Named<'a> {
+    fn of(name: &'a str, text: &'a str) -> Self {
+        let text = match super::embedded::place_of(text).and_then(|p| u32::try_from(p).ok()) {
+            Some(place) => Text::Embedded {
+                place,
+                len: text.len() as u64,
+                hash: crate::source::fnv::extend_words(crate::source::fnv::START, text.as_bytes()),
+            },
+            None => Text::Whole(Cow::Borrowed(text)),
+        };
+        Named {
+            name: Cow::Borrowed(name),
+            text,
+        }
+    }
+
+    /// The name and the text; `None` when a reference names no embedded file of this binary
+    /// or one of other contents.
+    fn into_parts(self) -> Option<(String, String)> {
+        let text = match self.text {
+            Text::Whole(t) => t.into_owned(),
+            Text::Embedded { place, len, hash } => {
+                let (text, made) = super::embedded::at(usize::try_from(place).ok()?)?;
+                if text.len() as u64 != len || made != hash {
+                    return None;
+                }
+                text.to_owned()
+            }
+        };
+        Some((self.name.into_owned(), text))
+    }
 }
 
 /// The cache folder, or `None` when the cache is off or no folder is known.
@@ -75,20 +132,28 @@ fn cacheable(config: &LoadConfig) -> bool {
 /// A checksum against truncated or damaged files (not against tampering: a user who can
 /// write the cache folder can replace the binary too).
 fn checksum(bytes: &[u8]) -> u64 {
-    crate::source::fnv::extend(crate::source::fnv::START, bytes.iter().copied())
+    crate::source::fnv::extend_words(crate::source::fnv::START, bytes)
 }
 
 fn encode(kb: &KnowledgeBase) -> Option<Vec<u8>> {
     let mut bytes = postcard::to_allocvec(&Stored {
-        sources: Cow::Borrowed(&kb.sources),
-        texts: Cow::Borrowed(&kb.texts),
+        sources: (kb.sources.files().iter())
+            .map(|f| Named::of(&f.name, &f.text))
+            .collect(),
+        texts: kb
+            .texts
+            .iter()
+            .map(|t| Named::of(&t.name, &t.text))
+            .collect(),
         checked: Cow::Borrowed(&kb.checked),
         rules: Cow::Borrowed(&kb.rules),
         model: Cow::Borrowed(&kb.model),
         interner: Cow::Borrowed(&kb.interner),
         fact_files: Cow::Borrowed(&kb.fact_files),
         input_warnings: Cow::Borrowed(&kb.input_warnings),
-        pinned: Cow::Borrowed(&kb.pinned),
+        pinned: (kb.pinned.iter())
+            .map(|(source, t)| (Cow::Borrowed(source.as_str()), Named::of(&t.path, &t.text)))
+            .collect(),
     })
     .ok()?;
     let sum = checksum(&bytes);
@@ -102,9 +167,23 @@ fn decode(bytes: &[u8], config: LoadConfig) -> Option<KnowledgeBase> {
         return None;
     }
     let s: Stored = postcard::from_bytes(body).ok()?;
+    let mut sources = SourceMap::default();
+    for f in s.sources {
+        let (name, text) = f.into_parts()?;
+        sources.add(name, text);
+    }
+    let texts = (s.texts.into_iter())
+        .map(|t| t.into_parts().map(|(name, text)| SourceText { name, text }))
+        .collect::<Option<_>>()?;
+    let pinned = (s.pinned.into_iter())
+        .map(|(source, t)| {
+            let (path, text) = t.into_parts()?;
+            Some((source.into_owned(), LoadedText { path, text }))
+        })
+        .collect::<Option<_>>()?;
     Some(KnowledgeBase {
-        sources: s.sources.into_owned(),
-        texts: s.texts.into_owned(),
+        sources,
+        texts,
         checked: s.checked.into_owned(),
         rules: s.rules.into_owned(),
         model: s.model.into_owned(),
@@ -112,7 +191,7 @@ fn decode(bytes: &[u8], config: LoadConfig) -> Option<KnowledgeBase> {
         config,
         fact_files: s.fact_files.into_owned(),
         input_warnings: s.input_warnings.into_owned(),
-        pinned: s.pinned.into_owned(),
+        pinned,
         timings: LoadTimings::default(),
         stored: None,
         notes: Vec::new(),
@@ -147,5 +226,79 @@ pub fn write(kb: &KnowledgeBase, config: &LoadConfig) {
     let aside = dir.join(format!(".{}.{}", BUILD_KEY, std::process::id()));
     if std::fs::write(&aside, bytes).is_ok() && std::fs::rename(&aside, &file).is_err() {
         let _ = std::fs::remove_file(&aside);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full_load() -> KnowledgeBase {
+        let config = LoadConfig::default();
+        KnowledgeBase::load_in_full(super::super::embedded::sources(), config)
+            .unwrap_or_else(|e| panic!("{}", e.sources.render(&e.diagnostics, false)))
+    }
+
+    #[test]
+    fn a_stored_load_reads_back_as_it_was_without_its_texts_stored() {
+        let kb = full_load();
+        let bytes = encode(&kb).expect("encodes");
+        for t in &kb.texts {
+            let piece = &t.text.as_bytes()[..200.min(t.text.len())];
+            assert!(
+                !bytes.windows(piece.len()).any(|w| w == piece),
+                "{} is stored whole",
+                t.name
+            );
+        }
+        let back = decode(&bytes, LoadConfig::default()).expect("decodes");
+        assert_eq!(back.texts, kb.texts);
+        assert_eq!(back.pinned, kb.pinned);
+        assert!(
+            !back.pinned.is_empty(),
+            "the embedded knowledge base pins texts"
+        );
+        let files = |m: &SourceMap| {
+            (m.files().iter())
+                .map(|f| (f.name.clone(), f.text.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(files(&back.sources), files(&kb.sources));
+        for (i, f) in kb.sources.files().iter().enumerate() {
+            let end = crate::source::Span::new(i, f.text.len(), f.text.len());
+            assert_eq!(back.sources.location(end), kb.sources.location(end));
+        }
+        assert_eq!(back.rules, kb.rules);
+        assert_eq!(back.model.tuple_count(), kb.model.tuple_count());
+        // Maps may encode in another order, never to another size.
+        let again = encode(&back).expect("encodes again");
+        assert_eq!(again.len(), bytes.len(), "the rest reads back unchanged");
+    }
+
+    #[test]
+    fn a_reference_to_other_contents_is_refused() {
+        let (text, hash) = super::super::embedded::at(0).expect("an embedded file");
+        let named = |place, len, hash| Named {
+            name: Cow::Borrowed("rules/cmg/00-sources.kb"),
+            text: Text::Embedded { place, len, hash },
+        };
+        let len = text.len() as u64;
+        let (_, read) = named(0, len, hash).into_parts().expect("the file itself");
+        assert_eq!(read, text);
+        assert!(
+            named(0, len, hash ^ 1).into_parts().is_none(),
+            "another hash"
+        );
+        assert!(
+            named(0, len + 1, hash).into_parts().is_none(),
+            "another length"
+        );
+        assert!(
+            named(u32::MAX, len, hash).into_parts().is_none(),
+            "no such file"
+        );
+        let other = Named::of("x.kb", "p(1).");
+        assert!(matches!(other.text, Text::Whole(_)), "stored whole");
+        assert_eq!(other.into_parts(), Some(("x.kb".into(), "p(1).".into())));
     }
 }

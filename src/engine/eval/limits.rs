@@ -27,8 +27,9 @@ pub struct EvalConfig {
     /// read once per operator and per round only).
     pub per_row_checks: bool,
     /// Threads for the parallel steps (sorting a round's rows, building the model from the
-    /// height log, sorting input relations); 1 runs everything on the calling thread. The
-    /// model and its heights are the same for every value (`engine::par`).
+    /// height log, sorting input relations); 1 runs everything on the calling thread,
+    /// [`crate::engine::par::AVAILABLE_THREADS`] on as many as there are cores (counted when
+    /// first needed). The model and its heights are the same for every value (`engine::par`).
     pub threads: usize,
     /// Work of fewer rows than this stays on one thread (default
     /// [`crate::engine::par::MIN_PARALLEL_ROWS`]; tests lower it so that small programs
