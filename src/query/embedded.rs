@@ -104,7 +104,7 @@ mod tests {
 /// which exist only when an inventory is given.
 fn estate_preds() -> BTreeSet<String> {
     let mut preds = BTreeSet::new();
-    for (_, text) in files::ESTATE {
+    for (_, text, _) in files::ESTATE {
         if let Ok(p) = crate::syntax::parse_kb(text, 0) {
             preds.extend(p.clauses.into_iter().map(|c| c.head.pred));
             preds.extend(p.decls.into_iter().map(|d| d.name));
