@@ -52,6 +52,11 @@ impl Dense {
         (at < self.slots.len()).then_some(at)
     }
 
+    /// The slot's content for `i` ([`NO_ID`] also when the window does not hold it).
+    fn peek(&self, i: i64) -> Id {
+        self.slot(i).map_or(NO_ID, |at| self.slots[at])
+    }
+
     /// The id of `i`, if it is interned here.
     fn get(&self, i: i64) -> Option<Id> {
         self.slot(i)
@@ -183,6 +188,25 @@ impl Interner {
         })
     }
 
+    /// Appends to `out` the id of each integer of `ints`, in order: the ids that calling
+    /// [`Interner::intern_int`] on each in turn gives, new values added in the same order.
+    ///
+    /// The window's slots are looked up for the whole batch first: those loads depend on
+    /// nothing, so the processor overlaps their cache misses (a window of 1M integers is
+    /// larger than the cache, and looking a field up as it is read waited for each miss in
+    /// turn); the integers not found are then interned one by one, in order.
+    ///
+    /// Panics if more than `u32::MAX` distinct constants are interned.
+    pub fn intern_ints(&mut self, ints: &[i64], out: &mut Vec<Id>) {
+        let start = out.len();
+        out.extend(ints.iter().map(|&i| self.dense.peek(i)));
+        for (k, &i) in ints.iter().enumerate() {
+            if out[start + k] == NO_ID {
+                out[start + k] = self.intern_int(i);
+            }
+        }
+    }
+
     /// The id of `c`, if it was ever interned.
     pub fn get(&self, c: &Const) -> Option<Id> {
         match c {
@@ -238,6 +262,36 @@ mod tests {
         assert_eq!((owned, i.intern(&s), i.value(owned)), (4, 4, &s));
         assert_eq!(i.intern_owned(Const::Int(7)), seven);
         assert_eq!(i.intern_owned(Const::Sym("a".into())), a);
+    }
+
+    #[test]
+    fn a_batch_of_integers_gets_the_ids_one_by_one_gives() {
+        // Repeats inside a batch, values already in the window, far values kept in the map,
+        // and a window that widens in the middle of a batch.
+        let mut x: u64 = 3;
+        let mut ints = Vec::new();
+        for n in 0..20_000i64 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ints.push(match n % 7 {
+                0 => (x >> 40) as i64 % 50,
+                1 => i64::MAX - (x >> 60) as i64,
+                2 => -((x >> 44) as i64),
+                _ => (x >> 43) as i64,
+            });
+        }
+        let mut one = Interner::default();
+        one.intern(&Const::Sym("a".into()));
+        let mut batched = one.clone();
+        let want: Vec<Id> = ints.iter().map(|&i| one.intern_int(i)).collect();
+        let mut got = Vec::new();
+        for chunk in ints.chunks(333) {
+            batched.intern_ints(chunk, &mut got);
+        }
+        assert_eq!(got, want);
+        assert_eq!(batched.values(), one.values());
+        for &i in &ints {
+            assert_eq!(batched.get(&Const::Int(i)), one.get(&Const::Int(i)));
+        }
     }
 
     #[test]
