@@ -4,8 +4,8 @@
 //!
 //! The joins are a merge join over datafrog's sorted batches (`recent` × all `stable`, then
 //! old × `recent`), written here rather than using datafrog's `from_join` so that an
-//! operator can stop in the middle when a limit is reached; the antijoin is a binary search
-//! in the sorted keys of a relation of a lower stratum.
+//! operator can stop in the middle when a limit is reached; the antijoin is a merge of the
+//! sorted new rows with the sorted keys of a relation of a lower stratum.
 
 use super::limits::Guard;
 use crate::engine::par::Par;
@@ -269,8 +269,12 @@ impl Ctx<'_> {
                 if *forget_left {
                     left.stable.borrow_mut().clear();
                 }
+                // Both sides are sorted by key: one pass through `rel`, galloping over the
+                // keys no row has (a binary search per row missed the cache at every step).
+                let mut keys = &rel[..];
                 for (k, v) in left.recent.borrow().iter() {
-                    if rel.binary_search(k).is_err() {
+                    keys = &keys[gallop(keys, |x| x < k)..];
+                    if keys.first() != Some(k) {
                         buf.clear();
                         k.unpack_into(*key, buf);
                         v.unpack_into(*rest, buf);
