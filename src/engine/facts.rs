@@ -25,11 +25,31 @@ use crate::source::{Code, Diagnostic, plural};
 use crate::syntax::{ColType, Version};
 use std::path::Path;
 
-/// The integer a field is written as (digits, perhaps after a `-`, within 64 bits).
+/// The integer a field is written as (digits, perhaps after a `-`, within 64 bits), read in
+/// one pass over its bytes.
 pub(super) fn int_field(field: &str) -> Option<i64> {
-    let digits = field.strip_prefix('-').unwrap_or(field);
-    let is_int = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
-    is_int.then(|| field.parse::<i64>().ok()).flatten()
+    let (negative, digits) = match field.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        all => (false, all),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        // Negative numbers are built downwards, so that i64::MIN is read too.
+        n = n.checked_mul(10)?;
+        n = if negative {
+            n.checked_sub(i64::from(d))?
+        } else {
+            n.checked_add(i64::from(d))?
+        };
+    }
+    Some(n)
 }
 
 /// The constant a field stands for.
@@ -411,6 +431,39 @@ mod tests {
         assert_eq!(field_value("Peer cache"), Const::Str("Peer cache".into()));
         assert_eq!(field_value("\"quoted\""), Const::Str("\"quoted\"".into()));
         assert_eq!(field_value(""), Const::Str(String::new()));
+    }
+
+    #[test]
+    fn integer_fields_are_what_the_standard_parse_of_digits_gives() {
+        let slow = |f: &str| {
+            let digits = f.strip_prefix('-').unwrap_or(f);
+            let is_int = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+            is_int.then(|| f.parse::<i64>().ok()).flatten()
+        };
+        for f in [
+            "0",
+            "-0",
+            "007",
+            "-",
+            "",
+            "+5",
+            "5+",
+            "1-2",
+            "--1",
+            " 1",
+            "1.0",
+            "٣",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "99999999999999999999x",
+            "000000000000000000000000000042",
+        ] {
+            assert_eq!(int_field(f), slow(f), "{f:?}");
+        }
+        assert_eq!(int_field("-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(int_field("9223372036854775807"), Some(i64::MAX));
     }
 
     #[test]
