@@ -43,6 +43,8 @@ pub struct Interner {
 struct Dense {
     base: i64,
     slots: Vec<Id>,
+    /// Slots holding an id.
+    filled: usize,
 }
 
 impl Dense {
@@ -95,7 +97,11 @@ impl Dense {
         for (n, &id) in self.slots.iter().enumerate() {
             slots[(i128::from(self.base) - i128::from(base)) as usize + n] = id;
         }
-        *self = Dense { base, slots };
+        *self = Dense {
+            base,
+            slots,
+            filled: self.filled,
+        };
         self.slot(i)
     }
 }
@@ -176,8 +182,17 @@ impl Interner {
                 return id;
             }
             let id = next_id(&self.values);
+            if self.values.len() == self.values.capacity() {
+                // Room at once for the integers the window can still take (at most 2^20 or
+                // as many as there are values more): grown by doubling, a million values
+                // were copied again and again, and the allocator kept every smaller copy.
+                let free = self.dense.slots.len() - self.dense.filled;
+                let more = free.min(DENSE_FREE.max(self.values.len()));
+                self.values.reserve(more.max(1));
+            }
             self.values.push(Const::Int(i));
             self.dense.slots[at] = id;
+            self.dense.filled += 1;
             return id;
         }
         let values = &mut self.values;
