@@ -108,6 +108,9 @@ fn sink_flush<R: Tuple>(sink: &Sink<R>, keyed: Vec<(R, R)>, rows: Vec<R>, par: &
 /// A datafrog relation of `rows`, sorted and distinct: datafrog's own sort on one thread, the
 /// same rows sorted on `par`'s threads when there are many.
 fn relation<T: Ord + Send>(mut rows: Vec<T>, par: &Par) -> DfRelation<T> {
+    if rows.capacity() > 2 * rows.len() {
+        rows.shrink_to_fit();
+    }
     if par.is_parallel(rows.len()) {
         par.sort_dedup(&mut rows);
         DfRelation { elements: rows }
@@ -172,7 +175,8 @@ impl Ctx<'_> {
         let (rule, input, transforms, sink) = match op {
             Op::Index { src, shape, out } => {
                 let (key, new) = scratch;
-                let mut rows = Vec::new();
+                // At most one entry a row: allocated once, not grown by copies.
+                let mut rows = Vec::with_capacity(src.recent.borrow().len());
                 for r in src.recent.borrow().iter() {
                     buf.clear();
                     r.unpack_into(shape.pats.len(), buf);
@@ -192,6 +196,15 @@ impl Ctx<'_> {
         };
         let mut keyed = Vec::new();
         let mut rows = Vec::new();
+        if let Input::Scan { src, .. } = input {
+            // A scan gives at most one row a tuple: room for them at once, not grown by
+            // copies (room left over is given back before datafrog keeps the rows).
+            let n = src.recent.borrow().len();
+            match sink {
+                Sink::Keyed { .. } => keyed.reserve(n),
+                Sink::Head { .. } => rows.reserve(n),
+            }
+        }
         let mut emit = |buf: &mut Vec<Id>| {
             if self.apply(transforms, buf, rule) {
                 if !self.guard.tick() {
