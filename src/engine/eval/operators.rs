@@ -196,15 +196,6 @@ impl Ctx<'_> {
         };
         let mut keyed = Vec::new();
         let mut rows = Vec::new();
-        if let Input::Scan { src, .. } = input {
-            // A scan gives at most one row a tuple: room for them at once, not grown by
-            // copies (room left over is given back before datafrog keeps the rows).
-            let n = src.recent.borrow().len();
-            match sink {
-                Sink::Keyed { .. } => keyed.reserve(n),
-                Sink::Head { .. } => rows.reserve(n),
-            }
-        }
         let mut emit = |buf: &mut Vec<Id>| {
             if self.apply(transforms, buf, rule) {
                 if !self.guard.tick() {
