@@ -238,7 +238,7 @@ fn read_all(
                     j + 1
                 )));
             }
-            if let Some((j, message)) = repeated_header(&fields) {
+            if let Some((j, message)) = repeated_header(fields) {
                 spot.set(Some((line, Target::Field(j))));
                 return Err(input_error(message));
             }
@@ -249,7 +249,7 @@ fn read_all(
                     .enumerate()
                     .map(|(n, i)| {
                         culprit.set(Some(n));
-                        positions(&fields, i.header)
+                        positions(fields, i.header)
                     })
                     .collect::<Result<_, _>>()?,
             );
@@ -425,7 +425,7 @@ pub fn find_headed_line(path: &Path, header: &[String], values: &[Const]) -> Opt
     let mut found = None;
     each_row(path, |line, fields| {
         let Some(at) = &at else {
-            at = Some(positions(&fields, header)?);
+            at = Some(positions(fields, header)?);
             return Ok(true);
         };
         let hit = at.len() == values.len()

@@ -65,14 +65,20 @@ impl Relation {
             })
             .collect();
         par.sort_unstable_dedup(&mut packed);
-        let mut rel = Relation::with_capacity(arity, packed.len());
-        let mut row = Vec::with_capacity(arity);
-        for t in packed {
-            row.clear();
-            t.unpack_into(arity, &mut row);
-            rel.push(&row, 0);
+        // Unpacked straight into the columns: a copy call per row was a tenth of loading
+        // 2.5M rows of facts.
+        let mut data = Vec::with_capacity(packed.len() * arity);
+        for t in &packed {
+            t.unpack_into(arity, &mut data);
         }
-        rel
+        Relation {
+            arity,
+            len: packed.len(),
+            data,
+            // Allocated zeroed rather than written: fresh pages of zeros take no memory
+            // until they are written.
+            heights: vec![0; packed.len()],
+        }
     }
 
     /// An empty relation of `arity` columns with room for `n` tuples, to be filled in order

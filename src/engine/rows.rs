@@ -69,6 +69,11 @@ impl FactTable {
         t
     }
 
+    /// Makes room for `n` more tuples.
+    pub fn reserve(&mut self, n: usize) {
+        self.ids.reserve(n.saturating_mul(self.arity));
+    }
+
     /// Columns per tuple.
     pub fn arity(&self) -> usize {
         self.arity
@@ -160,6 +165,9 @@ mod tests {
         z.push(&[]);
         assert_eq!((z.len(), z.iter().count()), (2, 2));
         // An empty table takes the width of what is added.
+        let mut r = FactTable::new(2);
+        r.reserve(10);
+        assert!(r.ids.capacity() >= 20 && r.is_empty());
         let mut e = FactTable::default();
         e.append(FactTable::from_rows(3, [[7, 8, 9]]));
         assert_eq!(e.row(0), &[7, 8, 9]);

@@ -43,6 +43,8 @@ pub struct Interner {
 struct Dense {
     base: i64,
     slots: Vec<Id>,
+    /// Slots holding an id.
+    filled: usize,
 }
 
 impl Dense {
@@ -50,6 +52,11 @@ impl Dense {
     fn slot(&self, i: i64) -> Option<usize> {
         let at = usize::try_from(i128::from(i) - i128::from(self.base)).ok()?;
         (at < self.slots.len()).then_some(at)
+    }
+
+    /// The slot's content for `i` ([`NO_ID`] also when the window does not hold it).
+    fn peek(&self, i: i64) -> Id {
+        self.slot(i).map_or(NO_ID, |at| self.slots[at])
     }
 
     /// The id of `i`, if it is interned here.
@@ -90,7 +97,11 @@ impl Dense {
         for (n, &id) in self.slots.iter().enumerate() {
             slots[(i128::from(self.base) - i128::from(base)) as usize + n] = id;
         }
-        *self = Dense { base, slots };
+        *self = Dense {
+            base,
+            slots,
+            filled: self.filled,
+        };
         self.slot(i)
     }
 }
@@ -171,8 +182,17 @@ impl Interner {
                 return id;
             }
             let id = next_id(&self.values);
+            if self.values.len() == self.values.capacity() {
+                // Room at once for the integers the window can still take (at most 2^20 or
+                // as many as there are values more): grown by doubling, a million values
+                // were copied again and again, and the allocator kept every smaller copy.
+                let free = self.dense.slots.len() - self.dense.filled;
+                let more = free.min(DENSE_FREE.max(self.values.len()));
+                self.values.reserve(more.max(1));
+            }
             self.values.push(Const::Int(i));
             self.dense.slots[at] = id;
+            self.dense.filled += 1;
             return id;
         }
         let values = &mut self.values;
@@ -181,6 +201,25 @@ impl Interner {
             values.push(Const::Int(i));
             id
         })
+    }
+
+    /// Appends to `out` the id of each integer of `ints`, in order: the ids that calling
+    /// [`Interner::intern_int`] on each in turn gives, new values added in the same order.
+    ///
+    /// The window's slots are looked up for the whole batch first: those loads depend on
+    /// nothing, so the processor overlaps their cache misses (a window of 1M integers is
+    /// larger than the cache, and looking a field up as it is read waited for each miss in
+    /// turn); the integers not found are then interned one by one, in order.
+    ///
+    /// Panics if more than `u32::MAX` distinct constants are interned.
+    pub fn intern_ints(&mut self, ints: &[i64], out: &mut Vec<Id>) {
+        let start = out.len();
+        out.extend(ints.iter().map(|&i| self.dense.peek(i)));
+        for (k, &i) in ints.iter().enumerate() {
+            if out[start + k] == NO_ID {
+                out[start + k] = self.intern_int(i);
+            }
+        }
     }
 
     /// The id of `c`, if it was ever interned.
@@ -238,6 +277,36 @@ mod tests {
         assert_eq!((owned, i.intern(&s), i.value(owned)), (4, 4, &s));
         assert_eq!(i.intern_owned(Const::Int(7)), seven);
         assert_eq!(i.intern_owned(Const::Sym("a".into())), a);
+    }
+
+    #[test]
+    fn a_batch_of_integers_gets_the_ids_one_by_one_gives() {
+        // Repeats inside a batch, values already in the window, far values kept in the map,
+        // and a window that widens in the middle of a batch.
+        let mut x: u64 = 3;
+        let mut ints = Vec::new();
+        for n in 0..20_000i64 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ints.push(match n % 7 {
+                0 => (x >> 40) as i64 % 50,
+                1 => i64::MAX - (x >> 60) as i64,
+                2 => -((x >> 44) as i64),
+                _ => (x >> 43) as i64,
+            });
+        }
+        let mut one = Interner::default();
+        one.intern(&Const::Sym("a".into()));
+        let mut batched = one.clone();
+        let want: Vec<Id> = ints.iter().map(|&i| one.intern_int(i)).collect();
+        let mut got = Vec::new();
+        for chunk in ints.chunks(333) {
+            batched.intern_ints(chunk, &mut got);
+        }
+        assert_eq!(got, want);
+        assert_eq!(batched.values(), one.values());
+        for &i in &ints {
+            assert_eq!(batched.get(&Const::Int(i)), one.get(&Const::Int(i)));
+        }
     }
 
     #[test]

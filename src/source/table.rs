@@ -26,7 +26,7 @@ fn input(message: String) -> Diagnostic {
 /// malformed; and whatever `f` returns.
 pub fn each_row(
     path: &Path,
-    mut f: impl FnMut(u64, Vec<&str>) -> Result<bool, Diagnostic>,
+    mut f: impl FnMut(u64, &[&str]) -> Result<bool, Diagnostic>,
 ) -> Result<(), Diagnostic> {
     use std::io::BufRead;
     let cannot =
@@ -72,7 +72,10 @@ pub fn each_row(
         // One record, read into again and again: no allocation per row.
         let mut record = csv::StringRecord::new();
         let mut line = 1u64;
+        // One vector of fields for every record, as for TSV below.
+        let mut spare: Vec<&str> = Vec::new();
         loop {
+            let mut fields = reuse(std::mem::take(&mut spare));
             let more = r.read_record(&mut record).map_err(|e| match e.kind() {
                 csv::ErrorKind::Io(e) => cannot(e),
                 _ => input(format!("{}: {e}", path.display())),
@@ -94,7 +97,10 @@ pub fn each_row(
             if let Some(e) = unclosed() {
                 return Err(e);
             }
-            if !f(line, record.iter().collect())? {
+            fields.extend(record.iter());
+            let more = f(line, &fields)?;
+            spare = reuse(fields);
+            if !more {
                 break;
             }
         }
@@ -103,6 +109,9 @@ pub fn each_row(
     let mut reader = std::io::BufReader::new(file);
     let mut buf = Vec::new();
     let mut line = 0u64;
+    // One vector of fields for every row (no allocation per row): emptied after each row,
+    // it keeps its room without keeping a borrow of the line.
+    let mut spare: Vec<&str> = Vec::new();
     loop {
         buf.clear();
         let n = reader.read_until(b'\n', &mut buf).map_err(|e| cannot(&e))?;
@@ -117,10 +126,21 @@ pub fn each_row(
         if text.is_empty() {
             continue;
         }
-        if !f(line, text.split('\t').collect())? {
+        let mut fields = reuse(std::mem::take(&mut spare));
+        fields.extend(text.split('\t'));
+        let more = f(line, &fields)?;
+        spare = reuse(fields);
+        if !more {
             return Ok(());
         }
     }
+}
+
+/// An empty vector with the room of `v`, for borrows of another lifetime (collected in
+/// place: no allocation).
+fn reuse<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
+    v.clear();
+    v.into_iter().map(|_| "").collect()
 }
 
 /// What a CSV file's bytes have said of quotes so far: where the quote of the field being

@@ -4,8 +4,8 @@
 //!
 //! The joins are a merge join over datafrog's sorted batches (`recent` × all `stable`, then
 //! old × `recent`), written here rather than using datafrog's `from_join` so that an
-//! operator can stop in the middle when a limit is reached; the antijoin is a binary search
-//! in the sorted keys of a relation of a lower stratum.
+//! operator can stop in the middle when a limit is reached; the antijoin is a merge of the
+//! sorted new rows with the sorted keys of a relation of a lower stratum.
 
 use super::limits::Guard;
 use crate::engine::par::Par;
@@ -108,6 +108,9 @@ fn sink_flush<R: Tuple>(sink: &Sink<R>, rows: Vec<R>, par: &Par) {
 /// A datafrog relation of `rows`, sorted and distinct: datafrog's own sort on one thread, the
 /// same rows sorted on `par`'s threads when there are many.
 fn relation<T: Ord + Send>(mut rows: Vec<T>, par: &Par) -> DfRelation<T> {
+    if rows.capacity() > 2 * rows.len() {
+        rows.shrink_to_fit();
+    }
     if par.is_parallel(rows.len()) {
         par.sort_dedup(&mut rows);
         DfRelation { elements: rows }
@@ -178,7 +181,8 @@ impl Ctx<'_> {
         let (rule, input, transforms, sink) = match op {
             Op::Index { src, shape, out } => {
                 let (key, new) = scratch;
-                let mut rows = Vec::new();
+                // At most one entry a row: allocated once, not grown by copies.
+                let mut rows = Vec::with_capacity(src.recent.borrow().len());
                 for r in src.recent.borrow().iter() {
                     buf.clear();
                     r.unpack_into(shape.pats.len(), buf);
@@ -274,8 +278,13 @@ impl Ctx<'_> {
                 if *forget_left {
                     left.stable.borrow_mut().clear();
                 }
+                // Both sides are sorted by key: one pass through `rel`, galloping over the
+                // keys no row has (a binary search per row missed the cache at every step).
+                let mut keys = &rel[..];
                 for row in left.recent.borrow().iter() {
-                    if rel.binary_search(&row.prefix(*key)).is_err() {
+                    let k = row.prefix(*key);
+                    keys = &keys[gallop(keys, |x| *x < k)..];
+                    if keys.first() != Some(&k) {
                         buf.clear();
                         row.unpack_into(*key + *rest, buf);
                         if !emit(buf) {
