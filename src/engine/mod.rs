@@ -8,6 +8,7 @@ pub mod eval;
 pub mod facts;
 pub mod functions;
 pub mod headed;
+mod int_rows;
 pub mod model;
 pub mod par;
 mod placed;
