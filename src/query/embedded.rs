@@ -74,32 +74,6 @@ pub(super) fn at(place: usize) -> Option<(&'static str, u64)> {
     all().nth(place).map(|(_, t, h)| (*t, *h))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn places_and_hashes_name_the_embedded_files() {
-        let mut n = 0;
-        while let Some((text, hash)) = at(n) {
-            assert_eq!(
-                place_of(text),
-                Some(n),
-                "file {n}: another has its contents"
-            );
-            let made = crate::source::fnv::extend_words(crate::source::fnv::START, text.as_bytes());
-            assert_eq!(hash, made, "file {n}: the hash is not of its contents");
-            n += 1;
-        }
-        assert!(n > files::EMBEDDED.len() + files::ESTATE.len(), "{n} files");
-        assert_eq!(place_of("no such text"), None);
-        assert!(are_sources(&sources()));
-        let mut changed = sources();
-        changed[0].text.push(' ');
-        assert!(!are_sources(&changed) && !are_sources(&sources()[1..]));
-    }
-}
-
 /// The predicates of the estate rules (`rules/cmg/estate*.kb`: heads, `decl`s, `input`s),
 /// which exist only when an inventory is given.
 fn estate_preds() -> BTreeSet<String> {
@@ -141,5 +115,31 @@ pub fn hint_estate(diags: &mut [Diagnostic]) {
             Some(h) => format!("{hint}\n{h}"),
             None => hint,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_and_hashes_name_the_embedded_files() {
+        let mut n = 0;
+        while let Some((text, hash)) = at(n) {
+            assert_eq!(
+                place_of(text),
+                Some(n),
+                "file {n}: another has its contents"
+            );
+            let made = crate::source::fnv::extend_words(crate::source::fnv::START, text.as_bytes());
+            assert_eq!(hash, made, "file {n}: the hash is not of its contents");
+            n += 1;
+        }
+        assert!(n > files::EMBEDDED.len() + files::ESTATE.len(), "{n} files");
+        assert_eq!(place_of("no such text"), None);
+        assert!(are_sources(&sources()));
+        let mut changed = sources();
+        changed[0].text.push(' ');
+        assert!(!are_sources(&changed) && !are_sources(&sources()[1..]));
     }
 }
