@@ -232,3 +232,21 @@ fn a_later_argument_given_as_a_variable_counts_the_subjects_left_open_before_it(
         }
     }
 }
+
+#[test]
+fn a_malformed_version_in_a_question_is_an_error_not_two_arguments() {
+    // `v"abc"` once read as the symbol `v` and the string "abc": a wrong "unknown".
+    for (q, col) in [
+        ("supported? v\"abc\"", 14),
+        ("supported? v\"\"", 14),
+        ("can_upgrade? v\"x\" 2304", 16),
+    ] {
+        let r = run(&["query", q]);
+        assert_eq!(r.code, 2, "{q}: {r:?}");
+        assert!(r.stderr.contains(&format!("<query>:1:{col}")), "{q}: {r:?}");
+        assert!(r.stderr.contains("expected a version"), "{q}: {r:?}");
+        assert!(r.stdout.is_empty(), "{q}: {r:?}");
+    }
+    // A symbol `v` and a well-formed version are still arguments.
+    assert_eq!(run(&["query", "supported? v"]).code, 0);
+}
