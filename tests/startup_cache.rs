@@ -131,3 +131,27 @@ fn limits_tighter_than_the_cached_load_are_enforced() {
     assert_eq!(full.code, 3, "{full:?}");
     assert!(same(&full, &cached), "{full:?}\n{cached:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_cache_file_that_is_no_regular_file_is_ignored_and_replaced() {
+    // A cache path that is a link to an endless device must not be read to its end.
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let cache_arg = cache.to_str().unwrap();
+    let args = ["query", "supported? peer_cache"];
+    let full = run_with_cache("off", &args);
+    run_with_cache(cache_arg, &args);
+    let file = cache_files(&cache)
+        .pop()
+        .expect("the cache file is written");
+    let good_len = std::fs::metadata(&file).unwrap().len();
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &file).unwrap();
+    let r = run_with_cache(cache_arg, &args);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, full.stdout);
+    let meta = std::fs::symlink_metadata(&file).unwrap();
+    assert!(meta.is_file(), "the link is replaced by a cache file");
+    assert_eq!(meta.len(), good_len);
+}

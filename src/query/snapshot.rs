@@ -205,8 +205,26 @@ pub fn read(config: &LoadConfig) -> Option<KnowledgeBase> {
         return None;
     }
     let _phase = crate::source::timings::phase(|| "read the cached knowledge base".into());
-    let bytes = std::fs::read(cache_file(&cache_dir()?)).ok()?;
-    decode(&bytes, config.clone())
+    decode(&read_bounded(&cache_file(&cache_dir()?))?, config.clone())
+}
+
+/// The most bytes a cache file is read to (it is about 130 KB): more is not one of ours.
+const MAX_CACHE_BYTES: u64 = 64 << 20;
+
+/// The bytes of `path` if it is a regular file (not a link to a device, a folder or a pipe)
+/// of at most [`MAX_CACHE_BYTES`]; `None` otherwise, and the file is then written anew.
+fn read_bounded(path: &std::path::Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > MAX_CACHE_BYTES {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).ok()?);
+    file.take(MAX_CACHE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    (bytes.len() as u64 <= MAX_CACHE_BYTES).then_some(bytes)
 }
 
 /// Stores `kb` (a full load of the embedded texts with `config`) for later starts; any
