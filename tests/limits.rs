@@ -169,3 +169,17 @@ fn the_help_says_max_memory_counts_rows_not_bytes() {
         "{help}"
     );
 }
+
+#[test]
+fn threads_are_bounded_so_a_typo_cannot_start_thousands() {
+    for bad in ["0", "257", "1000", "65535"] {
+        let r = run(&["--threads", bad, "query", "supported? peer_cache"]);
+        assert_eq!(r.code, 2, "--threads {bad}: {r:?}");
+        assert!(r.stderr.contains("--threads"), "--threads {bad}: {r:?}");
+        assert!(r.stdout.is_empty(), "--threads {bad}: {r:?}");
+    }
+    for good in ["1", "2", "256"] {
+        let r = run(&["--threads", good, "query", "supported? peer_cache"]);
+        assert_eq!(r.code, 0, "--threads {good}: {r:?}");
+    }
+}

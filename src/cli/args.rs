@@ -113,8 +113,9 @@ pub struct Cli {
     pub timeout: Option<std::time::Duration>,
     /// Evaluate on N threads: large batches of rows are sorted, and the model built from
     /// them, in parallel; answers and derivation heights are the same for every N. Default:
-    /// the cores available, at most 16; 1 evaluates on one thread.
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// the cores available, at most 16; 1 evaluates on one thread; at most 256 (each thread
+    /// is started, so a mistyped count cannot start thousands).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
     /// JSON: keep the engine's bookkeeping fields (a proof node's `height`, the round its
     /// tuple was first derived in), which are left out by default.
