@@ -155,3 +155,25 @@ fn a_cache_file_that_is_no_regular_file_is_ignored_and_replaced() {
     assert!(meta.is_file(), "the link is replaced by a cache file");
     assert_eq!(meta.len(), good_len);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_place_of_the_cache_file_does_not_block_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let cache_arg = cache.to_str().unwrap();
+    let args = ["query", "supported? peer_cache"];
+    run_with_cache(cache_arg, &args);
+    let file = cache_files(&cache)
+        .pop()
+        .expect("the cache file is written");
+    std::fs::remove_file(&file).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&file).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available here");
+        return;
+    }
+    let r = run_with_cache(cache_arg, &args);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, run_with_cache("off", &args).stdout);
+}

@@ -215,11 +215,12 @@ const MAX_CACHE_BYTES: u64 = 64 << 20;
 /// of at most [`MAX_CACHE_BYTES`]; `None` otherwise, and the file is then written anew.
 fn read_bounded(path: &std::path::Path) -> Option<Vec<u8>> {
     use std::io::Read;
-    let file = std::fs::File::open(path).ok()?;
-    let meta = file.metadata().ok()?;
+    // Asked before opening: opening a named pipe would wait for a writer.
+    let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_CACHE_BYTES {
         return None;
     }
+    let file = std::fs::File::open(path).ok()?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).ok()?);
     file.take(MAX_CACHE_BYTES + 1)
         .read_to_end(&mut bytes)
